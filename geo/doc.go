@@ -1,0 +1,33 @@
+// Package geo holds the geometry wraparound works in: points, great-circle
+// distances, walking-time estimates, bounds, and named regions.
+//
+// Points are orb.Point values in (longitude, latitude) order, degrees, WGS84.
+// People usually say latitude first, so PointFromLatLon takes them in that
+// order and validates them; everything inside the library is lon/lat.
+//
+// Distances are great-circle distances on a sphere of radius EarthRadius
+// (the IUGG mean earth radius, 6,371,008.8 m), in Meters. At city scale the
+// spherical model differs from the WGS84 ellipsoid by at most about 0.5%,
+// far below the uncertainty of a walking route.
+//
+// Regions holds named polygons (neighborhoods, zip codes, council districts)
+// read from a GeoJSON FeatureCollection and answers "which region contains
+// this point" with an rtree over polygon bounds and an exact point-in-polygon
+// test afterwards. Holes and MultiPolygons are honoured; points on a boundary
+// are considered in.
+//
+// Typical usage:
+//
+//	home, err := geo.PointFromLatLon(35.0456, -85.3097)
+//	if err != nil { … }
+//	regions, err := geo.ReadRegions(r, "name")
+//	if err != nil { … }
+//	if reg, ok := regions.Locate(home); ok {
+//		fmt.Println(reg.Name)
+//	}
+//	d := geo.Distance(home, provider) // meters
+//	fmt.Println(geo.WalkTime(d))
+//
+// All functions are safe for concurrent use; a *Regions is immutable after
+// it is read and may be shared by any number of goroutines.
+package geo

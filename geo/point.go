@@ -1,0 +1,215 @@
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// EarthRadius is the radius of the sphere all distances are measured on: the
+// IUGG mean earth radius.
+const EarthRadius Meters = 6371008.8
+
+// Meters is a length in meters.
+type Meters float64
+
+// Km returns the length in kilometers.
+func (m Meters) Km() float64 { return float64(m) / 1000 }
+
+// String formats the length for people: "850 m" below one kilometer,
+// "1.2 km" above.
+func (m Meters) String() string {
+	if math.Abs(float64(m)) < 1000 {
+		return fmt.Sprintf("%.0f m", float64(m))
+	}
+	return fmt.Sprintf("%.1f km", float64(m)/1000)
+}
+
+// Walking assumptions used by WalkTime and WalkDistance.
+const (
+	// WalkSpeed is the walking speed assumed: 1.2 m/s (4.3 km/h), the
+	// pedestrian speed the U.S. MUTCD uses for signal timing and a fair
+	// figure for a parent walking with children.
+	WalkSpeed = 1.2 // meters per second
+
+	// DetourFactor turns a straight-line distance into a walking distance
+	// along streets. 1.3 is the typical ratio of network to great-circle
+	// distance measured in U.S. street grids.
+	DetourFactor = 1.3
+)
+
+// WalkDistance returns the estimated distance walked along streets to cover
+// the straight-line distance d: d × DetourFactor.
+func WalkDistance(d Meters) Meters { return d * DetourFactor }
+
+// WalkTime returns the estimated time to walk the straight-line distance d:
+// d × DetourFactor at WalkSpeed, rounded to the second.
+func WalkTime(d Meters) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	s := float64(d) * DetourFactor / WalkSpeed
+	return time.Duration(math.Round(s)) * time.Second
+}
+
+// WalkReach returns the straight-line distance a person can cover on foot in
+// t: the inverse of WalkTime.
+func WalkReach(t time.Duration) Meters {
+	if t <= 0 {
+		return 0
+	}
+	return Meters(t.Seconds() * WalkSpeed / DetourFactor)
+}
+
+// Errors returned by ValidatePoint and PointFromLatLon. Test with errors.Is.
+var (
+	ErrLatitude  = errors.New("geo: latitude out of range [-90, 90]")
+	ErrLongitude = errors.New("geo: longitude out of range [-180, 180]")
+	ErrNotFinite = errors.New("geo: coordinate is not a finite number")
+	// ErrLikelySwapped marks a point whose "latitude" is outside [-90, 90]
+	// while its "longitude" would be a valid latitude: almost always
+	// latitude and longitude given in the wrong order.
+	ErrLikelySwapped = errors.New("geo: latitude and longitude look swapped")
+)
+
+// PointFromLatLon returns the point at latitude lat and longitude lon
+// (degrees, WGS84) as an orb.Point in (lon, lat) order, after ValidatePoint.
+func PointFromLatLon(lat, lon float64) (orb.Point, error) {
+	p := orb.Point{lon, lat}
+	if err := ValidatePoint(p); err != nil {
+		return orb.Point{}, err
+	}
+	return p, nil
+}
+
+// ValidatePoint reports whether p is a usable (lon, lat) point: both finite,
+// latitude in [-90, 90], longitude in [-180, 180]. When the latitude is out
+// of range but the pair would be valid swapped, the error wraps
+// ErrLikelySwapped as well as ErrLatitude. (0, 0) is valid: it is a real
+// place, even if rarely the intended one.
+func ValidatePoint(p orb.Point) error {
+	lon, lat := p[0], p[1]
+	if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) {
+		return ErrNotFinite
+	}
+	if lat < -90 || lat > 90 {
+		if lon >= -90 && lon <= 90 && lat >= -180 && lat <= 180 {
+			return fmt.Errorf("%w: latitude %g, longitude %g (%w)", ErrLatitude, lat, lon, ErrLikelySwapped)
+		}
+		return fmt.Errorf("%w: %g", ErrLatitude, lat)
+	}
+	if lon < -180 || lon > 180 {
+		return fmt.Errorf("%w: %g", ErrLongitude, lon)
+	}
+	return nil
+}
+
+// LikelySwappedUS reports whether p, valid as given, would make sense in the
+// United States only with latitude and longitude exchanged: its latitude is
+// negative and between -125 and -65 wide of the U.S. longitudes, or its
+// longitude is a positive U.S.-range latitude while its latitude is negative.
+// Importers of U.S. data use it to reject points such as (lon 35.0, lat -85.3).
+func LikelySwappedUS(p orb.Point) bool {
+	lon, lat := p[0], p[1]
+	// U.S. and territories: latitudes 17..72 N, longitudes 180..64 W.
+	usLat := func(v float64) bool { return v >= 17 && v <= 72 }
+	usLon := func(v float64) bool { return v >= -180 && v <= -64 }
+	return !(usLat(lat) && usLon(lon)) && usLat(lon) && usLon(lat)
+}
+
+const degToRad = math.Pi / 180
+
+// Distance returns the great-circle distance between a and b in meters
+// (haversine formula on a sphere of radius EarthRadius).
+func Distance(a, b orb.Point) Meters {
+	lat1, lat2 := a[1]*degToRad, b[1]*degToRad
+	dLat := lat2 - lat1
+	dLon := (b[0] - a[0]) * degToRad
+	sLat, sLon := math.Sin(dLat/2), math.Sin(dLon/2)
+	h := sLat*sLat + math.Cos(lat1)*math.Cos(lat2)*sLon*sLon
+	if h > 1 {
+		h = 1
+	}
+	return Meters(2 * float64(EarthRadius) * math.Asin(math.Sqrt(h)))
+}
+
+// BoundAround returns a lon/lat bound that contains every point within r
+// meters (great-circle) of c. Near the poles, or when r reaches across one,
+// the bound widens to all longitudes. It does not wrap the antimeridian: a
+// bound that would cross it is clipped at ±180, so callers near the
+// antimeridian must query both sides.
+func BoundAround(c orb.Point, r Meters) orb.Bound {
+	if r < 0 {
+		r = 0
+	}
+	dLat := float64(r/EarthRadius) / degToRad
+	minLat, maxLat := c[1]-dLat, c[1]+dLat
+	var dLon float64
+	if minLat <= -90 || maxLat >= 90 {
+		dLon = 180
+	} else {
+		// The widest longitude span of a spherical cap of angular radius
+		// θ around latitude φ is asin(sin θ / cos φ).
+		s := math.Sin(float64(r/EarthRadius)) / math.Cos(c[1]*degToRad)
+		if s >= 1 {
+			dLon = 180
+		} else {
+			dLon = math.Asin(s) / degToRad
+		}
+	}
+	return orb.Bound{
+		Min: orb.Point{math.Max(c[0]-dLon, -180), math.Max(minLat, -90)},
+		Max: orb.Point{math.Min(c[0]+dLon, 180), math.Min(maxLat, 90)},
+	}
+}
+
+// DistanceToBound returns the great-circle distance in meters from p to the
+// nearest point of the lon/lat rectangle b (zero when p is inside). It is
+// exact, not an estimate, so it is a valid lower bound for best-first
+// nearest-neighbour search over bounds. The rectangle must not span more
+// than 180° of longitude.
+func DistanceToBound(p orb.Point, b orb.Bound) Meters {
+	lon, lat := p[0], p[1]
+	if lon >= b.Min[0] && lon <= b.Max[0] {
+		switch {
+		case lat < b.Min[1]:
+			return Meters(float64(EarthRadius) * (b.Min[1] - lat) * degToRad)
+		case lat > b.Max[1]:
+			return Meters(float64(EarthRadius) * (lat - b.Max[1]) * degToRad)
+		default:
+			return 0
+		}
+	}
+	// p is east or west of the rectangle: the nearest point lies on the
+	// nearer meridian edge. Along a meridian at longitude offset Δλ the
+	// distance to p is smallest at latitude atan(tan φ / cos Δλ) and grows
+	// monotonically away from it, so clamping that latitude into the edge
+	// gives the nearest point of the edge.
+	edge := b.Min[0]
+	if lon > b.Max[0] {
+		edge = b.Max[0]
+	}
+	// Take the shorter way round for the longitude difference.
+	dLon := math.Abs(lon - edge)
+	if dLon > 180 {
+		dLon = 360 - dLon
+	}
+	var best float64
+	if dLon >= 90 {
+		// Beyond a quarter turn the nearest point of the meridian edge is
+		// toward the pole on p's side; check both ends.
+		best = lat
+		if lat >= 0 {
+			best = b.Max[1]
+		} else {
+			best = b.Min[1]
+		}
+	} else {
+		best = math.Atan2(math.Tan(lat*degToRad), math.Cos(dLon*degToRad)) / degToRad
+	}
+	best = math.Max(b.Min[1], math.Min(b.Max[1], best))
+	return Distance(p, orb.Point{edge, best})
+}

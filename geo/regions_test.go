@@ -1,0 +1,54 @@
+package geo_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/demo"
+)
+
+func TestLocateMatchesBruteForce(t *testing.T) {
+	t.Parallel()
+	for _, set := range []string{demo.Neighborhoods, demo.ZipCodes, demo.CouncilDistricts} {
+		t.Run(set, func(t *testing.T) {
+			rs, err := demo.Regions(set)
+			require.NoError(t, err)
+			var b orb.Bound
+			for i, r := range rs.All() {
+				if i == 0 {
+					b = r.Bound
+				} else {
+					b = b.Union(r.Bound)
+				}
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			hits := 0
+			for n := 0; n < 5000; n++ {
+				p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+				want := -1
+				var all []int
+				for i, r := range rs.All() {
+					if planar.MultiPolygonContains(r.Geometry, p) {
+						if want < 0 {
+							want = i
+						}
+						all = append(all, i)
+					}
+				}
+				got := rs.LocateIndex(p)
+				require.Equal(t, want, got, "point %v", p)
+				if want >= 0 {
+					hits++
+					assert.Equal(t, all, rs.LocateAll(p), "point %v", p)
+					assert.True(t, rs.Contains(want, p))
+				}
+			}
+			assert.Greater(t, hits, 500, "too few random points fell in a region to be a fair test")
+		})
+	}
+}
