@@ -1,0 +1,90 @@
+package directory
+
+import (
+	"iter"
+	"time"
+
+	"github.com/tidwall/rtree"
+
+	"github.com/wraparound/wraparound/geo"
+)
+
+// Directory is an immutable snapshot of providers with spatial, category
+// and region indexes. It is safe for any number of concurrent readers
+// without locks. To change it, build a new one and swap the pointer.
+type Directory struct {
+	tax       *Taxonomy
+	loc       *time.Location
+	providers []Provider // sorted by ID
+	byID      map[string]int32
+
+	all      rtree.RTreeG[int32]             // every placed provider
+	byCat    map[string]*rtree.RTreeG[int32] // category (with descendants) → placed providers
+	catCount map[string]int                  // providers listing each code directly
+
+	regionSet   map[string]*geo.Regions
+	regionNames []string
+
+	text *textIndex // nil unless built with Builder.TextIndex
+}
+
+// Len returns the number of providers, placed or not.
+func (d *Directory) Len() int { return len(d.providers) }
+
+// Taxonomy returns the taxonomy the directory was built with.
+func (d *Directory) Taxonomy() *Taxonomy { return d.tax }
+
+// Location returns the default time zone of the directory's hours.
+func (d *Directory) Location() *time.Location { return d.loc }
+
+// Provider returns the provider with the given ID. The pointer is shared:
+// do not modify the provider.
+func (d *Directory) Provider(id string) (*Provider, bool) {
+	i, ok := d.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return &d.providers[i], true
+}
+
+// All yields every provider in ID order, placed or not.
+func (d *Directory) All() iter.Seq[*Provider] {
+	return func(yield func(*Provider) bool) {
+		for i := range d.providers {
+			if !yield(&d.providers[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Unplaced yields, in ID order, the providers that have no location and
+// so are not in the spatial index.
+func (d *Directory) Unplaced() iter.Seq[*Provider] {
+	return func(yield func(*Provider) bool) {
+		for i := range d.providers {
+			if d.providers[i].Unplaced && !yield(&d.providers[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Regions returns the region set given to the Builder under name.
+func (d *Directory) Regions(set string) (*geo.Regions, bool) {
+	rs, ok := d.regionSet[set]
+	return rs, ok
+}
+
+// RegionSets returns the names of the region sets, in the order given.
+func (d *Directory) RegionSets() []string { return d.regionNames }
+
+// CategoryCount returns how many providers list code or one of its
+// descendants, placed or not.
+func (d *Directory) CategoryCount(code string) int {
+	n := 0
+	for _, c := range d.tax.Subtree(code) {
+		n += d.catCount[c]
+	}
+	return n
+}

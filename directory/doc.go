@@ -1,0 +1,41 @@
+// Package directory holds the providers a district connects students to —
+// food pantries, clinics, tutoring, sports, jobs — and answers "what is near
+// this point that fits?".
+//
+// The model follows Open Referral HSDS: a Provider is one service at one
+// location, with categories from a hierarchical Taxonomy (dot-separated
+// codes such as "basic.food.pantry"; a query for "basic.food" includes all
+// its descendants), weekly Hours in a time zone, Eligibility (ages, grades,
+// residency, income), Cost, Capacity, languages and accessibility.
+//
+// A Builder validates records and builds an immutable *Directory: one rtree
+// over every placed provider and one per category (with descendants), so a
+// filtered nearest-k query visits only candidates of the right kind.
+// Distances are great-circle meters (package geo); the k nearest are exact.
+// A Directory is safe for any number of concurrent readers; to update,
+// build a new one and swap it in.
+//
+// Typical usage:
+//
+//	b := directory.NewBuilder()
+//	b.Location = nyc
+//	provs, err := directory.ReadCSV(f, "providers.csv")
+//	if err != nil { … } // every bad row, with line, column and ID
+//	for _, p := range provs {
+//		b.Add(p)
+//	}
+//	dir, err := b.Build()
+//	res, err := dir.Search(directory.Query{
+//		Near:       home,
+//		K:          5,
+//		Categories: []string{"health.vision"},
+//		Age:        12,
+//		FreeOnly:   true,
+//	})
+//	for _, r := range res {
+//		fmt.Println(r.Provider.Name, r.Distance, r.Walk)
+//	}
+//
+// Bad input is reported as *RecordError values (file, line or record index,
+// ID, field, cause) joined with errors.Join; nothing is half-loaded.
+package directory

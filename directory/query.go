@@ -1,0 +1,410 @@
+package directory
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+
+	"github.com/wraparound/wraparound/geo"
+)
+
+// Query asks for providers near a point that pass hard filters. The zero
+// value of each filter field means "no filter".
+type Query struct {
+	// Near is the point distances are measured from, (lon, lat).
+	Near orb.Point `json:"near"`
+	// Radius limits the great-circle distance from Near; 0 means no limit.
+	Radius geo.Meters `json:"radius,omitempty"`
+	// K limits Search to the K nearest matches; 0 means all within Radius.
+	// At least one of Radius and K must be set for Search.
+	K int `json:"k,omitempty"`
+
+	// Categories keeps providers in any of these categories or their
+	// descendants.
+	Categories []string `json:"categories,omitempty"`
+	// OpenAt keeps providers open at this instant in their own time zone.
+	// Providers with unknown hours are dropped unless UnknownHoursOK.
+	OpenAt         time.Time `json:"open_at,omitzero"`
+	UnknownHoursOK bool      `json:"unknown_hours_ok,omitempty"`
+	// Age keeps providers whose age limits admit a person of this age in
+	// years; 0 means not given.
+	Age int `json:"age,omitempty"`
+	// Grade keeps providers whose grade limits admit this grade (GradePreK,
+	// GradeK, 1…12) when HasGrade is set.
+	Grade    int  `json:"grade,omitempty"`
+	HasGrade bool `json:"has_grade,omitempty"`
+	// Language keeps providers that serve this ISO 639-1 language.
+	Language string `json:"language,omitempty"`
+	// FreeOnly keeps providers whose Cost is CostFree.
+	FreeOnly bool `json:"free_only,omitempty"`
+	// Wheelchair keeps wheelchair-accessible providers.
+	Wheelchair bool `json:"wheelchair,omitempty"`
+	// HasSeats keeps providers with a free seat or unknown capacity.
+	HasSeats bool `json:"has_seats,omitempty"`
+	// Region keeps providers located inside a region, named "set:name"
+	// ("neighborhoods:Highland Park"), from a set given to the Builder.
+	Region string `json:"region,omitempty"`
+	// ResidentOf is the student's home region per set, ("zipcodes" →
+	// "37404"); when set, providers restricted to residents of another
+	// region are dropped.
+	ResidentOf map[string]string `json:"resident_of,omitempty"`
+	// Exclude lists provider IDs to leave out (already tried, declined).
+	Exclude []string `json:"exclude,omitempty"`
+	// Transit keeps providers near a well-served transit stop; it needs a
+	// directory built with a transit network.
+	Transit *TransitFilter `json:"transit,omitempty"`
+}
+
+// Result is one provider found by a query.
+type Result struct {
+	Provider *Provider
+	// Distance is the great-circle distance from Query.Near.
+	Distance geo.Meters
+	// Walk estimates the time to walk there (geo.WalkTime).
+	Walk time.Duration
+	// Transit describes the provider's best transit stop for the query's
+	// window; nil unless the query had a Transit filter.
+	Transit *StopInfo
+}
+
+// Errors about queries.
+var (
+	ErrNoLimit       = errors.New("directory: query needs a radius or k")
+	ErrBadRadius     = errors.New("directory: radius out of range")
+	ErrBadK          = errors.New("directory: k out of range")
+	ErrUnknownRegion = errors.New("directory: unknown region")
+	ErrBadQuery      = errors.New("directory: bad query")
+)
+
+// MaxRadius is the largest radius a query may ask for: 500 km, far beyond
+// any trip to a local service, so larger values are taken to be mistakes.
+const MaxRadius geo.Meters = 500_000
+
+// filter is a Query compiled for fast checks.
+type filter struct {
+	q          *Query
+	cats       []string
+	region     *geo.Regions
+	regionSet  string
+	regionName string
+	exclude    map[string]struct{}
+	transit    *transitCheck
+}
+
+// compile validates q and prepares its filters.
+func (d *Directory) compile(q *Query) (*filter, error) {
+	if err := geo.ValidatePoint(q.Near); err != nil {
+		return nil, fmt.Errorf("%w: near: %w", ErrBadQuery, err)
+	}
+	if q.Radius < 0 || q.Radius > MaxRadius || math.IsNaN(float64(q.Radius)) {
+		return nil, fmt.Errorf("%w: %v", ErrBadRadius, float64(q.Radius))
+	}
+	if q.K < 0 {
+		return nil, fmt.Errorf("%w: %d", ErrBadK, q.K)
+	}
+	if q.Age < 0 || q.Age > 130 {
+		return nil, fmt.Errorf("%w: age %d", ErrBadQuery, q.Age)
+	}
+	if q.HasGrade && (q.Grade < GradePreK || q.Grade > 12) {
+		return nil, fmt.Errorf("%w: grade %d", ErrBadQuery, q.Grade)
+	}
+	f := &filter{q: q}
+	for _, c := range q.Categories {
+		if err := d.tax.Check(c); err != nil {
+			return nil, err
+		}
+	}
+	f.cats = minimalCodes(q.Categories)
+	if q.Region != "" {
+		set, name, _ := strings.Cut(q.Region, ":")
+		rs, ok := d.regionSet[set]
+		if !ok {
+			return nil, fmt.Errorf("%w: set %q", ErrUnknownRegion, set)
+		}
+		if _, ok := rs.ByName(name); !ok {
+			return nil, fmt.Errorf("%w: %q in set %q", ErrUnknownRegion, name, set)
+		}
+		f.region, f.regionSet, f.regionName = rs, set, name
+	}
+	if len(q.Exclude) > 0 {
+		f.exclude = make(map[string]struct{}, len(q.Exclude))
+		for _, id := range q.Exclude {
+			f.exclude[id] = struct{}{}
+		}
+	}
+	if q.Transit != nil {
+		tc, err := d.compileTransit(q.Transit)
+		if err != nil {
+			return nil, err
+		}
+		f.transit = tc
+	}
+	return f, nil
+}
+
+// minimalCodes drops codes that lie under another code of the list.
+func minimalCodes(codes []string) []string {
+	var out []string
+	for i, c := range codes {
+		covered := false
+		for j, o := range codes {
+			if i != j && IsUnder(c, o) && (c != o || j < i) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// keep reports whether p passes every filter but distance.
+func (f *filter) keep(p *Provider) bool {
+	q := f.q
+	// With one category the rtree searched holds only that category.
+	if len(f.cats) > 1 && !inAny(p, f.cats) {
+		return false
+	}
+	if q.FreeOnly && p.Cost != CostFree {
+		return false
+	}
+	if q.Wheelchair && !p.Wheelchair {
+		return false
+	}
+	if q.HasSeats && !p.HasSeats() {
+		return false
+	}
+	if q.Age > 0 && !p.Eligibility.AgeOK(q.Age) {
+		return false
+	}
+	if q.HasGrade && !p.Eligibility.GradeOK(q.Grade) {
+		return false
+	}
+	if q.Language != "" && !p.SpeaksLanguage(q.Language) {
+		return false
+	}
+	if f.exclude != nil {
+		if _, ok := f.exclude[p.ID]; ok {
+			return false
+		}
+	}
+	if f.region != nil && p.Regions[f.regionSet] != f.regionName {
+		return false
+	}
+	if r := p.Eligibility.Residency; r != "" && len(q.ResidentOf) > 0 {
+		set, name, _ := strings.Cut(r, ":")
+		if home, ok := q.ResidentOf[set]; ok && home != name {
+			return false
+		}
+	}
+	if !q.OpenAt.IsZero() {
+		if !p.Hours.Known() {
+			if !q.UnknownHoursOK {
+				return false
+			}
+		} else if !p.Hours.OpenAt(q.OpenAt) {
+			return false
+		}
+	}
+	return true
+}
+
+// Filter returns the query's hard filters as a predicate over providers
+// (every filter but distance and transit), for callers that scan providers
+// themselves.
+func (d *Directory) Filter(q Query) (func(*Provider) bool, error) {
+	f, err := d.compile(&q)
+	if err != nil {
+		return nil, err
+	}
+	return func(p *Provider) bool {
+		if len(f.cats) == 1 && !p.InCategory(f.cats[0]) {
+			return false
+		}
+		return f.keep(p)
+	}, nil
+}
+
+// tree returns the rtree to search for f's categories: the category's own
+// tree for one category, the tree of the categories' nearest common
+// ancestor for several, the tree of all providers otherwise. ok is false
+// when no provider can match.
+func (d *Directory) tree(f *filter) (t *rtree.RTreeG[int32], ok bool) {
+	switch len(f.cats) {
+	case 0:
+		return &d.all, true
+	case 1:
+		t = d.byCat[f.cats[0]]
+		return t, t != nil
+	}
+	lca := f.cats[0]
+	for _, c := range f.cats[1:] {
+		for lca != "" && !IsUnder(c, lca) {
+			lca = ParentCode(lca)
+		}
+	}
+	if lca == "" {
+		return &d.all, true
+	}
+	t = d.byCat[lca]
+	return t, t != nil
+}
+
+// Nearby streams the placed providers that pass q's filters in order of
+// distance from q.Near (ties in any order), up to q.Radius when it is set.
+// q.K is ignored: stop iterating when you have enough. Each step costs a
+// best-first rtree step with exact great-circle bounds, so the first
+// results arrive without scanning the directory.
+func (d *Directory) Nearby(q Query) (iter.Seq[Result], error) {
+	f, err := d.compile(&q)
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func(Result) bool) { d.nearby(f, yield) }, nil
+}
+
+func (d *Directory) nearby(f *filter, yield func(Result) bool) {
+	t, ok := d.tree(f)
+	if !ok {
+		return
+	}
+	near := f.q.Near
+	radius := float64(f.q.Radius)
+	t.Nearby(
+		func(min, max [2]float64, _ int32, item bool) float64 {
+			if item {
+				return float64(geo.Distance(near, min))
+			}
+			return float64(geo.DistanceToBound(near, orb.Bound{Min: min, Max: max}))
+		},
+		func(_, _ [2]float64, i int32, dist float64) bool {
+			if radius > 0 && dist > radius {
+				return false
+			}
+			p := &d.providers[i]
+			if !f.keep(p) {
+				return true
+			}
+			var stop *StopInfo
+			if f.transit != nil {
+				s, ok := f.transit.check(d, i)
+				if !ok {
+					return true
+				}
+				stop = s
+			}
+			return yield(Result{Provider: p, Distance: geo.Meters(dist), Walk: geo.WalkTime(geo.Meters(dist)), Transit: stop})
+		},
+	)
+}
+
+// Search returns the providers that pass q's filters, nearest first, ties
+// broken by ID: the q.K nearest within q.Radius when K is set, else all
+// within q.Radius. The K nearest are exact great-circle nearest
+// neighbours, not an artefact of lon/lat boxes.
+func (d *Directory) Search(q Query) ([]Result, error) {
+	if q.K == 0 && q.Radius == 0 {
+		return nil, ErrNoLimit
+	}
+	f, err := d.compile(&q)
+	if err != nil {
+		return nil, err
+	}
+	var out []Result
+	if len(f.cats) <= 1 {
+		out = d.collect(f, q.K)
+	} else {
+		// Several unrelated categories: search each category's own tree
+		// and merge, which beats filtering a larger common tree.
+		for _, c := range f.cats {
+			sub := *f
+			sub.cats = []string{c}
+			out = append(out, d.collect(&sub, q.K)...)
+		}
+		slices.SortFunc(out, compareResults)
+		out = slices.CompactFunc(out, func(a, b Result) bool { return a.Provider == b.Provider })
+	}
+	slices.SortFunc(out, compareResults)
+	if q.K > 0 && len(out) > q.K {
+		out = out[:q.K]
+	}
+	return out, nil
+}
+
+// collect gathers the k nearest providers that pass f (all within the
+// radius when k is 0), plus any tied with the k-th, so that ties can be
+// broken by ID.
+func (d *Directory) collect(f *filter, k int) []Result {
+	var out []Result
+	cut := math.Inf(1)
+	t, ok := d.tree(f)
+	if !ok {
+		return nil
+	}
+	if k == 0 {
+		// Radius only: a box search beats best-first ordering.
+		b := geo.BoundAround(f.q.Near, f.q.Radius)
+		t.Search(b.Min, b.Max, func(min, _ [2]float64, i int32) bool {
+			dist := geo.Distance(f.q.Near, min)
+			if dist > f.q.Radius {
+				return true
+			}
+			p := &d.providers[i]
+			if !f.keep(p) {
+				return true
+			}
+			r := Result{Provider: p, Distance: dist, Walk: geo.WalkTime(dist)}
+			if f.transit != nil {
+				s, ok := f.transit.check(d, i)
+				if !ok {
+					return true
+				}
+				r.Transit = s
+			}
+			out = append(out, r)
+			return true
+		})
+		return out
+	}
+	d.nearby(f, func(r Result) bool {
+		if float64(r.Distance) > cut {
+			return false
+		}
+		out = append(out, r)
+		if k > 0 && len(out) == k {
+			cut = float64(r.Distance)
+		}
+		return true
+	})
+	return out
+}
+
+func inAny(p *Provider, cats []string) bool {
+	for _, c := range cats {
+		if p.InCategory(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func compareResults(a, b Result) int {
+	switch {
+	case a.Distance < b.Distance:
+		return -1
+	case a.Distance > b.Distance:
+		return 1
+	}
+	return strings.Compare(a.Provider.ID, b.Provider.ID)
+}

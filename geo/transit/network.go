@@ -1,0 +1,326 @@
+package transit
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+)
+
+// Location types of a stop (GTFS stops.txt location_type).
+const (
+	LocationStop         = 0 // a stop or platform where riders board; the empty value means this
+	LocationStation      = 1 // a station holding stops or platforms
+	LocationEntrance     = 2 // an entrance or exit of a station
+	LocationNode         = 3 // a generic node inside a station
+	LocationBoardingArea = 4 // a boarding area on a platform
+)
+
+// Agency is a transit agency of the feed (agency.txt).
+type Agency struct {
+	ID       string
+	Name     string
+	URL      string
+	Timezone string // IANA zone name, e.g. "America/New_York"
+}
+
+// Stop is a stop, station, entrance, node or boarding area (stops.txt).
+type Stop struct {
+	ID           string
+	Code         string // short code shown to riders, often on the stop sign; may be empty
+	Name         string
+	Point        orb.Point // lon, lat; zero for nodes and boarding areas given without coordinates
+	LocationType int       // one of the Location… constants
+	Parent       string    // parent_station: the station's stop ID, or empty
+}
+
+// Route is a transit route (routes.txt).
+type Route struct {
+	ID        string
+	AgencyID  string
+	ShortName string // e.g. "10A"; may be empty
+	LongName  string // e.g. "Avondale"; may be empty
+	Type      int    // GTFS route_type: 3 is bus, 0 tram, 1 subway, 2 rail…
+	Color     string // hex RGB without '#', or empty
+}
+
+// DisplayName returns the name riders know the route by: its short name,
+// else its long name, else its ID.
+func (r Route) DisplayName() string {
+	switch {
+	case r.ShortName != "":
+		return r.ShortName
+	case r.LongName != "":
+		return r.LongName
+	}
+	return r.ID
+}
+
+// Stats counts what a network holds.
+type Stats struct {
+	Agencies   int
+	Stops      int // all location types
+	Routes     int
+	Trips      int // trips.txt records; a frequency-based trip counts once
+	StopTimes  int // stop_times.txt records
+	Services   int // distinct service_ids
+	Departures int // scheduled departures after expanding frequencies, no-pickup stops excluded
+	// First and Last are the first and last dates with any service, at
+	// midnight in the network's zone; zero when no service is defined.
+	First, Last time.Time
+}
+
+// service is one service_id's weekly pattern (from calendar.txt) and span.
+type service struct {
+	id         string
+	hasCal     bool
+	mask       uint8 // bit time.Weekday set when the service runs that weekday
+	start, end int32 // day numbers, inclusive
+}
+
+type svcDay struct{ svc, day int32 }
+
+// departure is one scheduled departure at a stop: the service it runs
+// under and its time in seconds from the service day's noon minus 12 h.
+type departure struct{ svc, t int32 }
+
+// Network is a transit network: stops, routes, the service calendar and
+// every scheduled departure, read from a GTFS feed or made by a Builder.
+//
+// A *Network is immutable after it is built and safe for any number of
+// concurrent readers; its only mutable state, the memo of per-window
+// departure rates, is internally synchronized. Slices it returns are shared
+// and must not be modified.
+type Network struct {
+	loc      *time.Location
+	agencies []Agency
+	stops    []Stop
+	stopIdx  map[string]int32
+	routes   []Route
+	routeIdx map[string]int32
+
+	services   []service
+	svcIdx     map[string]int32
+	exceptions map[svcDay]bool // true: added on that day; false: removed
+	first      int32           // first and last day with any service
+	last       int32
+	hasSpan    bool
+
+	tripSvc   []int32 // service of each trip
+	stopTimes int
+
+	depStart []int32     // deps[depStart[i]:depStart[i+1]] are stop i's departures
+	deps     []departure // per stop, sorted by service then time
+	maxTime  int32       // latest departure time in the feed, seconds
+
+	stopRoutes     [][]int    // route indexes serving each stop, ascending
+	stopRouteNames [][]string // their display names, same order
+
+	tree rtree.RTreeGN[float64, int32] // boardable stops (LocationStop) by position
+
+	windows  sync.Map // windowKey → *windowRates
+	nWindows atomic.Int32
+}
+
+// Location returns the network's time zone, from agency.txt.
+func (n *Network) Location() *time.Location { return n.loc }
+
+// Agencies returns the agencies of the feed, in file order.
+func (n *Network) Agencies() []Agency { return n.agencies }
+
+// Stops returns every stop, in file order; stop indexes used across the
+// package index this slice. The slice is shared: do not modify it.
+func (n *Network) Stops() []Stop { return n.stops }
+
+// Routes returns every route, in file order; route indexes index this
+// slice. The slice is shared: do not modify it.
+func (n *Network) Routes() []Route { return n.routes }
+
+// StopByID returns the stop with the given stop_id.
+func (n *Network) StopByID(id string) (Stop, bool) {
+	i, ok := n.stopIdx[id]
+	if !ok {
+		return Stop{}, false
+	}
+	return n.stops[i], true
+}
+
+// StopIndex returns the index in Stops of the stop with the given stop_id.
+func (n *Network) StopIndex(id string) (int, bool) {
+	i, ok := n.stopIdx[id]
+	return int(i), ok
+}
+
+// RouteByID returns the route with the given route_id.
+func (n *Network) RouteByID(id string) (Route, bool) {
+	i, ok := n.routeIdx[id]
+	if !ok {
+		return Route{}, false
+	}
+	return n.routes[i], true
+}
+
+// RoutesAt returns the indexes of the routes with a trip calling at stop,
+// ascending; nil for an index out of range. The slice is shared: do not
+// modify it.
+func (n *Network) RoutesAt(stop int) []int {
+	if stop < 0 || stop >= len(n.stopRoutes) {
+		return nil
+	}
+	return n.stopRoutes[stop]
+}
+
+// RouteNamesAt returns the display names of RoutesAt(stop), in the same
+// order. The slice is shared: do not modify it.
+func (n *Network) RouteNamesAt(stop int) []string {
+	if stop < 0 || stop >= len(n.stopRouteNames) {
+		return nil
+	}
+	return n.stopRouteNames[stop]
+}
+
+// Stats returns counts of what the network holds.
+func (n *Network) Stats() Stats {
+	s := Stats{
+		Agencies:   len(n.agencies),
+		Stops:      len(n.stops),
+		Routes:     len(n.routes),
+		Trips:      len(n.tripSvc),
+		StopTimes:  n.stopTimes,
+		Services:   len(n.services),
+		Departures: len(n.deps),
+	}
+	if n.hasSpan {
+		s.First = n.dayTime(n.first)
+		s.Last = n.dayTime(n.last)
+	}
+	return s
+}
+
+// Date returns midnight of the civil date y-m-d in the network's zone: a
+// convenient value for Window.Date and the date arguments of the package.
+func (n *Network) Date(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, n.loc)
+}
+
+func (n *Network) dayTime(day int32) time.Time {
+	t := time.Unix(int64(day)*86400, 0).UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, n.loc)
+}
+
+// dayNumber numbers civil dates: days since 1970-01-01.
+func dayNumber(y int, m time.Month, d int) int32 {
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// dayOf returns the day number of t's civil date in t's own location.
+func dayOf(t time.Time) int32 {
+	y, m, d := t.Date()
+	return dayNumber(y, m, d)
+}
+
+func weekdayOf(day int32) time.Weekday {
+	return time.Weekday(((int(day)%7)+7+4)%7) // 1970-01-01 was a Thursday
+}
+
+// runs reports whether service s runs on day.
+func (n *Network) runs(s, day int32) bool {
+	if r, ok := n.exceptions[svcDay{s, day}]; ok {
+		return r
+	}
+	sv := &n.services[s]
+	return sv.hasCal && day >= sv.start && day <= sv.end && sv.mask&(1<<weekdayOf(day)) != 0
+}
+
+func (n *Network) running(day int32, dst []int32) []int32 {
+	for s := range n.services {
+		if n.runs(int32(s), day) {
+			dst = append(dst, int32(s))
+		}
+	}
+	return dst
+}
+
+// ServicesOn returns the service_ids that run on date's civil date (the
+// date as written in date's own location), sorted. A service runs when its
+// calendar.txt weekday pattern covers the date and calendar_dates.txt does
+// not remove it, or when calendar_dates.txt adds it for that date.
+// O(services).
+func (n *Network) ServicesOn(date time.Time) []string {
+	var ids []string
+	for _, s := range n.running(dayOf(date), nil) {
+		ids = append(ids, n.services[s].id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TripsOn returns the number of trips.txt trips whose service runs on
+// date's civil date; a frequency-based trip counts once. O(trips).
+func (n *Network) TripsOn(date time.Time) int {
+	day := dayOf(date)
+	run := make([]bool, len(n.services))
+	for _, s := range n.running(day, nil) {
+		run[s] = true
+	}
+	c := 0
+	for _, s := range n.tripSvc {
+		if run[s] {
+			c++
+		}
+	}
+	return c
+}
+
+// stopDeps returns stop's departures under service s with times in
+// [lo, hi) seconds.
+func (n *Network) stopDeps(stop int, s, lo, hi int32) []departure {
+	ds := n.deps[n.depStart[stop]:n.depStart[stop+1]]
+	cmp := func(d departure, k departure) int {
+		if d.svc != k.svc {
+			return int(d.svc - k.svc)
+		}
+		return int(d.t - k.t)
+	}
+	a, _ := slices.BinarySearchFunc(ds, departure{s, lo}, cmp)
+	b, _ := slices.BinarySearchFunc(ds, departure{s, hi}, cmp)
+	if b < a {
+		return nil
+	}
+	return ds[a:b]
+}
+
+// DeparturesOn returns the number of departures from stop scheduled on
+// date's service day (the trips of the services running on that civil
+// date, including those after midnight), no-pickup stops excluded.
+// O(services × log departures); 0 for an index out of range.
+func (n *Network) DeparturesOn(stop int, date time.Time) int {
+	if stop < 0 || stop >= len(n.stops) {
+		return 0
+	}
+	c := 0
+	for _, s := range n.running(dayOf(date), nil) {
+		c += len(n.stopDeps(stop, s, 0, n.maxTime+1))
+	}
+	return c
+}
+
+// DepartureTimes returns the departure times from stop on date's service
+// day, ascending, as durations from the service day's noon minus 12 h (so
+// 25:10:00 is 25h10m). It allocates the result.
+func (n *Network) DepartureTimes(stop int, date time.Time) []time.Duration {
+	if stop < 0 || stop >= len(n.stops) {
+		return nil
+	}
+	var out []time.Duration
+	for _, s := range n.running(dayOf(date), nil) {
+		for _, d := range n.stopDeps(stop, s, 0, n.maxTime+1) {
+			out = append(out, time.Duration(d.t)*time.Second)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
