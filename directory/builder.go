@@ -96,6 +96,7 @@ func (b *Builder) Build() (*Directory, error) {
 		loc:       loc,
 		byID:      make(map[string]int32, len(b.recs)),
 		byCat:     make(map[string]*rtree.RTreeG[int32]),
+		catSum:    make(map[string]*catSummary),
 		catCount:  make(map[string]int),
 		regionSet: make(map[string]*geo.Regions, len(b.regionSets)),
 	}
@@ -104,6 +105,7 @@ func (b *Builder) Build() (*Directory, error) {
 		d.regionNames = append(d.regionNames, rs.name)
 	}
 	var errs []error
+	zc := zoneCache{}
 	seen := make(map[string]int, len(b.recs))
 	for _, r := range b.recs {
 		fail := func(field string, err error) {
@@ -118,7 +120,7 @@ func (b *Builder) Build() (*Directory, error) {
 			continue
 		}
 		seen[r.p.ID] = r.index
-		if field, err := d.validate(&r.p); err != nil {
+		if field, err := d.validate(&r.p, zc); err != nil {
 			fail(field, err)
 		}
 	}
@@ -133,7 +135,7 @@ func (b *Builder) Build() (*Directory, error) {
 	for i := range d.providers {
 		p := &d.providers[i]
 		d.byID[p.ID] = int32(i)
-		p.Hours.resolve(loc)
+		p.Hours.resolve(zc, loc)
 		for _, c := range p.Categories {
 			d.catCount[c]++
 		}
@@ -158,6 +160,12 @@ func (b *Builder) Build() (*Directory, error) {
 				d.byCat[code] = t
 			}
 			t.Insert(p.Point, p.Point, int32(i))
+			sum := d.catSum[code]
+			if sum == nil {
+				sum = new(catSummary)
+				d.catSum[code] = sum
+			}
+			sum.add(p)
 		}
 	}
 	if b.TextIndex {
@@ -183,7 +191,7 @@ func (p *Provider) treeCodes() []string {
 }
 
 // validate returns the first problem with p and the field at fault.
-func (d *Directory) validate(p *Provider) (string, error) {
+func (d *Directory) validate(p *Provider, zc zoneCache) (string, error) {
 	if strings.TrimSpace(p.Name) == "" {
 		return "name", ErrMissingName
 	}
@@ -200,7 +208,7 @@ func (d *Directory) validate(p *Provider) (string, error) {
 			return "point", fmt.Errorf("%w: %w", ErrBadLocation, err)
 		}
 	}
-	if err := p.Hours.Validate(); err != nil {
+	if err := p.Hours.validate(zc); err != nil {
 		return "hours", err
 	}
 	e := p.Eligibility

@@ -21,6 +21,7 @@ type Directory struct {
 	all      rtree.RTreeG[int32]             // every placed provider
 	byCat    map[string]*rtree.RTreeG[int32] // category (with descendants) → placed providers
 	catCount map[string]int                  // providers listing each code directly
+	catSum   map[string]*catSummary          // category (with descendants) → filter summary
 
 	regionSet   map[string]*geo.Regions
 	regionNames []string

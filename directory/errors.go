@@ -9,14 +9,14 @@ import (
 // Errors about provider records, wrapped by RecordError. Test with
 // errors.Is.
 var (
-	ErrMissingID     = errors.New("directory: missing id")
-	ErrDuplicateID   = errors.New("directory: duplicate id")
-	ErrMissingName   = errors.New("directory: missing name")
-	ErrNoCategory    = errors.New("directory: no category")
-	ErrBadValue      = errors.New("directory: bad value")
-	ErrBadLocation   = errors.New("directory: bad coordinates")
-	ErrMissingColumn = errors.New("directory: missing required column")
-	ErrEmptyInput    = errors.New("directory: no records in input")
+	ErrMissingID      = errors.New("directory: missing id")
+	ErrDuplicateID    = errors.New("directory: duplicate id")
+	ErrMissingName    = errors.New("directory: missing name")
+	ErrNoCategory     = errors.New("directory: no category")
+	ErrBadValue       = errors.New("directory: bad value")
+	ErrBadLocation    = errors.New("directory: bad coordinates")
+	ErrMissingColumn  = errors.New("directory: missing required column")
+	ErrEmptyInput     = errors.New("directory: no records in input")
 	ErrBadEligibility = errors.New("directory: inconsistent eligibility")
 )
 

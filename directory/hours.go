@@ -55,7 +55,9 @@ var (
 
 // Validate checks every span: 0 ≤ Open < Close ≤ 48h, spans of a day in
 // order and not overlapping, and a zone that loads.
-func (h *Hours) Validate() error {
+func (h *Hours) Validate() error { return h.validate(zoneCache{}) }
+
+func (h *Hours) validate(zc zoneCache) error {
 	for d, spans := range h.Week {
 		for i, s := range spans {
 			if s.Open < 0 || s.Open >= 24*time.Hour || s.Close <= s.Open || s.Close > 48*time.Hour {
@@ -67,23 +69,36 @@ func (h *Hours) Validate() error {
 		}
 	}
 	if h.Zone != "" {
-		if _, err := time.LoadLocation(h.Zone); err != nil {
+		if _, err := zc.load(h.Zone); err != nil {
 			return fmt.Errorf("%w: %q", ErrUnknownZone, h.Zone)
 		}
 	}
 	return nil
 }
 
-// resolve caches the zone's *time.Location, falling back to def.
-func (h *Hours) resolve(def *time.Location) {
-	if h.Zone == "" {
-		h.loc = def
-		return
+// zoneCache loads each time zone once per build: time.LoadLocation reads
+// the zone database on every call.
+type zoneCache map[string]*time.Location
+
+func (zc zoneCache) load(name string) (*time.Location, error) {
+	if loc, ok := zc[name]; ok {
+		return loc, nil
 	}
-	if loc, err := time.LoadLocation(h.Zone); err == nil {
-		h.loc = loc
-	} else {
-		h.loc = def
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zc[name] = loc
+	return loc, nil
+}
+
+// resolve caches the zone's *time.Location, falling back to def.
+func (h *Hours) resolve(zc zoneCache, def *time.Location) {
+	h.loc = def
+	if h.Zone != "" {
+		if loc, err := zc.load(h.Zone); err == nil {
+			h.loc = loc
+		}
 	}
 }
 
@@ -109,10 +124,26 @@ func (h *Hours) OpenAt(t time.Time) bool {
 	if h.Always {
 		return true
 	}
-	lt := t.In(h.Location())
-	y, m, d := lt.Date()
-	tod := lt.Sub(time.Date(y, m, d, 0, 0, 0, 0, lt.Location()))
-	wd := lt.Weekday()
+	wd, tod := localClock(t, h.Location())
+	return h.openLocal(wd, tod)
+}
+
+// localClock returns the weekday and the wall-clock time of day of t in
+// loc. On days when clocks change, the wall clock is what counts: 09:00 is
+// 9h whatever the offset.
+func localClock(t time.Time, loc *time.Location) (time.Weekday, time.Duration) {
+	lt := t.In(loc)
+	hh, mm, ss := lt.Clock()
+	tod := time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute + time.Duration(ss)*time.Second + time.Duration(lt.Nanosecond())
+	return lt.Weekday(), tod
+}
+
+// openLocal reports whether the place is open at wall-clock time tod on
+// weekday wd.
+func (h *Hours) openLocal(wd time.Weekday, tod time.Duration) bool {
+	if h.Always {
+		return true
+	}
 	for _, s := range h.Week[wd] {
 		if tod >= s.Open && tod < s.Close {
 			return true

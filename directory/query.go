@@ -97,6 +97,12 @@ type filter struct {
 	regionName string
 	exclude    map[string]struct{}
 	transit    *transitCheck
+
+	// The OpenAt instant as a wall clock in the zone last seen; nearly all
+	// providers share one zone, so this saves a conversion per candidate.
+	openLoc *time.Location
+	openWD  time.Weekday
+	openTOD time.Duration
 }
 
 // compile validates q and prepares its filters.
@@ -213,8 +219,14 @@ func (f *filter) keep(p *Provider) bool {
 			if !q.UnknownHoursOK {
 				return false
 			}
-		} else if !p.Hours.OpenAt(q.OpenAt) {
-			return false
+		} else if !p.Hours.Always {
+			if loc := p.Hours.Location(); loc != f.openLoc {
+				f.openLoc = loc
+				f.openWD, f.openTOD = localClock(q.OpenAt, loc)
+			}
+			if !p.Hours.openLocal(f.openWD, f.openTOD) {
+				return false
+			}
 		}
 	}
 	return true
@@ -246,7 +258,7 @@ func (d *Directory) tree(f *filter) (t *rtree.RTreeG[int32], ok bool) {
 		return &d.all, true
 	case 1:
 		t = d.byCat[f.cats[0]]
-		return t, t != nil
+		return t, t != nil && d.catSum[f.cats[0]].possible(f)
 	}
 	lca := f.cats[0]
 	for _, c := range f.cats[1:] {
@@ -281,21 +293,24 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 	}
 	near := f.q.Near
 	radius := float64(f.q.Radius)
+	inf := math.Inf(1)
 	t.Nearby(
-		func(min, max [2]float64, _ int32, item bool) float64 {
+		func(min, max [2]float64, i int32, item bool) float64 {
 			if item {
+				// Filter as items enter the queue: a rejected item
+				// costs no distance and sinks to the bottom.
+				if !f.keep(&d.providers[i]) {
+					return inf
+				}
 				return float64(geo.Distance(near, min))
 			}
 			return float64(geo.DistanceToBound(near, orb.Bound{Min: min, Max: max}))
 		},
 		func(_, _ [2]float64, i int32, dist float64) bool {
-			if radius > 0 && dist > radius {
+			if dist == inf || (radius > 0 && dist > radius) {
 				return false
 			}
 			p := &d.providers[i]
-			if !f.keep(p) {
-				return true
-			}
 			var stop *StopInfo
 			if f.transit != nil {
 				s, ok := f.transit.check(d, i)

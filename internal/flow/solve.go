@@ -1,0 +1,204 @@
+package flow
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// Progress phases reported by Solve.
+const (
+	PhaseSplit = "split" // finding connected components
+	PhaseSolve = "solve" // solving components; done = share of left nodes placed
+)
+
+// Solve returns an assignment of p that is exactly optimal for pol.
+//
+// The instance is split into connected components (union-find over the
+// edges) which are solved independently, at most GOMAXPROCS at a time (and
+// never more than 2 goroutines per core), all finished before Solve
+// returns. Each component is solved by successive shortest augmenting
+// paths: left nodes are added one at a time in index order (EquityFirst:
+// by tier, highest first, then index) and each addition runs Dijkstra over
+// right nodes with reduced costs from integer dual prices, so the
+// assignment is optimal after every step and the final one is exactly
+// optimal; see doc.go for the objective, the EquityFirst construction and
+// the bounds. The algorithm is deterministic and components share no state,
+// so the result does not depend on scheduling: the same Problem always
+// gives the same Result.
+//
+// progress, when not nil, is called with PhaseSplit and PhaseSolve and a
+// fraction in [0,1], non-decreasing within a phase; calls are serialised
+// but may come from any goroutine. ctx is checked while nodes are added and
+// inside long searches; on cancellation Solve returns ctx's error and a
+// zero Result.
+//
+// Memory: the Problem's own 12 bytes per edge (To and Weight) plus about
+// 45 bytes per left node and 60 bytes per right node; nothing per edge.
+func Solve(ctx context.Context, p *Problem, pol Policy, progress func(phase string, done float64)) (Result, error) {
+	if pol != MaxTotal && pol != EquityFirst {
+		return Result{}, ErrPolicy
+	}
+	if err := p.Validate(); err != nil {
+		return Result{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	rep := newReporter(progress)
+	rep.report(PhaseSplit, 0)
+	comps := split(p)
+	rep.report(PhaseSplit, 1)
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+
+	st := newState(p, pol)
+	rep.report(PhaseSolve, 0)
+	workers := min(runtime.GOMAXPROCS(0), len(comps.start)-1)
+	var (
+		next    atomic.Int64
+		placed  atomic.Int64
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		firstEr error
+	)
+	total := float64(max(p.Left, 1))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sp := newSearch(len(p.Cap))
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= len(comps.start)-1 {
+					return
+				}
+				nodes := comps.left[comps.start[c]:comps.start[c+1]]
+				err := st.solveComponent(ctx, sp, nodes, func(n int) {
+					rep.report(PhaseSolve, float64(placed.Add(int64(n)))/total)
+				})
+				if err != nil {
+					errOnce.Do(func() { firstEr = err })
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstEr != nil {
+		return Result{}, firstEr
+	}
+	rep.report(PhaseSolve, 1)
+	return st.result(), nil
+}
+
+// reporter serialises progress calls and keeps fractions non-decreasing.
+type reporter struct {
+	mu    sync.Mutex
+	fn    func(string, float64)
+	phase string
+	last  float64
+}
+
+func newReporter(fn func(string, float64)) *reporter { return &reporter{fn: fn} }
+
+func (r *reporter) report(phase string, done float64) {
+	if r.fn == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if phase == r.phase && done <= r.last {
+		return
+	}
+	r.phase, r.last = phase, min(done, 1)
+	r.fn(phase, r.last)
+}
+
+// components lists the left nodes of each connected component with at
+// least one edge: component c holds left[start[c]:start[c+1]], in index
+// order (EquityFirst reorders by tier later). Components are ordered
+// largest first so that parallel workers finish together.
+type components struct {
+	start []int32
+	left  []int32
+}
+
+// split finds connected components with union-find (path halving, union by
+// size) over left nodes 0..Left-1 and right nodes Left..Left+R-1.
+func split(p *Problem) components {
+	n := p.Left + len(p.Cap)
+	parent := make([]int32, n)
+	size := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+		size[i] = 1
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for i := 0; i < p.Left; i++ {
+		for e := p.Start[i]; e < p.Start[i+1]; e++ {
+			a, b := find(int32(i)), find(int32(p.Left)+p.To[e])
+			if a == b {
+				continue
+			}
+			if size[a] < size[b] {
+				a, b = b, a
+			}
+			parent[b] = a
+			size[a] += size[b]
+		}
+	}
+	// Count left nodes per root; reuse size as the count.
+	for i := range size {
+		size[i] = 0
+	}
+	for i := 0; i < p.Left; i++ {
+		if p.Start[i+1] > p.Start[i] {
+			size[find(int32(i))]++
+		}
+	}
+	type comp struct{ root, n, first int32 }
+	var cs []comp
+	seen := make([]int32, n) // root → component index + 1
+	for i := 0; i < p.Left; i++ {
+		if p.Start[i+1] == p.Start[i] {
+			continue
+		}
+		r := find(int32(i))
+		if seen[r] == 0 {
+			cs = append(cs, comp{root: r, n: size[r], first: int32(i)})
+			seen[r] = int32(len(cs))
+		}
+	}
+	slices.SortFunc(cs, func(a, b comp) int {
+		if a.n != b.n {
+			return int(b.n - a.n)
+		}
+		return int(a.first - b.first)
+	})
+	out := components{start: make([]int32, len(cs)+1)}
+	for c, x := range cs {
+		seen[x.root] = int32(c) // now root → component index
+		out.start[c+1] = out.start[c] + x.n
+	}
+	out.left = make([]int32, out.start[len(cs)])
+	fill := slices.Clone(out.start[:len(cs)])
+	for i := 0; i < p.Left; i++ {
+		if p.Start[i+1] == p.Start[i] {
+			continue
+		}
+		c := seen[find(int32(i))]
+		out.left[fill[c]] = int32(i)
+		fill[c]++
+	}
+	return out
+}

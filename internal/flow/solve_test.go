@@ -1,0 +1,263 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSolveAgainstBruteForce(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 7))
+	for n := range 400 {
+		s := genSpec{left: 1 + rng.IntN(7), right: 1 + rng.IntN(4), maxDeg: 3, maxCap: 3, unlimited: 0.15, maxW: 1 + rng.Int64N(20), tiers: true}
+		p := gen(rng, s)
+		wantTotal, wantLex := bruteForce(p)
+		t.Run(fmt.Sprintf("case=%d", n), func(t *testing.T) {
+			res, err := Solve(context.Background(), p, MaxTotal, nil)
+			require.NoError(t, err)
+			total, _ := checkFeasible(t, p, res)
+			assert.Equal(t, wantTotal, total, "MaxTotal on %+v", p)
+			assert.Equal(t, total, res.Objective)
+
+			res, err = Solve(context.Background(), p, EquityFirst, nil)
+			require.NoError(t, err)
+			total, served := checkFeasible(t, p, res)
+			got := lexKey{int64(served[3]), int64(served[2]), int64(served[1]), total}
+			assert.Equal(t, wantLex, got, "EquityFirst (tier3, tier2, tier1, total) on %+v", p)
+		})
+	}
+}
+
+func TestSolveAgainstHungarian(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(2, 9))
+	cases := 200
+	if testing.Short() {
+		cases = 60
+	}
+	for n := range cases {
+		s := genSpec{left: 5 + rng.IntN(36), right: 1 + rng.IntN(10), maxDeg: 1 + rng.IntN(6), maxCap: 1 + int32(rng.IntN(5)), unlimited: 0.05, maxW: 1 + rng.Int64N(1000), tiers: true}
+		if n%4 == 0 {
+			s.maxW = 3 // many ties
+		}
+		p := gen(rng, s)
+		t.Run(fmt.Sprintf("case=%d", n), func(t *testing.T) {
+			t.Parallel()
+			res, err := Solve(context.Background(), p, MaxTotal, nil)
+			require.NoError(t, err)
+			total, _ := checkFeasible(t, p, res)
+			want := hungarian(p, func(i int, j int32) int64 { return pairWeight(p, i, j) })
+			assert.Equal(t, want, total, "MaxTotal")
+
+			// EquityFirst against the same matrix with every weight raised
+			// by tier·(S+1); the brute-force test shows this weighting is
+			// lexicographic.
+			res, err = Solve(context.Background(), p, EquityFirst, nil)
+			require.NoError(t, err)
+			checkFeasible(t, p, res)
+			var s int64
+			for i := 0; i < p.Left; i++ {
+				var m int64
+				for e := p.Start[i]; e < p.Start[i+1]; e++ {
+					m = max(m, p.Weight[e])
+				}
+				s += m
+			}
+			want = hungarian(p, func(i int, j int32) int64 {
+				w := pairWeight(p, i, j)
+				if w == 0 {
+					return 0
+				}
+				return w + int64(p.tier(i))*(s+1)
+			})
+			assert.Equal(t, want, res.Objective, "EquityFirst objective")
+		})
+	}
+}
+
+// manyComponents is a larger instance with many components of different
+// sizes, and big ones so that progress ticks and cancellation checks fire.
+func manyComponents(seed uint64, groups int) *Problem {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	p := &Problem{Start: []int32{0}}
+	for g := range groups {
+		left, right := 1+rng.IntN(50), 1+rng.IntN(8)
+		if g%10 == 0 {
+			left, right = 2000+rng.IntN(500), 80
+		}
+		base := int32(len(p.Cap))
+		for range right {
+			p.Cap = append(p.Cap, int32(rng.IntN(10)))
+		}
+		for range left {
+			for d := 1 + rng.IntN(5); d > 0; d-- {
+				p.To = append(p.To, base+int32(rng.IntN(right)))
+				p.Weight = append(p.Weight, 1+rng.Int64N(50))
+			}
+			p.Tier = append(p.Tier, uint8(1+rng.IntN(3)))
+			p.Start = append(p.Start, int32(len(p.To)))
+			p.Left++
+		}
+	}
+	return p
+}
+
+func TestSolveDeterministic(t *testing.T) {
+	t.Parallel()
+	p := manyComponents(5, 60)
+	for _, pol := range []Policy{MaxTotal, EquityFirst} {
+		t.Run(pol.String(), func(t *testing.T) {
+			first, err := Solve(context.Background(), p, pol, nil)
+			require.NoError(t, err)
+			checkFeasible(t, p, first)
+			for range 3 {
+				again, err := Solve(context.Background(), p, pol, nil)
+				require.NoError(t, err)
+				require.Equal(t, first, again)
+			}
+		})
+	}
+}
+
+func TestSolveProgress(t *testing.T) {
+	t.Parallel()
+	p := manyComponents(6, 30)
+	var phases []string
+	last := map[string]float64{}
+	_, err := Solve(context.Background(), p, MaxTotal, func(phase string, done float64) {
+		if len(phases) == 0 || phases[len(phases)-1] != phase {
+			phases = append(phases, phase)
+		}
+		assert.GreaterOrEqual(t, done, last[phase], "phase %s went backwards", phase)
+		assert.LessOrEqual(t, done, 1.0)
+		last[phase] = done
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{PhaseSplit, PhaseSolve}, phases)
+	assert.Equal(t, 1.0, last[PhaseSolve])
+}
+
+func TestSolveCancel(t *testing.T) {
+	t.Parallel()
+	p := manyComponents(7, 30)
+	t.Run("before", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		res, err := Solve(ctx, p, MaxTotal, nil)
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Zero(t, res)
+	})
+	t.Run("during", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		res, err := Solve(ctx, p, EquityFirst, func(phase string, done float64) {
+			if phase == PhaseSolve && done > 0 {
+				cancel()
+			}
+		})
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Zero(t, res)
+	})
+}
+
+func TestGreedy(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(4, 4))
+	for n := range 100 {
+		p := gen(rng, genSpec{left: 1 + rng.IntN(7), right: 1 + rng.IntN(4), maxDeg: 3, maxCap: 2, maxW: 9, tiers: true})
+		t.Run(fmt.Sprintf("case=%d", n), func(t *testing.T) {
+			g, err := Greedy(context.Background(), p)
+			require.NoError(t, err)
+			total, _ := checkFeasible(t, p, g)
+			opt, _ := bruteForce(p)
+			assert.LessOrEqual(t, total, opt)
+		})
+	}
+	t.Run("hand", func(t *testing.T) {
+		// Node 0 grabs the only seat of pool 0 although node 1 has nowhere
+		// else to go: greedy 5, optimum 4+3 = 7.
+		p := &Problem{Left: 2, Cap: []int32{1, 1}, Start: []int32{0, 2, 3}, To: []int32{0, 1, 0}, Weight: []int64{5, 4, 3}}
+		g, err := Greedy(context.Background(), p)
+		require.NoError(t, err)
+		assert.Equal(t, []int32{0, -1}, g.Assign)
+		assert.Equal(t, int64(5), g.Total)
+		res, err := Solve(context.Background(), p, MaxTotal, nil)
+		require.NoError(t, err)
+		assert.Equal(t, []int32{1, 0}, res.Assign)
+		assert.Equal(t, int64(7), res.Total)
+	})
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	ok := func() *Problem {
+		return &Problem{Left: 2, Cap: []int32{1, Unlimited}, Start: []int32{0, 1, 3}, To: []int32{0, 0, 1}, Weight: []int64{3, 4, 5}, Tier: []uint8{1, 3}}
+	}
+	cases := []struct {
+		name  string
+		edit  func(p *Problem)
+		field string
+		want  error
+	}{
+		{"ok", func(*Problem) {}, "", nil},
+		{"negative left", func(p *Problem) { p.Left = -1 }, "Left", ErrShape},
+		{"start length", func(p *Problem) { p.Start = p.Start[:2] }, "Start", ErrShape},
+		{"start decreasing", func(p *Problem) { p.Start[1] = 3; p.Start[2] = 2; p.To = p.To[:2]; p.Weight = p.Weight[:2] }, "Start", ErrShape},
+		{"weight length", func(p *Problem) { p.Weight = p.Weight[:2] }, "Weight", ErrShape},
+		{"edge target", func(p *Problem) { p.To[1] = 2 }, "To", ErrEdge},
+		{"negative target", func(p *Problem) { p.To[1] = -1 }, "To", ErrEdge},
+		{"zero weight", func(p *Problem) { p.Weight[0] = 0 }, "Weight", ErrWeight},
+		{"huge weight", func(p *Problem) { p.Weight[0] = MaxWeight + 1 }, "Weight", ErrWeight},
+		{"capacity", func(p *Problem) { p.Cap[0] = -2 }, "Cap", ErrCapacity},
+		{"tier", func(p *Problem) { p.Tier[0] = 4 }, "Tier", ErrTier},
+		{"tier length", func(p *Problem) { p.Tier = p.Tier[:1] }, "Tier", ErrShape},
+		{"overflow", func(p *Problem) {
+			p.Left = 1 << 22
+			p.Start = make([]int32, p.Left+1)
+			p.To, p.Weight, p.Tier = nil, nil, nil
+			for i := 1; i <= p.Left; i++ {
+				p.To = append(p.To, 0)
+				p.Weight = append(p.Weight, MaxWeight)
+				p.Start[i] = int32(i)
+			}
+		}, "Weight", ErrOverflow},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ok()
+			tc.edit(p)
+			err := p.Validate()
+			if tc.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tc.want)
+			var pe *ProblemError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.field, pe.Field)
+			_, serr := Solve(context.Background(), p, MaxTotal, nil)
+			assert.ErrorIs(t, serr, tc.want)
+		})
+	}
+	t.Run("many joined", func(t *testing.T) {
+		p := ok()
+		p.Weight = []int64{0, -1, 0}
+		err := p.Validate()
+		var n int
+		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			assert.True(t, errors.Is(e, ErrWeight))
+			n++
+		}
+		assert.Equal(t, 3, n)
+	})
+	t.Run("policy", func(t *testing.T) {
+		_, err := Solve(context.Background(), ok(), Policy(9), nil)
+		assert.ErrorIs(t, err, ErrPolicy)
+	})
+}

@@ -1,0 +1,339 @@
+package flow
+
+import (
+	"context"
+	"slices"
+)
+
+// state is the assignment and the dual prices shared by all components.
+// Components touch disjoint entries, so workers never race.
+//
+// Dual feasibility kept at all times, with w' the (policy-adjusted) weight:
+//
+//	u[i] + price[j] ≥ w'(i,j) for every edge, u ≥ 0, price ≥ 0,
+//
+// and complementary slackness on the nodes added so far: an assigned edge
+// is tight (u[i] = aw[i] − price[assign[i]], so u is never stored), an
+// added but unassigned node has u = 0, and a pool that is not full has
+// price 0. Together they certify optimality of the current assignment.
+type state struct {
+	p      *Problem
+	pol    Policy
+	unit   int64   // EquityFirst: S+1
+	cap    []int32 // effective capacity (Unlimited → Left)
+	occ    []int32 // seats taken per pool
+	price  []int64 // dual price per pool
+	head   []int32 // first occupant per pool, -1 when empty
+	assign []int32 // pool per left node, -1 when none
+	aw     []int64 // w' of the assigned edge
+	next   []int32 // occupant list links per left node
+	prev   []int32
+}
+
+func newState(p *Problem, pol Policy) *state {
+	r := len(p.Cap)
+	st := &state{
+		p:      p,
+		pol:    pol,
+		cap:    make([]int32, r),
+		occ:    make([]int32, r),
+		price:  make([]int64, r),
+		head:   make([]int32, r),
+		assign: make([]int32, p.Left),
+		aw:     make([]int64, p.Left),
+		next:   make([]int32, p.Left),
+		prev:   make([]int32, p.Left),
+	}
+	if pol == EquityFirst {
+		st.unit = p.equityUnit()
+	}
+	for j, c := range p.Cap {
+		if c < 0 || int(c) > p.Left {
+			c = int32(p.Left)
+		}
+		st.cap[j] = c
+		st.head[j] = -1
+	}
+	for i := range st.assign {
+		st.assign[i] = -1
+	}
+	return st
+}
+
+// bonus returns what the policy adds to every edge of left node i.
+func (st *state) bonus(i int32) int64 {
+	return bonus(st.pol, st.p.tier(int(i)), st.unit)
+}
+
+// place puts left node k into pool j with adjusted weight w.
+func (st *state) place(k, j int32, w int64) {
+	st.assign[k] = j
+	st.aw[k] = w
+	st.prev[k] = -1
+	st.next[k] = st.head[j]
+	if h := st.head[j]; h >= 0 {
+		st.prev[h] = k
+	}
+	st.head[j] = k
+	st.occ[j]++
+}
+
+// remove takes left node k out of its pool.
+func (st *state) remove(k int32) {
+	j := st.assign[k]
+	if p := st.prev[k]; p >= 0 {
+		st.next[p] = st.next[k]
+	} else {
+		st.head[j] = st.next[k]
+	}
+	if n := st.next[k]; n >= 0 {
+		st.prev[n] = st.prev[k]
+	}
+	st.assign[k] = -1
+	st.occ[j]--
+}
+
+// search is one worker's Dijkstra scratch space, sized to the right nodes.
+type search struct {
+	dist     []int64
+	predLeft []int32 // left node whose edge reached the pool
+	predEdge []int32 // that edge
+	mark     []uint32
+	epoch    uint32 // mark[j] == epoch: reached; epoch+1: settled
+	heap     []item
+	settled  []int32
+}
+
+type item struct {
+	d int64
+	j int32
+}
+
+func newSearch(r int) *search {
+	return &search{
+		dist:     make([]int64, r),
+		predLeft: make([]int32, r),
+		predEdge: make([]int32, r),
+		mark:     make([]uint32, r),
+	}
+}
+
+// checkEvery is how many node additions or heap pops pass between checks
+// of ctx.
+const checkEvery = 1024
+
+// solveComponent adds the component's left nodes one by one.
+func (st *state) solveComponent(ctx context.Context, sp *search, nodes []int32, tick func(int)) error {
+	if st.pol == EquityFirst {
+		// Highest tier first: the search for a high-tier node then rarely
+		// has to displace lower tiers. Any order gives the same optimum
+		// value; a fixed one gives the same assignment.
+		nodes = slices.Clone(nodes)
+		slices.SortStableFunc(nodes, func(a, b int32) int {
+			return int(st.p.tier(int(b))) - int(st.p.tier(int(a)))
+		})
+	}
+	done := ctx.Done()
+	for n, i := range nodes {
+		if n%checkEvery == checkEvery-1 {
+			select {
+			case <-done:
+				return ctx.Err()
+			default:
+			}
+			tick(checkEvery)
+		}
+		if !st.add(sp, i, done) {
+			return ctx.Err()
+		}
+	}
+	tick(len(nodes) % checkEvery)
+	return nil
+}
+
+// Terminal kinds of an augmenting path.
+const (
+	termSelf = iota // the new node stays unassigned
+	termPool        // a free seat
+	termDrop        // an occupant is unassigned
+)
+
+// add inserts left node i and restores optimality by one shortest
+// augmenting path. It returns false only when done is closed mid-search.
+func (st *state) add(sp *search, i int32, done <-chan struct{}) bool {
+	p := st.p
+	lo, hi := p.Start[i], p.Start[i+1]
+	bi := st.bonus(i)
+	// u0: the best net value of i (ties: lowest pool), or 0 when no edge
+	// is worth more than staying unassigned.
+	var u0 int64
+	bestE := int32(-1)
+	for e := lo; e < hi; e++ {
+		v := p.Weight[e] + bi - st.price[p.To[e]]
+		if v > u0 || (v == u0 && bestE >= 0 && p.To[e] < p.To[bestE]) {
+			u0, bestE = v, e
+		}
+	}
+	if bestE < 0 {
+		return true // every option is worth ≤ 0: stays unassigned with u = 0
+	}
+	if j := p.To[bestE]; st.occ[j] < st.cap[j] {
+		st.place(i, j, p.Weight[bestE]+bi) // tight edge, pool price is 0
+		return true
+	}
+
+	// Dijkstra over pools from i. Distances are reduced costs, ≥ 0.
+	sp.epoch += 2
+	if sp.epoch < 2 { // wrapped: clear marks
+		clear(sp.mark)
+		sp.epoch = 2
+	}
+	ep := sp.epoch
+	sp.heap = sp.heap[:0]
+	sp.settled = sp.settled[:0]
+	best, kind, termAt := u0, termSelf, i // Δ and where it is reached
+	relax := func(j int32, d int64, k, e int32) {
+		if d >= best {
+			return
+		}
+		switch m := sp.mark[j]; {
+		case m == ep+1:
+			return
+		case m == ep && sp.dist[j] <= d:
+			return
+		}
+		sp.mark[j] = ep
+		sp.dist[j], sp.predLeft[j], sp.predEdge[j] = d, k, e
+		sp.push(item{d, j})
+	}
+	for e := lo; e < hi; e++ {
+		j := p.To[e]
+		relax(j, u0+st.price[j]-p.Weight[e]-bi, i, e)
+	}
+	pops := 0
+	for len(sp.heap) > 0 {
+		it := sp.pop()
+		j, d := it.j, it.d
+		if sp.mark[j] != ep || sp.dist[j] != d {
+			continue // stale or settled
+		}
+		if d >= best {
+			break
+		}
+		if pops++; pops%checkEvery == 0 {
+			select {
+			case <-done:
+				return false
+			default:
+			}
+		}
+		if st.occ[j] < st.cap[j] {
+			best, kind, termAt = d, termPool, j
+			break
+		}
+		sp.mark[j] = ep + 1
+		sp.settled = append(sp.settled, j)
+		pj := st.price[j]
+		for k := st.head[j]; k >= 0; k = st.next[k] {
+			uk := st.aw[k] - pj
+			if d+uk < best {
+				best, kind, termAt = d+uk, termDrop, k
+			}
+			bk := st.bonus(k)
+			base := d + uk - bk
+			for e := p.Start[k]; e < p.Start[k+1]; e++ {
+				j2 := p.To[e]
+				if j2 == j {
+					continue
+				}
+				relax(j2, base+st.price[j2]-p.Weight[e], k, e)
+			}
+		}
+	}
+
+	// Dual update: settled pools rise by Δ − d; occupants' u follow
+	// implicitly; i's u becomes u0 − Δ.
+	for _, j := range sp.settled {
+		st.price[j] += best - sp.dist[j]
+	}
+	// Augment.
+	var j int32
+	switch kind {
+	case termSelf:
+		return true
+	case termPool:
+		j = termAt
+	case termDrop:
+		j = st.assign[termAt]
+		st.remove(termAt)
+	}
+	for {
+		k, e := sp.predLeft[j], sp.predEdge[j]
+		old := st.assign[k]
+		if old >= 0 {
+			st.remove(k)
+		}
+		st.place(k, j, p.Weight[e]+st.bonus(k))
+		if k == i {
+			return true
+		}
+		j = old
+	}
+}
+
+func (sp *search) push(it item) {
+	h := append(sp.heap, it)
+	c := len(h) - 1
+	for c > 0 {
+		par := (c - 1) / 2
+		if !less(h[c], h[par]) {
+			break
+		}
+		h[c], h[par] = h[par], h[c]
+		c = par
+	}
+	sp.heap = h
+}
+
+func (sp *search) pop() item {
+	h := sp.heap
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	c := 0
+	for {
+		l := 2*c + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && less(h[r], h[l]) {
+			m = r
+		}
+		if !less(h[m], h[c]) {
+			break
+		}
+		h[c], h[m] = h[m], h[c]
+		c = m
+	}
+	sp.heap = h
+	return top
+}
+
+func less(a, b item) bool { return a.d < b.d || (a.d == b.d && a.j < b.j) }
+
+// result collects the assignment with true weights.
+func (st *state) result() Result {
+	p := st.p
+	res := Result{Assign: st.assign}
+	for i, j := range st.assign {
+		if j < 0 {
+			continue
+		}
+		res.Total += st.aw[i] - st.bonus(int32(i))
+		res.Objective += st.aw[i]
+		res.Served[p.tier(i)]++
+	}
+	return res
+}
