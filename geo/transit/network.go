@@ -223,7 +223,7 @@ func dayOf(t time.Time) int32 {
 }
 
 func weekdayOf(day int32) time.Weekday {
-	return time.Weekday(((int(day)%7)+7+4)%7) // 1970-01-01 was a Thursday
+	return time.Weekday(((int(day) % 7) + 7 + 4) % 7) // 1970-01-01 was a Thursday
 }
 
 // runs reports whether service s runs on day.

@@ -1,0 +1,667 @@
+package transit
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/wraparound/wraparound/geo"
+)
+
+// Load reads the GTFS feed at path: a .zip archive or a folder of .txt
+// files. See ReadFS for what is read and checked.
+func Load(ctx context.Context, path string) (*Network, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("transit: %w", err)
+	}
+	if fi.IsDir() {
+		return ReadFS(ctx, os.DirFS(path))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("transit: %w", err)
+	}
+	defer f.Close()
+	return ReadZip(ctx, f, fi.Size())
+}
+
+// ReadZip reads a GTFS feed from a zip archive of size bytes; for a feed
+// in memory, pass bytes.NewReader(data) and len(data). See ReadFS.
+func ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("transit: reading zip: %w", err)
+	}
+	return ReadFS(ctx, zr)
+}
+
+// ReadFS reads a GTFS feed from the root of fsys, or from its only
+// sub-folder when the files sit one level down (as in many zips).
+//
+// Required: agency.txt, stops.txt, routes.txt, trips.txt, stop_times.txt,
+// and calendar.txt or calendar_dates.txt (either alone is fine);
+// frequencies.txt is read when present; other files are ignored.
+// stop_times.txt is streamed and kept as compact integers, no strings.
+//
+// Every record is checked; problems are returned as *FeedError values
+// (file, line, field, record ID) joined with errors.Join, up to 100 of
+// them. A feed with any problem loads nothing: the result is nil.
+func ReadFS(ctx context.Context, fsys fs.FS) (*Network, error) {
+	fsys = feedRoot(fsys)
+	l := &loader{ctx: ctx, fsys: fsys}
+	defer l.closeAll()
+
+	agency := l.open("agency.txt", true, "agency_name", "agency_timezone")
+	stops := l.open("stops.txt", true, "stop_id", "stop_lat", "stop_lon")
+	routes := l.open("routes.txt", true, "route_id", "route_type")
+	trips := l.open("trips.txt", true, "route_id", "service_id", "trip_id")
+	stopTimes := l.open("stop_times.txt", true, "trip_id", "stop_id", "stop_sequence")
+	if stopTimes != nil && stopTimes.col("departure_time") < 0 && stopTimes.col("arrival_time") < 0 {
+		l.errs.add(&FeedError{File: stopTimes.name, Line: 1, Field: "departure_time", Err: ErrMissingColumn})
+	}
+	cal := l.open("calendar.txt", false, "service_id", "monday", "tuesday", "wednesday",
+		"thursday", "friday", "saturday", "sunday", "start_date", "end_date")
+	dates := l.open("calendar_dates.txt", false, "service_id", "date", "exception_type")
+	if l.missing["calendar.txt"] && l.missing["calendar_dates.txt"] {
+		l.errs.add(&FeedError{File: "calendar.txt", Err: fmt.Errorf("%w (nor calendar_dates.txt)", ErrMissingFile)})
+	}
+	freqs := l.open("frequencies.txt", false, "trip_id", "start_time", "end_time", "headway_secs")
+	if l.errs.len() > 0 {
+		return nil, l.errs.err()
+	}
+
+	l.b = NewBuilder(l.agencies(agency))
+	l.b.feed = true
+	for _, step := range []func() error{
+		func() error { return l.stops(stops) },
+		func() error { return l.routes(routes) },
+		func() error { return l.calendar(cal) },
+		func() error { return l.calendarDates(dates) },
+		func() error { return l.trips(trips) },
+		func() error { return l.stopTimes(stopTimes) },
+		func() error { return l.frequencies(freqs) },
+	} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	if l.errs.len() > 0 {
+		return nil, l.errs.err()
+	}
+	return l.b.build(ctx)
+}
+
+// feedRoot returns fsys, or its only sub-folder when the feed's files are
+// there rather than at the root.
+func feedRoot(fsys fs.FS) fs.FS {
+	if _, err := fs.Stat(fsys, "stops.txt"); err == nil {
+		return fsys
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return fsys
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != "__MACOSX" {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	if len(dirs) != 1 {
+		return fsys
+	}
+	if _, err := fs.Stat(fsys, dirs[0]+"/stops.txt"); err != nil {
+		return fsys
+	}
+	sub, err := fs.Sub(fsys, dirs[0])
+	if err != nil {
+		return fsys
+	}
+	return sub
+}
+
+// table is one CSV file of the feed, positioned after its header.
+type table struct {
+	name string
+	f    fs.File
+	r    *csvReader
+	cols map[string]int
+	rec  [][]byte
+	rows int
+}
+
+func (t *table) col(name string) int {
+	if i, ok := t.cols[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// get returns field i of the current record, or nil when i < 0 or the
+// record is short.
+func (t *table) get(i int) []byte {
+	if i < 0 || i >= len(t.rec) {
+		return nil
+	}
+	return t.rec[i]
+}
+
+func (t *table) err(field, id string, err error) *FeedError {
+	return &FeedError{File: t.name, Line: t.r.start, Field: field, ID: id, Err: err}
+}
+
+type loader struct {
+	ctx     context.Context
+	fsys    fs.FS
+	b       *Builder
+	errs    errList
+	open_   []*table
+	missing map[string]bool // files absent from the feed
+
+	pendingAgencies []Agency
+}
+
+func (l *loader) closeAll() {
+	for _, t := range l.open_ {
+		t.f.Close()
+	}
+}
+
+// open opens file name and reads its header, checking the required
+// columns. It returns nil when the file is absent or unusable, recording
+// an error when it is required or its header is bad.
+func (l *loader) open(name string, required bool, cols ...string) *table {
+	f, err := l.fsys.Open(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			if l.missing == nil {
+				l.missing = map[string]bool{}
+			}
+			l.missing[name] = true
+			if required {
+				l.errs.add(&FeedError{File: name, Err: ErrMissingFile})
+			}
+			return nil
+		}
+		l.errs.add(&FeedError{File: name, Err: fmt.Errorf("%w: %w", ErrMissingFile, err)})
+		return nil
+	}
+	t := &table{name: name, f: f, r: newCSVReader(f), cols: map[string]int{}}
+	l.open_ = append(l.open_, t)
+	header, err := t.r.read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			l.errs.add(&FeedError{File: name, Line: 1, Err: fmt.Errorf("%w: empty file, no header", ErrMissingColumn)})
+		} else {
+			l.errs.add(l.csvErr(t, err))
+		}
+		return nil
+	}
+	for i, h := range header {
+		if _, dup := t.cols[string(h)]; !dup {
+			t.cols[string(h)] = i
+		}
+	}
+	ok := true
+	for _, c := range cols {
+		if _, found := t.cols[c]; !found {
+			l.errs.add(&FeedError{File: name, Line: t.r.start, Field: c, Err: ErrMissingColumn})
+			ok = false
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return t
+}
+
+func (l *loader) csvErr(t *table, err error) error {
+	var se *csvSyntaxError
+	if errors.As(err, &se) {
+		return &FeedError{File: t.name, Line: se.line, Column: se.col, Err: se}
+	}
+	return &FeedError{File: t.name, Line: t.r.line, Err: fmt.Errorf("%w: %w", ErrCSV, err)}
+}
+
+// each calls fn for every record of t, stopping at the end of the file,
+// at a CSV syntax error (recorded) or when ctx is done (returned).
+func (l *loader) each(t *table, fn func()) error {
+	if t == nil {
+		return nil
+	}
+	for {
+		rec, err := t.r.read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			l.errs.add(l.csvErr(t, err))
+			return nil
+		}
+		t.rec = rec
+		t.rows++
+		if t.rows&4095 == 0 {
+			if err := l.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		fn()
+	}
+}
+
+// at positions a Builder error at the current record of t.
+func (l *loader) at(t *table, err error) error {
+	var fe *FeedError
+	if errors.As(err, &fe) {
+		fe.File, fe.Line = t.name, t.r.start
+		return fe
+	}
+	return t.err("", "", err)
+}
+
+// agencies reads agency.txt and returns the feed's time zone (UTC when it
+// cannot, after recording why).
+func (l *loader) agencies(t *table) *time.Location {
+	var (
+		loc      *time.Location
+		zone     string
+		agencies []Agency
+		seen     = map[string]bool{}
+	)
+	cID, cName, cURL, cTZ := t.col("agency_id"), t.col("agency_name"), t.col("agency_url"), t.col("agency_timezone")
+	_ = l.each(t, func() {
+		a := Agency{
+			ID: string(t.get(cID)), Name: string(t.get(cName)),
+			URL: string(t.get(cURL)), Timezone: string(t.get(cTZ)),
+		}
+		if seen[a.ID] {
+			l.errs.add(t.err("agency_id", a.ID, ErrDuplicate))
+			return
+		}
+		seen[a.ID] = true
+		switch {
+		case a.Timezone == "":
+			l.errs.add(t.err("agency_timezone", a.ID, ErrMissingValue))
+		case zone == "":
+			z, err := time.LoadLocation(a.Timezone)
+			if err != nil || a.Timezone == "Local" {
+				l.errs.add(t.err("agency_timezone", a.ID, fmt.Errorf("%w %q", ErrBadTimeZone, a.Timezone)))
+			} else {
+				zone, loc = a.Timezone, z
+			}
+		case a.Timezone != zone:
+			l.errs.add(t.err("agency_timezone", a.ID,
+				fmt.Errorf("%w: %q differs from %q; a feed has one zone", ErrBadTimeZone, a.Timezone, zone)))
+		}
+		agencies = append(agencies, a)
+	})
+	if len(agencies) == 0 {
+		l.errs.add(&FeedError{File: t.name, Err: fmt.Errorf("%w: no agency", ErrMissingValue)})
+	}
+	l.pendingAgencies = agencies
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func (l *loader) stops(t *table) error {
+	for _, a := range l.pendingAgencies {
+		l.b.agencies = append(l.b.agencies, a)
+		l.b.agencyIdx[a.ID] = true
+	}
+	cID, cCode, cName := t.col("stop_id"), t.col("stop_code"), t.col("stop_name")
+	cLat, cLon := t.col("stop_lat"), t.col("stop_lon")
+	cType, cParent := t.col("location_type"), t.col("parent_station")
+	return l.each(t, func() {
+		id := string(t.get(cID))
+		if id == "" {
+			l.errs.add(t.err("stop_id", "", ErrMissingValue))
+			return
+		}
+		if _, dup := l.b.stopIdx[id]; dup {
+			l.errs.add(t.err("stop_id", id, ErrDuplicate))
+			return
+		}
+		s := Stop{
+			ID: id, Code: string(t.get(cCode)), Name: string(t.get(cName)),
+			Parent: string(t.get(cParent)),
+		}
+		if v := t.get(cType); len(v) > 0 {
+			lt, err := strconv.Atoi(string(v))
+			if err != nil || lt < LocationStop || lt > LocationBoardingArea {
+				l.errs.add(t.err("location_type", id, fmt.Errorf("%w %q", ErrBadValue, v)))
+			} else {
+				s.LocationType = lt
+			}
+		}
+		lat, lon := t.get(cLat), t.get(cLon)
+		switch {
+		case len(lat) == 0 && len(lon) == 0 && s.LocationType > LocationEntrance:
+			// Nodes and boarding areas may omit coordinates.
+		case len(lat) == 0:
+			l.errs.add(t.err("stop_lat", id, ErrMissingValue))
+		case len(lon) == 0:
+			l.errs.add(t.err("stop_lon", id, ErrMissingValue))
+		default:
+			y, err1 := strconv.ParseFloat(string(lat), 64)
+			x, err2 := strconv.ParseFloat(string(lon), 64)
+			switch {
+			case err1 != nil:
+				l.errs.add(t.err("stop_lat", id, fmt.Errorf("%w %q", ErrBadNumber, lat)))
+			case err2 != nil:
+				l.errs.add(t.err("stop_lon", id, fmt.Errorf("%w %q", ErrBadNumber, lon)))
+			default:
+				s.Point = orb.Point{x, y}
+				if err := geo.ValidatePoint(s.Point); err != nil {
+					field := "stop_lat"
+					if errors.Is(err, geo.ErrLongitude) || (errors.Is(err, geo.ErrNotFinite) && !math.IsNaN(y) && !math.IsInf(y, 0)) {
+						field = "stop_lon"
+					}
+					l.errs.add(t.err(field, id, fmt.Errorf("%w: %w", ErrBadCoordinate, err)))
+				}
+			}
+		}
+		// Registered even when invalid, so that references to it do not
+		// add a second, misleading error.
+		l.b.addStop(s, int32(t.r.start))
+	})
+}
+
+func (l *loader) routes(t *table) error {
+	cID, cAgency, cShort, cLong := t.col("route_id"), t.col("agency_id"), t.col("route_short_name"), t.col("route_long_name")
+	cType, cColor := t.col("route_type"), t.col("route_color")
+	return l.each(t, func() {
+		id := string(t.get(cID))
+		if id == "" {
+			l.errs.add(t.err("route_id", "", ErrMissingValue))
+			return
+		}
+		if _, dup := l.b.routeIdx[id]; dup {
+			l.errs.add(t.err("route_id", id, ErrDuplicate))
+			return
+		}
+		r := Route{
+			ID: id, AgencyID: string(t.get(cAgency)), ShortName: string(t.get(cShort)),
+			LongName: string(t.get(cLong)), Color: string(t.get(cColor)),
+		}
+		switch v := t.get(cType); {
+		case len(v) == 0:
+			l.errs.add(t.err("route_type", id, ErrMissingValue))
+		default:
+			rt, err := strconv.Atoi(string(v))
+			if err != nil || rt < 0 {
+				l.errs.add(t.err("route_type", id, fmt.Errorf("%w %q", ErrBadNumber, v)))
+			}
+			r.Type = rt
+		}
+		l.b.addRoute(r)
+	})
+}
+
+var weekdayCols = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+
+func (l *loader) calendar(t *table) error {
+	if t == nil {
+		return nil
+	}
+	cID, cStart, cEnd := t.col("service_id"), t.col("start_date"), t.col("end_date")
+	var cDays [7]int
+	for d, name := range weekdayCols {
+		cDays[d] = t.col(name)
+	}
+	return l.each(t, func() {
+		id := string(t.get(cID))
+		if id == "" {
+			l.errs.add(t.err("service_id", "", ErrMissingValue))
+			return
+		}
+		if s, ok := l.b.svcIdx[id]; ok && l.b.services[s].hasCal {
+			l.errs.add(t.err("service_id", id, ErrDuplicate))
+			return
+		}
+		var mask uint8
+		ok := true
+		for d, c := range cDays {
+			switch v := t.get(c); string(v) {
+			case "1":
+				mask |= 1 << d
+			case "0":
+			default:
+				l.errs.add(t.err(weekdayCols[d], id, fmt.Errorf("%w %q: want 0 or 1", ErrBadValue, v)))
+				ok = false
+			}
+		}
+		start, okS := l.date(t, cStart, "start_date", id)
+		end, okE := l.date(t, cEnd, "end_date", id)
+		if okS && okE && end < start {
+			l.errs.add(t.err("end_date", id, fmt.Errorf("%w: ends before it starts", ErrBadDate)))
+			ok = false
+		}
+		if ok && okS && okE {
+			l.b.setCalendar(id, mask, start, end)
+		} else {
+			l.b.service(id) // known, so trips do not report it as unknown
+		}
+	})
+}
+
+// date parses a YYYYMMDD field to a day number.
+func (l *loader) date(t *table, c int, field, id string) (int32, bool) {
+	v := t.get(c)
+	if len(v) == 0 {
+		l.errs.add(t.err(field, id, ErrMissingValue))
+		return 0, false
+	}
+	d, ok := parseDate(v)
+	if !ok {
+		l.errs.add(t.err(field, id, fmt.Errorf("%w %q: want YYYYMMDD", ErrBadDate, v)))
+	}
+	return d, ok
+}
+
+func parseDate(v []byte) (int32, bool) {
+	if len(v) != 8 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m, d := n/10000, time.Month(n/100%100), n%100
+	if y < 1900 || y > 2200 {
+		return 0, false
+	}
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if t.Year() != y || t.Month() != m || t.Day() != d {
+		return 0, false
+	}
+	return dayNumber(y, m, d), true
+}
+
+// parseTime parses H:MM:SS or HH:MM:SS (hours up to 999) to seconds.
+func parseTime(v []byte) (int32, bool) {
+	colon := -1
+	for i, c := range v {
+		if c == ':' {
+			colon = i
+			break
+		}
+	}
+	if colon < 1 || colon > 3 || len(v) != colon+6 || v[colon+3] != ':' {
+		return 0, false
+	}
+	num := func(b []byte) (int32, bool) {
+		n := int32(0)
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int32(c-'0')
+		}
+		return n, true
+	}
+	h, ok1 := num(v[:colon])
+	m, ok2 := num(v[colon+1 : colon+3])
+	s, ok3 := num(v[colon+4:])
+	if !ok1 || !ok2 || !ok3 || m > 59 || s > 59 {
+		return 0, false
+	}
+	return h*3600 + m*60 + s, true
+}
+
+func (l *loader) calendarDates(t *table) error {
+	if t == nil {
+		return nil
+	}
+	cID, cDate, cType := t.col("service_id"), t.col("date"), t.col("exception_type")
+	return l.each(t, func() {
+		id := string(t.get(cID))
+		if id == "" {
+			l.errs.add(t.err("service_id", "", ErrMissingValue))
+			return
+		}
+		s := l.b.service(id)
+		day, ok := l.date(t, cDate, "date", id)
+		var runs bool
+		switch v := t.get(cType); string(v) {
+		case "1":
+			runs = true
+		case "2":
+		default:
+			l.errs.add(t.err("exception_type", id, fmt.Errorf("%w %q: want 1 or 2", ErrBadValue, v)))
+			ok = false
+		}
+		if ok {
+			l.b.exceptions[svcDay{s, day}] = runs
+		}
+	})
+}
+
+func (l *loader) trips(t *table) error {
+	cID, cRoute, cSvc := t.col("trip_id"), t.col("route_id"), t.col("service_id")
+	return l.each(t, func() {
+		id := string(t.get(cID))
+		ix, err := l.b.checkTrip(id, string(t.get(cRoute)), string(t.get(cSvc)))
+		if err != nil {
+			l.errs.add(l.at(t, err))
+			if id != "" {
+				if _, dup := l.b.tripIdx[id]; !dup {
+					// Known, so stop_times does not report it as unknown.
+					l.b.addTrip(id, 0, 0)
+				}
+			}
+			return
+		}
+		l.b.addTrip(id, ix[0], ix[1])
+	})
+}
+
+func (l *loader) stopTimes(t *table) error {
+	cTrip, cStop, cSeq := t.col("trip_id"), t.col("stop_id"), t.col("stop_sequence")
+	cArr, cDep, cPick := t.col("arrival_time"), t.col("departure_time"), t.col("pickup_type")
+	l.b.rows = make([]stopTimeRow, 0, 1024)
+	return l.each(t, func() {
+		tv := t.get(cTrip)
+		trip, ok := l.b.tripIdx[string(tv)]
+		if !ok {
+			if len(tv) == 0 {
+				l.errs.add(t.err("trip_id", "", ErrMissingValue))
+			} else {
+				l.errs.add(t.err("trip_id", string(tv), fmt.Errorf("%w %q", ErrUnknownTrip, tv)))
+			}
+			return
+		}
+		tid := l.b.tripIDs[trip]
+		sv := t.get(cStop)
+		stop, ok := l.b.stopIdx[string(sv)]
+		if !ok {
+			if len(sv) == 0 {
+				l.errs.add(t.err("stop_id", tid, ErrMissingValue))
+			} else {
+				l.errs.add(t.err("stop_id", tid, fmt.Errorf("%w %q", ErrUnknownStop, sv)))
+			}
+			return
+		}
+		row := stopTimeRow{trip: trip, stop: stop, t: -1, line: int32(t.r.start)}
+		seq, err := strconv.ParseUint(string(t.get(cSeq)), 10, 31)
+		if err != nil {
+			l.errs.add(t.err("stop_sequence", tid, fmt.Errorf("%w %q", ErrBadNumber, t.get(cSeq))))
+			return
+		}
+		row.seq = int32(seq)
+		good := true
+		arr, dep := t.get(cArr), t.get(cDep)
+		if len(arr) > 0 {
+			a, ok := parseTime(arr)
+			if !ok {
+				l.errs.add(t.err("arrival_time", tid, fmt.Errorf("%w %q", ErrBadTime, arr)))
+				good = false
+			}
+			row.t = a
+		}
+		if len(dep) > 0 {
+			d, ok := parseTime(dep)
+			if !ok {
+				l.errs.add(t.err("departure_time", tid, fmt.Errorf("%w %q", ErrBadTime, dep)))
+				good = false
+			}
+			row.t = d
+		}
+		switch v := t.get(cPick); string(v) {
+		case "", "0", "2", "3":
+		case "1":
+			row.noPickup = true
+		default:
+			l.errs.add(t.err("pickup_type", tid, fmt.Errorf("%w %q: want 0 to 3", ErrBadValue, v)))
+			good = false
+		}
+		if good {
+			l.b.rows = append(l.b.rows, row)
+		}
+	})
+}
+
+func (l *loader) frequencies(t *table) error {
+	if t == nil {
+		return nil
+	}
+	cTrip, cStart, cEnd, cHead := t.col("trip_id"), t.col("start_time"), t.col("end_time"), t.col("headway_secs")
+	return l.each(t, func() {
+		tv := t.get(cTrip)
+		trip, ok := l.b.tripIdx[string(tv)]
+		if !ok {
+			l.errs.add(t.err("trip_id", string(tv), fmt.Errorf("%w %q", ErrUnknownTrip, tv)))
+			return
+		}
+		id := l.b.tripIDs[trip]
+		start, ok1 := parseTime(t.get(cStart))
+		if !ok1 {
+			l.errs.add(t.err("start_time", id, fmt.Errorf("%w %q", ErrBadTime, t.get(cStart))))
+		}
+		end, ok2 := parseTime(t.get(cEnd))
+		if !ok2 {
+			l.errs.add(t.err("end_time", id, fmt.Errorf("%w %q", ErrBadTime, t.get(cEnd))))
+		}
+		h, err := strconv.ParseUint(string(t.get(cHead)), 10, 31)
+		ok3 := err == nil && h > 0 && h <= uint64(maxTimeOfDay/time.Second)
+		if !ok3 {
+			l.errs.add(t.err("headway_secs", id, fmt.Errorf("%w %q: want a positive number of seconds", ErrBadValue, t.get(cHead))))
+		}
+		if ok1 && ok2 && ok3 {
+			l.b.freqs = append(l.b.freqs, frequency{trip: trip, start: start, end: end, headway: int32(h), line: int32(t.r.start)})
+		}
+	})
+}
