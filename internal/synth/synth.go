@@ -95,52 +95,72 @@ func Providers(seed uint64, n int) []directory.Provider {
 	out := make([]directory.Provider, n)
 	for i := range out {
 		k := pickKind(rng, wsum)
-		org := orgs[rng.IntN(len(orgs))] + " " + orgKinds[rng.IntN(len(orgKinds))]
-		name := orgs[rng.IntN(len(orgs))] + " " + k.names[rng.IntN(len(k.names))]
-		p := directory.Provider{
-			ID:           fmt.Sprintf("p%06d", i+1),
-			Name:         name,
-			Organization: org,
-			Categories:   []string{k.code},
-			Point:        Point(rng, csum),
-			Languages:    []string{"en"},
-			Hours:        Hours(rng),
-			Cost:         directory.CostFree,
-		}
-		if rng.Float64() < 0.12 {
-			// A second, related service at the same place.
-			k2 := pickKind(rng, wsum)
-			if k2.code != k.code {
-				p.Categories = append(p.Categories, k2.code)
-			}
-		}
-		w1, w2 := k.words[rng.IntN(len(k.words))], k.words[rng.IntN(len(k.words))]
-		p.Description = fmt.Sprintf("%s offers %s and %s for children and families. Walk-ins welcome; call ahead for %s.", org, w1, w2, k.words[0])
-		p.Keywords = []string{w1, w2}
-		if rng.Float64() < 0.35 {
-			p.Languages = append(p.Languages, "es")
-		}
-		if rng.Float64() < 0.06 {
-			p.Languages = append(p.Languages, extraLangs[rng.IntN(len(extraLangs))])
-		}
-		switch r := rng.Float64(); {
-		case r < 0.15:
-			p.Cost = directory.CostSlidingScale
-		case r < 0.25:
-			p.Cost = directory.CostFee
-		}
-		if k.ageMin > 0 || k.ageMax > 0 {
-			p.Eligibility.MinAge = k.ageMin
-			p.Eligibility.MaxAge = k.ageMax
-		}
-		if k.capacity[1] > 0 {
-			p.Capacity = k.capacity[0] + rng.IntN(k.capacity[1]-k.capacity[0]+1)
-		}
-		p.Wheelchair = rng.Float64() < 0.7
-		p.Phone = fmt.Sprintf("(423) 555-%04d", rng.IntN(10000))
-		out[i] = p
+		out[i] = newProvider(rng, fmt.Sprintf("p%06d", i+1), k, Point(rng, csum), wsum)
 	}
 	return out
+}
+
+// Provider returns one provider of category code (one of Categories) at
+// point at, drawn with rng, named after place when place is not empty.
+// Unknown codes fall back to the first category.
+func Provider(rng *rand.Rand, id, code, place string, at orb.Point) directory.Provider {
+	k := &kinds[0]
+	for i := range kinds {
+		if kinds[i].code == code {
+			k = &kinds[i]
+		}
+	}
+	p := newProvider(rng, id, k, at, 0)
+	if place != "" {
+		p.Name = place + " " + k.names[rng.IntN(len(k.names))]
+	}
+	return p
+}
+
+func newProvider(rng *rand.Rand, id string, k *catKind, at orb.Point, wsum float64) directory.Provider {
+	org := orgs[rng.IntN(len(orgs))] + " " + orgKinds[rng.IntN(len(orgKinds))]
+	name := orgs[rng.IntN(len(orgs))] + " " + k.names[rng.IntN(len(k.names))]
+	p := directory.Provider{
+		ID:           id,
+		Name:         name,
+		Organization: org,
+		Categories:   []string{k.code},
+		Point:        at,
+		Languages:    []string{"en"},
+		Hours:        Hours(rng),
+		Cost:         directory.CostFree,
+	}
+	if wsum > 0 && rng.Float64() < 0.12 {
+		// A second service at the same place.
+		if k2 := pickKind(rng, wsum); k2.code != k.code {
+			p.Categories = append(p.Categories, k2.code)
+		}
+	}
+	w1, w2 := k.words[rng.IntN(len(k.words))], k.words[rng.IntN(len(k.words))]
+	p.Description = fmt.Sprintf("%s offers %s and %s for children and families. Walk-ins welcome; call ahead for %s.", org, w1, w2, k.words[0])
+	p.Keywords = []string{w1, w2}
+	if rng.Float64() < 0.35 {
+		p.Languages = append(p.Languages, "es")
+	}
+	if rng.Float64() < 0.06 {
+		p.Languages = append(p.Languages, extraLangs[rng.IntN(len(extraLangs))])
+	}
+	switch r := rng.Float64(); {
+	case r < 0.15:
+		p.Cost = directory.CostSlidingScale
+	case r < 0.25:
+		p.Cost = directory.CostFee
+	}
+	if k.ageMin > 0 || k.ageMax > 0 {
+		p.Eligibility.MinAge = k.ageMin
+		p.Eligibility.MaxAge = k.ageMax
+	}
+	if k.capacity[1] > 0 {
+		p.Capacity = k.capacity[0] + rng.IntN(k.capacity[1]-k.capacity[0]+1)
+	}
+	p.Wheelchair = rng.Float64() < 0.7
+	p.Phone = fmt.Sprintf("(423) 555-%04d", rng.IntN(10000))
+	return p
 }
 
 func pickKind(rng *rand.Rand, wsum float64) *catKind {
@@ -191,16 +211,18 @@ func Hours(rng *rand.Rand) directory.Hours {
 		// unknown
 	case r < 0.55:
 		open := 8 + float64(rng.IntN(3))
+		close := open + 8 + float64(rng.IntN(2))
 		for d := time.Monday; d <= time.Friday; d++ {
-			h.Week[d] = []directory.Span{{Open: hr(open), Close: hr(open + 8 + float64(rng.IntN(2)))}}
+			h.Week[d] = []directory.Span{{Open: hr(open), Close: hr(close)}}
 		}
 		if rng.Float64() < 0.4 {
 			h.Week[time.Saturday] = []directory.Span{{Open: hr(9), Close: hr(12 + float64(rng.IntN(3)))}}
 		}
 	case r < 0.80:
 		// After-school style: weekday afternoons and evenings.
+		close := 18 + float64(rng.IntN(3))
 		for d := time.Monday; d <= time.Friday; d++ {
-			h.Week[d] = []directory.Span{{Open: hr(15), Close: hr(18 + float64(rng.IntN(3)))}}
+			h.Week[d] = []directory.Span{{Open: hr(15), Close: hr(close)}}
 		}
 		if rng.Float64() < 0.5 {
 			h.Week[time.Saturday] = []directory.Span{{Open: hr(9), Close: hr(13)}}
