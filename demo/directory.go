@@ -205,8 +205,9 @@ func Providers() ([]directory.Provider, error) {
 
 // Directory returns the demo directory for Chattanooga, built once and
 // shared (it is immutable): the providers of Providers with the
-// neighborhoods, zip codes and council districts as region sets and
-// America/New_York as the default zone.
+// neighborhoods, zip codes and council districts as region sets, CARTA's
+// network (Network) for transit filters, and America/New_York as the
+// default zone.
 func Directory() (*directory.Directory, error) {
 	dirOnce.Do(func() { dir, dirErr = build(false) })
 	return dir, dirErr
@@ -221,8 +222,13 @@ func build(text bool) (*directory.Directory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	net, err := Network()
+	if err != nil {
+		return nil, err
+	}
 	b := directory.NewBuilder()
 	b.Location = loc
+	b.Transit = net
 	b.TextIndex = text
 	for _, set := range []string{Neighborhoods, ZipCodes, CouncilDistricts} {
 		rs, err := Regions(set)

@@ -11,6 +11,7 @@ import (
 	"github.com/tidwall/rtree"
 
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/geo/transit"
 )
 
 // Builder collects providers and builds an immutable Directory. It is for
@@ -30,6 +31,14 @@ type Builder struct {
 	Taxonomy *Taxonomy
 	// Location is the time zone of hours that name none; nil means UTC.
 	Location *time.Location
+
+	// Transit, when set, is recorded with the directory: each provider's
+	// stops within TransitReach walking distance are found at build time
+	// so queries can filter on transit access (Query.Transit).
+	Transit *transit.Network
+	// TransitReach bounds the walk to a stop that queries may ask for;
+	// 0 means DefaultTransitReach (800 m).
+	TransitReach geo.Meters
 
 	// TextIndex builds the full-text index (see Directory.SearchText).
 	// It costs build time and memory, so it is off by default.
@@ -167,6 +176,13 @@ func (b *Builder) Build() (*Directory, error) {
 			}
 			sum.add(p)
 		}
+	}
+	if b.Transit != nil {
+		reach := b.TransitReach
+		if reach <= 0 {
+			reach = DefaultTransitReach
+		}
+		d.annotateTransit(b.Transit, reach)
 	}
 	if b.TextIndex {
 		if err := d.buildText(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/tidwall/rtree"
 
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/geo/transit"
 )
 
 // Directory is an immutable snapshot of providers with spatial, category
@@ -25,6 +26,10 @@ type Directory struct {
 
 	regionSet   map[string]*geo.Regions
 	regionNames []string
+
+	net       *transit.Network // nil unless built with Builder.Transit
+	reach     geo.Meters
+	stopsNear [][]NearStop // per provider, nearest first
 
 	text *textIndex // nil unless built with Builder.TextIndex
 }
