@@ -35,21 +35,21 @@ type Kind string
 
 // Problem kinds. A Problem's Kind follows from its Err.
 const (
-	KindMalformed      Kind = "malformed"           // a row or value that could not be parsed
-	KindBrokenRef      Kind = "broken_reference"    // an ID that resolves to nothing
-	KindDuplicate      Kind = "duplicate"           // repeated ID or phone
-	KindMissingField   Kind = "missing_field"       // a required field is blank
-	KindBadValue       Kind = "bad_value"           // a value of the wrong type or form
-	KindBadCoordinates Kind = "bad_coordinates"     // out of range or swapped coordinates
-	KindUnplaced       Kind = "unplaced"            // no usable coordinates: kept out of the map
-	KindOddTime        Kind = "odd_time"            // a time like "9am", normalised
-	KindBadTime        Kind = "bad_time"            // a time that could not be read: schedule dropped
+	KindMalformed      Kind = "malformed"            // a row or value that could not be parsed
+	KindBrokenRef      Kind = "broken_reference"     // an ID that resolves to nothing
+	KindDuplicate      Kind = "duplicate"            // repeated ID or phone
+	KindMissingField   Kind = "missing_field"        // a required field is blank
+	KindBadValue       Kind = "bad_value"            // a value of the wrong type or form
+	KindBadCoordinates Kind = "bad_coordinates"      // out of range or swapped coordinates
+	KindUnplaced       Kind = "unplaced"             // no usable coordinates: kept out of the map
+	KindOddTime        Kind = "odd_time"             // a time like "9am", normalised
+	KindBadTime        Kind = "bad_time"             // a time that could not be read: schedule dropped
 	KindSchedule       Kind = "unsupported_schedule" // monthly or irregular rules
-	KindUnmappedTerm   Kind = "unmapped_term"       // kept as a keyword
-	KindGuessed        Kind = "category_guessed"    // category read from the service's words
-	KindNoCategory     Kind = "no_category"         // provider dropped: nothing to file it under
-	KindInactive       Kind = "inactive"            // inactive or defunct service: dropped
-	KindInvalid        Kind = "invalid"             // fails directory validation: dropped
+	KindUnmappedTerm   Kind = "unmapped_term"        // kept as a keyword
+	KindGuessed        Kind = "category_guessed"     // category read from the service's words
+	KindNoCategory     Kind = "no_category"          // provider dropped: nothing to file it under
+	KindInactive       Kind = "inactive"             // inactive or defunct service: dropped
+	KindInvalid        Kind = "invalid"              // fails directory validation: dropped
 )
 
 // Problem is one thing wrong with the input: where (file and line for CSV,
