@@ -101,7 +101,6 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			errs = append(errs, csvError(opts.Name, err))
 			if _, ok := err.(*csv.ParseError); ok {
@@ -110,6 +109,7 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 			}
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}

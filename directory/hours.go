@@ -233,8 +233,15 @@ func spansEqual(a, b []Span) bool {
 	return true
 }
 
-// String renders the span as "09:00-17:00".
-func (s Span) String() string { return clock(s.Open) + "-" + clock(s.Close) }
+// String renders the span as "09:00-17:00"; a span past midnight closes
+// on the next day's clock ("20:00-02:00").
+func (s Span) String() string {
+	c := s.Close
+	if c > 24*time.Hour {
+		c -= 24 * time.Hour
+	}
+	return clock(s.Open) + "-" + clock(c)
+}
 
 func clock(d time.Duration) string {
 	m := int(d / time.Minute)
