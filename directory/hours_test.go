@@ -74,7 +74,7 @@ func TestOpenAt(t *testing.T) {
 		{at(5, 23, 0), true},  // Friday night
 		{at(6, 1, 30), true},  // Saturday 01:30, the Friday span
 		{at(6, 2, 0), false},
-		{at(6, 10, 0), false},                            // Saturday
+		{at(6, 10, 0), false}, // Saturday
 		{time.Date(2026, 6, 1, 13, 0, 0, 0, time.UTC), true}, // 09:00 in New York
 		{time.Date(2026, 6, 1, 12, 59, 0, 0, time.UTC), false},
 	}

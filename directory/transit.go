@@ -40,12 +40,12 @@ type TransitFilter struct {
 // StopInfo is the stop a result's transit access rests on: the nearest
 // stop within the filter's walk that meets its frequency.
 type StopInfo struct {
-	Stop       int           // index in the network's Stops
-	Name       string        // stop name
-	Distance   geo.Meters    // walking distance from the entrance
-	Walk       time.Duration // walking time
-	Routes     []string      // display names of routes calling there (shared: do not modify)
-	PerHour    float64       // departures per hour in the window
+	Stop     int           // index in the network's Stops
+	Name     string        // stop name
+	Distance geo.Meters    // walking distance from the entrance
+	Walk     time.Duration // walking time
+	Routes   []string      // display names of routes calling there (shared: do not modify)
+	PerHour  float64       // departures per hour in the window
 }
 
 // NearStop is a transit stop within the directory's TransitReach of a
