@@ -914,7 +914,7 @@ func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 			termNames = append(termNames, term.Name)
 			if ids := im.unmapped[term]; len(ids) == 0 || ids[len(ids)-1] != p.ID {
 				if len(ids) == 0 {
-					im.c.add(a.pos, tAttribute, a.get("id"), "taxonomy_term_id", fmt.Errorf("%w: %s", ErrUnmappedTerm, term))
+					im.c.add(a.pos, tTerm, t.get("id"), "taxonomy_term_id", fmt.Errorf("%w: %s", ErrUnmappedTerm, term))
 				}
 				im.unmapped[term] = append(ids, p.ID)
 			}
