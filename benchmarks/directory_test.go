@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/directory"
@@ -55,14 +54,13 @@ func nearbyQuery(rng *rand.Rand) directory.Query {
 }
 
 // scanSearch answers q by checking every provider: the baseline.
-func scanSearch(d *directory.Directory, provs []directory.Provider, q directory.Query) []directory.Result {
+func scanSearch(d *directory.Directory, q directory.Query) []directory.Result {
 	keep, err := d.Filter(q)
 	if err != nil {
 		panic(err)
 	}
 	var out []directory.Result
-	for i := range provs {
-		p, _ := d.Provider(provs[i].ID)
+	for p := range d.All() {
 		if p.Unplaced || !keep(p) {
 			continue
 		}
@@ -88,7 +86,7 @@ func scanSearch(d *directory.Directory, provs []directory.Provider, q directory.
 }
 
 func TestNearbyIndexMatchesScan(t *testing.T) {
-	d, provs := synthDirectory(t)
+	d, _ := synthDirectory(t)
 	rng := rand.New(rand.NewPCG(7, 7))
 	n := 300
 	if testing.Short() {
@@ -102,7 +100,7 @@ func TestNearbyIndexMatchesScan(t *testing.T) {
 		}
 		got, err := d.Search(q)
 		require.NoError(t, err)
-		want := scanSearch(d, provs, q)
+		want := scanSearch(d, q)
 		require.Equal(t, ids(want), ids(got), "query %d: %+v", i, q)
 	}
 }
@@ -116,7 +114,7 @@ func ids(rs []directory.Result) []string {
 }
 
 func BenchmarkNearby(b *testing.B) {
-	d, provs := synthDirectory(b)
+	d, _ := synthDirectory(b)
 	const n = 100_000
 	queries := make([]directory.Query, 1024)
 	rng := rand.New(rand.NewPCG(3, 3))
@@ -137,7 +135,7 @@ func BenchmarkNearby(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			scanSearch(d, provs, queries[i%len(queries)])
+			scanSearch(d, queries[i%len(queries)])
 			i++
 		}
 	})
@@ -158,5 +156,3 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	})
 }
-
-var _ = orb.Point{}

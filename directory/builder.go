@@ -141,10 +141,12 @@ func (b *Builder) Build() (*Directory, error) {
 		d.providers[i] = cloneProvider(r.p)
 	}
 	sort.Slice(d.providers, func(i, j int) bool { return d.providers[i].ID < d.providers[j].ID })
+	d.metas = make([]meta, len(d.providers))
 	for i := range d.providers {
 		p := &d.providers[i]
 		d.byID[p.ID] = int32(i)
 		p.Hours.resolve(zc, loc)
+		d.metas[i] = newMeta(p)
 		for _, c := range p.Categories {
 			d.catCount[c]++
 		}

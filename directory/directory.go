@@ -17,6 +17,7 @@ type Directory struct {
 	tax       *Taxonomy
 	loc       *time.Location
 	providers []Provider // sorted by ID
+	metas     []meta     // filter fields of providers[i]
 	byID      map[string]int32
 
 	all      rtree.RTreeG[int32]             // every placed provider

@@ -100,9 +100,14 @@ type filter struct {
 
 	// The OpenAt instant as a wall clock in the zone last seen; nearly all
 	// providers share one zone, so this saves a conversion per candidate.
-	openLoc *time.Location
-	openWD  time.Weekday
-	openTOD time.Duration
+	openLoc  *time.Location
+	openWD   time.Weekday
+	openTOD  time.Duration
+	openSlot int
+
+	need    uint16 // meta flags a provider must have
+	age     uint8
+	langBit uint32
 }
 
 // compile validates q and prepares its filters.
@@ -122,7 +127,19 @@ func (d *Directory) compile(q *Query) (*filter, error) {
 	if q.HasGrade && (q.Grade < GradePreK || q.Grade > 12) {
 		return nil, fmt.Errorf("%w: grade %d", ErrBadQuery, q.Grade)
 	}
-	f := &filter{q: q}
+	f := &filter{q: q, age: clampAge(q.Age)}
+	if q.FreeOnly {
+		f.need |= mFree
+	}
+	if q.Wheelchair {
+		f.need |= mWheel
+	}
+	if q.HasSeats {
+		f.need |= mSeats
+	}
+	if q.Language != "" {
+		f.langBit = langBit(q.Language)
+	}
 	for _, c := range q.Categories {
 		if err := d.tax.Check(c); err != nil {
 			return nil, err
@@ -175,6 +192,13 @@ func minimalCodes(codes []string) []string {
 	return out
 }
 
+// setClock caches the OpenAt instant's wall clock in loc.
+func (f *filter) setClock(loc *time.Location) {
+	f.openLoc = loc
+	f.openWD, f.openTOD = localClock(f.q.OpenAt, loc)
+	f.openSlot = int(f.openWD)*96 + int(f.openTOD/(15*time.Minute))
+}
+
 // keep reports whether p passes every filter but distance.
 func (f *filter) keep(p *Provider) bool {
 	q := f.q
@@ -221,8 +245,7 @@ func (f *filter) keep(p *Provider) bool {
 			}
 		} else if !p.Hours.Always {
 			if loc := p.Hours.Location(); loc != f.openLoc {
-				f.openLoc = loc
-				f.openWD, f.openTOD = localClock(q.OpenAt, loc)
+				f.setClock(loc)
 			}
 			if !p.Hours.openLocal(f.openWD, f.openTOD) {
 				return false
@@ -299,7 +322,7 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 			if item {
 				// Filter as items enter the queue: a rejected item
 				// costs no distance and sinks to the bottom.
-				if !f.keep(&d.providers[i]) {
+				if !f.keepAt(d, i) {
 					return inf
 				}
 				return float64(geo.Distance(near, min))
@@ -375,10 +398,10 @@ func (d *Directory) collect(f *filter, k int) []Result {
 			if dist > f.q.Radius {
 				return true
 			}
-			p := &d.providers[i]
-			if !f.keep(p) {
+			if !f.keepAt(d, i) {
 				return true
 			}
+			p := &d.providers[i]
 			r := Result{Provider: p, Distance: dist, Walk: geo.WalkTime(dist)}
 			if f.transit != nil {
 				s, ok := f.transit.check(d, i)
