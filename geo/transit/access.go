@@ -294,3 +294,69 @@ func (n *Network) Access(p orb.Point, maxWalk geo.Meters, w Window) Access {
 	a.Level = LevelFor(a.DeparturesPerHour)
 	return a
 }
+
+// DirectRoutes returns the indexes of the routes, ascending, on which a
+// rider can board at stop from within window w and ride without a
+// transfer to stop to: some trip of the route departs from with pickup
+// allowed at a time in w and calls at to later in the same trip. It is
+// nil when from or to is out of range or equal. Cost: one pass over the
+// trips running in the window, O(stop times); meant for answering one
+// question, not for bulk use.
+func (n *Network) DirectRoutes(from, to int, w Window) []int {
+	if from < 0 || to < 0 || from >= len(n.stops) || to >= len(n.stops) || from == to {
+		return nil
+	}
+	var routes []int
+	for _, sg := range n.segments(w) {
+		run := make(map[int32]bool, len(sg.svcs))
+		for _, s := range sg.svcs {
+			run[s] = true
+		}
+		for t := range n.tripSvc {
+			if !run[n.tripSvc[t]] || slices.Contains(routes, int(n.tripRoute[t])) {
+				continue
+			}
+			if n.tripServes(t, int32(from), int32(to), sg.lo, sg.hi) {
+				routes = append(routes, int(n.tripRoute[t]))
+			}
+		}
+	}
+	slices.Sort(routes)
+	return routes
+}
+
+// tripServes reports whether trip t boards at from with a departure in
+// [lo, hi) and calls at to afterwards.
+func (n *Network) tripServes(t int, from, to, lo, hi int32) bool {
+	calls := n.calls[n.callStart[t]:n.callStart[t+1]]
+	fs := n.freqs[n.freqStart[t]:n.freqStart[t+1]]
+	for i, c := range calls {
+		if c.stop != from || c.noPickup {
+			continue
+		}
+		if !slices.ContainsFunc(calls[i+1:], func(d call) bool { return d.stop == to }) {
+			continue
+		}
+		if len(fs) == 0 {
+			if c.t >= lo && c.t < hi {
+				return true
+			}
+			continue
+		}
+		off := c.t - calls[0].t
+		for _, f := range fs {
+			// Some start st = f.start + k·headway < f.end with
+			// st+off in [lo, hi)?
+			first := lo - off - f.start
+			k := int32(0)
+			if first > 0 {
+				k = (first + f.headway - 1) / f.headway
+			}
+			st := f.start + k*f.headway
+			if st < f.end && st+off < hi {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -340,6 +340,7 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 		svcIdx:     b.svcIdx,
 		exceptions: b.exceptions,
 		tripSvc:    b.tripSvc,
+		tripRoute:  b.tripRoute,
 		stopTimes:  len(b.rows),
 	}
 	if err := b.index(ctx, n); err != nil {
@@ -427,6 +428,16 @@ func (b *Builder) index(ctx context.Context, n *Network) error {
 	}
 	for i := 1; i < len(fstart); i++ {
 		fstart[i] += fstart[i-1]
+	}
+	n.freqStart, n.freqs = fstart, b.freqs
+	n.callStart = make([]int32, len(b.tripSvc)+1)
+	n.calls = make([]call, len(rows))
+	for i, r := range rows {
+		n.callStart[r.trip+1]++
+		n.calls[i] = call{stop: r.stop, t: r.t, noPickup: r.noPickup}
+	}
+	for i := 1; i < len(n.callStart); i++ {
+		n.callStart[i] += n.callStart[i-1]
 	}
 	runsOf := func(f frequency) int64 {
 		if f.end <= f.start {

@@ -44,6 +44,10 @@
 // (ErrUnknownStop, ErrBadTime…) to test with errors.Is. Problems are
 // joined with errors.Join; a feed with any problem loads nothing.
 //
+// DirectRoutes answers "which bus takes me from this stop to that one
+// without a transfer?" from the trips' stop patterns, which the network
+// keeps in compact form.
+//
 // Builder makes a network from records added in code, for tests and
 // synthetic benchmarks.
 //

@@ -83,6 +83,14 @@ type service struct {
 
 type svcDay struct{ svc, day int32 }
 
+// call is a trip's stop at a stop: its departure in seconds (for a
+// frequency-based trip, relative to the trip's first call's time as the
+// feed gives it) and whether riders may board.
+type call struct {
+	stop, t  int32
+	noPickup bool
+}
+
 // departure is one scheduled departure at a stop: the service it runs
 // under and its time in seconds from the service day's noon minus 12 h.
 type departure struct{ svc, t int32 }
@@ -110,7 +118,15 @@ type Network struct {
 	hasSpan    bool
 
 	tripSvc   []int32 // service of each trip
+	tripRoute []int32 // route of each trip
 	stopTimes int
+
+	// Each trip's calls in travel order: calls[callStart[t]:callStart[t+1]],
+	// and its frequencies: freqs[freqStart[t]:freqStart[t+1]].
+	callStart []int32
+	calls     []call
+	freqStart []int32
+	freqs     []frequency
 
 	depStart []int32     // deps[depStart[i]:depStart[i+1]] are stop i's departures
 	deps     []departure // per stop, sorted by service then time

@@ -142,3 +142,56 @@ func TestLoadZip(t *testing.T) {
 	_, err = transit.Load(context.Background(), filepath.Join(t.TempDir(), "missing.zip"))
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+// TestSampleDirectRoutes checks one-seat rides against the sample's
+// timetable, read by hand.
+func TestSampleDirectRoutes(t *testing.T) {
+	t.Parallel()
+	n := loadSample(t)
+	stop := func(id string) int {
+		i, ok := n.StopIndex(id)
+		require.True(t, ok, id)
+		return i
+	}
+	route := func(id string) int {
+		for i, r := range n.Routes() {
+			if r.ID == id {
+				return i
+			}
+		}
+		t.Fatalf("no route %s", id)
+		return -1
+	}
+	at := func(date time.Time, from, to time.Duration) transit.Window {
+		return transit.Window{Date: date, Start: from, End: to}
+	}
+	tests := []struct {
+		name     string
+		from, to string
+		w        transit.Window
+		want     []int
+	}{
+		// CITY1 (every 10 min from 08:00) starts at STAGECOACH and later
+		// calls at NADAV.
+		{"frequency trip, forward", "STAGECOACH", "NADAV", at(sampleTuesday, 8*time.Hour, 9*time.Hour), []int{route("CITY")}},
+		// CITY2 calls at NADAV 14 min after its start; the last start is
+		// 21:30, so its last NADAV departure is 21:44.
+		{"frequency trip, last run in window", "NADAV", "STAGECOACH", at(sampleTuesday, 21*time.Hour+40*time.Minute, 21*time.Hour+50*time.Minute), []int{route("CITY")}},
+		{"frequency trip, after the last run", "NADAV", "STAGECOACH", at(sampleTuesday, 21*time.Hour+45*time.Minute, 23*time.Hour), nil},
+		// STBA starts at STAGECOACH with pickup_type 1: no boarding.
+		{"no pickup at origin", "STAGECOACH", "BEATTY_AIRPORT", at(sampleTuesday, 6*time.Hour, 22*time.Hour), nil},
+		// AB1 leaves BEATTY_AIRPORT at 08:00 for BULLFROG.
+		{"scheduled trip in window", "BEATTY_AIRPORT", "BULLFROG", at(sampleTuesday, 7*time.Hour, 9*time.Hour), []int{route("AB")}},
+		{"scheduled trip outside window", "BEATTY_AIRPORT", "BULLFROG", at(sampleTuesday, 9*time.Hour, 10*time.Hour), nil},
+		{"wrong direction", "BULLFROG", "BEATTY_AIRPORT", at(sampleTuesday, 7*time.Hour, 9*time.Hour), nil},
+		// AAMV runs on weekends only.
+		{"weekend route on Saturday", "BEATTY_AIRPORT", "AMV", at(sampleSaturday, 7*time.Hour, 9*time.Hour), []int{route("AAMV")}},
+		{"weekend route on Tuesday", "BEATTY_AIRPORT", "AMV", at(sampleTuesday, 7*time.Hour, 9*time.Hour), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, n.DirectRoutes(stop(tc.from), stop(tc.to), tc.w))
+		})
+	}
+	assert.Nil(t, n.DirectRoutes(-1, 0, at(sampleTuesday, 0, time.Hour)))
+}
