@@ -1,0 +1,2 @@
+// Package trends aggregates need requests by region, time and category.
+package trends

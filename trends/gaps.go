@@ -1,0 +1,153 @@
+package trends
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo"
+)
+
+// GapQuery asks where demand outruns nearby supply.
+type GapQuery struct {
+	// Set names the region set; Category the subtree ("" for all) whose
+	// requests are the demand and whose providers the supply.
+	Set      string `json:"set"`
+	Category string `json:"category,omitempty"`
+	// Bucket and At select the period whose requests are the demand.
+	// Provider capacity is taken to be per the same period: give Month
+	// when capacities are monthly seats.
+	Bucket Bucket    `json:"bucket"`
+	At     time.Time `json:"at"`
+	// Near widens supply beyond the region: a provider also counts for
+	// every region whose representative point (geo.Regions.Centroid) is
+	// within Near meters of it. 0 counts only providers in the region.
+	Near geo.Meters `json:"near,omitempty"`
+}
+
+// Gap is the supply and demand of one region.
+type Gap struct {
+	Region string `json:"region"`
+	// Demand is the region's requests in the period, from the protected
+	// table; Suppressed when that cell is withheld (then Demand is 0
+	// and Shortfall is not meaningful).
+	Demand     int64 `json:"demand"`
+	Suppressed bool  `json:"suppressed,omitempty"`
+	// Capacity is the known capacity counting for the region. A provider
+	// counting for several regions (through Near) has its capacity split
+	// evenly among them, so capacities add up to the city's total.
+	Capacity float64 `json:"capacity"`
+	// Providers counts the providers counting for the region;
+	// UnknownCapacity how many of them have Capacity 0, which the
+	// directory means as unknown. They add nothing to Capacity, so where
+	// UnknownCapacity > 0 the Shortfall is an upper bound.
+	Providers       int `json:"providers"`
+	UnknownCapacity int `json:"unknown_capacity"`
+	// Shortfall is Demand − Capacity: positive where demand outruns
+	// supply.
+	Shortfall float64 `json:"shortfall"`
+}
+
+// GapReport is the answer of SupplyGaps.
+type GapReport struct {
+	Set      string `json:"set"`
+	Category string `json:"category"`
+	Period   Period `json:"period"`
+	// Gaps has one entry per region, ranked by descending Shortfall
+	// (ties by region name), regions with suppressed demand last.
+	Gaps    []Gap   `json:"gaps"`
+	Mode    Mode    `json:"mode"`
+	Epsilon float64 `json:"epsilon,omitempty"`
+}
+
+// SupplyGaps sets the demand of each region of q.Set (requests in the
+// category subtree during the period, as Counts publishes them) against
+// the capacity of placed providers of the subtree in or near it, read
+// from the directory snapshot dir, and ranks regions by shortfall.
+// Unplaced providers are ignored. A provider's region is its
+// Provider.Regions entry for q.Set when the directory was built with
+// that set, otherwise the region of the store's set containing its
+// point. Cost: one Counts query plus one pass over the directory, with a
+// distance to every region's representative point per provider when
+// Near > 0.
+func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQuery) (*GapReport, error) {
+	if dir == nil {
+		return nil, fmt.Errorf("%w: nil directory", ErrBadQuery)
+	}
+	if q.At.IsZero() {
+		return nil, fmt.Errorf("%w: GapQuery needs At", ErrBadQuery)
+	}
+	t, err := s.Counts(ctx, Query{Set: q.Set, Category: q.Category, Bucket: q.Bucket, From: q.At, To: q.At})
+	if err != nil {
+		return nil, err
+	}
+	si := s.setIdx[q.Set]
+	rs := s.sets[si].Regions
+	regs := rs.All()
+	gaps := make([]Gap, len(regs))
+	for i, reg := range regs {
+		c := t.Rows[i].Cells[0]
+		gaps[i] = Gap{Region: reg.Name, Demand: c.Count, Suppressed: c.Suppressed}
+	}
+	var centroids [][2]float64
+	if q.Near > 0 {
+		centroids = make([][2]float64, len(regs))
+		for i := range regs {
+			centroids[i] = rs.Centroid(i)
+		}
+	}
+	var near []int
+	for p := range dir.All() {
+		if p.Unplaced || (q.Category != "" && !p.InCategory(q.Category)) {
+			continue
+		}
+		near = near[:0]
+		own := -1
+		if name, ok := p.Regions[q.Set]; ok {
+			if reg, ok := rs.ByName(name); ok {
+				own = reg.Index
+			}
+		} else {
+			own = rs.LocateIndex(p.Point)
+		}
+		if own >= 0 {
+			near = append(near, own)
+		}
+		for i, c := range centroids {
+			if i != own && geo.Distance(c, p.Point) <= q.Near {
+				near = append(near, i)
+			}
+		}
+		if len(near) == 0 {
+			continue
+		}
+		share := float64(p.Capacity) / float64(len(near))
+		for _, i := range near {
+			g := &gaps[i]
+			g.Providers++
+			if p.Capacity == 0 {
+				g.UnknownCapacity++
+			}
+			g.Capacity += share
+		}
+	}
+	for i := range gaps {
+		g := &gaps[i]
+		if !g.Suppressed {
+			g.Shortfall = float64(g.Demand) - g.Capacity
+		}
+	}
+	sort.SliceStable(gaps, func(i, j int) bool {
+		a, b := gaps[i], gaps[j]
+		if a.Suppressed != b.Suppressed {
+			return !a.Suppressed
+		}
+		if a.Shortfall != b.Shortfall {
+			return a.Shortfall > b.Shortfall
+		}
+		return a.Region < b.Region
+	})
+	return &GapReport{Set: q.Set, Category: q.Category, Period: t.Periods[0], Gaps: gaps, Mode: t.Mode, Epsilon: t.Epsilon}, nil
+}
