@@ -193,21 +193,21 @@ func (s *Store) yearAtoms(y int32) (atoms []atom, reg []uint16) {
 
 // protector holds the state of one year's suppression.
 type protector struct {
-	s     *Store
-	l     lattice
-	reg   []uint16 // tuple × set → region
-	nsets int
-	atoms []atom
-	idx   []int32 // (month·tuples + tuple)·codes + code → atom + 1, 0 when empty
-	ntup  int
-	byMT  map[[2]int32][]int32
-	byMC  map[[2]int32][]int32
-	byTC  map[[2]int32][]int32
+	s          *Store
+	l          lattice
+	reg        []uint16 // tuple × set → region
+	nsets      int
+	atoms      []atom
+	idx        []int32 // (month·tuples + tuple)·codes + code → atom + 1, 0 when empty
+	ntup       int
+	byMT       map[[2]int32][]int32
+	byMC       map[[2]int32][]int32
+	byTC       map[[2]int32][]int32
 	p          *protected
 	prot       []bool
 	monthStart [13]int
-	pbuf  [2][]int
-	tmp   []int
+	pbuf       [2][]int
+	tmp        []int
 }
 
 func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, error) {
