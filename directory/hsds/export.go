@@ -290,16 +290,14 @@ func (ex *exporter) location(p *directory.Provider, src Source) *xLocation {
 	l := &xLocation{ID: id, LocationType: "physical"}
 	if p.Confidential {
 		l.Attributes = []xAttribute{ex.attr(id, "location", "confidential", "Confidential location", "")}
-		return l
-	}
-	if p.Unplaced && p.Address.IsZero() {
+	} else if p.Unplaced && p.Address.IsZero() {
 		l.LocationType = "virtual"
 	}
-	if !p.Unplaced {
+	if !p.Unplaced && !p.Confidential {
 		lat, lon := p.Point[1], p.Point[0]
 		l.Latitude, l.Longitude = &lat, &lon
 	}
-	if !p.Address.IsZero() {
+	if !p.Address.IsZero() && !p.Confidential {
 		a := p.Address
 		l.Addresses = []xAddress{{ID: uuid(id, "address"), Address1: a.Street, City: a.City, StateProvince: a.State, PostalCode: a.PostalCode, Country: a.Country, AddressType: "physical"}}
 	}
