@@ -3,6 +3,7 @@ package trends
 import (
 	"context"
 	"sort"
+	"sync/atomic"
 )
 
 // Suppression works one calendar year at a time, on every cell of the
@@ -139,10 +140,10 @@ type atom struct {
 func (s *Store) protectedYear(ctx context.Context, y int32) (*protected, error) {
 	s.protMu.Lock()
 	defer s.protMu.Unlock()
-	s.mu.RLock()
+	s.yearsMu.Lock()
 	ver := s.years[y]
+	s.yearsMu.Unlock()
 	p := s.prot[y]
-	s.mu.RUnlock()
 	if p != nil && p.version == ver {
 		return p, nil
 	}
@@ -172,16 +173,18 @@ func (s *Store) yearAtoms(y int32) (atoms []atom, reg []uint16) {
 			for c := 0; c < nc; c++ {
 				var n int64
 				for o := 0; o < int(numOutcomes); o++ {
-					n += int64(row[c*slotsMonth+o])
+					n += int64(atomic.LoadUint32(&row[c*slotsMonth+o]))
 				}
 				if n == 0 {
 					continue
 				}
-				a := atom{m: int8(m), t: int32(t), c: uint16(c), n: n, nokey: n - int64(row[c*slotsMonth+slotKeyed])}
+				a := atom{m: int8(m), t: int32(t), c: uint16(c), n: n, nokey: n - int64(atomic.LoadUint32(&row[c*slotsMonth+slotKeyed]))}
 				if a.nokey < n {
+					s.distinctMu.Lock()
 					if ss := s.distinct[atomKey{month: y*12 + int32(m), tuple: int32(t), code: uint16(c)}]; ss != nil {
 						a.h = append([]uint64(nil), ss.h...)
 					}
+					s.distinctMu.Unlock()
 				}
 				atoms = append(atoms, a)
 			}

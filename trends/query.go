@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
@@ -193,7 +194,8 @@ func (s *Store) raw(si int, b Bucket, bl, bh int32, clo, chi int) []int64 {
 			o := out[base+r*nc : base+r*nc+nc]
 			for c := clo; c < chi; c++ {
 				cs := row[c*slots : c*slots+int(numOutcomes)]
-				o[c-clo] += int64(cs[0]) + int64(cs[1]) + int64(cs[2]) + int64(cs[3])
+				o[c-clo] += int64(atomic.LoadUint32(&cs[0])) + int64(atomic.LoadUint32(&cs[1])) +
+					int64(atomic.LoadUint32(&cs[2])) + int64(atomic.LoadUint32(&cs[3]))
 			}
 		}
 	}
@@ -314,20 +316,48 @@ func (s *Store) ScanCounts(ctx context.Context, q Query) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	v, err := s.rawScan(ctx, si, q.Bucket, bl, bh, clo, chi)
+	if err != nil {
+		return nil, err
+	}
 	t := s.newTable(&q, si, bl, bh)
 	t.Mode, t.K, t.Epsilon = Unprotected, 0, 0
 	nrow := int(s.radix[si])
-	np := int(bh - bl)
-	counts := make([]int64, np*nrow)
-	dayLo, dayHi := q.Bucket.firstDay(bl), q.Bucket.firstDay(bh)
+	nc := chi - clo
+	for bi := 0; bi < int(bh-bl); bi++ {
+		var tot int64
+		for r := 0; r < nrow; r++ {
+			var sum int64
+			for _, x := range v[(bi*nrow+r)*nc : (bi*nrow+r+1)*nc] {
+				sum += x
+			}
+			t.Rows[r].Cells[bi].Count = sum
+			tot += sum
+		}
+		t.Rows[nrow].Cells[bi].Count = tot
+	}
+	return t, nil
+}
+
+// rawScan is raw computed from the event log.
+func (s *Store) rawScan(ctx context.Context, si int, b Bucket, bl, bh int32, clo, chi int) ([]int64, error) {
+	nrow := int(s.radix[si])
+	nc := chi - clo
+	out := make([]int64, int(bh-bl)*nrow*nc)
+	dayLo, dayHi := b.firstDay(bl), b.firstDay(bh)
 	// Bucket of each day in range, to keep calendar arithmetic out of
 	// the loop.
 	bucketOf := make([]int32, dayHi-dayLo)
 	for d := dayLo; d < dayHi; d++ {
-		bucketOf[d-dayLo] = q.Bucket.index(d) - bl
+		bucketOf[d-dayLo] = b.index(d) - bl
 	}
+	// Lock the log first: every tuple it holds was interned before its
+	// events were logged, so the tuple table read next covers them all.
+	s.logMu.RLock()
+	defer s.logMu.RUnlock()
 	s.mu.RLock()
-	defer s.mu.RUnlock()
+	reg := s.tupleReg // append-only: the prefix read here never changes
+	s.mu.RUnlock()
 	ns := len(s.sets)
 	lo, hi := uint16(clo)<<3, uint16(chi)<<3
 	for ci, c := range s.log.chunks {
@@ -340,20 +370,13 @@ func (s *Store) ScanCounts(ctx context.Context, q Query) (*Table, error) {
 			if d < dayLo || d >= dayHi {
 				continue
 			}
-			if k := c.cat[i]; k < lo || k >= hi {
+			k := c.cat[i]
+			if k < lo || k >= hi {
 				continue
 			}
-			r := int(s.tupleReg[int(c.tuple[i])*ns+si])
-			counts[int(bucketOf[d-dayLo])*nrow+r]++
+			r := int(reg[int(c.tuple[i])*ns+si])
+			out[(int(bucketOf[d-dayLo])*nrow+r)*nc+int(k>>3)-clo]++
 		}
 	}
-	for bi := 0; bi < np; bi++ {
-		var tot int64
-		for r := 0; r < nrow; r++ {
-			t.Rows[r].Cells[bi].Count = counts[bi*nrow+r]
-			tot += counts[bi*nrow+r]
-		}
-		t.Rows[nrow].Cells[bi].Count = tot
-	}
-	return t, nil
+	return out, nil
 }

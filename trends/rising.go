@@ -104,6 +104,25 @@ type RisingReport struct {
 // mode the test runs on noisy counts (negative ones read as 0), one
 // release of privacy loss Epsilon, and its p-values are approximate.
 func (s *Store) RisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, error) {
+	return s.rising(ctx, q, false)
+}
+
+// ScanRisingNeeds answers q as Unprotected RisingNeeds does, whatever the
+// store's Mode, counting from the event log instead of the rollups: the
+// baseline of RisingNeeds, for the data owner only. It needs
+// Config.KeepEvents (else ErrNoEvents).
+func (s *Store) ScanRisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, error) {
+	if !s.cfg.KeepEvents {
+		return nil, ErrNoEvents
+	}
+	return s.rising(ctx, q, true)
+}
+
+func (s *Store) rising(ctx context.Context, q RisingQuery, scan bool) (*RisingReport, error) {
+	mode := s.cfg.Mode
+	if scan {
+		mode = Unprotected
+	}
 	si, ok := s.setIdx[q.Set]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownRegionSet, q.Set)
@@ -115,7 +134,7 @@ func (s *Store) RisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, 
 	if !q.Bucket.valid() || q.At.IsZero() {
 		return nil, fmt.Errorf("%w: RisingQuery needs a valid Bucket and At", ErrBadQuery)
 	}
-	if s.cfg.Mode == Suppress && !q.Bucket.inChain() {
+	if mode == Suppress && !q.Bucket.inChain() {
 		return nil, fmt.Errorf("%w: suppression publishes months, quarters, halves and years, not %ss", ErrOffLattice, q.Bucket)
 	}
 	minVol := q.MinVolume
@@ -139,7 +158,7 @@ func (s *Store) RisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, 
 			base = cur - 12/q.Bucket.monthsPer()
 		}
 	}
-	rep := &RisingReport{Current: q.Bucket.period(cur, s.loc), Baseline: q.Bucket.period(base, s.loc), Mode: s.cfg.Mode}
+	rep := &RisingReport{Current: q.Bucket.period(cur, s.loc), Baseline: q.Bucket.period(base, s.loc), Mode: mode}
 	d1, d0 := float64(rep.Current.Days()), float64(rep.Baseline.Days())
 	p0 := d1 / (d1 + d0)
 	regs := s.sets[si].Regions.All()
@@ -153,7 +172,7 @@ func (s *Store) RisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, 
 	}
 	nc := chi - clo
 	figs := [2][]fig{make([]fig, nreg*nc), make([]fig, nreg*nc)}
-	switch s.cfg.Mode {
+	switch mode {
 	case Suppress:
 		l := s.lattice()
 		for w, b := range [2]int32{cur, base} {
@@ -170,15 +189,29 @@ func (s *Store) RisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, 
 			}
 		}
 	default:
+		// One read (or one scan) of the buckets from the earlier window
+		// to the later; only the two windows are used.
+		lo, hi := min(cur, base), max(cur, base)+1
+		var v []int64
+		if scan {
+			var err error
+			if v, err = s.rawScan(ctx, si, q.Bucket, lo, hi, clo, chi); err != nil {
+				return nil, err
+			}
+		} else {
+			v = s.raw(si, q.Bucket, lo, hi, clo, chi)
+		}
+		nrow := int(s.radix[si])
 		for w, b := range [2]int32{cur, base} {
-			v := s.raw(si, q.Bucket, b, b+1, clo, chi)
-			if s.cfg.Mode == Noise {
-				s.noisy(v)
+			win := v[int(b-lo)*nrow*nc : int(b-lo+1)*nrow*nc]
+			if mode == Noise {
+				// Only the two windows are released.
+				s.noisy(win)
 			}
 			// Roll exact-code counts up to every node of the subtree:
 			// codes are sorted, so a node's subtree is a run.
 			for r := 0; r < nreg; r++ {
-				row := v[r*nc : (r+1)*nc]
+				row := win[r*nc : (r+1)*nc]
 				for c := clo; c < chi; c++ {
 					var n int64
 					for d := c; d < int(s.subEnd[c]); d++ {
@@ -191,7 +224,7 @@ func (s *Store) RisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, 
 				}
 			}
 		}
-		if s.cfg.Mode == Noise {
+		if mode == Noise {
 			rep.Epsilon = s.eps
 		}
 	}

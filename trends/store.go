@@ -205,15 +205,24 @@ type Store struct {
 	noiseMu  sync.Mutex
 	noiseRng *rand.Rand
 
+	// mu guards the shape of the rollups (tuples, blocks, rows): writers
+	// hold it shared while they add to existing counters with atomic
+	// operations, and exclusively only to create a tuple, block or row.
 	mu       sync.RWMutex
 	tupleOf  []int32          // dense tuple key → tuple id, when small enough
 	tupleMap map[uint64]int32 // otherwise
 	tupleReg []uint16         // tuple id × set → region index (n = Outside)
 	roll     [3]kindRollup    // Day, Week, Month
-	distinct map[atomKey]*satSet
-	log      eventLog
-	n        int64
-	years    map[int32]uint64 // year → version, bumped when it gains data
+	n        atomic.Int64
+
+	distinctMu sync.Mutex
+	distinct   map[atomKey]*satSet
+
+	logMu sync.RWMutex
+	log   eventLog
+
+	yearsMu sync.Mutex
+	years   map[int32]uint64 // year → version, bumped when it gains data
 
 	version atomic.Uint64
 	protMu  sync.Mutex
@@ -361,9 +370,7 @@ func (s *Store) Epsilon() float64 { return s.eps }
 
 // Len returns the number of requests ingested.
 func (s *Store) Len() int64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.n
+	return s.n.Load()
 }
 
 type studentHasher struct {
@@ -516,12 +523,21 @@ func (s *Store) AddBatch(ctx context.Context, reqs []Request) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	for _, o := range outs {
-		s.commitLocked(o)
+	next.Store(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= nch {
+					return
+				}
+				s.commit(outs[c])
+			}
+		}()
 	}
-	s.mu.Unlock()
-	s.version.Add(1)
+	wg.Wait()
 	return nil
 }
 
@@ -554,40 +570,107 @@ func (s *Store) prepareRange(ctx context.Context, reqs []Request, base int, out 
 	return out, nil
 }
 
+// commit adds prepared requests to the rollups, the distinct-student
+// sets and the log. Concurrent commits run in parallel: counters are
+// added atomically under the shared lock, and the lock is taken
+// exclusively only to create a missing tuple, block or row.
 func (s *Store) commit(ps []prepared) {
-	s.mu.Lock()
-	s.commitLocked(ps)
-	s.mu.Unlock()
+	nc := len(s.codes)
+	var years [4]int32
+	ny := 0
+	moreYears := map[int32]bool(nil)
+	s.mu.RLock()
+	for i := range ps {
+		p := &ps[i]
+		tid := s.lookupTuple(p.key)
+		var d, w, m []uint32
+		if tid >= 0 {
+			d = s.roll[rollDay].find(p.day, tid)
+			w = s.roll[rollWeek].find(p.week, tid)
+			m = s.roll[rollMonth].find(p.month, tid)
+		}
+		if d == nil || w == nil || m == nil {
+			// Rows never move once made, so they stay valid after the
+			// exclusive section.
+			s.mu.RUnlock()
+			s.mu.Lock()
+			tid = s.tuple(p.key)
+			d = s.roll[rollDay].row(p.day, tid, nc)
+			w = s.roll[rollWeek].row(p.week, tid, nc)
+			m = s.roll[rollMonth].row(p.month, tid, nc)
+			s.mu.Unlock()
+			s.mu.RLock()
+		}
+		p.key = uint64(tid) // remembered for the log below
+		atomic.AddUint32(&d[int(p.code)*slotsDayWeek+int(p.outcome)], 1)
+		atomic.AddUint32(&w[int(p.code)*slotsDayWeek+int(p.outcome)], 1)
+		atomic.AddUint32(&m[int(p.code)*slotsMonth+int(p.outcome)], 1)
+		if p.keyed {
+			atomic.AddUint32(&m[int(p.code)*slotsMonth+slotKeyed], 1)
+		}
+		y := int32(floorDiv(int64(p.month), 12))
+		seen := false
+		for _, x := range years[:ny] {
+			if x == y {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			if ny < len(years) {
+				years[ny] = y
+				ny++
+			} else {
+				if moreYears == nil {
+					moreYears = map[int32]bool{}
+				}
+				moreYears[y] = true
+			}
+		}
+	}
+	s.mu.RUnlock()
+	if s.hasher.New != nil {
+		s.distinctMu.Lock()
+		for i := range ps {
+			if p := &ps[i]; p.keyed {
+				s.addDistinct(atomKey{month: p.month, tuple: int32(p.key), code: p.code}, p.student)
+			}
+		}
+		s.distinctMu.Unlock()
+	}
+	if s.cfg.KeepEvents {
+		s.logMu.Lock()
+		for i := range ps {
+			p := &ps[i]
+			s.log.add(p.day, uint32(p.key), p.code, p.outcome, p.student)
+		}
+		s.logMu.Unlock()
+	}
+	s.n.Add(int64(len(ps)))
+	s.yearsMu.Lock()
+	for _, y := range years[:ny] {
+		s.years[y]++
+	}
+	for y := range moreYears {
+		s.years[y]++
+	}
+	s.yearsMu.Unlock()
 	s.version.Add(1)
 }
 
-// commitLocked adds prepared requests to the rollups and the log. The
-// caller holds s.mu for writing.
-func (s *Store) commitLocked(ps []prepared) {
-	lastYear := int32(-1 << 30)
-	for i := range ps {
-		p := &ps[i]
-		tid := s.tuple(p.key)
-		s.roll[rollDay].row(p.day, tid, len(s.codes))[int(p.code)*slotsDayWeek+int(p.outcome)]++
-		s.roll[rollWeek].row(p.week, tid, len(s.codes))[int(p.code)*slotsDayWeek+int(p.outcome)]++
-		mrow := s.roll[rollMonth].row(p.month, tid, len(s.codes))
-		mrow[int(p.code)*slotsMonth+int(p.outcome)]++
-		if p.keyed {
-			mrow[int(p.code)*slotsMonth+slotKeyed]++
-			s.addDistinct(atomKey{month: p.month, tuple: tid, code: p.code}, p.student)
-		}
-		if s.cfg.KeepEvents {
-			s.log.add(p.day, uint32(tid), p.code, p.outcome, p.student)
-		}
-		if y := int32(floorDiv(int64(p.month), 12)); y != lastYear {
-			s.years[y]++
-			lastYear = y
-		}
+// lookupTuple returns the id of an interned tuple key, or -1. The caller
+// holds s.mu.
+func (s *Store) lookupTuple(key uint64) int32 {
+	if s.tupleOf != nil {
+		return s.tupleOf[key]
 	}
-	s.n += int64(len(ps))
+	if t, ok := s.tupleMap[key]; ok {
+		return t
+	}
+	return -1
 }
 
-// tuple interns a region tuple key. The caller holds s.mu for writing.
+// tuple interns a region tuple key. The caller holds s.mu exclusively.
 func (s *Store) tuple(key uint64) int32 {
 	if s.tupleOf != nil {
 		if t := s.tupleOf[key]; t >= 0 {
@@ -654,6 +737,16 @@ func (k *kindRollup) row(b int32, tid int32, ncodes int) []uint32 {
 		blk.rows[tid] = r
 	}
 	return r
+}
+
+// find returns the row of bucket b and tuple tid, or nil when it does not
+// exist yet. The caller holds s.mu.
+func (k *kindRollup) find(b int32, tid int32) []uint32 {
+	blk := k.get(b)
+	if blk == nil || int(tid) >= len(blk.rows) {
+		return nil
+	}
+	return blk.rows[tid]
 }
 
 // get returns the block of bucket b, or nil. The caller holds s.mu.
@@ -751,9 +844,10 @@ func (l *eventLog) add(day int32, tuple uint32, code uint16, outcome uint8, stud
 	}
 }
 
-// sortedYears returns the years holding data, ascending. The caller holds
-// s.mu.
+// sortedYears returns the years holding data, ascending.
 func (s *Store) sortedYears() []int32 {
+	s.yearsMu.Lock()
+	defer s.yearsMu.Unlock()
 	ys := make([]int32, 0, len(s.years))
 	for y := range s.years {
 		ys = append(ys, y)

@@ -1,0 +1,280 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/demo"
+	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/trends"
+)
+
+// trendsEvents is the size the targets name.
+const trendsEvents = 10_000_000
+
+var trendsIngestSizes = []int{trendsEvents}
+
+var (
+	trendsOnce sync.Once
+	trendsReqs []trends.Request
+	trendsLoc  *time.Location
+)
+
+// trendsRequests returns n seeded requests over two years (2024–2025,
+// America/New_York): 95% at points inside a neighborhood chosen with
+// skewed weights, 5% anywhere in the city's bound (many outside every
+// neighborhood); categories drawn from the default taxonomy with skewed
+// weights; random outcomes. Points come from a pool of 2^20 distinct
+// points so that generation stays quick; every request is still located
+// at ingest.
+func trendsRequests(tb testing.TB, n int) []trends.Request {
+	tb.Helper()
+	if n == trendsEvents {
+		trendsOnce.Do(func() { trendsReqs = genTrendsRequests(tb, n) })
+		return trendsReqs
+	}
+	return genTrendsRequests(tb, n)
+}
+
+func genTrendsRequests(tb testing.TB, n int) []trends.Request {
+	hoods, err := demo.Regions(demo.Neighborhoods)
+	require.NoError(tb, err)
+	loc, err := time.LoadLocation(demo.Zone)
+	require.NoError(tb, err)
+	trendsLoc = loc
+	rng := rand.New(rand.NewPCG(2024, 8))
+	regs := hoods.All()
+	var city orb.Bound = regs[0].Bound
+	w := make([]float64, len(regs))
+	var wsum float64
+	for i, r := range regs {
+		city = city.Union(r.Bound)
+		w[i] = 0.2 + rng.ExpFloat64()
+		wsum += w[i]
+	}
+	pool := make([]orb.Point, 1<<20)
+	for i := range pool {
+		if rng.IntN(20) == 0 {
+			pool[i] = orb.Point{city.Min[0] + rng.Float64()*(city.Max[0]-city.Min[0]), city.Min[1] + rng.Float64()*(city.Max[1]-city.Min[1])}
+			continue
+		}
+		x := rng.Float64() * wsum
+		ri := 0
+		for ri < len(w)-1 && x >= w[ri] {
+			x -= w[ri]
+			ri++
+		}
+		b := regs[ri].Bound
+		for {
+			p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+			if hoods.Contains(ri, p) {
+				pool[i] = p
+				break
+			}
+		}
+	}
+	cats := directory.DefaultTaxonomy().All()
+	cw := make([]float64, len(cats))
+	var csum float64
+	for i := range cw {
+		cw[i] = rng.ExpFloat64()
+		csum += cw[i]
+	}
+	// Cumulative category table of 4096 slots for quick weighted draws.
+	var catTable [4096]string
+	for i, j, acc := 0, 0, cw[0]; i < len(catTable); i++ {
+		for float64(i)/float64(len(catTable))*csum >= acc && j < len(cw)-1 {
+			j++
+			acc += cw[j]
+		}
+		catTable[i] = cats[j].Code
+	}
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, loc).Unix()
+	span := time.Date(2026, 1, 1, 0, 0, 0, 0, loc).Unix() - start
+	out := make([]trends.Request, n)
+	for i := range out {
+		out[i] = trends.Request{
+			Time:     time.Unix(start+rng.Int64N(span), 0),
+			Point:    pool[rng.IntN(len(pool))],
+			Category: catTable[rng.IntN(len(catTable))],
+			Outcome:  trends.Outcome(rng.IntN(4)),
+		}
+	}
+	return out
+}
+
+func newTrendsStore(tb testing.TB, mode trends.Mode) *trends.Store {
+	hoods, err := demo.Regions(demo.Neighborhoods)
+	require.NoError(tb, err)
+	loc, err := time.LoadLocation(demo.Zone)
+	require.NoError(tb, err)
+	s, err := trends.New(trends.Config{Sets: []trends.Set{{Name: demo.Neighborhoods, Regions: hoods}},
+		Location: loc, Mode: mode, KeepEvents: true})
+	require.NoError(tb, err)
+	return s
+}
+
+// ingestConcurrently feeds reqs to s from GOMAXPROCS writers, each
+// committing batches of 65,536 requests.
+func ingestConcurrently(tb testing.TB, s *trends.Store, reqs []trends.Request) {
+	const batch = 1 << 16
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, runtime.GOMAXPROCS(0))
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(batch)) - batch
+				if lo >= len(reqs) {
+					return
+				}
+				if err := s.AddBatch(context.Background(), reqs[lo:min(lo+batch, len(reqs))]); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(tb, err)
+	}
+}
+
+// cpuTime returns the process's user + system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// heapInUse returns the live heap after a full collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// BenchmarkTrendsIngest: one op ingests all events into a new store
+// (region assignment over the 119 neighborhoods, rollups by day, week and
+// month, the event log) from GOMAXPROCS concurrent writers. bytes/event
+// is the store's retained heap per event, rollups and log included.
+func BenchmarkTrendsIngest(b *testing.B) {
+	for _, n := range trendsIngestSizes {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			reqs := trendsRequests(b, n)
+			before := heapInUse()
+			s := newTrendsStore(b, trends.Unprotected)
+			ingestConcurrently(b, s, reqs)
+			retained := heapInUse() - before
+			require.Equal(b, int64(n), s.Len())
+			s = nil
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				s := newTrendsStore(b, trends.Unprotected)
+				ingestConcurrently(b, s, reqs)
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			// CPU time per event (all threads, GC included): on a shared
+			// machine it says what the wall-clock rate cannot.
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/float64(b.N), "cpu-ns/event")
+			b.ReportMetric(float64(retained)/float64(n), "bytes/event")
+		})
+	}
+}
+
+var (
+	queryOnce  sync.Once
+	queryStore *trends.Store
+)
+
+// trendsQueryStore is the 10-million-event store the query benchmarks
+// share, in Unprotected mode (exact counts) so that rollup and scan answer
+// the same question.
+func trendsQueryStore(b *testing.B) *trends.Store {
+	queryOnce.Do(func() {
+		s := newTrendsStore(b, trends.Unprotected)
+		ingestConcurrently(b, s, trendsRequests(b, trendsEvents))
+		queryStore = s
+	})
+	return queryStore
+}
+
+// The query: the monthly series of every neighborhood for the food
+// subtree over 2024–2025, and the rising-needs ranking of the food
+// subtree, second half of 2025 against the first.
+func trendsSeriesQuery() trends.Query {
+	return trends.Query{Set: demo.Neighborhoods, Category: "basic.food", Bucket: trends.Month,
+		From: time.Date(2024, 1, 1, 0, 0, 0, 0, trendsLoc), To: time.Date(2025, 12, 31, 0, 0, 0, 0, trendsLoc)}
+}
+
+func trendsRisingQuery() trends.RisingQuery {
+	return trends.RisingQuery{Set: demo.Neighborhoods, Category: "basic.food", Bucket: trends.Half,
+		At: time.Date(2025, 12, 1, 0, 0, 0, 0, trendsLoc)}
+}
+
+func BenchmarkTrendsQuery(b *testing.B) {
+	ctx := context.Background()
+	b.Run(fmt.Sprintf("events=%d", trendsEvents), func(b *testing.B) {
+		s := trendsQueryStore(b)
+		b.Run("rollup", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Counts(ctx, trendsSeriesQuery()); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.RisingNeeds(ctx, trendsRisingQuery()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("scan", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.ScanCounts(ctx, trendsSeriesQuery()); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.ScanRisingNeeds(ctx, trendsRisingQuery()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+}
+
+// TestTrendsRollupEqualsScan checks that the rollup answers equal the
+// scan's, on a smaller store, so that speed is never bought with wrong
+// figures.
+func TestTrendsRollupEqualsScan(t *testing.T) {
+	ctx := context.Background()
+	s := newTrendsStore(t, trends.Unprotected)
+	ingestConcurrently(t, s, trendsRequests(t, 200_000))
+	a, err := s.Counts(ctx, trendsSeriesQuery())
+	require.NoError(t, err)
+	c, err := s.ScanCounts(ctx, trendsSeriesQuery())
+	require.NoError(t, err)
+	require.Equal(t, c.Rows, a.Rows)
+	r1, err := s.RisingNeeds(ctx, trendsRisingQuery())
+	require.NoError(t, err)
+	r2, err := s.ScanRisingNeeds(ctx, trendsRisingQuery())
+	require.NoError(t, err)
+	require.Equal(t, r2, r1)
+}
