@@ -48,6 +48,9 @@ func gradeName(g int) string {
 // maximum_age fields are blank (the caller decides). Notes keep the text
 // less any canonical sentences.
 func parseEligibility(text string) (e directory.Eligibility, minAge, maxAge int) {
+	if strings.TrimSpace(text) == "" {
+		return e, 0, 0
+	}
 	notes := text
 	for {
 		loc := reCanon.FindStringIndex(notes)
