@@ -202,6 +202,10 @@ func TestGeneratedRoundTrip(t *testing.T) {
 			p.Hours.Week[time.Friday] = []directory.Span{{Open: 20 * time.Hour, Close: 31 * time.Hour}}
 			p.Wheelchair = true
 			p.LastVerified = time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+		case 4:
+			if !p.Unplaced && i%3 == 0 {
+				p.Confidential = true
+			}
 		}
 	}
 	var buf bytes.Buffer
