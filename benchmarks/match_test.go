@@ -1,0 +1,170 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo/transit"
+	"github.com/wraparound/wraparound/internal/synth"
+	"github.com/wraparound/wraparound/match"
+)
+
+var (
+	transitDirOnce sync.Once
+	transitDir     *directory.Directory
+	transitNet     *transit.Network
+)
+
+// synthTransitDirectory returns the 100,000-provider synthetic directory
+// built with the synthetic metro bus network.
+func synthTransitDirectory(tb testing.TB) *directory.Directory {
+	transitDirOnce.Do(func() {
+		net, err := synth.Transit(1)
+		if err != nil {
+			panic(err)
+		}
+		b := directory.NewBuilder()
+		b.Transit = net
+		for _, p := range synth.Providers(1, 100_000) {
+			b.Add(p)
+		}
+		d, err := b.Build()
+		if err != nil {
+			panic(err)
+		}
+		transitDir, transitNet = d, net
+	})
+	return transitDir
+}
+
+func hm(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
+
+// planStudent is the benchmark's student: three needs and two interests,
+// by transit within 45 minutes, after school and Saturday morning,
+// Spanish at home; homes drawn from the metro's population.
+func planStudent(rng *rand.Rand) match.Student {
+	return match.Student{
+		Home:      synth.Point(rng, 0),
+		Age:       12,
+		Grade:     7,
+		HasGrade:  true,
+		Languages: []string{"es", "en"},
+		Needs: []match.Need{
+			{Category: "basic.food", Severity: 3, Words: "food box"},
+			{Category: "health.vision", Severity: 2, Words: "eye glasses"},
+			{Category: "education.tutoring", Severity: 2, Words: "math"},
+		},
+		Interests: []match.Interest{
+			{Category: "enrichment.sports", Words: "soccer"},
+			{Category: "enrichment.stem"},
+		},
+		Constraints: match.Constraints{
+			Mode:      match.ModeTransit,
+			MaxTravel: 45 * time.Minute,
+			Availability: []match.Window{
+				{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)},
+				{Days: match.DaysOf(time.Saturday), Start: hm(9, 0), End: hm(12, 0)},
+			},
+		},
+	}
+}
+
+func planMatcher(tb testing.TB) *match.Matcher {
+	d := synthTransitDirectory(tb)
+	m, err := match.New(d, match.Config{K: 3, Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(tb, err)
+	return m
+}
+
+// scanPlan computes the plan's top-k by scoring every provider for every
+// item: the baseline.
+func scanPlan(d *directory.Directory, m *match.Matcher, s match.Student) [][]match.Candidate {
+	pr, err := m.Prepare(s)
+	if err != nil {
+		panic(err)
+	}
+	k := m.Config().K
+	out := make([][]match.Candidate, len(pr.Items()))
+	for i := range out {
+		var top []match.Candidate
+		for p := range d.All() {
+			c, viol, _ := pr.Evaluate(i, p)
+			if viol != 0 {
+				continue
+			}
+			top = append(top, c)
+			for j := len(top) - 1; j > 0 && (top[j].Score > top[j-1].Score || top[j].Score == top[j-1].Score && top[j].Provider.ID < top[j-1].Provider.ID); j-- {
+				top[j], top[j-1] = top[j-1], top[j]
+			}
+			if len(top) > k {
+				top = top[:k]
+			}
+		}
+		out[i] = top
+	}
+	return out
+}
+
+func TestPlanIndexMatchesScan(t *testing.T) {
+	d := synthTransitDirectory(t)
+	m := planMatcher(t)
+	rng := rand.New(rand.NewPCG(11, 11))
+	n := 20
+	if testing.Short() {
+		n = 5
+	}
+	for i := range n {
+		s := planStudent(rng)
+		plan, err := m.Plan(context.Background(), s)
+		require.NoError(t, err)
+		want := scanPlan(d, m, s)
+		for j, it := range plan.Items {
+			var got []string
+			for _, mt := range it.Matches {
+				got = append(got, fmt.Sprintf("%s %.12f", mt.Provider.ID, mt.Score))
+			}
+			var exp []string
+			for _, c := range want[j] {
+				exp = append(exp, fmt.Sprintf("%s %.12f", c.Provider.ID, c.Score))
+			}
+			require.Equal(t, exp, got, "student %d item %d", i, j)
+		}
+	}
+}
+
+func BenchmarkPlan(b *testing.B) {
+	d := synthTransitDirectory(b)
+	m := planMatcher(b)
+	rng := rand.New(rand.NewPCG(5, 5))
+	students := make([]match.Student, 256)
+	for i := range students {
+		students[i] = planStudent(rng)
+	}
+	ctx := context.Background()
+	const n = 100_000
+	b.Run(fmt.Sprintf("n=%d/index", n), func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := m.Plan(ctx, students[i%len(students)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run(fmt.Sprintf("n=%d/scan", n), func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			scanPlan(d, m, students[i%len(students)])
+			i++
+		}
+	})
+}

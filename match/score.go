@@ -1,0 +1,423 @@
+package match
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/geo/transit"
+)
+
+// Candidate is one provider scored for one need or interest of a
+// student. It holds no strings of its own and is passed by value;
+// Prepared.Explain turns it into words.
+type Candidate struct {
+	// Provider is shared with the directory: do not modify it.
+	Provider *directory.Provider `json:"provider"`
+	// Item numbers the need or interest (see Prepared.Items).
+	Item int `json:"item"`
+	// Score is the weighted mean of the components that apply, in [0, 1].
+	Score float64 `json:"score"`
+	// Components holds each component's value in [0, 1]; 0 where it does
+	// not apply (see Applies).
+	Components [NumComponents]float64 `json:"components"`
+	// Distance is the great-circle distance from where travel starts.
+	Distance geo.Meters `json:"distance"`
+	// Travel is the estimated one-way travel time.
+	Travel time.Duration `json:"travel"`
+	// By is how that trip is made: ModeWalk, ModeTransit, ModeCar or
+	// ModeSchool. In transit mode a trip quicker on foot is ModeWalk.
+	By Mode `json:"by"`
+
+	mask    uint16
+	level   int8 // category levels above the item's (0: the item's category or narrower)
+	words   uint8
+	ntokens uint8
+	open    time.Duration // overlap of opening hours with the windows
+	trip    trip
+}
+
+// trip is a transit estimate's parts.
+type trip struct {
+	board, alight    int32
+	walkTo, wait     time.Duration
+	ride, walkFrom   time.Duration
+	alightWalk       geo.Meters
+	boardRate, alRte float64
+	transfer         bool
+	group            int8
+}
+
+// Applies reports whether component c counts in the candidate's score.
+func (c *Candidate) Applies(comp Component) bool {
+	return comp >= 0 && comp < NumComponents && c.mask&(1<<comp) != 0
+}
+
+// Constraint is a set of hard constraints, one bit each: what excludes a
+// provider.
+type Constraint uint16
+
+// Hard constraints.
+const (
+	ConstraintCategory   Constraint = 1 << iota // not in the item's category or a broader one
+	ConstraintAge                               // age limits exclude the student
+	ConstraintGrade                             // grade limits exclude the student
+	ConstraintFree                              // not free, and the family asked for free only
+	ConstraintWheelchair                        // not wheelchair accessible, and the student needs it
+	ConstraintExcluded                          // in Constraints.Exclude
+	ConstraintResidency                         // restricted to residents of another region
+	ConstraintSeats                             // no open seat
+	ConstraintSchedule                          // known hours miss every availability window
+	ConstraintTravel                            // beyond the travel time or distance limit, or no location
+	numConstraints       = 10
+)
+
+var constraintNames = [numConstraints]string{"category", "age", "grade", "free", "wheelchair", "excluded", "residency", "seats", "schedule", "travel"}
+
+// String names the constraints in the set, joined with "|" ("age|travel").
+func (c Constraint) String() string {
+	var parts []string
+	for i := range numConstraints {
+		if c&(1<<i) != 0 {
+			parts = append(parts, constraintNames[i])
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (c Constraint) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// Evaluate scores provider prov for item as Plan would, or reports every
+// hard constraint it breaks (then the Candidate is partly filled and must
+// not be used). It answers a Navigator's "why not this one?" and is the
+// reference the spatial search is tested against. Cost: O(windows +
+// boarding stops); no allocation.
+func (p *Prepared) Evaluate(item int, prov *directory.Provider) (Candidate, Constraint, error) {
+	if item < 0 || item >= len(p.items) {
+		return Candidate{}, 0, ErrBadItem
+	}
+	var c Candidate
+	d := geo.Meters(0)
+	if !prov.Unplaced {
+		d = geo.Distance(p.origin, prov.Point)
+	}
+	idx, ok := p.m.ordinal[prov]
+	if !ok {
+		idx = -1
+	}
+	viol, _ := p.evaluate(&p.items[item], idx, prov, d, -1, evalAll, &c)
+	c.Item = item
+	return c, viol, nil
+}
+
+// levelOf returns how many levels above code prov's nearest listing is:
+// 0 for code or a descendant, 1 for its parent…, -1 when unrelated.
+func levelOf(prov *directory.Provider, code string) int {
+	best := -1
+	for _, pc := range prov.Categories {
+		if directory.IsUnder(pc, code) {
+			return 0
+		}
+		if directory.IsUnder(code, pc) {
+			up := directory.Depth(code) - directory.Depth(pc)
+			if best < 0 || up < best {
+				best = up
+			}
+		}
+	}
+	return best
+}
+
+// Ways to evaluate a provider.
+const (
+	evalFirst = iota // score it, returning at the first broken constraint
+	evalAll          // score it and report every broken constraint
+	evalWhy          // only report every broken constraint: no score
+)
+
+// evaluate fills c for prov at great-circle distance d and returns the
+// constraints it breaks (see the eval… ways). When cut ≥ 0 and the score
+// cannot reach cut it returns pruned, skipping the costly parts (words,
+// travel) whenever a bound allows.
+func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d geo.Meters, cut float64, how int, c *Candidate) (viol Constraint, pruned bool) {
+	c.Provider = prov
+	c.Distance = d
+	c.mask = pi.mask
+	lvl := levelOf(prov, pi.Category)
+	if lvl < 0 {
+		// Not a candidate at all: nothing else is worth checking.
+		return ConstraintCategory, false
+	}
+	c.level = int8(lvl)
+	e := &prov.Eligibility
+	if p.age > 0 && !e.AgeOK(p.age) {
+		viol |= ConstraintAge
+	}
+	if p.hasGrade && !e.GradeOK(p.grade) {
+		viol |= ConstraintGrade
+	}
+	if p.free && prov.Cost != directory.CostFree {
+		viol |= ConstraintFree
+	}
+	if p.wheel && !prov.Wheelchair {
+		viol |= ConstraintWheelchair
+	}
+	if len(p.exclude) > 0 {
+		if _, found := slices.BinarySearch(p.exclude, prov.ID); found {
+			viol |= ConstraintExcluded
+		}
+	}
+	if r := e.Residency; r != "" && p.resident != nil {
+		set, name, _ := strings.Cut(r, ":")
+		if home, ok := p.resident[set]; ok && home != name {
+			viol |= ConstraintResidency
+		}
+	}
+	if !p.m.cfg.IncludeFull && !prov.HasSeats() {
+		viol |= ConstraintSeats
+	}
+	// Beyond the search radius no trip can be within the limits.
+	far := prov.Unplaced || d > p.radius || (p.maxDist > 0 && d > p.maxDist)
+	if far {
+		viol |= ConstraintTravel
+	}
+	if viol != 0 && how == evalFirst {
+		return viol, false
+	}
+
+	// Schedule: overlap with the windows, and the transit groups of the
+	// windows in which the provider is open.
+	groups := uint32(math.MaxUint32)
+	if len(p.windows) > 0 {
+		c.open = 0
+		if prov.Hours.Known() {
+			groups = 0
+			for i := range p.windows {
+				w := &p.windows[i]
+				if o := prov.Hours.Overlap(w.day, w.start, w.end); o > 0 {
+					c.open += o
+					if w.group >= 0 {
+						groups |= 1 << w.group
+					}
+				}
+			}
+			if c.open == 0 {
+				viol |= ConstraintSchedule
+				if how == evalFirst {
+					return viol, false
+				}
+			}
+			c.Components[Schedule] = float64(c.open) / float64(p.winTotal)
+		} else {
+			c.Components[Schedule] = 0.5
+		}
+	}
+	if how == evalWhy {
+		if !far && p.travelBound(d) <= p.limit {
+			if t, _ := p.travel(idx, prov, d, groups, &c.trip); t > p.limit {
+				viol |= ConstraintTravel
+			}
+		} else if !far {
+			viol |= ConstraintTravel
+		}
+		return viol, false
+	}
+
+	// The components that cost little, then an upper bound with words at
+	// their best and travel at its bound.
+	c.Components[Language] = p.language(prov)
+	c.Components[Specificity] = 1 / float64(1+lvl)
+	c.Components[Capacity] = headroom(prov)
+	c.Components[Cost] = costScore(prov.Cost)
+	var tb time.Duration
+	if cut >= 0 && pi.wsum > 0 {
+		tb = p.travelBound(d)
+		ub := pi.w[Transit] + pi.w[Words] + pi.w[Travel]*(1-min(1, tb.Seconds()/p.limit.Seconds()))
+		for comp := Schedule; comp < Words; comp++ {
+			ub += pi.w[comp] * c.Components[comp]
+		}
+		if ub/pi.wsum+1e-9 < cut {
+			return viol, true
+		}
+		if len(pi.tokens) > 0 {
+			p.scoreWords(pi, prov, c)
+			if (ub-pi.w[Words]*(1-c.Components[Words]))/pi.wsum+1e-9 < cut {
+				return viol, true
+			}
+		}
+	} else if len(pi.tokens) > 0 {
+		p.scoreWords(pi, prov, c)
+	}
+
+	// Travel.
+	if !far {
+		c.Travel, c.By = p.travel(idx, prov, d, groups, &c.trip)
+		if c.Travel > p.limit {
+			viol |= ConstraintTravel
+		}
+	}
+	if viol != 0 {
+		return viol, false
+	}
+	c.Components[Travel] = 1 - c.Travel.Seconds()/p.limit.Seconds()
+	if p.mode == ModeTransit {
+		if c.By == ModeWalk {
+			c.Components[Transit] = 1
+		} else {
+			c.Components[Transit] = min(1, min(c.trip.boardRate, c.trip.alRte)/transit.HighFrequency)
+		}
+	}
+	sum := 0.0
+	for comp := Component(0); comp < NumComponents; comp++ {
+		if pi.w[comp] > 0 {
+			sum += pi.w[comp] * c.Components[comp]
+		} else {
+			c.Components[comp] = 0
+		}
+	}
+	if pi.wsum > 0 {
+		c.Score = sum / pi.wsum
+	}
+	return 0, false
+}
+
+func (p *Prepared) scoreWords(pi *pitem, prov *directory.Provider, c *Candidate) {
+	n := p.m.matchWords(pi.tokens, prov)
+	c.words, c.ntokens = uint8(n), uint8(len(pi.tokens))
+	c.Components[Words] = float64(n) / float64(len(pi.tokens))
+}
+
+// travel estimates the one-way trip to prov at distance d; groups masks
+// the transit groups of windows in which prov is open. A trip that cannot
+// be made returns a time past the limit.
+func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, groups uint32, tr *trip) (time.Duration, Mode) {
+	switch p.mode {
+	case ModeCar, ModeSchool:
+		return carTime(d), p.mode
+	case ModeWalk:
+		return geo.WalkTime(d), ModeWalk
+	}
+	walk := geo.WalkTime(d)
+	best := time.Duration(math.MaxInt64)
+	net := p.m.net
+	var stops []directory.NearStop
+	if idx >= 0 {
+		stops = p.m.stops[idx]
+	} else {
+		stops = p.m.cat.StopsNear(prov)
+	}
+	maxWalk := p.m.cfg.StopWalk
+	for gi := range p.groups {
+		if groups&(1<<gi) == 0 {
+			continue
+		}
+		g := &p.groups[gi]
+		if len(g.origins) == 0 {
+			continue
+		}
+		// Alight at the nearest stop served in the window.
+		b := -1
+		for i, ns := range stops {
+			if ns.Walk > maxWalk {
+				break
+			}
+			if g.rates[ns.Stop] > 0 {
+				b = i
+				break
+			}
+		}
+		if b < 0 {
+			continue
+		}
+		ns := stops[b]
+		bpt := net.Stops()[ns.Stop].Point
+		walkFrom := geo.WalkTime(ns.Walk / geo.DetourFactor)
+		for oi := range g.origins {
+			o := &g.origins[oi]
+			if int(o.stop) == ns.Stop {
+				continue
+			}
+			ride := rideTime(geo.Distance(o.pt, bpt))
+			// A bus from a to b runs no more often than buses leave
+			// the rarer of the two stops.
+			wait, rb := o.wait, g.rates[ns.Stop]
+			if rb < o.rate {
+				wait = halfHeadway(rb)
+			}
+			t := o.walk + wait + ride + walkFrom
+			transfer := !shareRoute(net.RoutesAt(int(o.stop)), net.RoutesAt(ns.Stop))
+			if transfer {
+				t += TransferTime
+			}
+			if t < best {
+				best = t
+				*tr = trip{
+					board: o.stop, alight: int32(ns.Stop),
+					walkTo: o.walk, wait: wait, ride: ride, walkFrom: walkFrom,
+					alightWalk: ns.Walk, boardRate: o.rate, alRte: g.rates[ns.Stop],
+					transfer: transfer, group: int8(gi),
+				}
+			}
+		}
+	}
+	if walk <= best && walk <= p.walkOnly() {
+		return walk, ModeWalk
+	}
+	return best, ModeTransit // MaxInt64 when no bus serves both ends
+}
+
+// shareRoute reports whether two ascending route lists meet.
+func shareRoute(a, b []int) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
+}
+
+// language scores the family's languages: 1 when the provider serves the
+// first, 0.5 when it serves another, 0 otherwise.
+func (p *Prepared) language(prov *directory.Provider) float64 {
+	for i, l := range p.langs {
+		if prov.SpeaksLanguage(l) {
+			if i == 0 {
+				return 1
+			}
+			return 0.5
+		}
+	}
+	return 0
+}
+
+// headroom is the share of seats open; 1 when capacity is unknown, which
+// matching treats as unlimited.
+func headroom(prov *directory.Provider) float64 {
+	if prov.Capacity <= 0 {
+		return 1
+	}
+	return max(0, float64(prov.Capacity-prov.Enrolled)/float64(prov.Capacity))
+}
+
+// costScore: free 1, sliding scale 0.6, unknown 0.4, fee 0.2.
+func costScore(c directory.Cost) float64 {
+	switch c {
+	case directory.CostFree:
+		return 1
+	case directory.CostSlidingScale:
+		return 0.6
+	case directory.CostFee:
+		return 0.2
+	}
+	return 0.4
+}

@@ -1,0 +1,263 @@
+package match
+
+import (
+	"context"
+	"iter"
+
+	"github.com/wraparound/wraparound/geo"
+)
+
+// codes returns the category lists to search for item: its own category
+// (with descendants), then each broader category that has providers
+// listed directly under it (of those, only providers outside the item's
+// category are new).
+func (pi *pitem) codes(yield func(string, bool) bool) {
+	if !yield(pi.Category, false) {
+		return
+	}
+	for _, a := range pi.levels {
+		if !yield(a.code, true) {
+			return
+		}
+	}
+}
+
+// Top returns the k best candidates for item, highest score first, ties
+// broken by provider ID, appended to dst[:0] (pass a buffer to avoid
+// allocating). It is what Plan proposes, for any k.
+//
+// The category's providers are read from the matcher's index in rings of
+// grid cells around where travel starts. A provider is scored only if
+// its upper bound — the parts of the score its packed record fixes,
+// every other component at its best and travel at the lower bound for
+// its distance — can beat the k-th best so far, and the search stops at
+// the first ring whose distance makes that impossible for every
+// provider in it. Cost: O(records read + scored × (windows + boarding
+// stops)). It returns ctx's error if ctx ends first.
+func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Candidate, error) {
+	top := dst[:0]
+	if item < 0 || item >= len(p.items) {
+		return top, ErrBadItem
+	}
+	if k <= 0 {
+		return top, nil
+	}
+	pi := &p.items[item]
+	// The best score of any provider at distance r, whatever its record.
+	rest := 0.0
+	for comp := Transit; comp < NumComponents; comp++ {
+		rest += pi.w[comp]
+	}
+	ringBound := func(r geo.Meters) float64 {
+		if pi.wsum == 0 {
+			return 0
+		}
+		t := p.travelBound(r).Seconds() / p.limit.Seconds()
+		return (rest+pi.w[Travel]*(1-min(1, t)))/pi.wsum + 1e-6
+	}
+	var (
+		c      Candidate
+		n      int
+		err    error
+		lastLB geo.Meters = -1
+	)
+	for code, broader := range pi.codes {
+		p.visit(code, func(lb geo.Meters, r *rec) bool {
+			if n++; n&1023 == 0 {
+				if err = ctx.Err(); err != nil {
+					return false
+				}
+			}
+			full := len(top) == k
+			if full && lb != lastLB {
+				lastLB = lb
+				if ringBound(lb) < top[k-1].Score {
+					return false
+				}
+			}
+			if !p.hot.keep(r) {
+				return true
+			}
+			d := geo.Distance(p.origin, r.pt)
+			if d > p.radius {
+				return true
+			}
+			cut := -1.0
+			if full {
+				cut = top[k-1].Score
+				if p.bound(pi, r, d) < cut {
+					return true
+				}
+			}
+			prov := p.m.provs[r.idx]
+			if broader && levelOf(prov, pi.Category) == 0 {
+				return true // met in the item's own category
+			}
+			c = Candidate{}
+			if viol, pruned := p.evaluate(pi, r.idx, prov, d, cut, evalFirst, &c); viol != 0 || pruned {
+				return true
+			}
+			c.Item = item
+			top = insertTop(top, k, c)
+			return true
+		})
+		if err != nil {
+			break
+		}
+		lastLB = -1
+	}
+	return top, err
+}
+
+// better orders candidates: higher score first, then lower provider ID.
+func better(a, b *Candidate) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	return a.Provider.ID < b.Provider.ID
+}
+
+// insertTop inserts c into top, sorted by better and at most k long.
+func insertTop(top []Candidate, k int, c Candidate) []Candidate {
+	if len(top) == k {
+		if !better(&c, &top[k-1]) {
+			return top
+		}
+		top = top[:k-1]
+	}
+	i := len(top)
+	for i > 0 && better(&c, &top[i-1]) {
+		i--
+	}
+	top = append(top, Candidate{})
+	copy(top[i+1:], top[i:])
+	top[i] = c
+	return top
+}
+
+// Candidates streams every provider that meets all of item's hard
+// constraints, scored: first those of the item's category, roughly
+// nearest first (ring by ring of the index's grid), then those listed
+// only under a broader category. The order is deterministic. Stop
+// iterating when you have enough. Cohort matching builds its candidate
+// graph from it, so that each pair's value is the single-student score.
+// No allocation per candidate; a bad item yields nothing.
+func (p *Prepared) Candidates(item int) iter.Seq[Candidate] {
+	return func(yield func(Candidate) bool) {
+		if item < 0 || item >= len(p.items) {
+			return
+		}
+		pi := &p.items[item]
+		stopped := false
+		for code, broader := range pi.codes {
+			p.visit(code, func(_ geo.Meters, r *rec) bool {
+				if !p.hot.keep(r) {
+					return true
+				}
+				d := geo.Distance(p.origin, r.pt)
+				if d > p.radius {
+					return true
+				}
+				prov := p.m.provs[r.idx]
+				if broader && levelOf(prov, pi.Category) == 0 {
+					return true
+				}
+				var c Candidate
+				if viol, _ := p.evaluate(pi, r.idx, prov, d, -1, evalFirst, &c); viol != 0 {
+					return true
+				}
+				c.Item = item
+				if !yield(c) {
+					stopped = true
+					return false
+				}
+				return true
+			})
+			if stopped {
+				return
+			}
+		}
+	}
+}
+
+// Unmet explains why item has no candidate: over every placed provider
+// of its category (and of broader categories listing providers
+// directly), how many each hard constraint excludes — a provider breaking
+// several counts under each — and which excluded the most. Cost: one pass
+// over those providers. It returns ctx's error if ctx ends first.
+func (p *Prepared) Unmet(ctx context.Context, item int) (Unmet, error) {
+	if item < 0 || item >= len(p.items) {
+		return Unmet{}, ErrBadItem
+	}
+	pi := &p.items[item]
+	u := Unmet{Item: pi.Item, Label: pi.label, ByConstraint: map[Constraint]int{}}
+	var counts [numConstraints]int
+	var err error
+	n := 0
+	for code, broader := range pi.codes {
+		p.m.all(code, func(r *rec) bool {
+			if n++; n&1023 == 0 {
+				if err = ctx.Err(); err != nil {
+					return false
+				}
+			}
+			prov := p.m.provs[r.idx]
+			if broader && levelOf(prov, pi.Category) == 0 {
+				return true
+			}
+			var c Candidate
+			viol, _ := p.evaluate(pi, r.idx, prov, geo.Distance(p.origin, r.pt), -1, evalWhy, &c)
+			if viol&ConstraintCategory != 0 {
+				return true // a sibling category under the broader one
+			}
+			u.Considered++
+			if viol == 0 {
+				u.Eligible++
+			}
+			for i := range numConstraints {
+				if viol&(1<<i) != 0 {
+					counts[i]++
+				}
+			}
+			return true
+		})
+		if err != nil {
+			return Unmet{}, err
+		}
+	}
+	u.Reason = ConstraintCategory
+	for i := range numConstraints {
+		if counts[i] > 0 {
+			u.ByConstraint[1<<i] = counts[i]
+			if counts[i] > u.Excluded {
+				u.Reason, u.Excluded = 1<<i, counts[i]
+			}
+		}
+	}
+	u.Explanation = p.unmetText(&u)
+	return u, nil
+}
+
+// Unmet says why no provider fits a need or interest.
+type Unmet struct {
+	Item  Item   `json:"item"`
+	Label string `json:"label"`
+	// Reason is the hard constraint that excluded the most providers of
+	// the category; ConstraintCategory when the category has none.
+	Reason Constraint `json:"reason"`
+	// Excluded is how many providers Reason excluded.
+	Excluded int `json:"excluded"`
+	// Considered is how many placed providers the category has.
+	Considered int `json:"considered"`
+	// Eligible is how many passed every constraint (0 for an unmet item;
+	// not 0 when Unmet is asked of an item that has candidates).
+	Eligible int `json:"eligible"`
+	// ByConstraint counts the providers each constraint excluded.
+	ByConstraint map[Constraint]int `json:"by_constraint"`
+	// Explanation is the reason in words: "no Vision care provider
+	// within 45 min by transit (of 9: 7 too far, 2 closed when the
+	// student is free)".
+	Explanation string `json:"explanation"`
+}
+
+
