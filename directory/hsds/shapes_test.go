@@ -1,7 +1,11 @@
 package hsds_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
+	"github.com/wraparound/wraparound/directory/hsds/hsdsgen"
 )
 
 const pantry = `{"id": "s1", "name": "Eastside Pantry", "status": "active",
@@ -177,4 +182,28 @@ func TestPackageQuirks(t *testing.T) {
 	require.NotEmpty(t, kinds[hsds.KindBrokenRef])
 	assert.Equal(t, "services_at_location.csv", kinds[hsds.KindBrokenRef][0].File)
 	assert.Equal(t, 4, kinds[hsds.KindBrokenRef][0].Line)
+}
+
+func TestOpenZipAndFolder(t *testing.T) {
+	t.Parallel()
+	pkg := hsdsgen.Generate(hsdsgen.Config{Services: 40, Seed: 2, Layout: hsdsgen.V2})
+	dir := t.TempDir()
+	require.NoError(t, pkg.WriteDir(filepath.Join(dir, "folder")))
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, data := range pkg.Files {
+		w, err := zw.Create("export-2024/" + name)
+		require.NoError(t, err)
+		_, err = w.Write(data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	zipPath := filepath.Join(dir, "pkg.zip")
+	require.NoError(t, os.WriteFile(zipPath, buf.Bytes(), 0o644))
+	for _, p := range []string{filepath.Join(dir, "folder"), zipPath, filepath.Join(dir, "folder", "services.csv")} {
+		res, err := hsds.Open(context.Background(), p, hsds.Options{})
+		require.NoError(t, err, p)
+		assert.Equal(t, "csv-2.0", res.Report.Format, p)
+		assert.Equal(t, len(pkg.Truth.Providers), res.Report.Providers, p)
+	}
 }
