@@ -1,0 +1,284 @@
+package benchmarks
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/synth"
+)
+
+var (
+	textOnce sync.Once
+	textDir  *directory.Directory
+	textErr  error
+)
+
+// textDirectory returns the 100,000-provider synthetic directory with its
+// text index, built once.
+func textDirectory(tb testing.TB) *directory.Directory {
+	textOnce.Do(func() {
+		textDir, textErr = buildText(synth.Providers(1, 100_000))
+	})
+	require.NoError(tb, textErr)
+	return textDir
+}
+
+func buildText(provs []directory.Provider) (*directory.Directory, error) {
+	b := directory.NewBuilder()
+	b.TextIndex = true
+	for _, p := range provs {
+		b.Add(p)
+	}
+	return b.Build()
+}
+
+// textCase is a benchmark query: words typed by a person and the category
+// they filter by.
+type textCase struct {
+	words string
+	cat   string
+}
+
+var textCases = []textCase{
+	{"food pantry", "basic.food"},
+	{"free groceries", "basic.food"},
+	{"comida gratis", "basic.food"},
+	{"eye glasses", "health.vision"},
+	{"winter coat", "basic.clothing"},
+	{"counseling", "health.mental"},
+	{"dentist", "health.dental"},
+	{"hot meal", "basic.food.meals"},
+	{"rent help", "basic.housing"},
+	{"school supplies", "basic"},
+}
+
+// textQueries draws n queries: a case, a point of the metro, a 5 km
+// radius, its category, open at a weekday hour, the best 10.
+func textQueries(n int) []directory.TextQuery {
+	rng := rand.New(rand.NewPCG(4, 4))
+	et := time.FixedZone("EDT", -4*3600)
+	out := make([]directory.TextQuery, n)
+	for i := range out {
+		c := textCases[rng.IntN(len(textCases))]
+		out[i] = directory.TextQuery{
+			Words: c.words,
+			Query: directory.Query{
+				Near:       synth.Point(rng, 0),
+				Radius:     5000,
+				K:          10,
+				Categories: []string{c.cat},
+				OpenAt:     time.Date(2026, 6, 2+rng.IntN(5), 9+rng.IntN(9), 30, 0, 0, et),
+			},
+		}
+	}
+	return out
+}
+
+// scanner is the baseline: every provider's text lower-cased once, then
+// a plain scan that checks distance, the hard filters and that every word
+// is a substring of the text.
+type scanner struct {
+	d    *directory.Directory
+	text []string
+	prov []*directory.Provider
+}
+
+func newScanner(d *directory.Directory) *scanner {
+	s := &scanner{d: d}
+	tax := d.Taxonomy()
+	for p := range d.All() {
+		parts := []string{p.Name, p.Organization, p.Description}
+		parts = append(parts, p.Keywords...)
+		seen := map[string]bool{}
+		for _, c := range p.Categories {
+			for code := c; code != ""; code = directory.ParentCode(code) {
+				if seen[code] {
+					continue
+				}
+				seen[code] = true
+				cat, _ := tax.Lookup(code)
+				parts = append(parts, cat.Label)
+				parts = append(parts, cat.Synonyms...)
+			}
+		}
+		s.text = append(s.text, strings.ToLower(strings.Join(parts, " | ")))
+		s.prov = append(s.prov, p)
+	}
+	return s
+}
+
+func (s *scanner) search(q directory.TextQuery) ([]directory.Result, error) {
+	keep, err := s.d.Filter(q.Query)
+	if err != nil {
+		return nil, err
+	}
+	words := strings.Fields(strings.ToLower(q.Words))
+	var out []directory.Result
+next:
+	for i, p := range s.prov {
+		if p.Unplaced {
+			continue
+		}
+		dist := geo.Distance(q.Near, p.Point)
+		if q.Radius > 0 && dist > q.Radius {
+			continue
+		}
+		if !keep(p) {
+			continue
+		}
+		for _, w := range words {
+			if !strings.Contains(s.text[i], w) {
+				continue next
+			}
+		}
+		out = append(out, directory.Result{Provider: p, Distance: dist})
+	}
+	slices.SortFunc(out, func(a, b directory.Result) int {
+		if a.Distance != b.Distance {
+			if a.Distance < b.Distance {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Provider.ID, b.Provider.ID)
+	})
+	if q.K > 0 && len(out) > q.K {
+		out = out[:q.K]
+	}
+	return out, nil
+}
+
+func BenchmarkTextIndex(b *testing.B) {
+	provs := synth.Providers(1, 100_000)
+	b.Run("n=100000", func(b *testing.B) {
+		b.ReportAllocs()
+		var d *directory.Directory
+		for b.Loop() {
+			var err error
+			d, err = buildText(provs)
+			require.NoError(b, err)
+		}
+		dir := filepath.Join(b.TempDir(), "snap")
+		require.NoError(b, d.Save(dir))
+		b.ReportMetric(float64(dirSize(b, filepath.Join(dir, "text")))/(1<<20), "MB-bleve-on-disk")
+		b.ReportMetric(float64(dirSize(b, dir))/(1<<20), "MB-snapshot")
+	})
+}
+
+func dirSize(tb testing.TB, dir string) int64 {
+	var n int64
+	err := filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			n += fi.Size()
+		}
+		return err
+	})
+	require.NoError(tb, err)
+	return n
+}
+
+func BenchmarkTextSearch(b *testing.B) {
+	d := textDirectory(b)
+	qs := textQueries(256)
+	b.Run("n=100000/index", func(b *testing.B) {
+		b.ReportAllocs()
+		i, hits := 0, 0
+		for b.Loop() {
+			res, err := d.SearchText(qs[i%len(qs)])
+			if err != nil {
+				b.Fatal(err)
+			}
+			hits += res.Total
+			i++
+		}
+		b.ReportMetric(float64(hits)/float64(i), "matches/op")
+	})
+	b.Run("n=100000/scan", func(b *testing.B) {
+		s := newScanner(d)
+		b.ReportAllocs()
+		i, hits := 0, 0
+		for b.Loop() {
+			res, err := s.search(qs[i%len(qs)])
+			if err != nil {
+				b.Fatal(err)
+			}
+			hits += len(res)
+			i++
+		}
+		b.ReportMetric(float64(hits)/float64(i), "results/op")
+	})
+}
+
+// TestTextSearchMatchesScan checks the index against the substring scan:
+// both obey every filter and the radius, and every provider holding each
+// query word as a whole word — which the scan finds and stemming cannot
+// lose — is matched by the index.
+func TestTextSearchMatchesScan(t *testing.T) {
+	n := 20_000
+	if testing.Short() {
+		n = 5_000
+	}
+	d, err := buildText(synth.Providers(2, n))
+	require.NoError(t, err)
+	s := newScanner(d)
+	for i, q := range textQueries(64) {
+		t.Run(fmt.Sprint(i, q.Words), func(t *testing.T) {
+			q.K = 0
+			res, err := d.SearchText(q)
+			require.NoError(t, err)
+			got := map[string]bool{}
+			keep, err := d.Filter(q.Query)
+			require.NoError(t, err)
+			for _, h := range res.Hits {
+				got[h.Provider.ID] = true
+				assert.True(t, keep(h.Provider), "index hit %s breaks a filter", h.Provider.ID)
+				assert.LessOrEqual(t, h.Distance, q.Radius)
+			}
+			scan, err := s.search(q)
+			require.NoError(t, err)
+			words := strings.Fields(q.Words)
+			for _, r := range scan {
+				if hasWholeWords(r.Provider, d.Taxonomy(), words) {
+					assert.True(t, got[r.Provider.ID], "scan found %s (%q), index did not", r.Provider.ID, r.Provider.Name)
+				}
+			}
+		})
+	}
+}
+
+// hasWholeWords reports whether every word is a whole word of p's text.
+func hasWholeWords(p *directory.Provider, tax *directory.Taxonomy, words []string) bool {
+	parts := []string{p.Name, p.Organization, p.Description}
+	parts = append(parts, p.Keywords...)
+	for _, c := range p.Categories {
+		for code := c; code != ""; code = directory.ParentCode(code) {
+			cat, _ := tax.Lookup(code)
+			parts = append(parts, cat.Label)
+			parts = append(parts, cat.Synonyms...)
+		}
+	}
+	toks := map[string]bool{}
+	for _, f := range strings.FieldsFunc(strings.ToLower(strings.Join(parts, " ")), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+	}) {
+		toks[f] = true
+	}
+	for _, w := range words {
+		if !toks[w] {
+			return false
+		}
+	}
+	return true
+}

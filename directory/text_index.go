@@ -1,0 +1,611 @@
+package directory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/es"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/paulmach/orb"
+)
+
+// The text index is a bleve index plus a read-optimised projection of it.
+//
+// bleve analyses and holds the text. Every provider is one bleve document
+// whose text fields are indexed twice, once with bleve's English analyzer
+// ("en": possessives, lower case, English stop words, Porter stemming) and
+// once with its Spanish analyzer ("es": lower case, Spanish stop words,
+// accent folding, light stemming), so that "pantries" meets "pantry" and
+// "tutorías" meets "tutoría". Indexing every field in both languages
+// rather than guessing each listing's language keeps mixed listings
+// ("Despensa — free food") whole, and costs about twice the postings. A
+// "words" field (lower case, no stemming) holds the surface vocabulary
+// used to correct typos.
+//
+// Queries do not run through bleve's searcher: at n = 100,000 a bleve
+// disjunction over ten fields costs milliseconds once common words match
+// thousands of documents, and it cannot be intersected cheaply with an
+// rtree. Instead buildText and Open read bleve's postings back into plain
+// sorted arrays (textIndex.lang), which a query intersects with the
+// spatial candidates. Reading the postings back, rather than analysing the
+// providers a second time, means a directory built in memory and one opened
+// from disk hold exactly the same projection.
+
+// Logical text fields of a provider, as bits of a posting's field mask.
+const (
+	fieldName = iota
+	fieldOrganization
+	fieldDescription
+	fieldKeywords
+	numTextFields
+)
+
+var textFieldNames = [numTextFields]string{"name", "organization", "description", "keywords"}
+
+// Languages the text is analysed in.
+const (
+	langEN = iota
+	langES
+	numLangs
+)
+
+var langNames = [numLangs]string{en.AnalyzerName, es.AnalyzerName}
+
+const (
+	wordsField    = "words"
+	wordsAnalyzer = "wraparound_words"
+	catField      = "categories"
+)
+
+// bleveField names the bleve field holding logical field f in language l.
+func bleveField(f, l int) string { return textFieldNames[f] + "_" + langNames[l] }
+
+// textMapping returns the bleve mapping of provider documents.
+func textMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	if err := im.AddCustomAnalyzer(wordsAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	}); err != nil {
+		return nil, err
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	field := func(name, analyzer string) {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = analyzer
+		fm.Store = false
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		dm.AddFieldMappingsAt(name, fm)
+	}
+	for f := range numTextFields {
+		for l := range numLangs {
+			field(bleveField(f, l), langNames[l])
+		}
+	}
+	for l := range numLangs {
+		field(catField+"_"+langNames[l], langNames[l])
+	}
+	field(wordsField, wordsAnalyzer)
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	return im, nil
+}
+
+// textDocument returns the bleve document of provider p: its text fields
+// in both languages, the labels and synonyms of its categories and their
+// ancestors, and every word for the typo vocabulary.
+func (d *Directory) textDocument(p *Provider) map[string]any {
+	fields := [numTextFields]string{p.Name, p.Organization, p.Description, strings.Join(p.Keywords, " ; ")}
+	var cats []string
+	for _, code := range p.treeCodes() {
+		if c, ok := d.tax.Lookup(code); ok {
+			cats = append(cats, c.Label)
+			cats = append(cats, c.Synonyms...)
+		}
+	}
+	doc := make(map[string]any, 2*numTextFields+3)
+	for f, s := range fields {
+		if s == "" {
+			continue
+		}
+		for l := range numLangs {
+			doc[bleveField(f, l)] = s
+		}
+	}
+	catText := strings.Join(cats, " ; ")
+	for l := range numLangs {
+		doc[catField+"_"+langNames[l]] = catText
+	}
+	doc[wordsField] = strings.Join(append(fields[:], catText), " ; ")
+	return doc
+}
+
+// textIndex is the projection of the bleve index that queries use. It is
+// immutable once built.
+type textIndex struct {
+	mapping   *mapping.IndexMappingImpl
+	analyzers [numLangs]analysis.Analyzer
+	surface   analysis.Analyzer
+
+	lang [numLangs]langPostings
+
+	// vocab is the sorted surface vocabulary (lower-cased words, not
+	// stemmed); dels maps each vocabulary word and each form of it with
+	// one character deleted to the words it came from, for typo lookup.
+	vocab []string
+	dels  map[string][]int32
+
+	// Categories: the analysed label and synonyms of each category
+	// (indexed as in Taxonomy.All), which categories contain each term,
+	// the categories (with ancestors) of each provider, and the providers
+	// of each category (with descendants).
+	cats     []catText
+	catTerms [numLangs]map[string][]uint16
+	catOff   []int32  // categories of number k: catVals[catOff[k]:catOff[k+1]]
+	catVals  []uint16 //
+	catDocs  [][]int32
+	catIdx   map[string]uint16
+
+	// Internal numbering (see text_grid.go): order[k] is the provider
+	// index of number k, rank its inverse; points[k] is its Point, so that
+	// distance checks do not touch provider records. Postings, rows and
+	// category lists are by number.
+	grid   textGrid
+	order  []int32
+	rank   []int32
+	points []orb.Point
+
+	pool sync.Pool // *textScratch
+}
+
+// langPostings holds, for one language, the providers containing each
+// term: docs (sorted provider indexes) and, beside each, the mask of text
+// fields (1<<fieldName…) holding the term.
+type langPostings struct {
+	dict map[string]int32
+	docs [][]int32
+	mask [][]uint8
+	any  []uint8 // union of each term's masks
+}
+
+// catText is one category's label and synonyms, analysed.
+type catText struct {
+	code    string
+	label   string
+	phrases []catPhrase
+}
+
+// catPhrase is a label or synonym analysed in one language.
+type catPhrase struct {
+	text  string
+	lang  int
+	terms []posTerm
+	words []string // surface words, lower case
+}
+
+// posTerm is an analysed term with its 1-based position.
+type posTerm struct {
+	term string
+	pos  int
+}
+
+// newTextIndex prepares an empty projection with the analyzers of m.
+func newTextIndex(m *mapping.IndexMappingImpl) (*textIndex, error) {
+	t := &textIndex{mapping: m}
+	for l := range numLangs {
+		t.analyzers[l] = m.AnalyzerNamed(langNames[l])
+		if t.analyzers[l] == nil {
+			return nil, fmt.Errorf("directory: bleve analyzer %q missing", langNames[l])
+		}
+	}
+	t.surface = m.AnalyzerNamed(wordsAnalyzer)
+	if t.surface == nil {
+		return nil, fmt.Errorf("directory: bleve analyzer %q missing", wordsAnalyzer)
+	}
+	return t, nil
+}
+
+// analyze returns the terms of s in language l with their positions.
+func (t *textIndex) analyze(l int, s string) []posTerm {
+	toks := t.analyzers[l].Analyze([]byte(s))
+	out := make([]posTerm, len(toks))
+	for i, tok := range toks {
+		out[i] = posTerm{term: string(tok.Term), pos: tok.Position}
+	}
+	return out
+}
+
+// buildText indexes every provider into an in-memory bleve index and
+// projects it. The bleve index is closed afterwards: queries use the
+// projection, and Save writes a fresh on-disk bleve index.
+func (d *Directory) buildText() error {
+	m, err := textMapping()
+	if err != nil {
+		return err
+	}
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return fmt.Errorf("directory: text index: %w", err)
+	}
+	defer idx.Close()
+	if err := d.indexText(idx); err != nil {
+		return err
+	}
+	t, err := d.projectText(idx, m)
+	if err != nil {
+		return err
+	}
+	d.text = t
+	return nil
+}
+
+// indexText feeds every provider to idx in batches.
+func (d *Directory) indexText(idx bleve.Index) error {
+	const batchSize = 5000
+	batch := idx.NewBatch()
+	for i := range d.providers {
+		p := &d.providers[i]
+		if err := batch.Index(p.ID, d.textDocument(p)); err != nil {
+			return fmt.Errorf("directory: text index: id %q: %w", p.ID, err)
+		}
+		if batch.Size() >= batchSize {
+			if err := idx.Batch(batch); err != nil {
+				return fmt.Errorf("directory: text index: %w", err)
+			}
+			batch.Reset()
+		}
+	}
+	if batch.Size() > 0 {
+		if err := idx.Batch(batch); err != nil {
+			return fmt.Errorf("directory: text index: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeText writes the bleve index of d's providers to the new folder
+// path with bleve's offline builder.
+func (d *Directory) writeText(path string) error {
+	m, err := textMapping()
+	if err != nil {
+		return err
+	}
+	b, err := bleve.NewBuilder(path, m, map[string]any{"batchSize": 5000})
+	if err != nil {
+		return fmt.Errorf("directory: text index: %w", err)
+	}
+	for i := range d.providers {
+		p := &d.providers[i]
+		if err := b.Index(p.ID, d.textDocument(p)); err != nil {
+			b.Close()
+			return fmt.Errorf("directory: text index: id %q: %w", p.ID, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("directory: text index: %w", err)
+	}
+	return nil
+}
+
+// projectText reads idx's postings into a textIndex for d.
+func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*textIndex, error) {
+	t, err := newTextIndex(m)
+	if err != nil {
+		return nil, err
+	}
+	ai, err := idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("directory: text index: %w", err)
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("directory: text index: %w", err)
+	}
+	defer r.Close()
+
+	t.layout(d)
+	// bleve's internal document IDs → our numbers.
+	docOf := make(map[string]int32, len(d.providers))
+	dr, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, fmt.Errorf("directory: text index: %w", err)
+	}
+	for {
+		id, err := dr.Next()
+		if err != nil {
+			dr.Close()
+			return nil, fmt.Errorf("directory: text index: %w", err)
+		}
+		if id == nil {
+			break
+		}
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			dr.Close()
+			return nil, fmt.Errorf("directory: text index: %w", err)
+		}
+		i, ok := d.byID[ext]
+		if !ok {
+			dr.Close()
+			return nil, fmt.Errorf("%w: text index holds unknown provider %q", ErrBadSnapshot, ext)
+		}
+		docOf[string(id)] = t.rank[i]
+	}
+	dr.Close()
+	if len(docOf) != len(d.providers) {
+		return nil, fmt.Errorf("%w: text index holds %d providers, directory %d", ErrBadSnapshot, len(docOf), len(d.providers))
+	}
+
+	ctx := context.Background()
+	for l := range numLangs {
+		lp := &t.lang[l]
+		lp.dict = make(map[string]int32)
+		var entries [][]uint64 // per term: doc<<8 | field
+		for f := range numTextFields {
+			field := bleveField(f, l)
+			fd, err := r.FieldDict(field)
+			if err != nil {
+				return nil, fmt.Errorf("directory: text index: %w", err)
+			}
+			var tfd bindex.TermFieldDoc
+			for {
+				de, err := fd.Next()
+				if err != nil {
+					fd.Close()
+					return nil, fmt.Errorf("directory: text index: %w", err)
+				}
+				if de == nil {
+					break
+				}
+				tid, ok := lp.dict[de.Term]
+				if !ok {
+					tid = int32(len(entries))
+					lp.dict[de.Term] = tid
+					entries = append(entries, nil)
+				}
+				tfr, err := r.TermFieldReader(ctx, []byte(de.Term), field, false, false, false)
+				if err != nil {
+					fd.Close()
+					return nil, fmt.Errorf("directory: text index: %w", err)
+				}
+				for {
+					got, err := tfr.Next(&tfd)
+					if err != nil {
+						tfr.Close()
+						fd.Close()
+						return nil, fmt.Errorf("directory: text index: %w", err)
+					}
+					if got == nil {
+						break
+					}
+					doc, ok := docOf[string(got.ID)]
+					if !ok {
+						tfr.Close()
+						fd.Close()
+						return nil, fmt.Errorf("%w: posting for unknown document", ErrBadSnapshot)
+					}
+					entries[tid] = append(entries[tid], uint64(doc)<<8|uint64(f))
+				}
+				tfr.Close()
+			}
+			fd.Close()
+		}
+		lp.docs = make([][]int32, len(entries))
+		lp.mask = make([][]uint8, len(entries))
+		lp.any = make([]uint8, len(entries))
+		for tid, es := range entries {
+			slices.Sort(es)
+			docs := make([]int32, 0, len(es))
+			mask := make([]uint8, 0, len(es))
+			for _, e := range es {
+				doc, bit := int32(e>>8), uint8(1)<<(e&0xff)
+				if n := len(docs); n > 0 && docs[n-1] == doc {
+					mask[n-1] |= bit
+					continue
+				}
+				docs = append(docs, doc)
+				mask = append(mask, bit)
+			}
+			lp.docs[tid], lp.mask[tid] = docs, mask
+			for _, m := range mask {
+				lp.any[tid] |= m
+			}
+			entries[tid] = nil
+		}
+	}
+
+	// Surface vocabulary for typo correction.
+	fd, err := r.FieldDict(wordsField)
+	if err != nil {
+		return nil, fmt.Errorf("directory: text index: %w", err)
+	}
+	for {
+		de, err := fd.Next()
+		if err != nil {
+			fd.Close()
+			return nil, fmt.Errorf("directory: text index: %w", err)
+		}
+		if de == nil {
+			break
+		}
+		t.vocab = append(t.vocab, de.Term)
+	}
+	fd.Close()
+	t.buildDeletes()
+	t.buildCategories(d)
+	return t, nil
+}
+
+// minFuzzyRunes is the shortest word corrected for typos: shorter words
+// have too many neighbours one edit away.
+const minFuzzyRunes = 4
+
+// buildDeletes indexes every vocabulary word of at least minFuzzyRunes
+// under itself and each form with one rune deleted.
+func (t *textIndex) buildDeletes() {
+	t.dels = make(map[string][]int32, len(t.vocab)*4)
+	for i, w := range t.vocab {
+		if utf8.RuneCountInString(w) < minFuzzyRunes {
+			continue
+		}
+		for _, k := range deletions(w, true) {
+			if l := t.dels[k]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				t.dels[k] = append(l, int32(i))
+			}
+		}
+	}
+}
+
+// deletions returns w (when self) and every string made by deleting one
+// rune of w.
+func deletions(w string, self bool) []string {
+	rs := []rune(w)
+	out := make([]string, 0, len(rs)+1)
+	if self {
+		out = append(out, w)
+	}
+	buf := make([]rune, 0, len(rs))
+	for i := range rs {
+		buf = append(append(buf[:0], rs[:i]...), rs[i+1:]...)
+		out = append(out, string(buf))
+	}
+	return out
+}
+
+// buildCategories analyses the taxonomy's labels and synonyms and records
+// the categories of every provider.
+func (t *textIndex) buildCategories(d *Directory) {
+	all := d.tax.All()
+	t.cats = make([]catText, len(all))
+	for l := range numLangs {
+		t.catTerms[l] = make(map[string][]uint16)
+	}
+	catIdx := make(map[string]uint16, len(all))
+	t.catIdx = catIdx
+	for ci, c := range all {
+		catIdx[c.Code] = uint16(ci)
+		ct := catText{code: c.Code, label: c.Label}
+		for _, text := range append([]string{c.Label}, c.Synonyms...) {
+			words := surfaceWords(t.surface, text)
+			for l := range numLangs {
+				terms := t.analyze(l, text)
+				if len(terms) == 0 {
+					continue
+				}
+				ct.phrases = append(ct.phrases, catPhrase{text: text, lang: l, terms: terms, words: words})
+				for _, pt := range terms {
+					if l := t.catTerms[l][pt.term]; len(l) > 0 && l[len(l)-1] == uint16(ci) {
+						continue
+					}
+					t.catTerms[l][pt.term] = append(t.catTerms[l][pt.term], uint16(ci))
+				}
+			}
+		}
+		t.cats[ci] = ct
+	}
+	t.catOff = make([]int32, len(d.providers)+1)
+	t.catDocs = make([][]int32, len(all))
+	for k, i := range t.order {
+		start := len(t.catVals)
+		for _, code := range d.providers[i].treeCodes() {
+			if ci, ok := catIdx[code]; ok {
+				t.catVals = append(t.catVals, ci)
+				t.catDocs[ci] = append(t.catDocs[ci], int32(k))
+			}
+		}
+		slices.Sort(t.catVals[start:])
+		t.catOff[k+1] = int32(len(t.catVals))
+	}
+}
+
+// catIndex returns the index in t.cats of category code.
+func (t *textIndex) catIndex(code string) (uint16, bool) {
+	ci, ok := t.catIdx[code]
+	return ci, ok
+}
+
+// docCats returns the categories (with ancestors) of number k, as indexes
+// into t.cats.
+func (t *textIndex) docCats(k int32) []uint16 { return t.catVals[t.catOff[k]:t.catOff[k+1]] }
+
+// surfaceWords returns the lower-cased words of s.
+func surfaceWords(a analysis.Analyzer, s string) []string {
+	toks := a.Analyze([]byte(s))
+	out := make([]string, len(toks))
+	for i, tok := range toks {
+		out[i] = string(tok.Term)
+	}
+	return out
+}
+
+// lookupTypos returns the vocabulary words within one edit (insertion,
+// deletion, substitution or transposition of adjacent runes) of w, sorted.
+func (t *textIndex) lookupTypos(w string) []string {
+	if utf8.RuneCountInString(w) < minFuzzyRunes {
+		return nil
+	}
+	seen := map[int32]bool{}
+	var out []string
+	for _, k := range deletions(w, true) {
+		for _, vi := range t.dels[k] {
+			if seen[vi] {
+				continue
+			}
+			seen[vi] = true
+			if v := t.vocab[vi]; v != w && withinOneEdit(w, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or transposition of adjacent runes.
+func withinOneEdit(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	switch len(ra) - len(rb) {
+	case 0:
+		diff := -1
+		for i := range ra {
+			if ra[i] != rb[i] {
+				if diff >= 0 {
+					// Second difference: only an adjacent transposition.
+					return diff == i-1 && ra[diff] == rb[i] && ra[i] == rb[diff] && string(ra[i+1:]) == string(rb[i+1:])
+				}
+				diff = i
+			}
+		}
+		return true
+	case 1:
+		i := 0
+		for i < len(rb) && ra[i] == rb[i] {
+			i++
+		}
+		return string(ra[i+1:]) == string(rb[i:])
+	}
+	return false
+}
