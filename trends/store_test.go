@@ -226,7 +226,7 @@ func TestChattanoogaRegionsEqualBruteForce(t *testing.T) {
 		city = city.Union(r.Bound)
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
-	reqs := make([]trends.Request, 1500)
+	reqs := make([]trends.Request, 700)
 	for i := range reqs {
 		reqs[i] = trends.Request{Time: time.Date(2025, 4, 1+rng.IntN(28), 12, 0, 0, 0, time.UTC),
 			Point:    orb.Point{city.Min[0] + rng.Float64()*(city.Max[0]-city.Min[0]), city.Min[1] + rng.Float64()*(city.Max[1]-city.Min[1])},
@@ -264,7 +264,7 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	s, err := trends.New(trends.Config{Sets: gridSets(t), Taxonomy: smallTaxonomy(t), Mode: trends.Unprotected,
 		KeepEvents: true, StudentKey: []byte("k")})
 	require.NoError(t, err)
-	reqs := gridRequests(rand.New(rand.NewPCG(8, 8)), 40_000)
+	reqs := gridRequests(rand.New(rand.NewPCG(8, 8)), 12_000)
 	for i := range reqs {
 		reqs[i].Student = fmt.Sprint("st", i%500)
 	}
@@ -277,14 +277,14 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 			defer wg.Done()
 			part := reqs[w*len(reqs)/writers : (w+1)*len(reqs)/writers]
 			for len(part) > 0 {
-				n := min(len(part), 1+len(part)%3000)
+				n := min(len(part), 1+len(part)%1000)
 				assert.NoError(t, s.AddBatch(ctx, part[:n]))
 				part = part[n:]
 			}
 		}()
 	}
 	// One large batch uses the parallel path.
-	big := gridRequests(rand.New(rand.NewPCG(9, 9)), 30_000)
+	big := gridRequests(rand.New(rand.NewPCG(9, 9)), 20_000)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -296,7 +296,7 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 		rg.Add(1)
 		go func() {
 			defer rg.Done()
-			for {
+			for range 20 {
 				select {
 				case <-stop:
 					return
