@@ -82,8 +82,8 @@ type pitem struct {
 	// levels are the ancestors of the category with providers listed
 	// directly under them, nearest first, with their distance in levels.
 	levels []ancestor
-	mask   uint16                // applicable components
-	wsum   float64               // Σ weights of applicable components
+	mask   uint16                 // applicable components
+	wsum   float64                // Σ weights of applicable components
 	w      [NumComponents]float64 // weights, zero where not applicable
 }
 
@@ -241,13 +241,23 @@ func itoa(i int) string {
 // geoCause returns the geo sentinel behind err, so that the error says
 // what is wrong without the coordinates geo's messages quote.
 func geoCause(err error) error {
-	for _, s := range []error{geo.ErrLikelySwapped, geo.ErrNotFinite, geo.ErrLatitude, geo.ErrLongitude} {
+	if errors.Is(err, geo.ErrLikelySwapped) {
+		return swapped{}
+	}
+	for _, s := range []error{geo.ErrNotFinite, geo.ErrLatitude, geo.ErrLongitude} {
 		if errors.Is(err, s) {
 			return s
 		}
 	}
 	return nil
 }
+
+// swapped is geo's swapped-coordinates error without the coordinates: it
+// is both geo.ErrLikelySwapped and geo.ErrLatitude.
+type swapped struct{}
+
+func (swapped) Error() string   { return geo.ErrLikelySwapped.Error() }
+func (swapped) Unwrap() []error { return []error{geo.ErrLikelySwapped, geo.ErrLatitude} }
 
 func (m *Matcher) checkCategory(f, code string, bad func(string, error, error)) {
 	if code == "" {

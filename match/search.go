@@ -7,16 +7,17 @@ import (
 	"github.com/wraparound/wraparound/geo"
 )
 
-// codes returns the category lists to search for item: its own category
-// (with descendants), then each broader category that has providers
-// listed directly under it (of those, only providers outside the item's
-// category are new).
-func (pi *pitem) codes(yield func(string, bool) bool) {
-	if !yield(pi.Category, false) {
+// codes yields the category lists to search for item with the level of
+// providers new in each: its own category (with descendants) at level 0,
+// then each broader category that has providers listed directly under it,
+// of whose list only providers at exactly that level are new (the others
+// are nearer listings, met before, or other categories).
+func (pi *pitem) codes(yield func(string, int) bool) {
+	if !yield(pi.Category, 0) {
 		return
 	}
 	for _, a := range pi.levels {
-		if !yield(a.code, true) {
+		if !yield(a.code, a.up) {
 			return
 		}
 	}
@@ -61,7 +62,7 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 		err    error
 		lastLB geo.Meters = -1
 	)
-	for code, broader := range pi.codes {
+	for code, up := range pi.codes {
 		p.visit(code, func(lb geo.Meters, r *rec) bool {
 			if n++; n&1023 == 0 {
 				if err = ctx.Err(); err != nil {
@@ -90,8 +91,8 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 				}
 			}
 			prov := p.m.provs[r.idx]
-			if broader && levelOf(prov, pi.Category) == 0 {
-				return true // met in the item's own category
+			if up > 0 && levelOf(prov, pi.Category) != up {
+				return true
 			}
 			c = Candidate{}
 			if viol, pruned := p.evaluate(pi, r.idx, prov, d, cut, evalFirst, &c); viol != 0 || pruned {
@@ -149,7 +150,7 @@ func (p *Prepared) Candidates(item int) iter.Seq[Candidate] {
 		}
 		pi := &p.items[item]
 		stopped := false
-		for code, broader := range pi.codes {
+		for code, up := range pi.codes {
 			p.visit(code, func(_ geo.Meters, r *rec) bool {
 				if !p.hot.keep(r) {
 					return true
@@ -159,7 +160,7 @@ func (p *Prepared) Candidates(item int) iter.Seq[Candidate] {
 					return true
 				}
 				prov := p.m.provs[r.idx]
-				if broader && levelOf(prov, pi.Category) == 0 {
+				if up > 0 && levelOf(prov, pi.Category) != up {
 					return true
 				}
 				var c Candidate
@@ -194,7 +195,7 @@ func (p *Prepared) Unmet(ctx context.Context, item int) (Unmet, error) {
 	var counts [numConstraints]int
 	var err error
 	n := 0
-	for code, broader := range pi.codes {
+	for code, up := range pi.codes {
 		p.m.all(code, func(r *rec) bool {
 			if n++; n&1023 == 0 {
 				if err = ctx.Err(); err != nil {
@@ -202,14 +203,11 @@ func (p *Prepared) Unmet(ctx context.Context, item int) (Unmet, error) {
 				}
 			}
 			prov := p.m.provs[r.idx]
-			if broader && levelOf(prov, pi.Category) == 0 {
+			if up > 0 && levelOf(prov, pi.Category) != up {
 				return true
 			}
 			var c Candidate
 			viol, _ := p.evaluate(pi, r.idx, prov, geo.Distance(p.origin, r.pt), -1, evalWhy, &c)
-			if viol&ConstraintCategory != 0 {
-				return true // a sibling category under the broader one
-			}
 			u.Considered++
 			if viol == 0 {
 				u.Eligible++
@@ -259,5 +257,3 @@ type Unmet struct {
 	// student is free)".
 	Explanation string `json:"explanation"`
 }
-
-
