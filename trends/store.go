@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sort"
@@ -251,7 +252,7 @@ func New(cfg Config) (*Store, error) {
 	if cfg.K < 0 {
 		return nil, fmt.Errorf("%w: K %d is negative", ErrBadConfig, cfg.K)
 	}
-	if cfg.Epsilon < 0 || cfg.Epsilon != cfg.Epsilon {
+	if cfg.Epsilon < 0 || math.IsNaN(cfg.Epsilon) || math.IsInf(cfg.Epsilon, 0) {
 		return nil, fmt.Errorf("%w: Epsilon must be positive", ErrBadConfig)
 	}
 	if int(cfg.Mode) >= len(modeNames) {
