@@ -66,7 +66,7 @@ func samples() []sample {
 		{
 			title: "A 12-year-old who can't see the board and loves soccer (after school, by bus)",
 			student: match.Student{
-				Home:      orb.Point{-85.3105, 35.0105}, // Alton Park
+				Home:      orb.Point{-85.2890, 35.0330}, // Highland Park
 				School:    &school,
 				Age:       12,
 				Grade:     6,
