@@ -191,7 +191,48 @@ func (s *Store) yearAtoms(y int32) (atoms []atom, reg []uint16) {
 		}
 	}
 	reg = append([]uint16(nil), s.tupleReg...)
-	return atoms, reg
+	return canonical(atoms, reg, len(s.sets))
+}
+
+// canonical renumbers tuples in the order of their region vectors and
+// sorts atoms by (month, tuple, code). Tuple ids are assigned in ingest
+// order, which concurrent writers make nondeterministic; suppression
+// must depend on the data only.
+func canonical(atoms []atom, reg []uint16, nsets int) ([]atom, []uint16) {
+	nt := len(reg) / nsets
+	order := make([]int32, nt)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := reg[int(order[i])*nsets:int(order[i]+1)*nsets], reg[int(order[j])*nsets:int(order[j]+1)*nsets]
+		for k := range a {
+			if a[k] != b[k] {
+				return a[k] < b[k]
+			}
+		}
+		return false
+	})
+	newID := make([]int32, nt)
+	out := make([]uint16, len(reg))
+	for n, old := range order {
+		newID[old] = int32(n)
+		copy(out[n*nsets:(n+1)*nsets], reg[int(old)*nsets:int(old+1)*nsets])
+	}
+	for i := range atoms {
+		atoms[i].t = newID[atoms[i].t]
+	}
+	sort.Slice(atoms, func(i, j int) bool {
+		a, b := &atoms[i], &atoms[j]
+		if a.m != b.m {
+			return a.m < b.m
+		}
+		if a.t != b.t {
+			return a.t < b.t
+		}
+		return a.c < b.c
+	})
+	return atoms, out
 }
 
 // protector holds the state of one year's suppression.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -488,4 +489,31 @@ func TestSuppressionDistinctStudents(t *testing.T) {
 	// give a-00 away, so one of them must be suppressed too.
 	tot, _ := tab.Row(trends.TotalName)
 	assert.True(t, r33.Cells[0].Suppressed || tot.Cells[0].Suppressed)
+}
+
+// TestSuppressionIsDeterministic: the same requests ingested in another
+// order, by concurrent writers, give the same published tables.
+func TestSuppressionIsDeterministic(t *testing.T) {
+	t.Parallel()
+	reqs := gridRequests(rand.New(rand.NewPCG(31, 7)), 900)
+	one, err := trends.New(trends.Config{Sets: gridSets(t), Taxonomy: smallTaxonomy(t), K: 5})
+	require.NoError(t, err)
+	require.NoError(t, one.AddBatch(context.Background(), reqs))
+	two, err := trends.New(trends.Config{Sets: gridSets(t), Taxonomy: smallTaxonomy(t), K: 5})
+	require.NoError(t, err)
+	shuffled := append([]trends.Request(nil), reqs...)
+	rand.New(rand.NewPCG(1, 1)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w * 7; i < len(shuffled); i += 21 {
+				assert.NoError(t, two.AddBatch(context.Background(), shuffled[i:min(i+7, len(shuffled))]))
+			}
+		}()
+	}
+	wg.Wait()
+	a, b := publishGrid(t, one), publishGrid(t, two)
+	assert.Equal(t, a, b)
 }
