@@ -83,8 +83,9 @@ func hook(step string) error {
 // Save replaces an existing snapshot at dir atomically as far as the file
 // system allows: the new snapshot is written to a temporary folder in the
 // same parent and renamed into place, so that a crash at any point leaves
-// a loadable snapshot — the old one or the new one. Concurrent Saves to
-// the same dir are not supported. Writing the text index re-indexes the
+// a loadable snapshot — the old one or the new one. A successful Save
+// removes what earlier interrupted Saves left beside dir. Concurrent
+// Saves to the same dir are not supported. Writing the text index re-indexes the
 // providers with bleve's offline builder (seconds at n = 100,000).
 func (d *Directory) Save(dir string) (err error) {
 	dir = filepath.Clean(dir)
@@ -135,7 +136,24 @@ func (d *Directory) Save(dir string) (err error) {
 	if old != "" {
 		os.RemoveAll(old)
 	}
+	removeStale(parent, base)
 	return nil
+}
+
+// removeStale deletes what interrupted Saves to parent/base left behind:
+// half-written ".base.saving-*" folders and ".base.old-*" snapshots that
+// were moved aside.
+func removeStale(parent, base string) {
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() && (strings.HasPrefix(n, "."+base+".saving-") || strings.HasPrefix(n, "."+base+".old-")) {
+			os.RemoveAll(filepath.Join(parent, n))
+		}
+	}
 }
 
 // writeSnapshot writes every file of the snapshot into the empty folder

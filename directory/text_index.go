@@ -170,6 +170,7 @@ type textIndex struct {
 	// distance checks do not touch provider records. Postings, rows and
 	// category lists are by number.
 	grid   textGrid
+	open   openIndex
 	order  []int32
 	rank   []int32
 	points []orb.Point
@@ -452,6 +453,7 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 	fd.Close()
 	t.buildDeletes()
 	t.buildCategories(d)
+	t.buildOpen(d)
 	return t, nil
 }
 

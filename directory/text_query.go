@@ -161,6 +161,7 @@ type textScratch struct {
 	touched [][]int32
 	seen    []bool
 	catOK   []bool
+	slots   []int
 	facet   []int32
 	matches []textMatch
 }
@@ -359,6 +360,11 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	wsum := textWeight + distWeight
 	scale := float64(r.DistanceScale)
 	pts := t.points
+	var slots []int
+	if !q.OpenAt.IsZero() {
+		slots = t.open.openSlots(q.OpenAt, s.slots)
+		s.slots = slots
+	}
 	out := s.matches[:0]
 	eval := func(k int32) {
 		rel := 0.0
@@ -392,6 +398,9 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			if !in {
 				return
 			}
+		}
+		if slots != nil && !t.open.mayBeOpen(k, slots) {
+			return
 		}
 		dist := geo.Distance(near, pts[k])
 		if radius > 0 && dist > radius {
