@@ -1,0 +1,470 @@
+package match
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sync"
+
+	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/internal/flow"
+)
+
+// Policy chooses how Assign shares limited seats among a cohort.
+type Policy int
+
+// Assignment policies. Each is exact for what it promises over the
+// candidate graph (see AssignOptions.MaxCandidates).
+const (
+	// MaxTotal maximises the total weight Σ severity × ⌊score⌉ over the
+	// assigned needs: exactly optimal over the candidate graph, solved as
+	// a minimum-cost flow (internal/flow: ε-scaling auction taken to
+	// exactness by integer scaling, per connected component, on all
+	// cores). A district can check it with any min-cost-flow solver
+	// through Assignment.WriteDIMACS.
+	MaxTotal Policy = iota
+	// EquityFirst serves as many severity-3 needs as possible, then, among
+	// those assignments, as many severity-2 needs, then severity-1, and
+	// only then maximises the total weight (lexicographic; exact). It is
+	// solved as MaxTotal with every edge of a severity-s need raised by
+	// s·(S+1), S the sum over needs of their best edge weight, which no
+	// amount of score can outweigh.
+	EquityFirst
+	// Stable is student-proposing deferred acceptance: each need proposes
+	// to its candidates best score first; a full provider keeps the needs
+	// it ranks highest — residents of its region first, then higher
+	// severity, then a seeded lottery (Assignment.Lottery), then the
+	// student's earlier need. The outcome has no blocking pair: no need
+	// and candidate provider both prefer each other to what they got, and
+	// no need is refused by a provider with a seat left. Among stable
+	// outcomes it is the best for every need (student-optimal) and no
+	// student gains by misstating preferences.
+	Stable
+	// Greedy is the baseline a coordinator would follow by hand: needs in
+	// order of severity (highest first), then student order, each taking
+	// its best candidate with a seat left. It is not optimal; it is the
+	// yardstick for the others.
+	Greedy
+	numPolicies
+)
+
+var policyNames = [...]string{"maxtotal", "equityfirst", "stable", "greedy"}
+
+// String returns "maxtotal", "equityfirst", "stable" or "greedy".
+func (p Policy) String() string {
+	if p < 0 || p >= numPolicies {
+		return fmt.Sprintf("Policy(%d)", int(p))
+	}
+	return policyNames[p]
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (p Policy) MarshalText() ([]byte, error) {
+	if p < 0 || p >= numPolicies {
+		return nil, ErrBadPolicy
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; "" is MaxTotal.
+func (p *Policy) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*p = MaxTotal
+		return nil
+	}
+	for i, n := range policyNames {
+		if n == string(b) {
+			*p = Policy(i)
+			return nil
+		}
+	}
+	return ErrBadPolicy
+}
+
+// PoolMode says how a provider's seats are shared among its categories.
+type PoolMode int
+
+// Seat pools.
+const (
+	// PoolPerProvider: one pool of Capacity − Enrolled seats shared by
+	// every category the provider serves.
+	PoolPerProvider PoolMode = iota
+	// PoolPerCategory: one pool per category the provider lists, each
+	// with Capacity − Enrolled seats (the directory has one capacity per
+	// provider; it is read as per service). A need takes a seat in the
+	// pool of the provider's category it matched: the need's category or
+	// the narrowest listed one under it, else the nearest broader one.
+	PoolPerCategory
+)
+
+// DefaultMaxCandidates is AssignOptions.MaxCandidates when zero.
+const DefaultMaxCandidates = 20
+
+// ScoreScale turns a score in [0, 1] into integer weight: a need of
+// severity s served by a provider of score x weighs s·max(1, round(x·
+// ScoreScale)). Integer weights make the optimum exact and reproducible by
+// any min-cost-flow solver; scores closer than 1/ScoreScale tie.
+const ScoreScale = 10000
+
+// Progress phases of Assign, in order. The solve phases depend on the
+// policy: "split" and "solve" for MaxTotal and EquityFirst, "stable" for
+// Stable, "greedy" for Greedy.
+const (
+	PhaseCandidates = "candidates" // scoring each student's candidates; done = share of students
+	PhaseSplit      = flow.PhaseSplit
+	PhaseSolve      = flow.PhaseSolve
+	PhaseStable     = "stable"
+	PhaseGreedy     = "greedy"
+	PhaseExplain    = "explain" // scoring and explaining the assigned pairs; done = share of students
+)
+
+// ErrBadPolicy is returned for an unknown Policy or PoolMode.
+var ErrBadPolicy = errors.New("match: unknown assignment policy")
+
+// AssignOptions tune Assign. The zero value is useful: MaxTotal, one pool
+// per provider, DefaultMaxCandidates candidates per need, lottery seed 0,
+// the catalog's first region set, all cores.
+type AssignOptions struct {
+	Policy Policy   `json:"policy"`
+	Pools  PoolMode `json:"pools"`
+	// MaxCandidates bounds the candidates of each need: its best
+	// providers by score (Prepared.Top) among those meeting every hard
+	// constraint and with a seat open before assignment; 0 means
+	// DefaultMaxCandidates, at most MaxK. The bound makes the problem
+	// smaller and changes it: every policy is exact over this candidate
+	// graph, not over all eligible providers. A need left unmet although
+	// an eligible provider beyond its bound kept a seat is reported as
+	// UnmetBeyondCandidates, so the bound's effect is visible.
+	MaxCandidates int `json:"max_candidates,omitempty"`
+	// Seed draws the Stable lottery.
+	Seed uint64 `json:"seed,omitempty"`
+	// RegionSet names the catalog's region set (directory.Builder's
+	// AddRegions) used for Stable's residency priority and to report
+	// unmet needs by region; "" means the first. A catalog without region
+	// sets gives every student region "".
+	RegionSet string `json:"region_set,omitempty"`
+	// Workers bounds the goroutines scoring candidates; 0 means
+	// GOMAXPROCS.
+	Workers int `json:"workers,omitempty"`
+	// Progress, when not nil, is called with a phase (Phase…) and the
+	// fraction of it done, in [0, 1] and non-decreasing within a phase.
+	// Calls are serialised but may come from any goroutine; keep it
+	// quick.
+	Progress func(phase string, done float64) `json:"-"`
+}
+
+// Assignment is the outcome of Assign.
+type Assignment struct {
+	Policy Policy   `json:"policy"`
+	Pools  PoolMode `json:"pools"`
+	// Assigned lists the served needs by student, then need.
+	Assigned []Assigned `json:"assigned"`
+	// Unmet lists the needs left without a provider by student, then
+	// need, each with its reason.
+	Unmet []UnmetNeed `json:"unmet"`
+	// Utilisation has one entry per seat pool some need had as a
+	// candidate, by provider ID then category. Providers no need could
+	// use are left out.
+	Utilisation []PoolUse `json:"utilisation"`
+	// Gaps counts the unmet needs by category, region and reason, most
+	// needs first (then category, region, reason): the supply-gap signal
+	// for trends.
+	Gaps []Gap `json:"gaps"`
+	// Lottery holds, for Stable, each student's lottery rank (0 draws
+	// first), so that a family can check the tie-breaking; nil otherwise.
+	Lottery []int  `json:"lottery,omitempty"`
+	Totals  Totals `json:"totals"`
+
+	inst *instance
+}
+
+// Assigned is one served need.
+type Assigned struct {
+	// Student indexes the students given to Assign; Need indexes its
+	// Needs.
+	Student  int    `json:"student"`
+	Need     int    `json:"need"`
+	Category string `json:"category"`
+	Severity int    `json:"severity"`
+	// Provider is shared with the directory: do not modify it.
+	Provider *directory.Provider `json:"-"`
+	// ProviderID is Provider.ID.
+	ProviderID string `json:"provider_id"`
+	// Pool indexes Assignment.Utilisation.
+	Pool int `json:"pool"`
+	// Rank is the provider's place in the need's candidate list (0: the
+	// need's best provider).
+	Rank int `json:"rank"`
+	// Score is the single-student score of the pair (as Plan gives it);
+	// Weight its integer weight, severity × scaled score (ScoreScale).
+	Score  float64 `json:"score"`
+	Weight int64   `json:"weight"`
+	// Explanation gives the score's reasons in words, as Plan does.
+	Explanation string `json:"explanation"`
+}
+
+// UnmetReason says why a need got no provider.
+type UnmetReason int
+
+// Reasons a need is unmet.
+const (
+	// UnmetNoProvider: no provider meets the student's hard constraints
+	// (Detail says which constraint excluded the most).
+	UnmetNoProvider UnmetReason = iota
+	// UnmetFull: every provider meeting the constraints is full — already
+	// before assignment, or its seats went to other needs.
+	UnmetFull
+	// UnmetBeyondCandidates: the need's candidates all filled up, but an
+	// eligible provider beyond AssignOptions.MaxCandidates kept a seat; a
+	// larger bound could serve it.
+	UnmetBeyondCandidates
+	numUnmetReasons
+)
+
+var unmetReasonNames = [...]string{"no-provider", "full", "beyond-candidates"}
+
+// String returns "no-provider", "full" or "beyond-candidates".
+func (r UnmetReason) String() string {
+	if r < 0 || r >= numUnmetReasons {
+		return fmt.Sprintf("UnmetReason(%d)", int(r))
+	}
+	return unmetReasonNames[r]
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (r UnmetReason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmetNeed is one need left without a provider.
+type UnmetNeed struct {
+	Student  int    `json:"student"`
+	Need     int    `json:"need"`
+	Category string `json:"category"`
+	Severity int    `json:"severity"`
+	// Region is the student's home region in the region set (see
+	// AssignOptions.RegionSet); "" outside all of them.
+	Region string      `json:"region"`
+	Reason UnmetReason `json:"reason"`
+	// Candidates is how many candidates the need had (0 unless Reason is
+	// UnmetFull or UnmetBeyondCandidates).
+	Candidates int `json:"candidates"`
+	// Detail, for UnmetNoProvider, is Prepared.Unmet's account: the
+	// constraint that excluded the most providers of the category, with
+	// counts and an explanation.
+	Detail *Unmet `json:"detail,omitempty"`
+}
+
+// PoolUse is one seat pool's use.
+type PoolUse struct {
+	// Provider is shared with the directory: do not modify it.
+	Provider   *directory.Provider `json:"-"`
+	ProviderID string              `json:"provider_id"`
+	// Category is the pool's category with PoolPerCategory, else "".
+	Category string `json:"category,omitempty"`
+	// Seats is the number of seats open before assignment (Capacity −
+	// Enrolled), -1 when unlimited.
+	Seats int `json:"seats"`
+	// Assigned is how many needs were given a seat.
+	Assigned int `json:"assigned"`
+	// Demand is how many needs had the pool among their candidates.
+	Demand int `json:"demand"`
+}
+
+// Utilisation returns Assigned/Seats, 0 for an unlimited or seatless pool.
+func (u PoolUse) Utilisation() float64 {
+	if u.Seats <= 0 {
+		return 0
+	}
+	return float64(u.Assigned) / float64(u.Seats)
+}
+
+// Gap counts unmet needs of one category in one region for one reason.
+type Gap struct {
+	Category string      `json:"category"`
+	Region   string      `json:"region"`
+	Reason   UnmetReason `json:"reason"`
+	Needs    int         `json:"needs"`
+	// BySeverity counts them by severity (index 1–3).
+	BySeverity [MaxSeverity + 1]int `json:"by_severity"`
+}
+
+// Totals sums up an Assignment.
+type Totals struct {
+	Students int `json:"students"`
+	Needs    int `json:"needs"`
+	Assigned int `json:"assigned"`
+	Unmet    int `json:"unmet"`
+	// NeedsBySeverity and AssignedBySeverity count by severity (index
+	// 1–3).
+	NeedsBySeverity    [MaxSeverity + 1]int `json:"needs_by_severity"`
+	AssignedBySeverity [MaxSeverity + 1]int `json:"assigned_by_severity"`
+	// UnmetByReason counts unmet needs by UnmetReason.
+	UnmetByReason [numUnmetReasons]int `json:"unmet_by_reason"`
+	// Pools and Edges size the candidate graph: seat pools and
+	// (need, pool) candidate pairs.
+	Pools int `json:"pools"`
+	Edges int `json:"edges"`
+	// Weight is Σ Assigned.Weight; Score is Σ severity × Assigned.Score.
+	Weight int64   `json:"weight"`
+	Score  float64 `json:"score"`
+	// Objective is the policy's objective: Weight for MaxTotal, Stable
+	// and Greedy; for EquityFirst Weight + Σ over assigned needs of
+	// severity·(S+1) (see EquityFirst). WriteDIMACS writes an instance
+	// whose minimum cost is −Objective for MaxTotal and EquityFirst, and
+	// at most −Objective for Stable and Greedy (they are not optimal).
+	Objective int64 `json:"objective"`
+}
+
+// WriteDIMACS writes the candidate graph as a DIMACS minimum-cost-flow
+// problem ("p min"): node i+1 is the i-th need (students in order, each
+// one's needs in order) with supply 1, then one node per pool of
+// Utilisation (in order), then a sink; an arc of capacity 1 and cost
+// −weight per candidate pair (EquityFirst: weight + severity·(S+1)), an
+// arc of cost 0 from each need to the sink (unmet) and one per pool to the
+// sink with its seats. Any standard solver's optimal cost is −Objective
+// for MaxTotal and EquityFirst; for Stable and Greedy the MaxTotal
+// instance is written, whose optimum bounds their Objective. Only numbers
+// are written, nothing about students. O(edges).
+func (a *Assignment) WriteDIMACS(w io.Writer) error {
+	if a.inst == nil {
+		return ErrBadPolicy
+	}
+	pol := flow.MaxTotal
+	if a.Policy == EquityFirst {
+		pol = flow.EquityFirst
+	}
+	return flow.WriteDIMACS(w, &a.inst.prob, pol)
+}
+
+// CohortError reports a bad student of a cohort by its index; Err is the
+// student's validation error (*FieldError values joined), which never
+// quotes the student's data.
+type CohortError struct {
+	Student int
+	Err     error
+}
+
+func (e *CohortError) Error() string {
+	return fmt.Sprintf("match: cohort student %d: %v", e.Student, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *CohortError) Unwrap() error { return e.Err }
+
+// maxCohortErrors bounds the students Assign reports as bad.
+const maxCohortErrors = 20
+
+// Assign matches a whole cohort at once: every need of every student gets
+// at most one provider, no provider gets more needs than it has seats
+// (Capacity − Enrolled; unknown capacity is unlimited), and the policy
+// decides who gets the scarce seats. Interests are not assigned.
+//
+// Each need's candidates are its AssignOptions.MaxCandidates best
+// providers by the single-student score, among those meeting every hard
+// constraint with a seat open (so cohort and per-student answers agree on
+// what is good); a pair weighs severity × round(score·ScoreScale). Every
+// need not assigned is reported with a true reason.
+//
+// Work: candidate scoring runs on Workers goroutines in chunks of
+// students, merged in student order, so the result depends only on the
+// input and AssignOptions (the Seed for Stable), never on scheduling;
+// then the policy's solver, then explanations of the assigned pairs (in
+// parallel again). The Matcher's Config.IncludeFull does not matter:
+// Assign counts seats itself.
+//
+// Memory: about 12 bytes per candidate edge kept in the Assignment (for
+// WriteDIMACS) plus 12 while scoring and 8 in the solver, about 100 bytes
+// per need and the explanations' text.
+//
+// Cancelling ctx stops all work promptly; Assign then returns ctx's error
+// and no assignment. A bad student fails the whole call with a
+// *CohortError per bad student (at most 20, joined) naming fields by
+// index, never their values. Students with no needs are allowed and take
+// no seats. Safe for concurrent use.
+func (m *Matcher) Assign(ctx context.Context, students []Student, opts AssignOptions) (*Assignment, error) {
+	if opts.Policy < 0 || opts.Policy >= numPolicies || (opts.Pools != PoolPerProvider && opts.Pools != PoolPerCategory) {
+		return nil, ErrBadPolicy
+	}
+	if opts.MaxCandidates == 0 {
+		opts.MaxCandidates = DefaultMaxCandidates
+	}
+	if opts.MaxCandidates < 0 || opts.MaxCandidates > MaxK {
+		return nil, &FieldError{Field: "config.max_candidates", Err: ErrOutOfRange}
+	}
+	if opts.Workers < 0 {
+		return nil, &FieldError{Field: "config.workers", Err: ErrOutOfRange}
+	}
+	if opts.RegionSet == "" {
+		if sets := m.cat.RegionSets(); len(sets) > 0 {
+			opts.RegionSet = sets[0]
+		}
+	} else if !slices.Contains(m.cat.RegionSets(), opts.RegionSet) {
+		return nil, &FieldError{Field: "config.region_set", Err: ErrOutOfRange}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep := &progress{fn: opts.Progress}
+	inst, err := m.buildInstance(ctx, students, &opts, rep)
+	if err != nil {
+		return nil, err
+	}
+	a := &Assignment{Policy: opts.Policy, Pools: opts.Pools, inst: inst}
+	var res flow.Result
+	switch opts.Policy {
+	case MaxTotal, EquityFirst:
+		pol := flow.MaxTotal
+		if opts.Policy == EquityFirst {
+			pol = flow.EquityFirst
+		}
+		res, err = flow.Solve(ctx, &inst.prob, pol, rep.report)
+	case Greedy:
+		rep.report(PhaseGreedy, 0)
+		res, err = flow.Greedy(ctx, &inst.prob)
+		rep.report(PhaseGreedy, 1)
+	case Stable:
+		var lottery []int
+		res, lottery, err = inst.stable(ctx, opts.Seed, rep)
+		a.Lottery = lottery
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := m.finish(ctx, a, students, res, &opts, rep); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// progress serialises Progress calls and keeps fractions non-decreasing
+// within a phase.
+type progress struct {
+	mu    sync.Mutex
+	fn    func(string, float64)
+	phase string
+	last  float64
+}
+
+func (r *progress) report(phase string, done float64) {
+	if r.fn == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if phase == r.phase && done <= r.last {
+		return
+	}
+	r.phase, r.last = phase, min(max(done, 0), 1)
+	r.fn(phase, r.last)
+}
+
+// sortGaps orders gaps most needs first, then by category, region and
+// reason.
+func sortGaps(gs []Gap) {
+	slices.SortFunc(gs, func(a, b Gap) int {
+		return cmp.Or(cmp.Compare(b.Needs, a.Needs), cmp.Compare(a.Category, b.Category),
+			cmp.Compare(a.Region, b.Region), cmp.Compare(a.Reason, b.Reason))
+	})
+}

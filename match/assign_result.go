@@ -1,0 +1,212 @@
+package match
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/wraparound/wraparound/internal/flow"
+)
+
+// finish turns a solver's result into the Assignment: scores and
+// explanations of the assigned pairs, the reason of each unmet need,
+// utilisation, gaps and totals. The per-student work (preparing the
+// student again, explaining, and looking beyond the candidate bound for
+// unmet needs whose list was cut) runs on opts.Workers goroutines; the
+// rest is assembled in order.
+func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student, res flow.Result, opts *AssignOptions, rep *progress) error {
+	in := a.inst
+	p := &in.prob
+	used := make([]int32, len(p.Cap))
+	for _, j := range res.Assign {
+		if j >= 0 {
+			used[j]++
+		}
+	}
+	hasSeat := func(j int32) bool { return p.Cap[j] < 0 || used[j] < p.Cap[j] }
+
+	score := make([]float64, p.Left)
+	expl := make([]string, p.Left)
+	beyond := make([]bool, p.Left)
+	nChunks := (len(students) + chunkStudents - 1) / chunkStudents
+	workers := opts.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, nChunks))
+	var (
+		next, done atomic.Int64
+		wg         sync.WaitGroup
+		errOnce    sync.Once
+		firstErr   error
+	)
+	fail := func(err error) { errOnce.Do(func() { firstErr = err }) }
+	rep.report(PhaseExplain, 0)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= nChunks {
+					return
+				}
+				lo, hi := c*chunkStudents, min((c+1)*chunkStudents, len(students))
+				for s := lo; s < hi; s++ {
+					if err := ctx.Err(); err != nil {
+						fail(err)
+						return
+					}
+					if err := in.explainStudent(ctx, s, &students[s], res.Assign, hasSeat, score, expl, beyond); err != nil {
+						fail(err)
+						return
+					}
+				}
+				rep.report(PhaseExplain, float64(done.Add(int64(hi-lo)))/float64(len(students)))
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	t := &a.Totals
+	t.Students = len(students)
+	t.Needs = p.Left
+	t.Pools = len(p.Cap)
+	t.Edges = len(p.To)
+	t.Objective = res.Objective
+	a.Utilisation = make([]PoolUse, len(p.Cap))
+	for j := range p.Cap {
+		prov := m.provs[in.poolProv[j]]
+		u := PoolUse{Provider: prov, ProviderID: prov.ID, Seats: int(p.Cap[j]), Assigned: int(used[j])}
+		if in.poolCat[j] >= 0 {
+			u.Category = prov.Categories[in.poolCat[j]]
+		}
+		a.Utilisation[j] = u
+	}
+	for _, j := range p.To {
+		a.Utilisation[j].Demand++
+	}
+	type gapKey struct {
+		cat, region string
+		reason      UnmetReason
+	}
+	gaps := map[gapKey]*Gap{}
+	for l := 0; l < p.Left; l++ {
+		s := int(in.student[l])
+		it := int(in.item[l])
+		need := &students[s].Needs[it]
+		t.NeedsBySeverity[need.Severity]++
+		if j := res.Assign[l]; j >= 0 {
+			rank := 0
+			var w int64
+			for e := p.Start[l]; e < p.Start[l+1]; e++ {
+				if p.To[e] == j {
+					rank, w = int(e-p.Start[l]), p.Weight[e]
+					break
+				}
+			}
+			a.Assigned = append(a.Assigned, Assigned{
+				Student: s, Need: it, Category: need.Category, Severity: need.Severity,
+				Provider: a.Utilisation[j].Provider, ProviderID: a.Utilisation[j].ProviderID,
+				Pool: int(j), Rank: rank, Score: score[l], Weight: w, Explanation: expl[l],
+			})
+			t.Assigned++
+			t.AssignedBySeverity[need.Severity]++
+			t.Weight += w
+			t.Score += float64(need.Severity) * score[l]
+			continue
+		}
+		u := UnmetNeed{
+			Student: s, Need: it, Category: need.Category, Severity: need.Severity,
+			Region: in.regions[in.region[s]], Candidates: int(in.count[l]),
+		}
+		switch {
+		case in.status[l]&needCands == 0 && in.status[l]&needFull == 0:
+			u.Reason = UnmetNoProvider
+			u.Detail = in.detail[l]
+		case beyond[l]:
+			u.Reason = UnmetBeyondCandidates
+		default:
+			u.Reason = UnmetFull
+		}
+		a.Unmet = append(a.Unmet, u)
+		t.Unmet++
+		t.UnmetByReason[u.Reason]++
+		k := gapKey{u.Category, u.Region, u.Reason}
+		g := gaps[k]
+		if g == nil {
+			g = &Gap{Category: k.cat, Region: k.region, Reason: k.reason}
+			gaps[k] = g
+		}
+		g.Needs++
+		g.BySeverity[u.Severity]++
+	}
+	if opts.Policy != EquityFirst {
+		t.Objective = t.Weight
+	}
+	a.Gaps = make([]Gap, 0, len(gaps))
+	for _, g := range gaps {
+		a.Gaps = append(a.Gaps, *g)
+	}
+	sortGaps(a.Gaps)
+	rep.report(PhaseExplain, 1)
+	return nil
+}
+
+// explainStudent scores and explains student s's assigned needs and,
+// for each unmet need whose candidate list was cut at the bound, looks
+// for an eligible provider beyond it that still has a seat.
+func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assign []int32, hasSeat func(int32) bool, score []float64, expl []string, beyond []bool) error {
+	lo, hi := in.first[s], in.first[s+1]
+	work := false
+	for l := lo; l < hi; l++ {
+		if assign[l] >= 0 || in.status[l]&needTrunc != 0 {
+			work = true
+		}
+	}
+	if !work {
+		return nil
+	}
+	cp := *st
+	cp.Interests, cp.Strengths = nil, nil
+	pr, err := in.open.Prepare(cp)
+	if err != nil {
+		return err
+	}
+	for l := lo; l < hi; l++ {
+		it := int(in.item[l])
+		if j := assign[l]; j >= 0 {
+			prov := in.open.provs[in.poolProv[j]]
+			c, _, err := pr.Evaluate(it, prov)
+			if err != nil {
+				return err
+			}
+			score[l] = c.Score
+			expl[l] = joinReasons(pr.Explain(&c))
+			continue
+		}
+		if in.status[l]&needTrunc == 0 {
+			continue
+		}
+		code := st.Needs[it].Category
+		n := 0
+		for c := range pr.Candidates(it) {
+			if n++; n&255 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			j := in.poolOf[in.slotOf(&c, code)]
+			if j < 0 || hasSeat(j) {
+				beyond[l] = true
+				break
+			}
+		}
+	}
+	return nil
+}
