@@ -79,10 +79,12 @@ func (e *ProblemError) Unwrap() error { return e.Err }
 const maxReported = 20
 
 // Validate checks the shape of p, every edge, capacity and tier, and that
-// the arithmetic of both policies fits int64: with S = Σ over left nodes of
-// their heaviest edge weight, it requires Left·(3·(S+1) + MaxW) < 2^62.
-// At 300,000 left nodes with weights up to 30,000 the left side is about
-// 8·10^15, far below the limit of 4.6·10^18. Several problems are joined
+// the exact integer arithmetic of both policies fits int64: with S = Σ over
+// left nodes of their heaviest edge weight and MaxW the heaviest weight, it
+// requires (3·(S+1) + MaxW)·(2·Left+2) < 2^60 (the largest scaled weight
+// the solver forms, with 8× headroom for prices and sums). At 300,000 left
+// nodes with weights up to 30,000 the left side is about 1.6·10^16, far
+// below 2^60 ≈ 1.15·10^18. Several problems are joined
 // with errors.Join (at most 20); each is a *ProblemError. O(edges).
 func (p *Problem) Validate() error {
 	var errs []error
@@ -154,18 +156,17 @@ func (p *Problem) Validate() error {
 	return nil
 }
 
-// fits reports whether Left·(3·(S+1)+maxW) < 2^62 (see Validate). Weights
-// are already known to be in 1..MaxWeight.
+// fits reports whether (3·(S+1)+maxW)·(2·Left+2) < 2^60 (see Validate).
+// Weights are already known to be in 1..MaxWeight.
 func (p *Problem) fits() bool {
 	s, maxW := p.sumMax()
 	if s < 0 {
 		return false
 	}
-	// 3·(S+1) + maxW without overflow: S ≤ Left·2^40 < 2^71 is excluded
-	// by sumMax returning -1 once S passes 2^60.
+	// S ≤ 2^60 here, so 3·(S+1)+maxW < 2^63.
 	per := 3*(uint64(s)+1) + uint64(maxW)
-	hi, lo := bits.Mul64(uint64(p.Left), per)
-	return hi == 0 && lo < 1<<62
+	hi, lo := bits.Mul64(2*uint64(p.Left)+2, per)
+	return hi == 0 && lo < 1<<60
 }
 
 // sumMax returns S = Σ over left nodes of their heaviest edge weight

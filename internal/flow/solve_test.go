@@ -18,21 +18,26 @@ func TestSolveAgainstBruteForce(t *testing.T) {
 		s := genSpec{left: 1 + rng.IntN(7), right: 1 + rng.IntN(4), maxDeg: 3, maxCap: 3, unlimited: 0.15, maxW: 1 + rng.Int64N(20), tiers: true}
 		p := gen(rng, s)
 		wantTotal, wantLex := bruteForce(p)
-		t.Run(fmt.Sprintf("case=%d", n), func(t *testing.T) {
-			res, err := Solve(context.Background(), p, MaxTotal, nil)
-			require.NoError(t, err)
-			total, _ := checkFeasible(t, p, res)
-			assert.Equal(t, wantTotal, total, "MaxTotal on %+v", p)
-			assert.Equal(t, total, res.Objective)
+		for _, m := range methods {
+			t.Run(fmt.Sprintf("case=%d/method=%d", n, m), func(t *testing.T) {
+				res, err := solve(context.Background(), p, MaxTotal, nil, m)
+				require.NoError(t, err)
+				total, _ := checkFeasible(t, p, res)
+				assert.Equal(t, wantTotal, total, "MaxTotal on %+v", p)
+				assert.Equal(t, total, res.Objective)
 
-			res, err = Solve(context.Background(), p, EquityFirst, nil)
-			require.NoError(t, err)
-			total, served := checkFeasible(t, p, res)
-			got := lexKey{int64(served[3]), int64(served[2]), int64(served[1]), total}
-			assert.Equal(t, wantLex, got, "EquityFirst (tier3, tier2, tier1, total) on %+v", p)
-		})
+				res, err = solve(context.Background(), p, EquityFirst, nil, m)
+				require.NoError(t, err)
+				total, served := checkFeasible(t, p, res)
+				got := lexKey{int64(served[3]), int64(served[2]), int64(served[1]), total}
+				assert.Equal(t, wantLex, got, "EquityFirst (tier3, tier2, tier1, total) on %+v", p)
+			})
+		}
 	}
 }
+
+// methods are the solver methods every correctness test runs.
+var methods = []int{methodAuction, methodSSP}
 
 func TestSolveAgainstHungarian(t *testing.T) {
 	t.Parallel()
@@ -47,37 +52,39 @@ func TestSolveAgainstHungarian(t *testing.T) {
 			s.maxW = 3 // many ties
 		}
 		p := gen(rng, s)
-		t.Run(fmt.Sprintf("case=%d", n), func(t *testing.T) {
-			t.Parallel()
-			res, err := Solve(context.Background(), p, MaxTotal, nil)
-			require.NoError(t, err)
-			total, _ := checkFeasible(t, p, res)
-			want := hungarian(p, func(i int, j int32) int64 { return pairWeight(p, i, j) })
-			assert.Equal(t, want, total, "MaxTotal")
+		for _, m := range methods {
+			t.Run(fmt.Sprintf("case=%d/method=%d", n, m), func(t *testing.T) {
+				t.Parallel()
+				res, err := solve(context.Background(), p, MaxTotal, nil, m)
+				require.NoError(t, err)
+				total, _ := checkFeasible(t, p, res)
+				want := hungarian(p, func(i int, j int32) int64 { return pairWeight(p, i, j) })
+				assert.Equal(t, want, total, "MaxTotal")
 
-			// EquityFirst against the same matrix with every weight raised
-			// by tier·(S+1); the brute-force test shows this weighting is
-			// lexicographic.
-			res, err = Solve(context.Background(), p, EquityFirst, nil)
-			require.NoError(t, err)
-			checkFeasible(t, p, res)
-			var s int64
-			for i := 0; i < p.Left; i++ {
-				var m int64
-				for e := p.Start[i]; e < p.Start[i+1]; e++ {
-					m = max(m, p.Weight[e])
+				// EquityFirst against the same matrix with every weight raised
+				// by tier·(S+1); the brute-force test shows this weighting is
+				// lexicographic.
+				res, err = solve(context.Background(), p, EquityFirst, nil, m)
+				require.NoError(t, err)
+				checkFeasible(t, p, res)
+				var s int64
+				for i := 0; i < p.Left; i++ {
+					var m int64
+					for e := p.Start[i]; e < p.Start[i+1]; e++ {
+						m = max(m, p.Weight[e])
+					}
+					s += m
 				}
-				s += m
-			}
-			want = hungarian(p, func(i int, j int32) int64 {
-				w := pairWeight(p, i, j)
-				if w == 0 {
-					return 0
-				}
-				return w + int64(p.tier(i))*(s+1)
+				want = hungarian(p, func(i int, j int32) int64 {
+					w := pairWeight(p, i, j)
+					if w == 0 {
+						return 0
+					}
+					return w + int64(p.tier(i))*(s+1)
+				})
+				assert.Equal(t, want, res.Objective, "EquityFirst objective")
 			})
-			assert.Equal(t, want, res.Objective, "EquityFirst objective")
-		})
+		}
 	}
 }
 
@@ -112,16 +119,21 @@ func TestSolveDeterministic(t *testing.T) {
 	t.Parallel()
 	p := manyComponents(5, 60)
 	for _, pol := range []Policy{MaxTotal, EquityFirst} {
-		t.Run(pol.String(), func(t *testing.T) {
-			first, err := Solve(context.Background(), p, pol, nil)
-			require.NoError(t, err)
-			checkFeasible(t, p, first)
-			for range 3 {
-				again, err := Solve(context.Background(), p, pol, nil)
+		var totals []int64
+		for _, m := range methods {
+			t.Run(fmt.Sprintf("%s/method=%d", pol, m), func(t *testing.T) {
+				first, err := solve(context.Background(), p, pol, nil, m)
 				require.NoError(t, err)
-				require.Equal(t, first, again)
-			}
-		})
+				checkFeasible(t, p, first)
+				totals = append(totals, first.Objective)
+				for range 3 {
+					again, err := solve(context.Background(), p, pol, nil, m)
+					require.NoError(t, err)
+					require.Equal(t, first, again)
+				}
+			})
+		}
+		assert.Equal(t, totals[0], totals[1], "both methods reach the same optimum")
 	}
 }
 
@@ -153,17 +165,19 @@ func TestSolveCancel(t *testing.T) {
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Zero(t, res)
 	})
-	t.Run("during", func(t *testing.T) {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		res, err := Solve(ctx, p, EquityFirst, func(phase string, done float64) {
-			if phase == PhaseSolve && done > 0 {
-				cancel()
-			}
+	for _, m := range methods {
+		t.Run(fmt.Sprintf("during/method=%d", m), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			res, err := solve(ctx, p, MaxTotal, func(phase string, done float64) {
+				if phase == PhaseSolve && done > 0 {
+					cancel()
+				}
+			}, m)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Zero(t, res)
 		})
-		require.ErrorIs(t, err, context.Canceled)
-		assert.Zero(t, res)
-	})
+	}
 }
 
 func TestGreedy(t *testing.T) {

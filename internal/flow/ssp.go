@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"slices"
 )
@@ -124,15 +125,34 @@ const checkEvery = 1024
 
 // solveComponent adds the component's left nodes one by one.
 func (st *state) solveComponent(ctx context.Context, sp *search, nodes []int32, tick func(int)) error {
-	if st.pol == EquityFirst {
-		// Highest tier first: the search for a high-tier node then rarely
-		// has to displace lower tiers. Any order gives the same optimum
-		// value; a fixed one gives the same assignment.
-		nodes = slices.Clone(nodes)
-		slices.SortStableFunc(nodes, func(a, b int32) int {
-			return int(st.p.tier(int(b))) - int(st.p.tier(int(a)))
-		})
+	// Heaviest first (EquityFirst: highest tier first, then heaviest), ties
+	// by index. Any order reaches the optimum; this one keeps searches
+	// short: early nodes mostly find free seats, and a later node's search
+	// is bounded by its own best value, which is small.
+	nodes = slices.Clone(nodes)
+	key := make([]int64, 0, len(nodes))
+	for _, i := range nodes {
+		var m int64
+		for e := st.p.Start[i]; e < st.p.Start[i+1]; e++ {
+			m = max(m, st.p.Weight[e])
+		}
+		key = append(key, m+st.bonus(i))
 	}
+	idx := make([]int32, len(nodes))
+	for k := range idx {
+		idx[k] = int32(k)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if key[a] != key[b] {
+			return cmp.Compare(key[b], key[a])
+		}
+		return cmp.Compare(nodes[a], nodes[b])
+	})
+	ordered := make([]int32, len(nodes))
+	for k, x := range idx {
+		ordered[k] = nodes[x]
+	}
+	nodes = ordered
 	done := ctx.Done()
 	for n, i := range nodes {
 		if n%checkEvery == checkEvery-1 {
