@@ -1,5 +1,7 @@
 package directory
 
+import "time"
+
 // Hooks for the tests of package directory_test.
 
 // Candidate drivers of SearchText, to check that each gives the same
@@ -21,4 +23,25 @@ func SearchTextWith(d *Directory, q TextQuery, drive int) (*TextResults, error) 
 func SetSaveHook(fn func(step string) error) (restore func()) {
 	saveHook = fn
 	return func() { saveHook = nil }
+}
+
+// OpenDisagreements returns the IDs of the providers whose opening at
+// instant at, as the text index reads it, differs from Hours.OpenAt (with
+// unknown hours open only when unknownOK, as filter.keep has it).
+func OpenDisagreements(d *Directory, at time.Time, unknownOK bool) []string {
+	t := d.text
+	c := t.open.clock(at, unknownOK, nil)
+	var out []string
+	for k, i := range t.order {
+		p := &d.providers[i]
+		want := unknownOK
+		if p.Hours.Known() {
+			want = p.Hours.OpenAt(at)
+		}
+		got, sure := t.open.openAt(int32(k), &c)
+		if sure && got != want || !sure && !got {
+			out = append(out, p.ID)
+		}
+	}
+	return out
 }

@@ -1,93 +1,140 @@
 package directory
 
 import (
+	"reflect"
 	"time"
 )
 
 // Opening hours are the costliest of the hard filters to test on a
-// provider record (a zone conversion, then its spans, a few cache misses
-// away). The text index keeps a compact copy to rule out closed providers
-// first: for each number, one bit per half hour of the week, set when the
-// provider is open at any instant of that half hour of local wall-clock
-// time. The test is conservative — a clear bit means closed, a set bit
-// means "ask filter.keep" — so results are exactly those of keep.
+// provider record (its spans are a few cache misses away). The text index
+// keeps a compact copy, by number: each provider's weekly spans as
+// intervals of the week, [day·24h + Open, day·24h + Close), in the order
+// candidates are visited. openAt answers exactly as Hours.OpenAt and
+// filter.keep do — unknown hours pass only with Query.UnknownHoursOK,
+// spans past midnight count on the next day (Saturday's on Sunday) — and
+// TestOpenIndexMatchesHours checks it against Hours.OpenAt.
 
-const (
-	slotLen      = 30 * time.Minute
-	slotsPerDay  = int(24 * time.Hour / slotLen)
-	slotsPerWeek = 7 * slotsPerDay
-	slotWords    = (slotsPerWeek + 63) / 64
-)
+const week = 7 * 24 * time.Hour
 
-// openIndex holds the half-hour bits of every number.
+// openIndex holds every number's opening intervals.
 type openIndex struct {
 	zones  []*time.Location // distinct zones of the providers' hours
-	zoneOf []uint8          // zone of each number; noZone: always ask keep
-	bits   []uint64         // slotWords words per number
+	zoneOf []uint8          // zone of each number, or an openState
+	off    []int32          // intervals of number k: spans[off[k]:off[k+1]]
+	spans  [][2]time.Duration
 }
 
-const noZone = 0xff
+// Special zoneOf values.
+const (
+	zoneAlways  = 0xff // open around the clock
+	zoneUnknown = 0xfe // hours unknown
+	zoneMany    = 0xfd // more zones than fit a byte: ask filter.keep
+	maxZones    = 0xfd
+)
 
 // buildOpen fills t.open from the providers' hours.
 func (t *textIndex) buildOpen(d *Directory) {
 	o := &t.open
 	n := len(t.order)
 	o.zoneOf = make([]uint8, n)
-	o.bits = make([]uint64, n*slotWords)
+	o.off = make([]int32, n+1)
 	zi := map[*time.Location]uint8{}
 	for k, i := range t.order {
 		h := &d.providers[i].Hours
-		loc := h.Location()
-		z, ok := zi[loc]
-		if !ok {
-			if len(o.zones) >= noZone {
-				o.zoneOf[k] = noZone
-				continue
+		switch {
+		case !h.Known():
+			o.zoneOf[k] = zoneUnknown
+		case h.Always:
+			o.zoneOf[k] = zoneAlways
+		default:
+			loc := h.Location()
+			z, ok := zi[loc]
+			if !ok && len(o.zones) < maxZones {
+				z, ok = uint8(len(o.zones)), true
+				zi[loc] = z
+				o.zones = append(o.zones, loc)
 			}
-			z = uint8(len(o.zones))
-			zi[loc] = z
-			o.zones = append(o.zones, loc)
-		}
-		o.zoneOf[k] = z
-		w := o.bits[k*slotWords : (k+1)*slotWords]
-		if h.Always || !h.Known() {
-			// Unknown hours are keep's to judge (Query.UnknownHoursOK).
-			for j := range w {
-				w[j] = ^uint64(0)
+			if !ok {
+				z = zoneMany
 			}
-			continue
-		}
-		for day, spans := range h.Week {
-			for _, s := range spans {
-				from := day*slotsPerDay + int(s.Open/slotLen)
-				to := day*slotsPerDay + int((s.Close+slotLen-1)/slotLen) // exclusive
-				for slot := from; slot < to; slot++ {
-					m := slot % slotsPerWeek
-					w[m/64] |= 1 << (m % 64)
+			o.zoneOf[k] = z
+			for day, spans := range h.Week {
+				base := time.Duration(day) * 24 * time.Hour
+				for _, s := range spans {
+					o.spans = append(o.spans, [2]time.Duration{base + s.Open, base + s.Close})
 				}
 			}
 		}
+		o.off[k+1] = int32(len(o.spans))
 	}
 }
 
-// openSlots returns, for instant at, the half-hour slot of the week in
-// each zone, as keep would read the wall clock there.
-func (o *openIndex) openSlots(at time.Time, buf []int) []int {
-	buf = buf[:0]
+// openClock is an instant read in each zone: the offset into the week,
+// from Sunday 00:00 local wall-clock time.
+type openClock struct {
+	at        []time.Duration // by zone
+	unknownOK bool
+}
+
+// clock reads instant at in every zone, as filter.keep would.
+func (o *openIndex) clock(at time.Time, unknownOK bool, buf []time.Duration) openClock {
+	c := openClock{at: buf[:0], unknownOK: unknownOK}
 	for _, loc := range o.zones {
 		wd, tod := localClock(at, loc)
-		buf = append(buf, int(wd)*slotsPerDay+int(tod/slotLen))
+		c.at = append(c.at, time.Duration(wd)*24*time.Hour+tod)
 	}
-	return buf
+	return c
 }
 
-// mayBeOpen reports whether number k may be open at the slots of
-// openSlots; false means it is closed.
-func (o *openIndex) mayBeOpen(k int32, slots []int) bool {
-	z := o.zoneOf[k]
-	if z == noZone {
-		return true
+// openAt reports whether number k is open at c. ok is false when the
+// index cannot tell and filter.keep must.
+func (o *openIndex) openAt(k int32, c *openClock) (open, ok bool) {
+	switch z := o.zoneOf[k]; z {
+	case zoneAlways:
+		return true, true
+	case zoneUnknown:
+		return c.unknownOK, true
+	case zoneMany:
+		return true, false
+	default:
+		x := c.at[z]
+		for _, s := range o.spans[o.off[k]:o.off[k+1]] {
+			if s[0] <= x && x < s[1] || s[0] <= x+week && x+week < s[1] {
+				return true, true
+			}
+		}
+		return false, true
 	}
-	s := slots[z]
-	return o.bits[int(k)*slotWords+s/64]&(1<<(s%64)) != 0
+}
+
+// textExact names the Query fields SearchText evaluates itself, from the
+// text index, exactly as filter.keep would: distance, categories and
+// opening hours. Any other field that is set — including fields added to
+// Query later — makes it call filter.keep as well.
+var textExact = map[string]bool{
+	"Near": true, "Radius": true, "K": true, "Categories": true,
+	"OpenAt": true, "UnknownHoursOK": true,
+}
+
+var queryFields = func() []int {
+	var out []int
+	rt := reflect.TypeFor[Query]()
+	for i := range rt.NumField() {
+		if !textExact[rt.Field(i).Name] {
+			out = append(out, i)
+		}
+	}
+	return out
+}()
+
+// needsKeep reports whether q sets a filter that only filter.keep
+// evaluates.
+func needsKeep(q *Query) bool {
+	v := reflect.ValueOf(q).Elem()
+	for _, i := range queryFields {
+		if !v.Field(i).IsZero() {
+			return true
+		}
+	}
+	return false
 }

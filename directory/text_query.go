@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -161,7 +162,7 @@ type textScratch struct {
 	touched [][]int32
 	seen    []bool
 	catOK   []bool
-	slots   []int
+	clock   []time.Duration
 	facet   []int32
 	matches []textMatch
 }
@@ -360,11 +361,14 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	wsum := textWeight + distWeight
 	scale := float64(r.DistanceScale)
 	pts := t.points
-	var slots []int
+	var clk *openClock
 	if !q.OpenAt.IsZero() {
-		slots = t.open.openSlots(q.OpenAt, s.slots)
-		s.slots = slots
+		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
+		s.clock, clk = c.at, &c
 	}
+	// Skip filter.keep (a provider record read) when the index evaluated
+	// every filter set.
+	useKeep := needsKeep(&q.Query)
 	out := s.matches[:0]
 	eval := func(k int32) {
 		rel := 0.0
@@ -399,15 +403,20 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 				return
 			}
 		}
-		if slots != nil && !t.open.mayBeOpen(k, slots) {
-			return
+		keep := useKeep
+		if clk != nil {
+			open, sure := t.open.openAt(k, clk)
+			if !open {
+				return
+			}
+			keep = keep || !sure
 		}
 		dist := geo.Distance(near, pts[k])
 		if radius > 0 && dist > radius {
 			return
 		}
 		i := t.order[k]
-		if !f.keep(&d.providers[i]) {
+		if keep && !f.keep(&d.providers[i]) {
 			return
 		}
 		var stop *StopInfo

@@ -354,7 +354,8 @@ func bruteTerms(t testing.TB, d *directory.Directory) ([][2]map[string]bool, []*
 // within the radius that pass q's filters and match its words: each word
 // (dropped when a stop word in either language) must appear, analysed in
 // English or in Spanish, in the provider's text or its categories' labels
-// and synonyms (any word with AnyWord).
+// and synonyms (any word with AnyWord). Words found in no provider are
+// ignored. It returns nil when the query has only stop words.
 func bruteText(t testing.TB, d *directory.Directory, q directory.TextQuery) []string {
 	an := analyzers(t)
 	keep, err := d.Filter(q.Query)
@@ -548,4 +549,56 @@ func FuzzSearchText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOpenIndexMatchesHours checks the text index's copy of opening hours
+// against Hours.OpenAt, instant by instant: the demo's real OSM hours,
+// plus hours in other zones, spans past midnight (Saturday's into
+// Sunday), around the clock and unknown, across both DST changes.
+func TestOpenIndexMatchesHours(t *testing.T) {
+	t.Parallel()
+	h := func(zone string, spans map[time.Weekday][]directory.Span) directory.Hours {
+		out := directory.Hours{Zone: zone}
+		for d, s := range spans {
+			out.Week[d] = s
+		}
+		return out
+	}
+	hr := func(x float64) time.Duration { return time.Duration(x * float64(time.Hour)) }
+	extra := []directory.Provider{
+		{ID: "x-night-sat", Hours: h("America/New_York", map[time.Weekday][]directory.Span{time.Saturday: {{Open: hr(20), Close: hr(31)}}})},
+		{ID: "x-chicago", Hours: h("America/Chicago", map[time.Weekday][]directory.Span{time.Monday: {{Open: hr(9), Close: hr(17.5)}}, time.Sunday: {{Open: hr(23.25), Close: hr(26)}}})},
+		{ID: "x-utc", Hours: h("UTC", map[time.Weekday][]directory.Span{time.Wednesday: {{Open: hr(0), Close: hr(24)}}})},
+		{ID: "x-default-zone", Hours: h("", map[time.Weekday][]directory.Span{time.Sunday: {{Open: hr(1), Close: hr(3)}}, time.Friday: {{Open: hr(8), Close: hr(8) + time.Nanosecond}}})},
+		{ID: "x-always", Hours: directory.Hours{Always: true}},
+		{ID: "x-unknown"},
+	}
+	for i := range extra {
+		extra[i].Name = "Hours " + extra[i].ID
+		extra[i].Categories = []string{"basic.food.meals"}
+		extra[i].Point = demo.Downtown
+	}
+	d, err := buildDemoText(extra)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(9, 9))
+	var instants []time.Time
+	for _, base := range []time.Time{
+		time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC),  // spring forward in the U.S.
+		time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), // fall back
+		time.Date(2026, 6, 6, 0, 0, 0, 0, time.UTC),  // a Saturday
+	} {
+		for m := -24 * 60; m < 3*24*60; m += 15 {
+			instants = append(instants, base.Add(time.Duration(m)*time.Minute))
+		}
+	}
+	for range 500 {
+		instants = append(instants, time.Unix(1_767_225_600+rng.Int64N(365*24*3600), rng.Int64N(1e9)))
+	}
+	for _, at := range instants {
+		for _, ok := range []bool{false, true} {
+			if bad := directory.OpenDisagreements(d, at, ok); len(bad) > 0 {
+				t.Fatalf("at %v (unknown ok %v): index and Hours.OpenAt disagree on %v", at, ok, bad)
+			}
+		}
+	}
 }
