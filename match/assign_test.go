@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/match"
@@ -650,4 +652,192 @@ func TestAssignDIMACS(t *testing.T) {
 			assert.Equal(t, a.Totals.Objective, got, "instance %d %v", inst, pol)
 		}
 	}
+}
+
+// demoCohort draws n students with homes around downtown Chattanooga and
+// two or three needs each, by transit, on foot or by car.
+func demoCohort(seed uint64, n int) []match.Student {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	cats := []string{"basic.food", "health.vision", "health.dental", "education.tutoring", "health.mental", "basic.housing"}
+	out := make([]match.Student, n)
+	for i := range out {
+		s := match.Student{
+			Home:        orb.Point{-85.31 + (rng.Float64()*2-1)*0.06, 35.04 + (rng.Float64()*2-1)*0.05},
+			Age:         6 + rng.IntN(12),
+			Constraints: match.Constraints{Mode: match.Mode(rng.IntN(3))},
+		}
+		for _, k := range rng.Perm(len(cats))[:2+rng.IntN(2)] {
+			s.Needs = append(s.Needs, match.Need{Category: cats[k], Severity: 1 + rng.IntN(3)})
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func demoMatcher(t testing.TB) *match.Matcher {
+	t.Helper()
+	d, err := demo.Directory()
+	require.NoError(t, err)
+	m, err := match.New(d, match.Config{Week: monday})
+	require.NoError(t, err)
+	return m
+}
+
+func TestAssignDeterministic(t *testing.T) {
+	t.Parallel()
+	m := demoMatcher(t)
+	students := demoCohort(3, 300)
+	for _, pol := range []match.Policy{match.MaxTotal, match.EquityFirst, match.Stable, match.Greedy} {
+		for _, pools := range []match.PoolMode{match.PoolPerProvider, match.PoolPerCategory} {
+			t.Run(fmt.Sprintf("%v/%d", pol, pools), func(t *testing.T) {
+				var want []byte
+				for _, workers := range []int{1, 2, 3} {
+					a, err := m.Assign(context.Background(), students, match.AssignOptions{Policy: pol, Pools: pools, Seed: 9, Workers: workers, MaxCandidates: 8})
+					require.NoError(t, err)
+					got, err := json.Marshal(a)
+					require.NoError(t, err)
+					var dim bytes.Buffer
+					require.NoError(t, a.WriteDIMACS(&dim))
+					got = append(got, dim.Bytes()...)
+					if want == nil {
+						want = got
+						continue
+					}
+					require.True(t, bytes.Equal(want, got), "workers=%d changed the result", workers)
+				}
+			})
+		}
+	}
+}
+
+func TestAssignCancel(t *testing.T) {
+	t.Parallel()
+	m := demoMatcher(t)
+	students := demoCohort(4, 200)
+	tests := []struct {
+		pol   match.Policy
+		phase string
+	}{
+		{match.MaxTotal, match.PhaseCandidates},
+		{match.MaxTotal, match.PhaseSplit},
+		{match.MaxTotal, match.PhaseSolve},
+		{match.EquityFirst, match.PhaseSolve},
+		{match.Stable, match.PhaseStable},
+		{match.Greedy, match.PhaseGreedy},
+		{match.MaxTotal, match.PhaseExplain},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%v/%s", tc.pol, tc.phase), func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			seen := map[string]bool{}
+			a, err := m.Assign(ctx, students, match.AssignOptions{Policy: tc.pol, Progress: func(phase string, done float64) {
+				seen[phase] = true
+				if phase == tc.phase {
+					cancel()
+				}
+			}})
+			assert.ErrorIs(t, err, context.Canceled)
+			assert.Nil(t, a)
+			assert.True(t, seen[tc.phase], "phase %s never reported", tc.phase)
+		})
+	}
+	t.Run("before", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		a, err := m.Assign(ctx, students, match.AssignOptions{})
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Nil(t, a)
+	})
+}
+
+func TestAssignProgress(t *testing.T) {
+	t.Parallel()
+	m := demoMatcher(t)
+	var phases []string
+	last := map[string]float64{}
+	_, err := m.Assign(context.Background(), demoCohort(5, 150), match.AssignOptions{Progress: func(phase string, done float64) {
+		if len(phases) == 0 || phases[len(phases)-1] != phase {
+			phases = append(phases, phase)
+		}
+		assert.GreaterOrEqual(t, done, last[phase], phase)
+		assert.LessOrEqual(t, done, 1.0)
+		last[phase] = done
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{match.PhaseCandidates, match.PhaseSplit, match.PhaseSolve, match.PhaseExplain}, phases)
+	for _, p := range phases {
+		assert.Equal(t, 1.0, last[p], p)
+	}
+}
+
+func TestAssignErrors(t *testing.T) {
+	t.Parallel()
+	m := demoMatcher(t)
+	good := demoCohort(6, 8)
+	bad := slices.Clone(good)
+	bad[3].Needs = slices.Clone(bad[3].Needs)
+	bad[3].Needs[1].Severity = 9
+	bad[5].Home = orb.Point{-85.123456, 95.654321}
+	bad[6].Needs = nil // no needs: allowed, takes nothing
+	_, err := m.Assign(context.Background(), bad, match.AssignOptions{})
+	require.Error(t, err)
+	var ce *match.CohortError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 3, ce.Student)
+	assert.ErrorIs(t, err, match.ErrOutOfRange)
+	assert.ErrorIs(t, err, match.ErrBadLocation)
+	msg := err.Error()
+	assert.Contains(t, msg, "cohort student 3")
+	assert.Contains(t, msg, "needs[1].severity")
+	assert.Contains(t, msg, "cohort student 5")
+	assert.NotContains(t, msg, "95.65")
+	assert.NotContains(t, msg, "85.12")
+	assert.NotContains(t, msg, "cohort student 6")
+
+	tests := []struct {
+		name string
+		opts match.AssignOptions
+		want error
+	}{
+		{"policy", match.AssignOptions{Policy: 17}, match.ErrBadPolicy},
+		{"pools", match.AssignOptions{Pools: 5}, match.ErrBadPolicy},
+		{"candidates", match.AssignOptions{MaxCandidates: -1}, match.ErrOutOfRange},
+		{"too many candidates", match.AssignOptions{MaxCandidates: match.MaxK + 1}, match.ErrOutOfRange},
+		{"workers", match.AssignOptions{Workers: -2}, match.ErrOutOfRange},
+		{"region set", match.AssignOptions{RegionSet: "counties"}, match.ErrOutOfRange},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := m.Assign(context.Background(), good, tc.opts)
+			assert.ErrorIs(t, err, tc.want)
+			assert.Nil(t, a)
+		})
+	}
+
+	// An empty cohort and a cohort without needs are fine.
+	for _, students := range [][]match.Student{nil, {{Home: orb.Point{-85.3, 35.0}}}} {
+		a, err := m.Assign(context.Background(), students, match.AssignOptions{})
+		require.NoError(t, err)
+		assert.Zero(t, a.Totals.Needs)
+		assert.Empty(t, a.Assigned)
+		var buf bytes.Buffer
+		require.NoError(t, a.WriteDIMACS(&buf))
+	}
+}
+
+func TestPolicyText(t *testing.T) {
+	t.Parallel()
+	for _, p := range []match.Policy{match.MaxTotal, match.EquityFirst, match.Stable, match.Greedy} {
+		b, err := p.MarshalText()
+		require.NoError(t, err)
+		var q match.Policy
+		require.NoError(t, q.UnmarshalText(b))
+		assert.Equal(t, p, q)
+	}
+	var q match.Policy
+	assert.ErrorIs(t, q.UnmarshalText([]byte("fastest")), match.ErrBadPolicy)
+	_, err := match.Policy(9).MarshalText()
+	assert.ErrorIs(t, err, match.ErrBadPolicy)
 }
