@@ -32,16 +32,16 @@ type flowCategory struct {
 var flowCategories = []flowCategory{
 	{providers: 1.6, needs: 1.8, capLo: 60, capHi: 250, unlimited: 0.3}, // food
 	{providers: 0.8, needs: 1.2, capLo: 3, capHi: 15},                   // housing
-	{providers: 0.8, needs: 0.8, capLo: 20, capHi: 60},                   // vision
-	{providers: 1.2, needs: 1.4, capLo: 10, capHi: 25},                   // tutoring
-	{providers: 0.9, needs: 1.0, capLo: 20, capHi: 60},                   // mental health
-	{providers: 0.7, needs: 0.7, capLo: 20, capHi: 50},                   // dental
-	{providers: 1.0, needs: 0.8, capLo: 20, capHi: 60},                   // sports
-	{providers: 0.9, needs: 0.6, capLo: 15, capHi: 40},                   // arts
-	{providers: 0.6, needs: 0.8, capLo: 5, capHi: 20},                    // jobs
-	{providers: 0.6, needs: 0.6, capLo: 40, capHi: 150, unlimited: 0.5},  // clothing
-	{providers: 0.8, needs: 0.7, capLo: 10, capHi: 30},                   // childcare
-	{providers: 0.5, needs: 0.4, capLo: 10, capHi: 30},                   // legal
+	{providers: 0.8, needs: 0.8, capLo: 20, capHi: 60},                  // vision
+	{providers: 1.2, needs: 1.4, capLo: 10, capHi: 25},                  // tutoring
+	{providers: 0.9, needs: 1.0, capLo: 20, capHi: 60},                  // mental health
+	{providers: 0.7, needs: 0.7, capLo: 20, capHi: 50},                  // dental
+	{providers: 1.0, needs: 0.8, capLo: 20, capHi: 60},                  // sports
+	{providers: 0.9, needs: 0.6, capLo: 15, capHi: 40},                  // arts
+	{providers: 0.6, needs: 0.8, capLo: 5, capHi: 20},                   // jobs
+	{providers: 0.6, needs: 0.6, capLo: 40, capHi: 150, unlimited: 0.5}, // clothing
+	{providers: 0.8, needs: 0.7, capLo: 10, capHi: 30},                  // childcare
+	{providers: 0.5, needs: 0.4, capLo: 10, capHi: 30},                  // legal
 }
 
 // flowMetro is the synthetic metro: 37 km × 33 km with population centres.

@@ -14,29 +14,24 @@ const (
 	PhaseSolve = "solve" // solving components; done = share of left nodes placed
 )
 
-// Solve returns an assignment of p that is exactly optimal for pol.
+// Solve returns an assignment of p that is exactly optimal for pol (see
+// the package documentation for the objectives and the guarantees).
 //
-// The instance is split into connected components (union-find over the
-// edges) which are solved independently, at most GOMAXPROCS at a time (and
-// never more than 2 goroutines per core), all finished before Solve
-// returns. Each component is solved by successive shortest augmenting
-// paths: left nodes are added one at a time in index order (EquityFirst:
-// by tier, highest first, then index) and each addition runs Dijkstra over
-// right nodes with reduced costs from integer dual prices, so the
-// assignment is optimal after every step and the final one is exactly
-// optimal; see doc.go for the objective, the EquityFirst construction and
-// the bounds. The algorithm is deterministic and components share no state,
-// so the result does not depend on scheduling: the same Problem always
-// gives the same Result.
+// The instance is split into connected components which are solved
+// independently, at most GOMAXPROCS at a time, all finished before Solve
+// returns. MaxTotal runs an ε-scaling auction taken to exact optimality by
+// integer scaling; EquityFirst runs successive shortest augmenting paths
+// on tier-bonus weights. Both are deterministic and components share no
+// state, so the same Problem always gives the same Result.
 //
 // progress, when not nil, is called with PhaseSplit and PhaseSolve and a
 // fraction in [0,1], non-decreasing within a phase; calls are serialised
-// but may come from any goroutine. ctx is checked while nodes are added and
-// inside long searches; on cancellation Solve returns ctx's error and a
-// zero Result.
+// but may come from any goroutine. ctx is checked in the hot loops (every
+// 1024 bids or heap pops); on cancellation Solve returns ctx's error and a
+// zero Result, never a partial assignment.
 //
-// Memory: the Problem's own 12 bytes per edge (To and Weight) plus about
-// 45 bytes per left node and 60 bytes per right node; nothing per edge.
+// Memory beyond p: up to 8 bytes per edge and 12 per seat (auction), about
+// 40 bytes per left node and 60 per right node; no allocation per edge.
 func Solve(ctx context.Context, p *Problem, pol Policy, progress func(phase string, done float64)) (Result, error) {
 	return solve(ctx, p, pol, progress, methodAuto)
 }
