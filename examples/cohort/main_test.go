@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRun assigns a small cohort with every policy and writes both files:
+// the summary has a section per policy with every severity, the JSON
+// holds each policy's assignment with its needs all accounted for, and
+// the DIMACS file declares one node per need, pool and the sink.
+func TestRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	js, dim := filepath.Join(dir, "r.json"), filepath.Join(dir, "c.min")
+	var out, bar strings.Builder
+	require.NoError(t, run(context.Background(), []string{"-students", "300", "-json", js, "-dimacs", dim}, &out, &bar))
+	text := out.String()
+	for _, pol := range []string{"maxtotal", "equityfirst", "stable", "greedy"} {
+		assert.Contains(t, text, "== "+pol+" (")
+	}
+	assert.Equal(t, 4, strings.Count(text, "   severity 3: "))
+	assert.Contains(t, text, "no provider within the family's limits")
+	assert.Contains(t, text, "OpenStreetMap contributors")
+	assert.Contains(t, bar.String(), "[##############################] 100%")
+
+	var res map[string]struct {
+		Assigned []json.RawMessage `json:"assigned"`
+		Unmet    []json.RawMessage `json:"unmet"`
+		Totals   struct {
+			Needs, Assigned, Unmet, Pools int
+			Objective                     int64
+		} `json:"totals"`
+	}
+	b, err := os.ReadFile(js)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &res))
+	require.Len(t, res, 4)
+	for pol, a := range res {
+		assert.Equal(t, a.Totals.Needs, len(a.Assigned)+len(a.Unmet), pol)
+		assert.Positive(t, a.Totals.Assigned, pol)
+	}
+
+	f, err := os.Open(dim)
+	require.NoError(t, err)
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	var nodes, arcs int
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "p min ") {
+			_, err := fmt.Sscanf(sc.Text(), "p min %d %d", &nodes, &arcs)
+			require.NoError(t, err)
+			break
+		}
+	}
+	mt := res["maxtotal"].Totals
+	assert.Equal(t, mt.Needs+mt.Pools+1, nodes)
+}
+
+func TestBadFlags(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"-students", "-1"}, {"-pools", "room"}, {"-policy", "fastest"}} {
+		var out, errs strings.Builder
+		assert.Error(t, run(context.Background(), args, &out, &errs), "%v", args)
+	}
+}
