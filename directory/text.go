@@ -237,18 +237,22 @@ func (d *Directory) HasTextIndex() bool { return d.text != nil }
 // category facets and suggestions. Providers without a location are never
 // returned.
 //
-// Cost: analysing the words, then one pass over the postings of each word
-// (the providers containing it), then either the rtree box of the radius
-// or the postings of the rarest word, whichever is estimated smaller,
-// with each candidate checked in O(words) before distance and filters. At
-// n = 100,000 a query of two words, a 5 km radius, a category and an
-// opening time takes well under a millisecond (see the benchmarks).
+// Cost: analysing the words (microseconds); then, for each word, a pass
+// over its postings inside the grid cells of the radius's box; then the
+// candidates — the in-box providers of the rarest word, of the filtered
+// category, or of the whole box, whichever are fewest — each tested in
+// order of cost: a byte per word, its categories, its opening hours,
+// distance, and only when the query sets other filters, the provider
+// record (filter.keep). Every match is scored for the facets; the K best
+// are kept with a bounded insertion. At n = 100,000 a query of two words,
+// a 5 km radius, a category and an opening time takes about 0.4 ms on one
+// core, some 25 times less than a substring scan (see package benchmarks).
 // SearchText is safe for concurrent use.
 func (d *Directory) SearchText(q TextQuery) (*TextResults, error) {
 	return d.searchText(&q, driveAuto)
 }
 
-// Ways of enumerating candidates (see textSearch.run).
+// Ways of enumerating candidates (see Directory.run); tests force each.
 const (
 	driveAuto = iota
 	driveWords

@@ -1,6 +1,11 @@
 package directory
 
-import "time"
+import (
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
 
 // Hooks for the tests of package directory_test.
 
@@ -42,6 +47,39 @@ func OpenDisagreements(d *Directory, at time.Time, unknownOK bool) []string {
 		if sure && got != want || !sure && !got {
 			out = append(out, p.ID)
 		}
+	}
+	return out
+}
+
+// BleveIndex builds an in-memory bleve index of d's providers, as
+// Builder.Build does for the text index, for comparing bleve's own
+// queries with SearchText.
+func BleveIndex(d *Directory) (bleve.Index, error) {
+	m, err := textMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.indexText(idx); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return idx, nil
+}
+
+// BleveFields are the bleve fields a word is looked for in.
+func BleveFields() []string {
+	var out []string
+	for f := range numTextFields {
+		for l := range numLangs {
+			out = append(out, bleveField(f, l))
+		}
+	}
+	for l := range numLangs {
+		out = append(out, catField+"_"+langNames[l])
 	}
 	return out
 }

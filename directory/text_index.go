@@ -36,13 +36,17 @@ import (
 // used to correct typos.
 //
 // Queries do not run through bleve's searcher: at n = 100,000 a bleve
-// disjunction over ten fields costs milliseconds once common words match
-// thousands of documents, and it cannot be intersected cheaply with an
-// rtree. Instead buildText and Open read bleve's postings back into plain
-// sorted arrays (textIndex.lang), which a query intersects with the
-// spatial candidates. Reading the postings back, rather than analysing the
-// providers a second time, means a directory built in memory and one opened
-// from disk hold exactly the same projection.
+// query over the ten fields costs milliseconds once common words match
+// thousands of documents (BenchmarkBleveSearch), and its hits cannot be
+// intersected cheaply with a place. Instead buildText and Open read
+// bleve's postings back into plain sorted arrays (textIndex.lang),
+// numbered in grid order (text_grid.go), which a query intersects with the
+// grid cells around the place. Reading the postings back, rather than
+// analysing the providers a second time, means a directory built in memory
+// and one opened from disk hold exactly the same projection. Category
+// labels and synonyms are matched against the taxonomy (a few dozen
+// entries) rather than read from bleve's "categories" fields, which are
+// there for bleve's own queries.
 
 // Logical text fields of a provider, as bits of a posting's field mask.
 const (
