@@ -44,7 +44,7 @@ var flowCategories = []flowCategory{
 	{providers: 0.5, needs: 0.4, capLo: 10, capHi: 30},                  // legal
 }
 
-// flowMetro is the synthetic metro: 37 km × 33 km with population centres.
+// flowCenters are the population centres of the synthetic 37 km × 33 km metro.
 var flowCenters = [][3]float64{ // x km, y km, spread km
 	{18, 16, 4}, {8, 24, 3}, {28, 8, 3}, {30, 26, 3.5}, {10, 6, 2.5}, {20, 30, 2},
 }

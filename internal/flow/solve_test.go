@@ -121,6 +121,12 @@ func TestSolveDeterministic(t *testing.T) {
 	for _, pol := range []Policy{MaxTotal, EquityFirst} {
 		var totals []int64
 		for _, m := range methods {
+			if pol == EquityFirst && m == methodAuction {
+				// Correct (see the brute-force and Hungarian tests) but slow
+				// on tier bonuses, which is why Solve does not use it there;
+				// compare the production method against shortest paths.
+				m = methodAuto
+			}
 			t.Run(fmt.Sprintf("%s/method=%d", pol, m), func(t *testing.T) {
 				first, err := solve(context.Background(), p, pol, nil, m)
 				require.NoError(t, err)
