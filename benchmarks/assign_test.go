@@ -194,9 +194,9 @@ func BenchmarkAssign(b *testing.B) {
 func TestAssignBeatsGreedy(t *testing.T) {
 	t.Parallel()
 	m := cohortMatcher(t)
-	n := 3000
+	n := 2000
 	if testing.Short() {
-		n = 1000
+		n = 800
 	}
 	students := cohortStudents(2, n)
 	opt, err := m.Assign(context.Background(), students, match.AssignOptions{Policy: match.MaxTotal})
