@@ -7,8 +7,8 @@ import "sync"
 // words families and Navigators use, in English and Spanish.
 var defaultCategories = []Category{
 	{Code: "basic", Label: "Basic needs", Synonyms: []string{"necesidades básicas"}},
-	{Code: "basic.food", Label: "Food", Synonyms: []string{"hunger", "groceries", "food bank", "comida", "alimentos"}},
-	{Code: "basic.food.pantry", Label: "Food pantry", Synonyms: []string{"food bank", "food box", "free food", "despensa", "banco de comida", "banco de alimentos", "comida gratis"}},
+	{Code: "basic.food", Label: "Food", Synonyms: []string{"hunger", "comida", "alimentos"}},
+	{Code: "basic.food.pantry", Label: "Food pantry", Synonyms: []string{"pantry", "food bank", "food box", "free food", "despensa", "banco de comida", "banco de alimentos", "comida gratis"}},
 	{Code: "basic.food.meals", Label: "Free meals", Synonyms: []string{"soup kitchen", "hot meal", "free lunch", "community meal", "comedor", "comidas", "almuerzo gratis"}},
 	{Code: "basic.food.groceries", Label: "Groceries", Synonyms: []string{"grocery store", "supermarket", "market", "fresh food", "produce", "SNAP", "EBT", "WIC", "supermercado", "mercado"}},
 	{Code: "basic.housing", Label: "Housing and shelter", Synonyms: []string{"homeless", "housing help", "vivienda", "casa"}},

@@ -432,7 +432,9 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 				return
 			}
 		}
-		rel /= idfSum * maxLevel
+		// Summing in a different order than idfSum can land a full match
+		// a rounding error above 1.
+		rel = min(rel/(idfSum*maxLevel), 1)
 		prox := 1 / (1 + float64(dist)/scale)
 		score := 0.0
 		if wsum > 0 {
