@@ -81,6 +81,13 @@ func (w Weights) array() [NumComponents]float64 {
 	return [NumComponents]float64{w.Travel, w.Transit, w.Schedule, w.Language, w.Specificity, w.Capacity, w.Cost, w.Words}
 }
 
+// CategoryWordCredit is what a need's word counts for in the Words
+// component when the provider's own listing lacks it and only its
+// categories' labels or synonyms have it: "soccer" is a synonym of Sports,
+// so every sports program has it, and a soccer league should rank above a
+// swim team.
+const CategoryWordCredit = 0.5
+
 // Travel-time model. See the package documentation.
 const (
 	// BusSpeed is the average in-vehicle speed assumed for buses, stops

@@ -39,7 +39,9 @@
 //   - Cost: free 1, sliding scale 0.6, unknown 0.4, fee 0.2.
 //   - Words (when the item has words): the share of its words (lower case,
 //     stop words dropped, plurals reduced) that begin a word of the
-//     provider's name, keywords, description or category names.
+//     provider's name, keywords or description; a word found only among
+//     its categories' labels and synonyms counts CategoryWordCredit (½),
+//     since every provider of the category shares it.
 //
 // The score is Σ weight·component / Σ weight over the components that
 // apply (Weights, DefaultWeights), so scores of one item compare across

@@ -67,8 +67,8 @@ func ExampleMatcher_Plan() {
 	}
 	// Output:
 	// Vision care and eye glasses (need):
-	//   0.74 Eye Clinic: 667 m, 12 min walk; open Mo-Fr 09:00-17:00, fits 60% of Mo-Fr 15:30-18:00; Spanish spoken; free; capacity not stated; listed under Vision care and eye glasses; matches all the words asked for (eye, glass)
-	//   0.64 Vision Van: 334 m, 6 min walk; open Mo-Fr 09:00-16:00, fits 20% of Mo-Fr 15:30-18:00; English spoken, not Spanish; charges a fee; capacity not stated; listed under Vision care and eye glasses; matches all the words asked for (eye, glass)
+	//   0.71 Eye Clinic: 667 m, 12 min walk; open Mo-Fr 09:00-17:00, fits 60% of Mo-Fr 15:30-18:00; Spanish spoken; free; capacity not stated; listed under Vision care and eye glasses; matches all the words asked for (eye, glass), 1 only through its category
+	//   0.57 Vision Van: 334 m, 6 min walk; open Mo-Fr 09:00-16:00, fits 20% of Mo-Fr 15:30-18:00; English spoken, not Spanish; charges a fee; capacity not stated; listed under Vision care and eye glasses; matches all the words asked for (eye, glass), only through its category
 	// Sports (interest):
 	//   0.82 Youth Soccer League: 445 m, 8 min walk; open Mo-Fr 16:00-19:00, fits 80% of Mo-Fr 15:30-18:00; Spanish spoken; free; 18 of 30 seats open; listed under Sports; matches all the words asked for (soccer)
 }

@@ -245,15 +245,27 @@ func (p *Prepared) specificityText(c *Candidate, pi *pitem) string {
 }
 
 func wordsText(c *Candidate, pi *pitem) string {
+	list := strings.Join(pi.tokens, ", ")
+	found := c.words + c.catWords
+	var s string
 	switch {
 	case c.ntokens == 0:
 		return ""
-	case c.words == c.ntokens:
-		return fmt.Sprintf("matches all the words asked for (%s)", strings.Join(pi.tokens, ", "))
-	case c.words == 0:
-		return fmt.Sprintf("matches none of the words asked for (%s)", strings.Join(pi.tokens, ", "))
+	case found == c.ntokens:
+		s = "matches all the words asked for (" + list + ")"
+	case found == 0:
+		return "matches none of the words asked for (" + list + ")"
+	default:
+		s = fmt.Sprintf("matches %d of %d words asked for (%s)", found, c.ntokens, list)
 	}
-	return fmt.Sprintf("matches %d of %d words asked for (%s)", c.words, c.ntokens, strings.Join(pi.tokens, ", "))
+	switch {
+	case c.catWords == 0:
+	case c.words == 0:
+		s += ", only through its category"
+	default:
+		s += fmt.Sprintf(", %d only through its category", c.catWords)
+	}
+	return s
 }
 
 // constraintPhrase says what a constraint demands, to complete "no

@@ -32,12 +32,13 @@ type Candidate struct {
 	// ModeSchool. In transit mode a trip quicker on foot is ModeWalk.
 	By Mode `json:"by"`
 
-	mask    uint16
-	level   int8 // category levels above the item's (0: the item's category or narrower)
-	words   uint8
-	ntokens uint8
-	open    time.Duration // overlap of opening hours with the windows
-	trip    trip
+	mask     uint16
+	level    int8  // category levels above the item's (0: the item's category or narrower)
+	words    uint8 // tokens found in the provider's own listing
+	catWords uint8 // tokens found only through its categories
+	ntokens  uint8
+	open     time.Duration // overlap of opening hours with the windows
+	trip     trip
 }
 
 // trip is a transit estimate's parts.
@@ -286,9 +287,9 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 }
 
 func (p *Prepared) scoreWords(pi *pitem, prov *directory.Provider, c *Candidate) {
-	n := p.m.matchWords(pi.tokens, prov)
-	c.words, c.ntokens = uint8(n), uint8(len(pi.tokens))
-	c.Components[Words] = float64(n) / float64(len(pi.tokens))
+	own, cat := p.m.matchWords(pi.tokens, prov)
+	c.words, c.catWords, c.ntokens = uint8(own), uint8(cat), uint8(len(pi.tokens))
+	c.Components[Words] = (float64(own) + CategoryWordCredit*float64(cat)) / float64(len(pi.tokens))
 }
 
 // travel estimates the one-way trip to prov at distance d; groups masks

@@ -48,17 +48,21 @@ func stem(w string) string {
 	return w
 }
 
-// matchWords counts the tokens found at the start of a word of prov's
-// name, keywords, description, or its categories' labels and synonyms.
-// It does not allocate.
-func (m *Matcher) matchWords(tokens []string, prov *directory.Provider) int {
-	n := 0
+// matchWords counts the tokens found at the start of a word of prov's own
+// listing — name, keywords, description — and, separately, those found
+// only in the labels and synonyms of its categories. A word the provider
+// uses itself says more than one that every provider of the category
+// shares, so the two count differently in the score. It does not allocate.
+func (m *Matcher) matchWords(tokens []string, prov *directory.Provider) (own, viaCategory int) {
 	for _, t := range tokens {
-		if hasWord(prov.Name, t) || anyHasWord(prov.Keywords, t) || m.inCategories(prov, t) || hasWord(prov.Description, t) {
-			n++
+		switch {
+		case hasWord(prov.Name, t) || anyHasWord(prov.Keywords, t) || hasWord(prov.Description, t):
+			own++
+		case m.inCategories(prov, t):
+			viaCategory++
 		}
 	}
-	return n
+	return own, viaCategory
 }
 
 func (m *Matcher) inCategories(prov *directory.Provider, t string) bool {

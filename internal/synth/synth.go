@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -64,9 +65,9 @@ var kinds = []catKind{
 	{"education.afterschool", 4, []string{"After-School Program", "Youth Center", "Boys & Girls Club"}, []string{"after school", "snacks", "homework", "games"}, 5, 14, [2]int{20, 120}},
 	{"education.early", 2, []string{"Head Start", "Pre-K Center", "Child Care"}, []string{"preschool", "daycare", "pre-k"}, 0, 5, [2]int{10, 60}},
 	{"education.college", 2, []string{"College Access Center", "Career Readiness"}, []string{"FAFSA", "college application", "scholarships"}, 14, 24, [2]int{20, 80}},
-	{"enrichment.sports", 4, []string{"Soccer League", "Basketball Club", "Swim Team", "Youth Football"}, []string{"soccer", "basketball", "swimming", "fútbol", "team"}, 5, 18, [2]int{15, 60}},
-	{"enrichment.arts", 2, []string{"Art Studio", "Youth Theater", "Dance School"}, []string{"painting", "drawing", "theater", "dance"}, 6, 18, [2]int{10, 40}},
-	{"enrichment.music", 2, []string{"Music School", "Youth Orchestra", "Community Choir"}, []string{"piano", "guitar", "band", "choir"}, 6, 18, [2]int{10, 40}},
+	{"enrichment.sports", 4, []string{"Soccer League|soccer|fútbol", "Basketball Club|basketball", "Swim Team|swimming", "Youth Football|football"}, []string{"team", "practice", "games", "coaching"}, 5, 18, [2]int{15, 60}},
+	{"enrichment.arts", 2, []string{"Art Studio|painting|drawing", "Youth Theater|theater|acting", "Dance School|dance"}, []string{"classes", "art", "performances"}, 6, 18, [2]int{10, 40}},
+	{"enrichment.music", 2, []string{"Music School|piano|guitar", "Youth Orchestra|violin|band", "Community Choir|choir|singing"}, []string{"lessons", "music", "concerts"}, 6, 18, [2]int{10, 40}},
 	{"enrichment.stem", 2, []string{"Robotics Club", "Code Camp", "Science Lab"}, []string{"coding", "robotics", "science", "engineering"}, 8, 18, [2]int{10, 30}},
 	{"enrichment.summer", 2, []string{"Summer Camp", "Summer Program"}, []string{"summer camp", "day camp", "campamento"}, 5, 17, [2]int{20, 120}},
 	{"work.jobs", 2, []string{"Youth Jobs", "Summer Jobs Program", "Workforce Center"}, []string{"summer job", "part-time", "employment", "trabajo"}, 14, 24, [2]int{10, 80}},
@@ -95,7 +96,7 @@ func Providers(seed uint64, n int) []directory.Provider {
 	out := make([]directory.Provider, n)
 	for i := range out {
 		k := pickKind(rng, wsum)
-		out[i] = newProvider(rng, fmt.Sprintf("p%06d", i+1), k, Point(rng, csum), wsum)
+		out[i] = newProvider(rng, fmt.Sprintf("p%06d", i+1), k, Point(rng, csum), wsum, "")
 	}
 	return out
 }
@@ -110,16 +111,18 @@ func Provider(rng *rand.Rand, id, code, place string, at orb.Point) directory.Pr
 			k = &kinds[i]
 		}
 	}
-	p := newProvider(rng, id, k, at, 0)
-	if place != "" {
-		p.Name = place + " " + k.names[rng.IntN(len(k.names))]
-	}
-	return p
+	return newProvider(rng, id, k, at, 0, place)
 }
 
-func newProvider(rng *rand.Rand, id string, k *catKind, at orb.Point, wsum float64) directory.Provider {
+func newProvider(rng *rand.Rand, id string, k *catKind, at orb.Point, wsum float64, place string) directory.Provider {
 	org := orgs[rng.IntN(len(orgs))] + " " + orgKinds[rng.IntN(len(orgKinds))]
-	name := orgs[rng.IntN(len(orgs))] + " " + k.names[rng.IntN(len(k.names))]
+	if place == "" {
+		place = orgs[rng.IntN(len(orgs))]
+	}
+	// A name that says what the program is ("Soccer League|soccer|fútbol")
+	// brings its own words, so a listing does not claim a sport it lacks.
+	kindName, own, _ := strings.Cut(k.names[rng.IntN(len(k.names))], "|")
+	name := place + " " + kindName
 	p := directory.Provider{
 		ID:           id,
 		Name:         name,
@@ -137,6 +140,10 @@ func newProvider(rng *rand.Rand, id string, k *catKind, at orb.Point, wsum float
 		}
 	}
 	w1, w2 := k.words[rng.IntN(len(k.words))], k.words[rng.IntN(len(k.words))]
+	if own != "" {
+		words := strings.Split(own, "|")
+		w1 = words[rng.IntN(len(words))]
+	}
 	p.Description = fmt.Sprintf("%s offers %s and %s for children and families. Walk-ins welcome; call ahead for %s.", org, w1, w2, k.words[0])
 	p.Keywords = []string{w1, w2}
 	if rng.Float64() < 0.35 {
