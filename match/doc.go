@@ -85,6 +85,26 @@
 // provider or names the constraints it breaks; Explain puts a candidate
 // into words.
 //
+// # Cohorts
+//
+// Matcher.Assign matches a whole cohort against limited seats at once, so
+// the best seats do not go to whoever is matched first. Each need's
+// candidates are its best providers by the single-student score
+// (AssignOptions.MaxCandidates, 20 by default), so cohort and single-plan
+// answers agree on what "good" means; a pair weighs severity × the score
+// scaled to an integer (ScoreScale). Seats are pooled per provider or per
+// provider and category (PoolMode). Policies: MaxTotal maximises the total
+// weight exactly over the candidate graph (an exact min-cost-flow solver,
+// internal/flow); EquityFirst serves as many severity-3 needs as
+// possible, then severity 2, then 1, then maximises the total; Stable is
+// student-proposing deferred acceptance with provider priorities
+// (residency region, severity, a seeded lottery); Greedy is the
+// most-severe-first baseline. The Assignment lists every need as assigned
+// or unmet with a true reason (no eligible provider, every eligible one
+// full, or a seat only beyond the candidate bound), per-pool utilisation
+// and gaps by category and region; WriteDIMACS exports the instance so any
+// min-cost-flow solver can check the objective.
+//
 // # Privacy and errors
 //
 // Students are personal data: the package never logs or stores them.
