@@ -8,6 +8,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"time"
@@ -18,12 +19,12 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run() error {
+func run(w io.Writer) error {
 	dir, err := demo.Directory()
 	if err != nil {
 		return err
@@ -42,15 +43,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("Home at %.4f, %.4f\n", home.Lat(), home.Lon())
+	fmt.Fprintf(w, "Home at %.4f, %.4f\n", home.Lat(), home.Lon())
 	if reg, ok := hoods.Locate(home); ok {
-		fmt.Printf("Neighborhood: %s\n", reg.Name)
+		fmt.Fprintf(w, "Neighborhood: %s\n", reg.Name)
 	} else {
-		fmt.Println("Neighborhood: outside the neighborhood associations")
+		fmt.Fprintln(w, "Neighborhood: outside the neighborhood associations")
 	}
 
 	saturday := time.Date(2026, time.June, 6, 10, 0, 0, 0, loc)
-	fmt.Printf("\nFood, open %s:\n", saturday.Format("Monday Jan 2 15:04"))
+	fmt.Fprintf(w, "\nFood, open %s:\n", saturday.Format("Monday Jan 2 15:04"))
 	food, err := dir.Search(directory.Query{
 		Near:       home,
 		K:          5,
@@ -60,9 +61,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	show(food)
+	show(w, food)
 
-	fmt.Println("\nFree vision care for a 12-year-old:")
+	fmt.Fprintln(w, "\nFree vision care for a 12-year-old:")
 	vision, err := dir.Search(directory.Query{
 		Near:       home,
 		K:          3,
@@ -73,15 +74,15 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	show(vision)
+	show(w, vision)
 
-	fmt.Fprintf(os.Stdout, "\n%s\n", demo.Attribution)
+	fmt.Fprintf(w, "\n%s\n", demo.Attribution)
 	return nil
 }
 
-func show(rs []directory.Result) {
+func show(w io.Writer, rs []directory.Result) {
 	if len(rs) == 0 {
-		fmt.Println("  (none found)")
+		fmt.Fprintln(w, "  (none found)")
 	}
 	for _, r := range rs {
 		p := r.Provider
@@ -89,6 +90,6 @@ func show(rs []directory.Result) {
 		if hours == "" {
 			hours = "hours unknown"
 		}
-		fmt.Printf("  %-44s %8s  %3.0f min walk  %s\n", p.Name, r.Distance, r.Walk.Minutes(), hours)
+		fmt.Fprintf(w, "  %-44s %8s  %3.0f min walk  %s\n", p.Name, r.Distance, r.Walk.Minutes(), hours)
 	}
 }
