@@ -31,8 +31,9 @@ type rec struct {
 	ageMax   uint8 // 255: no upper limit
 	gradeMin int8
 	gradeMax int8
-	cost     directory.Cost
+	cost     uint8 // directory.Cost; CostUnknown for values out of range
 	flags    uint8
+	cosLat   float32 // cosLow(pt[1]), for distLB
 }
 
 const (
@@ -155,7 +156,11 @@ func (g *grid) ringSide(lat float64) float64 {
 
 // pack makes p's record.
 func (m *Matcher) pack(i int32, p *directory.Provider) rec {
-	r := rec{pt: p.Point, idx: i, cost: p.Cost, headroom: float32(headroom(p))}
+	r := rec{pt: p.Point, idx: i, headroom: float32(headroom(p)), cosLat: cosLow(p.Point[1])}
+	if p.Cost >= 0 && p.Cost <= math.MaxUint8 {
+		// Other values score and filter as CostUnknown does.
+		r.cost = uint8(p.Cost)
+	}
 	e := &p.Eligibility
 	r.ageMin = uint8(min(e.MinAge, 255))
 	r.ageMax = 255
@@ -287,7 +292,7 @@ func (h *hotFilter) keep(r *rec) bool {
 	if h.hasGrade && r.flags&recGrades != 0 && (h.grade < int(r.gradeMin) || h.grade > int(r.gradeMax)) {
 		return false
 	}
-	if h.free && r.cost != directory.CostFree {
+	if h.free && directory.Cost(r.cost) != directory.CostFree {
 		return false
 	}
 	if h.wheel && r.flags&recWheel == 0 {
@@ -303,10 +308,11 @@ func (h *hotFilter) keep(r *rec) bool {
 	return true
 }
 
-// bound is the best score r could have at distance d: the parts its
-// record fixes exactly (cost, capacity, language when decidable), the
-// rest at their best.
-func (p *Prepared) bound(pi *pitem, r *rec, d geo.Meters) float64 {
+// bound is the best score r could have at any distance whose travel
+// takes at least tb (travelBound of a lower bound on its distance): the
+// parts its record fixes exactly (cost, capacity, language when
+// decidable), the rest at their best.
+func (p *Prepared) bound(pi *pitem, r *rec, tb time.Duration) float64 {
 	if pi.wsum == 0 {
 		return 0
 	}
@@ -315,7 +321,7 @@ func (p *Prepared) bound(pi *pitem, r *rec, d geo.Meters) float64 {
 	if r.flags&recHoursKnown == 0 && w[Schedule] > 0 {
 		ub -= w[Schedule] * 0.5
 	}
-	ub += w[Cost]*costScore(r.cost) + w[Capacity]*float64(r.headroom)
+	ub += w[Cost]*costScore(directory.Cost(r.cost)) + w[Capacity]*float64(r.headroom)
 	if w[Language] > 0 {
 		switch {
 		case r.langs&p.hot.lang0 != 0:
@@ -324,7 +330,7 @@ func (p *Prepared) bound(pi *pitem, r *rec, d geo.Meters) float64 {
 			ub += w[Language] * 0.5
 		}
 	}
-	ub += w[Travel] * (1 - min(1, p.travelBound(d).Seconds()/p.limit.Seconds()))
+	ub += w[Travel] * (1 - min(1, tb.Seconds()/p.limit.Seconds()))
 	return ub/pi.wsum + 1e-6
 }
 

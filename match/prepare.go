@@ -25,6 +25,7 @@ import (
 type Prepared struct {
 	m        *Matcher
 	origin   orb.Point
+	og       gpt // origin, for distLB
 	mode     Mode
 	limit    time.Duration
 	maxDist  geo.Meters // 0: none
@@ -42,6 +43,15 @@ type Prepared struct {
 	groups   []tgroup
 	items    []pitem
 	hot      hotFilter
+	// bounders are the boarding stops of every group that travelBound
+	// needs: those no other stop beats at every distance.
+	bounders []bounder
+}
+
+// bounder is a boarding stop as travelBound sees it.
+type bounder struct {
+	cost time.Duration // walk and wait
+	dist geo.Meters    // great-circle from the origin
 }
 
 // pwindow is one availability window on one day.
@@ -66,6 +76,7 @@ type tgroup struct {
 type ostop struct {
 	stop int32
 	pt   orb.Point
+	g    gpt           // pt, for fastRide
 	dist geo.Meters    // great-circle from the origin
 	walk time.Duration // walking time from the origin
 	wait time.Duration // half the headway
@@ -200,6 +211,7 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 	if p.mode == ModeSchool {
 		p.origin = *s.School
 	}
+	p.og = newGpt(p.origin)
 	if p.limit == 0 {
 		p.limit = DefaultMaxTravel(p.mode)
 	}
@@ -321,6 +333,7 @@ func (p *Prepared) compileWindows(ws []Window) {
 			g.origins = append(g.origins, ostop{
 				stop: int32(s),
 				pt:   net.Stops()[s].Point,
+				g:    newGpt(net.Stops()[s].Point),
 				dist: geo.Distance(p.origin, net.Stops()[s].Point),
 				walk: geo.WalkTime(wd / geo.DetourFactor),
 				wait: halfHeadway(r),
@@ -337,6 +350,45 @@ func (p *Prepared) compileWindows(ws []Window) {
 			g.origins = g.origins[:BoardingStops]
 		}
 	}
+	p.compileBounders()
+}
+
+// compileBounders keeps, of the boarding stops of all groups, those
+// travelBound needs: a stop with no less walk and wait than another and
+// no farther from the origin can never give a smaller bound (the ride
+// over what remains of r only grows as the stop nears the origin), so
+// dropping it leaves every bound exactly as it was.
+func (p *Prepared) compileBounders() {
+	var all []bounder
+	for gi := range p.groups {
+		for _, o := range p.groups[gi].origins {
+			all = append(all, bounder{cost: o.cost(), dist: o.dist})
+		}
+	}
+	// Least cost first, and among equal costs the farthest first: a stop
+	// is needed only if it is farther than every one before it.
+	slices.SortFunc(all, func(a, b bounder) int {
+		if a.cost != b.cost {
+			return int(a.cost - b.cost)
+		}
+		return -cmpMeters(a.dist, b.dist)
+	})
+	p.bounders = all[:0]
+	for _, b := range all {
+		if len(p.bounders) == 0 || b.dist > p.bounders[len(p.bounders)-1].dist {
+			p.bounders = append(p.bounders, b)
+		}
+	}
+}
+
+func cmpMeters(a, b geo.Meters) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // halfHeadway is the mean wait for a bus running rate times an hour.
@@ -391,13 +443,11 @@ func (p *Prepared) travelBound(r geo.Meters) time.Duration {
 		best = time.Duration(math.MaxInt64)
 	}
 	reach := p.m.cfg.StopWalk / geo.DetourFactor
-	for gi := range p.groups {
-		for _, o := range p.groups[gi].origins {
-			ride := max(0, r-o.dist-reach)
-			t := o.cost() + rideTime(ride) - time.Second
-			if t < best {
-				best = t
-			}
+	for _, o := range p.bounders {
+		ride := max(0, r-o.dist-reach)
+		t := o.cost + rideTime(ride) - time.Second
+		if t < best {
+			best = t
 		}
 	}
 	return max(best, 0)
@@ -418,7 +468,12 @@ func carTime(r geo.Meters) time.Duration {
 
 // rideTime is the in-vehicle time over great-circle distance d.
 func rideTime(d geo.Meters) time.Duration {
-	return time.Duration(math.Round(float64(d)*geo.DetourFactor/BusSpeed)) * time.Second
+	return time.Duration(math.Round(rideSecs(d))) * time.Second
+}
+
+// rideSecs is the in-vehicle time over d in seconds, unrounded.
+func rideSecs(d geo.Meters) float64 {
+	return float64(d) * geo.DetourFactor / BusSpeed
 }
 
 // compileItems numbers the needs and interests and works out, for each,

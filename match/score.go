@@ -110,7 +110,7 @@ func (p *Prepared) Evaluate(item int, prov *directory.Provider) (Candidate, Cons
 	if !ok {
 		idx = -1
 	}
-	viol, _ := p.evaluate(&p.items[item], idx, prov, d, -1, evalAll, &c)
+	viol, _ := p.evaluate(&p.items[item], idx, prov, d, levelUnknown, -1, -1, evalAll, &c)
 	c.Item = item
 	return c, viol, nil
 }
@@ -140,15 +140,23 @@ const (
 	evalWhy          // only report every broken constraint: no score
 )
 
+// levelUnknown asks evaluate to work out the provider's category level.
+const levelUnknown = -2
+
 // evaluate fills c for prov at great-circle distance d and returns the
-// constraints it breaks (see the eval… ways). When cut ≥ 0 and the score
-// cannot reach cut it returns pruned, skipping the costly parts (words,
-// travel) whenever a bound allows.
-func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d geo.Meters, cut float64, how int, c *Candidate) (viol Constraint, pruned bool) {
+// constraints it breaks (see the eval… ways). lvl is levelOf(prov,
+// pi.Category) when the caller knows it (a search reading the category's
+// own list knows it is 0), else levelUnknown; tb is travelBound(d) when
+// the caller has it, else negative. When cut ≥ 0 and the score cannot
+// reach cut it returns pruned, skipping the costly parts (words, travel)
+// whenever a bound allows.
+func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d geo.Meters, lvl int, tb time.Duration, cut float64, how int, c *Candidate) (viol Constraint, pruned bool) {
 	c.Provider = prov
 	c.Distance = d
 	c.mask = pi.mask
-	lvl := levelOf(prov, pi.Category)
+	if lvl == levelUnknown {
+		lvl = levelOf(prov, pi.Category)
+	}
 	if lvl < 0 {
 		// Not a candidate at all: nothing else is worth checking.
 		return ConstraintCategory, false
@@ -234,9 +242,10 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 	c.Components[Specificity] = 1 / float64(1+lvl)
 	c.Components[Capacity] = headroom(prov)
 	c.Components[Cost] = costScore(prov.Cost)
-	var tb time.Duration
 	if cut >= 0 && pi.wsum > 0 {
-		tb = p.travelBound(d)
+		if tb < 0 {
+			tb = p.travelBound(d)
+		}
 		ub := pi.w[Transit] + pi.w[Words] + pi.w[Travel]*(1-min(1, tb.Seconds()/p.limit.Seconds()))
 		for comp := Schedule; comp < Words; comp++ {
 			ub += pi.w[comp] * c.Components[comp]
@@ -335,21 +344,29 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 			continue
 		}
 		ns := stops[b]
-		bpt := net.Stops()[ns.Stop].Point
+		bg := newGpt(net.Stops()[ns.Stop].Point)
 		walkFrom := geo.WalkTime(ns.Walk / geo.DetourFactor)
+		rb := g.rates[ns.Stop]
+		waitB := halfHeadway(rb)
 		for oi := range g.origins {
 			o := &g.origins[oi]
 			if int(o.stop) == ns.Stop {
 				continue
 			}
-			ride := rideTime(geo.Distance(o.pt, bpt))
 			// A bus from a to b runs no more often than buses leave
 			// the rarer of the two stops.
-			wait, rb := o.wait, g.rates[ns.Stop]
+			wait := o.wait
 			if rb < o.rate {
-				wait = halfHeadway(rb)
+				wait = waitB
 			}
+			if o.walk+wait+walkFrom >= best {
+				continue // no ride makes it quicker
+			}
+			ride := fastRide(&o.g, &bg)
 			t := o.walk + wait + ride + walkFrom
+			if t >= best {
+				continue // a transfer only adds
+			}
 			transfer := !shareRoute(net.RoutesAt(int(o.stop)), net.RoutesAt(ns.Stop))
 			if transfer {
 				t += TransferTime

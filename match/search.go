@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"iter"
+	"time"
 
 	"github.com/wraparound/wraparound/geo"
 )
@@ -79,14 +80,27 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 			if !p.hot.keep(r) {
 				return true
 			}
-			d := geo.Distance(p.origin, r.pt)
-			if d > p.radius {
+			// A lower bound on the distance first: most records it
+			// rules out never need the exact one.
+			dl := distLB(&p.og, r.pt, r.cosLat)
+			if dl > p.radius {
 				return true
 			}
 			cut := -1.0
 			if full {
 				cut = top[k-1].Score
-				if p.bound(pi, r, d) < cut {
+				if p.bound(pi, r, p.travelBound(dl)) < cut {
+					return true
+				}
+			}
+			d := geo.Distance(p.origin, r.pt)
+			if d > p.radius {
+				return true
+			}
+			tb := time.Duration(-1)
+			if full {
+				tb = p.travelBound(d)
+				if p.bound(pi, r, tb) < cut {
 					return true
 				}
 			}
@@ -95,7 +109,7 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 				return true
 			}
 			c = Candidate{}
-			if viol, pruned := p.evaluate(pi, r.idx, prov, d, cut, evalFirst, &c); viol != 0 || pruned {
+			if viol, pruned := p.evaluate(pi, r.idx, prov, d, up, tb, cut, evalFirst, &c); viol != 0 || pruned {
 				return true
 			}
 			c.Item = item
@@ -152,7 +166,7 @@ func (p *Prepared) Candidates(item int) iter.Seq[Candidate] {
 		stopped := false
 		for code, up := range pi.codes {
 			p.visit(code, func(_ geo.Meters, r *rec) bool {
-				if !p.hot.keep(r) {
+				if !p.hot.keep(r) || distLB(&p.og, r.pt, r.cosLat) > p.radius {
 					return true
 				}
 				d := geo.Distance(p.origin, r.pt)
@@ -164,7 +178,7 @@ func (p *Prepared) Candidates(item int) iter.Seq[Candidate] {
 					return true
 				}
 				var c Candidate
-				if viol, _ := p.evaluate(pi, r.idx, prov, d, -1, evalFirst, &c); viol != 0 {
+				if viol, _ := p.evaluate(pi, r.idx, prov, d, up, -1, -1, evalFirst, &c); viol != 0 {
 					return true
 				}
 				c.Item = item
@@ -207,7 +221,7 @@ func (p *Prepared) Unmet(ctx context.Context, item int) (Unmet, error) {
 				return true
 			}
 			var c Candidate
-			viol, _ := p.evaluate(pi, r.idx, prov, geo.Distance(p.origin, r.pt), -1, evalWhy, &c)
+			viol, _ := p.evaluate(pi, r.idx, prov, geo.Distance(p.origin, r.pt), levelUnknown, -1, -1, evalWhy, &c)
 			u.Considered++
 			if viol == 0 {
 				u.Eligible++
