@@ -29,6 +29,25 @@ type state struct {
 	aw     []int64 // w' of the assigned edge
 	next   []int32 // occupant list links per left node
 	prev   []int32
+
+	// Moves out of each pool, compiled from its occupants' edges when a
+	// search settles the pool after its occupants changed (dirty): for
+	// every other pool j2 the occupant k whose move j→j2 is cheapest,
+	// keyed by the price-free part aw[k] − w'(k,j2), so a settled pool
+	// costs one relaxation per neighbouring pool instead of one per
+	// occupant edge. drop* is the occupant cheapest to unassign.
+	tab    [][]move
+	dirty  []bool
+	dropAw []int64
+	dropK  []int32
+}
+
+// move is one compiled pool-to-pool step: occupant k leaves for pool j2
+// over edge e; the step's reduced cost is key − price[from] + price[j2].
+type move struct {
+	key  int64
+	j2   int32
+	k, e int32
 }
 
 func newState(p *Problem, pol Policy) *state {
@@ -44,6 +63,10 @@ func newState(p *Problem, pol Policy) *state {
 		aw:     make([]int64, p.Left),
 		next:   make([]int32, p.Left),
 		prev:   make([]int32, p.Left),
+		tab:    make([][]move, r),
+		dirty:  make([]bool, r),
+		dropAw: make([]int64, r),
+		dropK:  make([]int32, r),
 	}
 	if pol == EquityFirst {
 		st.unit = p.equityUnit()
@@ -54,6 +77,7 @@ func newState(p *Problem, pol Policy) *state {
 		}
 		st.cap[j] = c
 		st.head[j] = -1
+		st.dirty[j] = true
 	}
 	for i := range st.assign {
 		st.assign[i] = -1
@@ -77,6 +101,7 @@ func (st *state) place(k, j int32, w int64) {
 	}
 	st.head[j] = k
 	st.occ[j]++
+	st.dirty[j] = true
 }
 
 // remove takes left node k out of its pool.
@@ -92,6 +117,44 @@ func (st *state) remove(k int32) {
 	}
 	st.assign[k] = -1
 	st.occ[j]--
+	st.dirty[j] = true
+}
+
+// compile rebuilds pool j's move table from its occupants (see state.tab).
+// O(occupant edges); ties keep the first occupant in list order and the
+// first edge, as a scan of the occupants would.
+func (st *state) compile(sp *search, j int32) {
+	p := st.p
+	t := st.tab[j][:0]
+	sp.tstamp++
+	if sp.tstamp == 0 {
+		clear(sp.tmark)
+		sp.tstamp = 1
+	}
+	ts := sp.tstamp
+	dropAw, dropK := int64(-1), int32(-1)
+	for k := st.head[j]; k >= 0; k = st.next[k] {
+		ak := st.aw[k]
+		if dropK < 0 || ak < dropAw {
+			dropAw, dropK = ak, k
+		}
+		base := ak - st.bonus(k)
+		for e := p.Start[k]; e < p.Start[k+1]; e++ {
+			j2 := p.To[e]
+			if j2 == j {
+				continue
+			}
+			key := base - p.Weight[e]
+			if sp.tmark[j2] != ts {
+				sp.tmark[j2] = ts
+				sp.tpos[j2] = int32(len(t))
+				t = append(t, move{key: key, j2: j2, k: k, e: e})
+			} else if m := &t[sp.tpos[j2]]; key < m.key {
+				*m = move{key: key, j2: j2, k: k, e: e}
+			}
+		}
+	}
+	st.tab[j], st.dropAw[j], st.dropK[j], st.dirty[j] = t, dropAw, dropK, false
 }
 
 // search is one worker's Dijkstra scratch space, sized to the right nodes.
@@ -103,6 +166,9 @@ type search struct {
 	epoch    uint32 // mark[j] == epoch: reached; epoch+1: settled
 	heap     []item
 	settled  []int32
+	tmark    []uint32 // compile scratch: tmark[j2] == tstamp: in table at tpos[j2]
+	tpos     []int32
+	tstamp   uint32
 }
 
 type item struct {
@@ -116,6 +182,8 @@ func newSearch(r int) *search {
 		predLeft: make([]int32, r),
 		predEdge: make([]int32, r),
 		mark:     make([]uint32, r),
+		tmark:    make([]uint32, r),
+		tpos:     make([]int32, r),
 	}
 }
 
@@ -253,21 +321,16 @@ func (st *state) add(sp *search, i int32, done <-chan struct{}) bool {
 		}
 		sp.mark[j] = ep + 1
 		sp.settled = append(sp.settled, j)
+		if st.dirty[j] {
+			st.compile(sp, j)
+		}
 		pj := st.price[j]
-		for k := st.head[j]; k >= 0; k = st.next[k] {
-			uk := st.aw[k] - pj
-			if d+uk < best {
-				best, kind, termAt = d+uk, termDrop, k
-			}
-			bk := st.bonus(k)
-			base := d + uk - bk
-			for e := p.Start[k]; e < p.Start[k+1]; e++ {
-				j2 := p.To[e]
-				if j2 == j {
-					continue
-				}
-				relax(j2, base+st.price[j2]-p.Weight[e], k, e)
-			}
+		if k := st.dropK[j]; k >= 0 && d+st.dropAw[j]-pj < best {
+			best, kind, termAt = d+st.dropAw[j]-pj, termDrop, k
+		}
+		base := d - pj
+		for _, m := range st.tab[j] {
+			relax(m.j2, base+m.key+st.price[m.j2], m.k, m.e)
 		}
 	}
 
