@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -42,6 +43,7 @@ const (
 	recFull
 	recHoursKnown
 	recAlways
+	recNight // some span closes after midnight
 )
 
 const otherLang = 31
@@ -191,6 +193,13 @@ func (m *Matcher) pack(i int32, p *directory.Provider) rec {
 		} else {
 			r.hours = hourMask(h)
 		}
+		for _, spans := range h.Week {
+			for _, s := range spans {
+				if s.Close > 24*time.Hour {
+					r.flags |= recNight
+				}
+			}
+		}
 	}
 	return r
 }
@@ -262,6 +271,11 @@ type hotFilter struct {
 	full     bool // keep full providers
 	sched    bool
 	win      [3]uint64
+	// cov holds, for each hour of the week set in win in bit order, how
+	// much of it the windows cover (summed over windows); covBase[i] is
+	// how many bits of win come before word i.
+	cov      []time.Duration
+	covBase  [3]int
 	lang0    uint32 // bits of the first language; 0 when none given
 	langRest uint32
 }
@@ -273,6 +287,23 @@ func (p *Prepared) compileHot() {
 	if len(p.windows) > 0 {
 		h.sched = true
 		h.win = windowMask(p.windows)
+		for slot := range 7 * 24 {
+			i, b := slot/64, uint(slot%64)
+			if b == 0 && i > 0 {
+				h.covBase[i] = len(h.cov)
+			}
+			if h.win[i]&(1<<b) == 0 {
+				continue
+			}
+			day, t := time.Weekday(slot/24), time.Duration(slot%24)*time.Hour
+			var c time.Duration
+			for _, w := range p.windows {
+				if w.day == day {
+					c += max(0, min(w.end, t+time.Hour)-max(w.start, t))
+				}
+			}
+			h.cov = append(h.cov, c)
+		}
 	}
 	for i, l := range p.langs {
 		if i == 0 {
@@ -308,18 +339,42 @@ func (h *hotFilter) keep(r *rec) bool {
 	return true
 }
 
-// bound is the best score r could have at any distance whose travel
-// takes at least tb (travelBound of a lower bound on its distance): the
-// parts its record fixes exactly (cost, capacity, language when
-// decidable), the rest at their best.
-func (p *Prepared) bound(pi *pitem, r *rec, tb time.Duration) float64 {
+// schedUB is an upper bound on the time r is open in the windows: the
+// windows' cover of every hour of the week in which r is open at some
+// moment. It holds for hours without spans past midnight (whose overlap
+// Hours.Overlap may count twice).
+func (h *hotFilter) schedUB(r *rec) time.Duration {
+	var sum time.Duration
+	for i := range 3 {
+		for m := r.hours[i] & h.win[i]; m != 0; m &= m - 1 {
+			b := bits.TrailingZeros64(m)
+			sum += h.cov[h.covBase[i]+bits.OnesCount64(h.win[i]&(1<<b-1))]
+		}
+	}
+	return sum
+}
+
+// bound is the best score r could have at distance at least dl, whose
+// travel then takes at least tb = travelBound(dl): the parts its record
+// fixes exactly (cost, capacity, language when decidable), schedule no
+// more than its opening hours' cover of the windows, transit access no
+// more than the best boarding stop's when the trip is too long to walk,
+// the rest at their best.
+func (p *Prepared) bound(pi *pitem, r *rec, dl geo.Meters, tb time.Duration) float64 {
 	if pi.wsum == 0 {
 		return 0
 	}
 	w := &pi.w
-	ub := w[Transit] + w[Words] + w[Specificity] + w[Schedule]
-	if r.flags&recHoursKnown == 0 && w[Schedule] > 0 {
-		ub -= w[Schedule] * 0.5
+	ub := w[Words] + w[Specificity] + w[Transit]*p.transitBound(dl)
+	if w[Schedule] > 0 {
+		switch {
+		case r.flags&recHoursKnown == 0:
+			ub += w[Schedule] * 0.5
+		case r.flags&(recAlways|recNight) != 0:
+			ub += w[Schedule]
+		default:
+			ub += w[Schedule] * min(1, float64(p.hot.schedUB(r))/float64(p.winTotal))
+		}
 	}
 	ub += w[Cost]*costScore(directory.Cost(r.cost)) + w[Capacity]*float64(r.headroom)
 	if w[Language] > 0 {

@@ -46,6 +46,9 @@ type Prepared struct {
 	// bounders are the boarding stops of every group that travelBound
 	// needs: those no other stop beats at every distance.
 	bounders []bounder
+	// tmax bounds the transit component of a trip by bus: the best
+	// boarding stop's departures against transit.HighFrequency.
+	tmax float64
 }
 
 // bounder is a boarding stop as travelBound sees it.
@@ -360,11 +363,14 @@ func (p *Prepared) compileWindows(ws []Window) {
 // dropping it leaves every bound exactly as it was.
 func (p *Prepared) compileBounders() {
 	var all []bounder
+	rate := 0.0
 	for gi := range p.groups {
 		for _, o := range p.groups[gi].origins {
 			all = append(all, bounder{cost: o.cost(), dist: o.dist})
+			rate = max(rate, o.rate)
 		}
 	}
+	p.tmax = min(1, rate/transit.HighFrequency)
 	// Least cost first, and among equal costs the farthest first: a stop
 	// is needed only if it is farther than every one before it.
 	slices.SortFunc(all, func(a, b bounder) int {
@@ -451,6 +457,17 @@ func (p *Prepared) travelBound(r geo.Meters) time.Duration {
 		}
 	}
 	return max(best, 0)
+}
+
+// transitBound bounds the transit component of any provider at distance
+// at least dl: 1 (a walk scores 1) unless walking that far takes longer
+// than walkOnly, when the trip is by bus from a boarding stop departing
+// no more often than the best one.
+func (p *Prepared) transitBound(dl geo.Meters) float64 {
+	if p.mode == ModeTransit && geo.WalkTime(dl) > p.walkOnly() {
+		return p.tmax
+	}
+	return 1
 }
 
 // walkOnly is the longest trip taken on foot in transit mode: the limit,

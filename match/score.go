@@ -246,7 +246,7 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 		if tb < 0 {
 			tb = p.travelBound(d)
 		}
-		ub := pi.w[Transit] + pi.w[Words] + pi.w[Travel]*(1-min(1, tb.Seconds()/p.limit.Seconds()))
+		ub := pi.w[Transit]*p.transitBound(d) + pi.w[Words] + pi.w[Travel]*(1-min(1, tb.Seconds()/p.limit.Seconds()))
 		for comp := Schedule; comp < Words; comp++ {
 			ub += pi.w[comp] * c.Components[comp]
 		}

@@ -47,7 +47,7 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 	pi := &p.items[item]
 	// The best score of any provider at distance r, whatever its record.
 	rest := 0.0
-	for comp := Transit; comp < NumComponents; comp++ {
+	for comp := Transit + 1; comp < NumComponents; comp++ {
 		rest += pi.w[comp]
 	}
 	ringBound := func(r geo.Meters) float64 {
@@ -55,7 +55,7 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 			return 0
 		}
 		t := p.travelBound(r).Seconds() / p.limit.Seconds()
-		return (rest+pi.w[Travel]*(1-min(1, t)))/pi.wsum + 1e-6
+		return (rest+pi.w[Transit]*p.transitBound(r)+pi.w[Travel]*(1-min(1, t)))/pi.wsum + 1e-6
 	}
 	var (
 		c      Candidate
@@ -86,23 +86,16 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 			if dl > p.radius {
 				return true
 			}
-			cut := -1.0
+			cut, tb := -1.0, time.Duration(-1)
 			if full {
-				cut = top[k-1].Score
-				if p.bound(pi, r, p.travelBound(dl)) < cut {
+				cut, tb = top[k-1].Score, p.travelBound(dl)
+				if p.bound(pi, r, dl, tb) < cut {
 					return true
 				}
 			}
 			d := geo.Distance(p.origin, r.pt)
 			if d > p.radius {
 				return true
-			}
-			tb := time.Duration(-1)
-			if full {
-				tb = p.travelBound(d)
-				if p.bound(pi, r, tb) < cut {
-					return true
-				}
 			}
 			prov := p.m.provs[r.idx]
 			if up > 0 && levelOf(prov, pi.Category) != up {
