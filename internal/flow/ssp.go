@@ -30,16 +30,25 @@ type state struct {
 	next   []int32 // occupant list links per left node
 	prev   []int32
 
-	// Moves out of each pool, compiled from its occupants' edges when a
-	// search settles the pool after its occupants changed (dirty): for
-	// every other pool j2 the occupant k whose move j→j2 is cheapest,
-	// keyed by the price-free part aw[k] − w'(k,j2), so a settled pool
-	// costs one relaxation per neighbouring pool instead of one per
-	// occupant edge. drop* is the occupant cheapest to unassign.
+	// Moves out of each pool: for every other pool j2 the occupant k whose
+	// move j→j2 is cheapest, keyed by the price-free part aw[k] − w'(k,j2)
+	// and sorted by j2, so a settled pool costs one relaxation per
+	// neighbouring pool instead of one per occupant edge. drop* is the
+	// occupant cheapest to unassign. A newcomer is merged in; losing an
+	// occupant that wins some entry (wins[k] > 0) empties the table and
+	// marks it dirty, and the next search that settles the pool compiles it
+	// again from the occupants' edges.
 	tab    [][]move
 	dirty  []bool
 	dropAw []int64
 	dropK  []int32
+	wins   []int32 // per left node: entries it wins in its pool's clean table
+	// seg[j] holds the moves of every occupant of j in one block each
+	// (a header, then one move per edge to another pool), so compiling
+	// reads contiguous memory instead of chasing each occupant's edges.
+	// Blocks of departed occupants are tombstoned and dropped by compile.
+	seg   [][]move
+	block []int32 // per left node: offset of its header in seg[assign]
 }
 
 // move is one compiled pool-to-pool step: occupant k leaves for pool j2
@@ -67,6 +76,9 @@ func newState(p *Problem, pol Policy) *state {
 		dirty:  make([]bool, r),
 		dropAw: make([]int64, r),
 		dropK:  make([]int32, r),
+		wins:   make([]int32, p.Left),
+		seg:    make([][]move, r),
+		block:  make([]int32, p.Left),
 	}
 	if pol == EquityFirst {
 		st.unit = p.equityUnit()
@@ -101,7 +113,12 @@ func (st *state) place(k, j int32, w int64) {
 	}
 	st.head[j] = k
 	st.occ[j]++
-	st.dirty[j] = true
+	if st.cap[j] < int32(st.p.Left) { // a pool that can fill up
+		st.appendBlock(j, k)
+	}
+	if !st.dirty[j] {
+		st.merge(j, k)
+	}
 }
 
 // remove takes left node k out of its pool.
@@ -117,14 +134,100 @@ func (st *state) remove(k int32) {
 	}
 	st.assign[k] = -1
 	st.occ[j]--
+	if st.cap[j] < int32(st.p.Left) {
+		st.seg[j][st.block[k]].e = -1 // tombstone
+	}
+	if !st.dirty[j] && (st.wins[k] > 0 || st.dropK[j] == k) {
+		st.invalidate(j)
+	}
+}
+
+// appendBlock records the moves of k, just seated in j, in seg[j].
+func (st *state) appendBlock(j, k int32) {
+	p := st.p
+	sg := st.seg[j]
+	if len(sg) == cap(sg) && len(sg) > 0 {
+		sg = st.compact(j)
+	}
+	h := len(sg)
+	sg = append(sg, move{key: st.aw[k], k: k, e: k})
+	base := st.aw[k] - st.bonus(k)
+	for e := p.Start[k]; e < p.Start[k+1]; e++ {
+		if j2 := p.To[e]; j2 != j {
+			sg = append(sg, move{key: base - p.Weight[e], j2: j2, k: k, e: e})
+		}
+	}
+	sg[h].j2 = -int32(len(sg) - h) // header: minus the block length
+	st.block[k] = int32(h)
+	st.seg[j] = sg
+}
+
+// compact drops the tombstoned blocks of seg[j] and returns it.
+func (st *state) compact(j int32) []move {
+	sg := st.seg[j]
+	out := 0
+	for h := 0; h < len(sg); {
+		n := int(-sg[h].j2)
+		if sg[h].e >= 0 {
+			st.block[sg[h].k] = int32(out)
+			out += copy(sg[out:], sg[h:h+n])
+		}
+		h += n
+	}
+	st.seg[j] = sg[:out]
+	return st.seg[j]
+}
+
+// invalidate empties pool j's move table and marks it dirty.
+func (st *state) invalidate(j int32) {
+	for _, m := range st.tab[j] {
+		st.wins[m.k]--
+	}
+	st.tab[j] = st.tab[j][:0]
 	st.dirty[j] = true
 }
 
-// compile rebuilds pool j's move table from its occupants (see state.tab).
-// O(occupant edges); ties keep the first occupant in list order and the
-// first edge, as a scan of the occupants would.
-func (st *state) compile(sp *search, j int32) {
+// merge adds the moves of k, just seated in pool j, to j's clean table.
+func (st *state) merge(j, k int32) {
 	p := st.p
+	ak := st.aw[k]
+	if st.dropK[j] < 0 || ak < st.dropAw[j] {
+		st.dropAw[j], st.dropK[j] = ak, k
+	}
+	base := ak - st.bonus(k)
+	t := st.tab[j]
+	for e := p.Start[k]; e < p.Start[k+1]; e++ {
+		j2 := p.To[e]
+		if j2 == j {
+			continue
+		}
+		key := base - p.Weight[e]
+		lo, hi := 0, len(t)
+		for lo < hi {
+			h := int(uint(lo+hi) >> 1)
+			if t[h].j2 < j2 {
+				lo = h + 1
+			} else {
+				hi = h
+			}
+		}
+		if lo < len(t) && t[lo].j2 == j2 {
+			if m := &t[lo]; key < m.key {
+				st.wins[m.k]--
+				st.wins[k]++
+				*m = move{key: key, j2: j2, k: k, e: e}
+			}
+			continue
+		}
+		t = slices.Insert(t, lo, move{key: key, j2: j2, k: k, e: e})
+		st.wins[k]++
+	}
+	st.tab[j] = t
+}
+
+// compile rebuilds pool j's move table from seg[j] (see state.tab).
+// O(occupant edges); ties keep the earliest block and edge.
+func (st *state) compile(sp *search, j int32) {
 	t := st.tab[j][:0]
 	sp.tstamp++
 	if sp.tstamp == 0 {
@@ -133,26 +236,25 @@ func (st *state) compile(sp *search, j int32) {
 	}
 	ts := sp.tstamp
 	dropAw, dropK := int64(-1), int32(-1)
-	for k := st.head[j]; k >= 0; k = st.next[k] {
-		ak := st.aw[k]
-		if dropK < 0 || ak < dropAw {
-			dropAw, dropK = ak, k
-		}
-		base := ak - st.bonus(k)
-		for e := p.Start[k]; e < p.Start[k+1]; e++ {
-			j2 := p.To[e]
-			if j2 == j {
-				continue
+	for _, m := range st.compact(j) {
+		if m.j2 < 0 { // header of occupant m.k
+			if dropK < 0 || m.key < dropAw {
+				dropAw, dropK = m.key, m.k
 			}
-			key := base - p.Weight[e]
-			if sp.tmark[j2] != ts {
-				sp.tmark[j2] = ts
-				sp.tpos[j2] = int32(len(t))
-				t = append(t, move{key: key, j2: j2, k: k, e: e})
-			} else if m := &t[sp.tpos[j2]]; key < m.key {
-				*m = move{key: key, j2: j2, k: k, e: e}
-			}
+			continue
 		}
+		j2 := m.j2
+		if sp.tmark[j2] != ts {
+			sp.tmark[j2] = ts
+			sp.tpos[j2] = int32(len(t))
+			t = append(t, m)
+		} else if x := &t[sp.tpos[j2]]; m.key < x.key {
+			*x = m
+		}
+	}
+	slices.SortFunc(t, func(a, b move) int { return cmp.Compare(a.j2, b.j2) })
+	for _, m := range t {
+		st.wins[m.k]++
 	}
 	st.tab[j], st.dropAw[j], st.dropK[j], st.dirty[j] = t, dropAw, dropK, false
 }
