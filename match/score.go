@@ -344,7 +344,8 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 			continue
 		}
 		ns := stops[b]
-		bg := newGpt(net.Stops()[ns.Stop].Point)
+		bpt := net.Stops()[ns.Stop].Point
+		bg := gpt{lon: bpt[0], lat: bpt[1], latR: bpt[1] * degToRad, cos: p.m.grid.stopCos[ns.Stop]}
 		walkFrom := geo.WalkTime(ns.Walk / geo.DetourFactor)
 		rb := g.rates[ns.Stop]
 		waitB := halfHeadway(rb)
