@@ -34,6 +34,7 @@ type rec struct {
 	gradeMax int8
 	cost     uint8 // directory.Cost; CostUnknown for values out of range
 	flags    uint8
+	stopWalk uint16  // walk to the nearest transit stop, meters rounded down; 65535: none that near
 	cosLat   float32 // cosLow(pt[1]), for distLB
 }
 
@@ -168,7 +169,10 @@ func (g *grid) ringSide(lat float64) float64 {
 
 // pack makes p's record.
 func (m *Matcher) pack(i int32, p *directory.Provider) rec {
-	r := rec{pt: p.Point, idx: i, headroom: float32(headroom(p)), cosLat: cosLow(p.Point[1])}
+	r := rec{pt: p.Point, idx: i, headroom: float32(headroom(p)), cosLat: cosLow(p.Point[1]), stopWalk: math.MaxUint16}
+	if ns := m.stops[i]; len(ns) > 0 && ns[0].Walk < math.MaxUint16 {
+		r.stopWalk = uint16(max(0, ns[0].Walk))
+	}
 	if p.Cost >= 0 && p.Cost <= math.MaxUint8 {
 		// Other values score and filter as CostUnknown does.
 		r.cost = uint8(p.Cost)

@@ -459,6 +459,32 @@ func (p *Prepared) travelBound(r geo.Meters) time.Duration {
 	return max(best, 0)
 }
 
+// stopBound is a lower bound on the travel time to a provider at
+// distance at least r whose nearest transit stop is a walk of at least
+// sw meters (NearStop.Walk): on foot as travelBound; by bus, for an
+// alighting stop a straight x ≥ sw/DetourFactor from the provider, the
+// ride from boarding stop o is at least r − o.dist − x and the walk
+// from the stop takes x × DetourFactor / WalkSpeed, a sum that only
+// grows with x (walking is slower than riding), so x = sw/DetourFactor
+// bounds it; less a second and a hundredth for the two roundings to the
+// second. Never below travelBound's bus part by more than that slack.
+func (p *Prepared) stopBound(r geo.Meters, sw uint16) time.Duration {
+	best := math.Inf(1)
+	if wt := geo.WalkTime(r); wt <= p.walkOnly() {
+		best = wt.Seconds()
+	}
+	x := float64(sw) / geo.DetourFactor
+	walk := float64(sw) / geo.WalkSpeed
+	for _, o := range p.bounders {
+		ride := max(0, float64(r-o.dist)-x)
+		best = min(best, o.cost.Seconds()+ride*geo.DetourFactor/BusSpeed+walk-1.01)
+	}
+	if best >= float64(math.MaxInt64/time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(max(0, best) * float64(time.Second))
+}
+
 // transitBound bounds the transit component of any provider at distance
 // at least dl: 1 (a walk scores 1) unless walking that far takes longer
 // than walkOnly, when the trip is by bus from a boarding stop departing

@@ -89,6 +89,9 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 			cut, tb := -1.0, time.Duration(-1)
 			if full {
 				cut, tb = top[k-1].Score, p.travelBound(dl)
+				if p.mode == ModeTransit {
+					tb = max(tb, p.stopBound(dl, r.stopWalk))
+				}
 				if p.bound(pi, r, dl, tb) < cut {
 					return true
 				}
