@@ -33,22 +33,83 @@ type state struct {
 	// Moves out of each pool: for every other pool j2 the occupant k whose
 	// move j→j2 is cheapest, keyed by the price-free part aw[k] − w'(k,j2)
 	// and sorted by j2, so a settled pool costs one relaxation per
-	// neighbouring pool instead of one per occupant edge. drop* is the
-	// occupant cheapest to unassign. A newcomer is merged in; losing an
-	// occupant that wins some entry (wins[k] > 0) empties the table and
-	// marks it dirty, and the next search that settles the pool compiles it
-	// again from the occupants' edges.
-	tab    [][]move
-	dirty  []bool
-	dropAw []int64
-	dropK  []int32
-	wins   []int32 // per left node: entries it wins in its pool's clean table
+	// neighbouring pool instead of one per occupant edge; drop[j] is the
+	// occupant cheapest to unassign (key aw). Each entry also keeps the
+	// runner-up, so a departure is absorbed by promoting it; a newcomer is
+	// merged in. Only when an entry loses a winner whose runner-up is
+	// unknown is the table emptied and marked dirty, and the next search
+	// that settles the pool compiles it again from seg.
+	tab   [][]entry
+	drop  []entry
+	dirty []bool
 	// seg[j] holds the moves of every occupant of j in one block each
 	// (a header, then one move per edge to another pool), so compiling
 	// reads contiguous memory instead of chasing each occupant's edges.
 	// Blocks of departed occupants are tombstoned and dropped by compile.
 	seg   [][]move
 	block []int32 // per left node: offset of its header in seg[assign]
+}
+
+// entry is one row of a move table: the best move (m) to pool m.j2 and
+// the runner-up (key2, k2, e2). k2 is an occupant, noRunner when no other
+// occupant has such a move, or unknownRunner.
+type entry struct {
+	m      move
+	key2   int64
+	k2, e2 int32
+}
+
+const (
+	noRunner      = -1
+	unknownRunner = -2
+)
+
+// offer merges the move (key, k, e) into x; an occupant with several
+// edges to the same pool counts once, by its best.
+func (x *entry) offer(key int64, k, e int32) {
+	switch k { // a second edge of the same occupant to the same pool
+	case x.m.k:
+		if key < x.m.key {
+			x.m.key, x.m.e = key, e
+		}
+		return
+	case x.k2:
+		if key < x.key2 {
+			x.key2, x.e2 = key, e
+		}
+		if x.key2 < x.m.key {
+			x.m.key, x.key2 = x.key2, x.m.key
+			x.m.k, x.k2 = x.k2, x.m.k
+			x.m.e, x.e2 = x.e2, x.m.e
+		}
+		return
+	}
+	switch {
+	case key < x.m.key:
+		x.key2, x.k2, x.e2 = x.m.key, x.m.k, x.m.e
+		x.m.key, x.m.k, x.m.e = key, k, e
+	case x.k2 == noRunner || (x.k2 >= 0 && key < x.key2):
+		x.key2, x.k2, x.e2 = key, k, e
+	}
+}
+
+// leave removes occupant k from x: alive is false when no occupant has
+// the move any more, known false when the best move is now unknown.
+func (x *entry) leave(k int32) (alive, known bool) {
+	switch {
+	case x.m.k == k:
+		switch x.k2 {
+		case noRunner:
+			return false, true
+		case unknownRunner:
+			return false, false
+		}
+		x.m.key, x.m.k, x.m.e = x.key2, x.k2, x.e2
+		x.k2 = unknownRunner
+	case x.k2 == k:
+		x.k2 = unknownRunner
+	}
+	return true, true
 }
 
 // move is one compiled pool-to-pool step: occupant k leaves for pool j2
@@ -72,11 +133,9 @@ func newState(p *Problem, pol Policy) *state {
 		aw:     make([]int64, p.Left),
 		next:   make([]int32, p.Left),
 		prev:   make([]int32, p.Left),
-		tab:    make([][]move, r),
+		tab:    make([][]entry, r),
 		dirty:  make([]bool, r),
-		dropAw: make([]int64, r),
-		dropK:  make([]int32, r),
-		wins:   make([]int32, p.Left),
+		drop:   make([]entry, r),
 		seg:    make([][]move, r),
 		block:  make([]int32, p.Left),
 	}
@@ -90,6 +149,7 @@ func newState(p *Problem, pol Policy) *state {
 		st.cap[j] = c
 		st.head[j] = -1
 		st.dirty[j] = true
+		st.drop[j].m.k = -1
 	}
 	for i := range st.assign {
 		st.assign[i] = -1
@@ -137,9 +197,33 @@ func (st *state) remove(k int32) {
 	if st.cap[j] < int32(st.p.Left) {
 		st.seg[j][st.block[k]].e = -1 // tombstone
 	}
-	if !st.dirty[j] && (st.wins[k] > 0 || st.dropK[j] == k) {
-		st.invalidate(j)
+	if !st.dirty[j] {
+		st.depart(j, k)
 	}
+}
+
+// depart updates pool j's clean table for the departure of k.
+func (st *state) depart(j, k int32) {
+	if alive, known := st.drop[j].leave(k); !known {
+		st.invalidate(j)
+		return
+	} else if !alive {
+		st.drop[j].m.k = -1
+	}
+	t := st.tab[j]
+	out := 0
+	for x := range t {
+		alive, known := t[x].leave(k)
+		if !known {
+			st.invalidate(j)
+			return
+		}
+		if alive {
+			t[out] = t[x]
+			out++
+		}
+	}
+	st.tab[j] = t[:out]
 }
 
 // appendBlock records the moves of k, just seated in j, in seg[j].
@@ -180,9 +264,6 @@ func (st *state) compact(j int32) []move {
 
 // invalidate empties pool j's move table and marks it dirty.
 func (st *state) invalidate(j int32) {
-	for _, m := range st.tab[j] {
-		st.wins[m.k]--
-	}
 	st.tab[j] = st.tab[j][:0]
 	st.dirty[j] = true
 }
@@ -191,8 +272,10 @@ func (st *state) invalidate(j int32) {
 func (st *state) merge(j, k int32) {
 	p := st.p
 	ak := st.aw[k]
-	if st.dropK[j] < 0 || ak < st.dropAw[j] {
-		st.dropAw[j], st.dropK[j] = ak, k
+	if d := &st.drop[j]; d.m.k < 0 {
+		*d = entry{m: move{key: ak, j2: -1, k: k, e: k}, k2: noRunner}
+	} else {
+		d.offer(ak, k, k)
 	}
 	base := ak - st.bonus(k)
 	t := st.tab[j]
@@ -205,22 +288,17 @@ func (st *state) merge(j, k int32) {
 		lo, hi := 0, len(t)
 		for lo < hi {
 			h := int(uint(lo+hi) >> 1)
-			if t[h].j2 < j2 {
+			if t[h].m.j2 < j2 {
 				lo = h + 1
 			} else {
 				hi = h
 			}
 		}
-		if lo < len(t) && t[lo].j2 == j2 {
-			if m := &t[lo]; key < m.key {
-				st.wins[m.k]--
-				st.wins[k]++
-				*m = move{key: key, j2: j2, k: k, e: e}
-			}
+		if lo < len(t) && t[lo].m.j2 == j2 {
+			t[lo].offer(key, k, e)
 			continue
 		}
-		t = slices.Insert(t, lo, move{key: key, j2: j2, k: k, e: e})
-		st.wins[k]++
+		t = slices.Insert(t, lo, entry{m: move{key: key, j2: j2, k: k, e: e}, k2: noRunner})
 	}
 	st.tab[j] = t
 }
@@ -235,11 +313,13 @@ func (st *state) compile(sp *search, j int32) {
 		sp.tstamp = 1
 	}
 	ts := sp.tstamp
-	dropAw, dropK := int64(-1), int32(-1)
+	d := entry{m: move{k: -1}, k2: noRunner}
 	for _, m := range st.compact(j) {
 		if m.j2 < 0 { // header of occupant m.k
-			if dropK < 0 || m.key < dropAw {
-				dropAw, dropK = m.key, m.k
+			if d.m.k < 0 {
+				d.m = move{key: m.key, j2: -1, k: m.k, e: m.k}
+			} else {
+				d.offer(m.key, m.k, m.k)
 			}
 			continue
 		}
@@ -247,16 +327,13 @@ func (st *state) compile(sp *search, j int32) {
 		if sp.tmark[j2] != ts {
 			sp.tmark[j2] = ts
 			sp.tpos[j2] = int32(len(t))
-			t = append(t, m)
-		} else if x := &t[sp.tpos[j2]]; m.key < x.key {
-			*x = m
+			t = append(t, entry{m: m, k2: noRunner})
+		} else {
+			t[sp.tpos[j2]].offer(m.key, m.k, m.e)
 		}
 	}
-	slices.SortFunc(t, func(a, b move) int { return cmp.Compare(a.j2, b.j2) })
-	for _, m := range t {
-		st.wins[m.k]++
-	}
-	st.tab[j], st.dropAw[j], st.dropK[j], st.dirty[j] = t, dropAw, dropK, false
+	slices.SortFunc(t, func(a, b entry) int { return cmp.Compare(a.m.j2, b.m.j2) })
+	st.tab[j], st.drop[j], st.dirty[j] = t, d, false
 }
 
 // search is one worker's Dijkstra scratch space, sized to the right nodes.
@@ -427,11 +504,12 @@ func (st *state) add(sp *search, i int32, done <-chan struct{}) bool {
 			st.compile(sp, j)
 		}
 		pj := st.price[j]
-		if k := st.dropK[j]; k >= 0 && d+st.dropAw[j]-pj < best {
-			best, kind, termAt = d+st.dropAw[j]-pj, termDrop, k
+		if dr := &st.drop[j].m; dr.k >= 0 && d+dr.key-pj < best {
+			best, kind, termAt = d+dr.key-pj, termDrop, dr.k
 		}
 		base := d - pj
-		for _, m := range st.tab[j] {
+		for x := range st.tab[j] {
+			m := &st.tab[j][x].m
 			relax(m.j2, base+m.key+st.price[m.j2], m.k, m.e)
 		}
 	}
