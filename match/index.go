@@ -301,6 +301,7 @@ func (p *Prepared) compileHot() {
 	if len(p.windows) > 0 {
 		h.sched = true
 		h.win = windowMask(p.windows)
+		h.cov = make([]time.Duration, 0, bits.OnesCount64(h.win[0])+bits.OnesCount64(h.win[1])+bits.OnesCount64(h.win[2]))
 		for slot := range 7 * 24 {
 			i, b := slot/64, uint(slot%64)
 			if b == 0 && i > 0 {

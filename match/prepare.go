@@ -362,7 +362,14 @@ func (p *Prepared) compileWindows(ws []Window) {
 // over what remains of r only grows as the stop nears the origin), so
 // dropping it leaves every bound exactly as it was.
 func (p *Prepared) compileBounders() {
-	var all []bounder
+	n := 0
+	for gi := range p.groups {
+		n += len(p.groups[gi].origins)
+	}
+	if n == 0 {
+		return
+	}
+	all := make([]bounder, 0, n)
 	rate := 0.0
 	for gi := range p.groups {
 		for _, o := range p.groups[gi].origins {
