@@ -70,7 +70,12 @@ func flowPoint(rng *rand.Rand) (x, y float64) {
 // two categories; a two-category provider shares one seat pool in a third
 // of cases and has a pool per category otherwise. Each need gets edges to
 // the 10–30 nearest pools of its category within flowRadiusKM, weight
-// round(score·10000)·severity with score = 0.7·closeness + 0.3·fit.
+// round(score·10000)·severity with score = 0.45·closeness + 0.45·quality +
+// 0.1·noise, where a provider's quality is shared by all its candidates and
+// skewed (few excellent, many fair), as real scores are: nearby needs
+// contest the same popular seats with near-equal values, which is what
+// makes the real cohort instance hard (the auction that once solved this
+// instance in 1.5 s took over a minute on the real one).
 func flowInstance(seed uint64, students, providers int) *flow.Problem {
 	rng := rand.New(rand.NewPCG(seed, 0xf10))
 	nc := len(flowCategories)
@@ -91,20 +96,24 @@ func flowInstance(seed uint64, students, providers int) *flow.Problem {
 	const cell = 2.0 // km
 	gw, gh := int(math.Ceil(flowW/cell)), int(math.Ceil(flowH/cell))
 	type site struct {
-		x, y float64
-		pool int32
+		x, y    float64
+		pool    int32
+		quality float64 // the provider's fit, shared by every need it serves
 	}
 	grid := make([][]site, nc*gw*gh) // category × cell → pools there
 	p := &flow.Problem{}
 	for range providers {
 		x, y := flowPoint(rng)
+		// Few providers are excellent and many are fair: every nearby need
+		// ranks the same popular ones first, with near-equal values.
+		quality := 1 - math.Pow(rng.Float64(), 0.35)
 		cats := []int{pick(provW, func(c flowCategory) float64 { return c.providers })}
 		if rng.Float64() < 0.3 {
 			if c2 := pick(provW, func(c flowCategory) float64 { return c.providers }); c2 != cats[0] {
 				cats = append(cats, c2)
 			}
 		}
-		shared := len(cats) == 2 && rng.IntN(3) == 0
+		shared := len(cats) == 2 && rng.IntN(3) != 0
 		for k, c := range cats {
 			fc := flowCategories[c]
 			if k == 0 || !shared {
@@ -115,14 +124,14 @@ func flowInstance(seed uint64, students, providers int) *flow.Problem {
 				p.Cap = append(p.Cap, capacity)
 			}
 			g := (c*gh+int(y/cell))*gw + int(x/cell)
-			grid[g] = append(grid[g], site{x, y, int32(len(p.Cap) - 1)})
+			grid[g] = append(grid[g], site{x, y, int32(len(p.Cap) - 1), quality})
 		}
 	}
 	p.Start = make([]int32, 1, 3*students+1)
 	p.Tier = make([]uint8, 0, 3*students)
 	type cand struct {
-		d    float64
-		pool int32
+		d, quality float64
+		pool       int32
 	}
 	var cands []cand
 	r := int(math.Ceil(flowRadiusKM / cell))
@@ -146,7 +155,7 @@ func flowInstance(seed uint64, students, providers int) *flow.Problem {
 				for gx := max(cx-r, 0); gx <= min(cx+r, gw-1); gx++ {
 					for _, s := range grid[(c*gh+gy)*gw+gx] {
 						if d := math.Hypot(s.x-x, s.y-y); d <= flowRadiusKM {
-							cands = append(cands, cand{d, s.pool})
+							cands = append(cands, cand{d, s.quality, s.pool})
 						}
 					}
 				}
@@ -161,7 +170,7 @@ func flowInstance(seed uint64, students, providers int) *flow.Problem {
 				return int(a.pool - b.pool)
 			})
 			for _, cd := range cands[:min(want, len(cands))] {
-				score := 0.7*(1-cd.d/flowRadiusKM) + 0.3*rng.Float64()
+				score := 0.45*(1-cd.d/flowRadiusKM) + 0.45*cd.quality + 0.1*rng.Float64()
 				p.To = append(p.To, cd.pool)
 				p.Weight = append(p.Weight, 1+int64(math.Round(score*flowScoreUnit))*int64(sev))
 			}

@@ -7,6 +7,9 @@ import (
 
 // auction solves components by ε-scaling auction with similar objects
 // (Bertsekas–Castañón), taken to exact optimality by integer scaling.
+// Solve does not use it (see the package documentation: its reverse
+// repair turns into a price war on contested instances); the tests run it
+// beside shortest paths as a second exact method.
 //
 // Model. Every weight is multiplied by scale = 2·Left+1 (a = w'·scale).
 // Left node i holds a profit λ[i]; right node j a price P[j] and a heap of

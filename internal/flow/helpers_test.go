@@ -226,3 +226,62 @@ func hungarian(p *Problem, value func(i int, j int32) int64) int64 {
 	}
 	return total
 }
+
+// noNegativeCycle certifies that res is optimal for the weights w'
+// (weight plus bonus(i)) independently of any solver's duals: an
+// assignment is a minimum-cost flow of the DIMACS network exactly when its
+// residual network has no negative cycle. Bellman-Ford from a virtual
+// source over left nodes, pools and the sink; O(rounds·(edges+nodes)).
+func noNegativeCycle(p *Problem, res Result, bonus func(i int) int64) bool {
+	l, r := p.Left, len(p.Cap)
+	sink := l + r
+	n := sink + 1
+	type arc struct {
+		from, to int
+		cost     int64
+	}
+	var arcs []arc
+	occ := make([]int, r)
+	for _, j := range res.Assign {
+		if j >= 0 {
+			occ[j]++
+		}
+	}
+	for i := 0; i < l; i++ {
+		for e := p.Start[i]; e < p.Start[i+1]; e++ {
+			j := int(p.To[e])
+			w := p.Weight[e] + bonus(i)
+			if res.Assign[i] == int32(j) && pairWeight(p, i, int32(j)) == p.Weight[e] {
+				arcs = append(arcs, arc{l + j, i, w}) // undo the assignment
+			} else {
+				arcs = append(arcs, arc{i, l + j, -w})
+			}
+		}
+		if res.Assign[i] < 0 {
+			arcs = append(arcs, arc{sink, i, 0}) // bypass in use
+		} else {
+			arcs = append(arcs, arc{i, sink, 0})
+		}
+	}
+	for j := 0; j < r; j++ {
+		if occ[j] < capOf(p, j) {
+			arcs = append(arcs, arc{l + j, sink, 0})
+		}
+		if occ[j] > 0 {
+			arcs = append(arcs, arc{sink, l + j, 0})
+		}
+	}
+	dist := make([]int64, n)
+	for range n {
+		changed := false
+		for _, a := range arcs {
+			if d := dist[a.from] + a.cost; d < dist[a.to] {
+				dist[a.to], changed = d, true
+			}
+		}
+		if !changed {
+			return true
+		}
+	}
+	return false
+}

@@ -170,17 +170,20 @@ func gcd(a, b int64) int64 {
 	return a
 }
 
-// TestReal solves the real instance with every method and policy and checks
-// that the methods agree; timings go to the log. Skipped without the file.
+// TestReal solves the real instance with both policies, checks
+// feasibility and, for MaxTotal, optimality by the residual-network
+// certificate; with FLOW_AUCTION set the auction must agree too. Timings
+// go to the log. Skipped without the file.
 func TestReal(t *testing.T) {
 	p := loadReal(t)
 	t.Logf("real instance: %d left, %d pools, %d edges", p.Left, len(p.Cap), len(p.To))
+	ms := []int{methodAuto}
+	if os.Getenv("FLOW_AUCTION") != "" {
+		ms = append(ms, methodAuction)
+	}
 	for _, pol := range []Policy{MaxTotal, EquityFirst} {
 		var objs []int64
-		for _, m := range []int{methodAuto, methodAuction, methodSSP} {
-			if os.Getenv("FLOW_METHODS") != "" && !containsDigit(os.Getenv("FLOW_METHODS"), m) {
-				continue
-			}
+		for _, m := range ms {
 			runtime.GC()
 			t0 := time.Now()
 			res, err := solve(context.Background(), p, pol, nil, m)
@@ -188,6 +191,11 @@ func TestReal(t *testing.T) {
 			t.Logf("%s method=%d: %v objective %d total %d served %v", pol, m, time.Since(t0), res.Objective, res.Total, res.Served)
 			checkFeasible(t, p, res)
 			objs = append(objs, res.Objective)
+			if pol == MaxTotal && m == methodAuto {
+				t0 = time.Now()
+				require.True(t, noNegativeCycle(p, res, func(int) int64 { return 0 }))
+				t.Logf("certificate checked in %v", time.Since(t0))
+			}
 		}
 		for _, o := range objs {
 			require.Equal(t, objs[0], o)
@@ -195,11 +203,31 @@ func TestReal(t *testing.T) {
 	}
 }
 
-func containsDigit(s string, m int) bool {
-	for _, c := range s {
-		if int(c-'0') == m {
-			return true
+// BenchmarkReal times Solve on the real instance named by FLOW_DIMACS,
+// shortest paths (what Solve uses) beside the auction. Skipped without
+// the file.
+func BenchmarkReal(b *testing.B) {
+	p := loadReal(b)
+	for _, pol := range []Policy{MaxTotal, EquityFirst} {
+		for _, m := range []struct {
+			name string
+			id   int
+		}{{"ssp", methodSSP}, {"auction", methodAuction}} {
+			b.Run(fmt.Sprintf("%s/%s", pol, m.name), func(b *testing.B) {
+				if m.id == methodAuction && os.Getenv("FLOW_AUCTION") == "" {
+					b.Skip("auction takes minutes here; set FLOW_AUCTION=1")
+				}
+				b.ReportAllocs()
+				var res Result
+				for b.Loop() {
+					var err error
+					res, err = solve(context.Background(), p, pol, nil, m.id)
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(res.Objective), "objective")
+			})
 		}
 	}
-	return false
 }

@@ -19,34 +19,34 @@ const (
 //
 // The instance is split into connected components which are solved
 // independently, at most GOMAXPROCS at a time, all finished before Solve
-// returns. MaxTotal runs an ε-scaling auction taken to exact optimality by
-// integer scaling; EquityFirst runs successive shortest augmenting paths
-// on tier-bonus weights. Both are deterministic and components share no
-// state, so the same Problem always gives the same Result.
+// returns. Both policies run successive shortest augmenting paths with
+// exact integer duals (EquityFirst on tier-bonus weights). The method is
+// deterministic and components share no state, so the same Problem always
+// gives the same Result.
 //
 // progress, when not nil, is called with PhaseSplit and PhaseSolve and a
 // fraction in [0,1], non-decreasing within a phase; calls are serialised
 // but may come from any goroutine. ctx is checked in the hot loops (every
-// 1024 bids or heap pops); on cancellation Solve returns ctx's error and a
-// zero Result, never a partial assignment.
+// 1024 node additions or heap pops); on cancellation Solve returns ctx's
+// error and a zero Result, never a partial assignment.
 //
-// Memory beyond p: up to 8 bytes per edge and 12 per seat (auction), about
-// 40 bytes per left node and 60 per right node; no allocation per edge.
+// Memory beyond p: up to 24 bytes per edge of the nodes seated in pools
+// with a seat limit, about 40 bytes per row of the pools' move tables,
+// about 60 bytes per left node and 40 per right node; no allocation per
+// edge (see the package documentation).
 func Solve(ctx context.Context, p *Problem, pol Policy, progress func(phase string, done float64)) (Result, error) {
 	return solve(ctx, p, pol, progress, methodAuto)
 }
 
-// solve is Solve with a chosen method. Auto picks, by measurement on the
-// benchmark instance, the auction for MaxTotal (1.6 s against 7 s for
-// shortest paths) and shortest paths for EquityFirst, whose tier bonuses
-// spread values over ten orders of magnitude and make the auction's
-// scaling phases slow.
+// solve is Solve with a chosen method. Auto picks shortest paths for both
+// policies, by measurement: about 3 s for MaxTotal on the benchmark and on
+// a real cohort instance, where the auction takes 1.5 s and 64 s (its
+// reverse repair becomes a price war when many needs contest few seats
+// with near-equal values); and the auction is slow on EquityFirst's tier
+// bonuses, which spread values over ten orders of magnitude.
 func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase string, done float64), method int) (Result, error) {
 	if method == methodAuto {
-		method = methodAuction
-		if pol == EquityFirst {
-			method = methodSSP
-		}
+		method = methodSSP
 	}
 	if pol != MaxTotal && pol != EquityFirst {
 		return Result{}, ErrPolicy
