@@ -58,11 +58,11 @@
 // rather than one per occupant edge (about 1,000).
 //
 // Measured on this package's benchmark instance (300,000 demands, 10,000
-// providers, about 5 million edges, popular providers contested by many
-// needs with near-equal values) and on a real cohort instance from
-// match.Assign (300,000 needs, 6,893 pools, 4.8 million edges), 2 cores:
-// MaxTotal about 3 s on each (against 64 s for the ε-scaling auction on
-// the real one), EquityFirst about 4 s (was 30–58 s).
+// providers, 5.4 million edges, popular providers contested by many needs
+// with near-equal values) and on a real cohort instance from match.Assign
+// (300,000 needs, 6,893 pools, 4.8 million edges), 2 cores: MaxTotal
+// 3.6 s and 2.7 s (the auction below: 1.8 s and 64 s), EquityFirst 4.9 s
+// and 3.3 s (previously 20 s and 30–58 s).
 //
 // The package also holds an exact ε-scaling auction with similar objects
 // (Bertsekas and Castañón; weights scaled by 2·n+1 so that ε = 1 is
@@ -80,8 +80,8 @@
 // edge of each assigned node in a pool with a seat limit (its copy in the
 // pool's move list, kept for fast rebuilds), about 40 bytes per move-table
 // row (about 50 per full pool), about 60 bytes per left node and 40 per
-// right node. About 300 MB in all on the benchmark instance, against 77 MB
-// for the Problem itself. The hot loops allocate nothing per edge; move
+// right node. About 340 MB peak heap on the benchmark instance, of which
+// 78 MB is the Problem itself. The hot loops allocate nothing per edge; move
 // lists and tables grow by appending, about 150,000 allocations per Solve
 // on the benchmark.
 //

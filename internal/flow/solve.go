@@ -39,8 +39,8 @@ func Solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 }
 
 // solve is Solve with a chosen method. Auto picks shortest paths for both
-// policies, by measurement: about 3 s for MaxTotal on the benchmark and on
-// a real cohort instance, where the auction takes 1.5 s and 64 s (its
+// policies, by measurement: 3.6 s and 2.7 s for MaxTotal on the benchmark
+// and on a real cohort instance, where the auction takes 1.8 s and 64 s (its
 // reverse repair becomes a price war when many needs contest few seats
 // with near-equal values); and the auction is slow on EquityFirst's tier
 // bonuses, which spread values over ten orders of magnitude.
