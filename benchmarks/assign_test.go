@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"runtime/metrics"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,39 +117,6 @@ func cohortMatcher(tb testing.TB) *match.Matcher {
 	return m
 }
 
-// sampledPeak runs fn while sampling the live heap objects every 5 ms
-// (runtime/metrics, which does not stop the world) and returns the largest
-// seen: a lower bound of the true peak.
-func sampledPeak(fn func()) uint64 {
-	var peak atomic.Uint64
-	stop, done := make(chan struct{}), make(chan struct{})
-	sample := func() {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		metrics.Read(s)
-		if v := s[0].Value.Uint64(); v > peak.Load() {
-			peak.Store(v)
-		}
-	}
-	go func() {
-		defer close(done)
-		tk := time.NewTicker(5 * time.Millisecond)
-		defer tk.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tk.C:
-				sample()
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	<-done
-	sample()
-	return peak.Load()
-}
-
 // BenchmarkAssign assigns a 100,000-student cohort (three needs each) to
 // 10,000 providers with seat limits: MaxTotal beside the greedy baseline
 // (highest severity first, each need taking its best open seat). One op is
@@ -169,7 +134,7 @@ func BenchmarkAssign(b *testing.B) {
 				for b.Loop() {
 					a = nil
 					runtime.GC()
-					peak = max(peak, sampledPeak(func() {
+					peak = max(peak, peakHeap(5*time.Millisecond, func() {
 						var err error
 						a, err = m.Assign(context.Background(), students, match.AssignOptions{Policy: pol})
 						if err != nil {

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -193,39 +192,6 @@ func flowBig() *flow.Problem {
 	return flowProblem
 }
 
-// peakHeap samples the live heap while fn runs and returns its maximum in
-// bytes (sampling every 2 ms, so short spikes may be missed).
-func peakHeap(fn func()) uint64 {
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	sample := func() {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		if ms.HeapAlloc > peak.Load() {
-			peak.Store(ms.HeapAlloc)
-		}
-	}
-	go func() {
-		defer close(done)
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				sample()
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	<-done
-	sample()
-	return peak.Load()
-}
-
 func BenchmarkFlow(b *testing.B) {
 	p := flowBig()
 	b.Logf("instance: %d left nodes, %d pools, %d edges", p.Left, len(p.Cap), len(p.To))
@@ -241,7 +207,7 @@ func BenchmarkFlow(b *testing.B) {
 			var peak uint64
 			for b.Loop() {
 				runtime.GC()
-				peak = max(peak, peakHeap(func() {
+				peak = max(peak, peakHeap(2*time.Millisecond, func() {
 					var err error
 					res, err = run[name]()
 					if err != nil {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
-	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -31,41 +30,16 @@ func loadCARTA(tb testing.TB) *transit.Network {
 	return n
 }
 
-// heapBytes reads the bytes of heap objects, live or not yet swept.
-func heapBytes(s []metrics.Sample) uint64 {
-	metrics.Read(s)
-	return s[0].Value.Uint64()
-}
-
 // peakLoad loads the feed once while sampling the heap every 100 µs and
 // returns the highest heap above the starting point, and what the loaded
 // network keeps once garbage is collected.
 func peakLoad(b *testing.B) (peak, retained uint64) {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	runtime.GC()
-	base := heapBytes(s)
-	stop := make(chan struct{})
-	done := make(chan uint64)
-	go func() {
-		ps := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		var hi uint64
-		t := time.NewTicker(100 * time.Microsecond)
-		defer t.Stop()
-		for {
-			hi = max(hi, heapBytes(ps))
-			select {
-			case <-stop:
-				done <- max(hi, heapBytes(ps))
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	n := loadCARTA(b)
-	close(stop)
-	hi := <-done
+	base := heapObjects()
+	var n *transit.Network
+	hi := peakHeap(100*time.Microsecond, func() { n = loadCARTA(b) })
 	runtime.GC()
-	kept := heapBytes(s)
+	kept := heapObjects()
 	runtime.KeepAlive(n)
 	if hi > base {
 		peak = hi - base
