@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/wraparound/wraparound/internal/hungarian"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -211,58 +212,7 @@ func buildGraph(t testing.TB, c cohortCase, mode match.PoolMode) graph {
 // hungarianMin returns the least total cost of giving each row its own
 // column (rows ≤ columns).
 func hungarianMin(a [][]int64) int64 {
-	n, m := len(a), len(a[0])
-	const inf = int64(1) << 62
-	u, v := make([]int64, n+1), make([]int64, m+1)
-	p, way := make([]int, m+1), make([]int, m+1)
-	for i := 1; i <= n; i++ {
-		p[0] = i
-		j0 := 0
-		minv := make([]int64, m+1)
-		used := make([]bool, m+1)
-		for j := range minv {
-			minv[j] = inf
-		}
-		for {
-			used[j0] = true
-			i0, delta, j1 := p[j0], inf, 0
-			for j := 1; j <= m; j++ {
-				if used[j] {
-					continue
-				}
-				if cur := a[i0-1][j-1] - u[i0] - v[j]; cur < minv[j] {
-					minv[j], way[j] = cur, j0
-				}
-				if minv[j] < delta {
-					delta, j1 = minv[j], j
-				}
-			}
-			for j := 0; j <= m; j++ {
-				if used[j] {
-					u[p[j]] += delta
-					v[j] -= delta
-				} else {
-					minv[j] -= delta
-				}
-			}
-			j0 = j1
-			if p[j0] == 0 {
-				break
-			}
-		}
-		for j0 != 0 {
-			j1 := way[j0]
-			p[j0] = p[j1]
-			j0 = j1
-		}
-	}
-	var total int64
-	for j := 1; j <= m; j++ {
-		if p[j] != 0 {
-			total += a[p[j]-1][j-1]
-		}
-	}
-	return total
+	return hungarian.MinCost(len(a), len(a[0]), func(i, j int) int64 { return a[i][j] })
 }
 
 // bestBySeats solves the seat-expanded assignment problem: one column

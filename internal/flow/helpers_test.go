@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"github.com/wraparound/wraparound/internal/hungarian"
 	"math/rand/v2"
 	"testing"
 
@@ -143,13 +144,13 @@ func bruteForce(p *Problem) (bestTotal int64, bestLex lexKey) {
 	return bestTotal, bestLex
 }
 
-// hungarian returns the maximum of Σ value(i, seat) over assignments of
+// hungarianOptimum returns the maximum of Σ value(i, seat) over assignments of
 // every left node to a distinct column of the seat-expanded matrix: one
 // column per seat of each right node and one private "unassigned" column
 // per left node (value 0). value gives the row's value for right node j
 // (≤ 0 means no edge). Classic O(n²m) potentials method on minimum cost.
-func hungarian(p *Problem, value func(i int, j int32) int64) int64 {
-	const inf = int64(1) << 60
+func hungarianOptimum(p *Problem, value func(i int, j int32) int64) int64 {
+	const forbidden = int64(1) << 58
 	n := p.Left
 	var colPool []int32
 	for j := range p.Cap {
@@ -158,73 +159,19 @@ func hungarian(p *Problem, value func(i int, j int32) int64) int64 {
 		}
 	}
 	seats := len(colPool)
-	m := seats + n
-	cost := func(i, c int) int64 { // 1-based row and column
-		if c > seats {
+	cost := func(i, c int) int64 {
+		if c >= seats {
 			if c-seats == i {
-				return 0
+				return 0 // i's own "unassigned" column
 			}
-			return inf / 4
+			return forbidden
 		}
-		v := value(i-1, colPool[c-1])
-		if v <= 0 {
-			return inf / 4
+		if v := value(i, colPool[c]); v > 0 {
+			return -v
 		}
-		return -v
+		return forbidden
 	}
-	u := make([]int64, n+1)
-	v := make([]int64, m+1)
-	match := make([]int, m+1)
-	way := make([]int, m+1)
-	for i := 1; i <= n; i++ {
-		match[0] = i
-		j0 := 0
-		minv := make([]int64, m+1)
-		used := make([]bool, m+1)
-		for j := range minv {
-			minv[j] = inf
-		}
-		for {
-			used[j0] = true
-			i0, delta, j1 := match[j0], inf, 0
-			for j := 1; j <= m; j++ {
-				if used[j] {
-					continue
-				}
-				cur := cost(i0, j) - u[i0] - v[j]
-				if cur < minv[j] {
-					minv[j], way[j] = cur, j0
-				}
-				if minv[j] < delta {
-					delta, j1 = minv[j], j
-				}
-			}
-			for j := 0; j <= m; j++ {
-				if used[j] {
-					u[match[j]] += delta
-					v[j] -= delta
-				} else {
-					minv[j] -= delta
-				}
-			}
-			j0 = j1
-			if match[j0] == 0 {
-				break
-			}
-		}
-		for j0 != 0 {
-			j1 := way[j0]
-			match[j0] = match[j1]
-			j0 = j1
-		}
-	}
-	var total int64
-	for c := 1; c <= m; c++ {
-		if match[c] != 0 {
-			total -= cost(match[c], c)
-		}
-	}
-	return total
+	return -hungarian.MinCost(n, seats+n, cost)
 }
 
 // noNegativeCycle certifies that res is optimal for the weights w'

@@ -58,7 +58,7 @@ func TestSolveAgainstHungarian(t *testing.T) {
 				res, err := solve(context.Background(), p, MaxTotal, nil, m)
 				require.NoError(t, err)
 				total, _ := checkFeasible(t, p, res)
-				want := hungarian(p, func(i int, j int32) int64 { return pairWeight(p, i, j) })
+				want := hungarianOptimum(p, func(i int, j int32) int64 { return pairWeight(p, i, j) })
 				assert.Equal(t, want, total, "MaxTotal")
 
 				// EquityFirst against the same matrix with every weight raised
@@ -75,7 +75,7 @@ func TestSolveAgainstHungarian(t *testing.T) {
 					}
 					s += m
 				}
-				want = hungarian(p, func(i int, j int32) int64 {
+				want = hungarianOptimum(p, func(i int, j int32) int64 {
 					w := pairWeight(p, i, j)
 					if w == 0 {
 						return 0
@@ -320,8 +320,8 @@ func TestSolveContested(t *testing.T) {
 	for n := range cases {
 		p := contested(rng, 10+rng.IntN(30), 2+rng.IntN(6))
 		s, _ := p.sumMax()
-		want := hungarian(p, func(i int, j int32) int64 { return pairWeight(p, i, j) })
-		wantEq := hungarian(p, func(i int, j int32) int64 {
+		want := hungarianOptimum(p, func(i int, j int32) int64 { return pairWeight(p, i, j) })
+		wantEq := hungarianOptimum(p, func(i int, j int32) int64 {
 			if w := pairWeight(p, i, j); w > 0 {
 				return w + int64(p.tier(i))*(s+1)
 			}
