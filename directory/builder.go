@@ -89,7 +89,8 @@ func (b *Builder) AddRegions(set string, rs *geo.Regions) {
 //
 // Build sorts providers by ID, builds one rtree over every placed provider
 // and one per taxonomy category (holding the providers of the category and
-// its descendants), and annotates regions. Its cost is O(n log n) with
+// its descendants) plus a packed grid per category for nearest-k queries,
+// and annotates regions. Its cost is O(n log n) with
 // about (1 + category depth) rtree inserts per provider.
 func (b *Builder) Build() (*Directory, error) {
 	tax := b.Taxonomy
@@ -178,6 +179,21 @@ func (b *Builder) Build() (*Directory, error) {
 			}
 			sum.add(p)
 		}
+	}
+	members := map[string][]int32{}
+	for i := range d.providers {
+		p := &d.providers[i]
+		if p.Unplaced {
+			continue
+		}
+		members[""] = append(members[""], int32(i))
+		for _, code := range p.treeCodes() {
+			members[code] = append(members[code], int32(i))
+		}
+	}
+	d.grids = make(map[string]*catGrid, len(members))
+	for code, ms := range members {
+		d.grids[code] = newCatGrid(d, ms)
 	}
 	if b.Transit != nil {
 		reach := b.TransitReach

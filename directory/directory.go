@@ -24,6 +24,7 @@ type Directory struct {
 	byCat    map[string]*rtree.RTreeG[int32] // category (with descendants) → placed providers
 	catCount map[string]int                  // providers listing each code directly
 	catSum   map[string]*catSummary          // category (with descendants) → filter summary
+	grids    map[string]*catGrid             // category (with descendants) → packed grid; "" for all
 
 	regionSet   map[string]*geo.Regions
 	regionNames []string

@@ -9,8 +9,11 @@
 // residency, income), Cost, Capacity, languages and accessibility.
 //
 // A Builder validates records and builds an immutable *Directory: one rtree
-// over every placed provider and one per category (with descendants), so a
-// filtered nearest-k query visits only candidates of the right kind.
+// over every placed provider and one per category (with descendants) for
+// radius queries and streaming (Nearby), and per category a packed grid of
+// compact filter records for nearest-k queries, visited ring by ring so
+// that a selective query rejects candidates from contiguous memory; a
+// filtered query visits only candidates of the right kind.
 // Distances are great-circle meters (package geo); the k nearest are exact.
 // A Directory is safe for any number of concurrent readers; to update,
 // build a new one and swap it in.

@@ -12,6 +12,7 @@ type meta struct {
 	langs              uint32         // bit per entry of metaLangs; bit 31: speaks another language
 	loc                *time.Location // zone of the hours
 	slots              [(7*96 + 63) / 64]uint64
+	hours              [3]uint64 // bit h: open at some moment of hour-of-week h
 }
 
 const (
@@ -74,6 +75,12 @@ func newMeta(p *Provider) meta {
 		}
 	}
 	set(mSlotsExact, exact)
+	for s := 0; s < 7*96; s++ {
+		if m.slots[s/64]&(1<<(s%64)) != 0 {
+			h := s / 4
+			m.hours[h/64] |= 1 << (h % 64)
+		}
+	}
 	return m
 }
 

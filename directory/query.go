@@ -105,6 +105,8 @@ type filter struct {
 	openTOD  time.Duration
 	openSlot int
 
+	openHour int // hour of the week of OpenAt in the directory's zone; -1 without OpenAt
+
 	need    uint16 // meta flags a provider must have
 	age     uint8
 	langBit uint32
@@ -127,7 +129,11 @@ func (d *Directory) compile(q *Query) (*filter, error) {
 	if q.HasGrade && (q.Grade < GradePreK || q.Grade > 12) {
 		return nil, fmt.Errorf("%w: grade %d", ErrBadQuery, q.Grade)
 	}
-	f := &filter{q: q, age: clampAge(q.Age)}
+	f := &filter{q: q, age: clampAge(q.Age), openHour: -1}
+	if !q.OpenAt.IsZero() {
+		wd, tod := localClock(q.OpenAt, d.loc)
+		f.openHour = int(wd)*24 + int(tod/time.Hour)
+	}
 	if q.FreeOnly {
 		f.need |= mFree
 	}
@@ -360,9 +366,19 @@ func (d *Directory) Search(q Query) ([]Result, error) {
 		return nil, err
 	}
 	var out []Result
-	if len(f.cats) <= 1 {
+	switch {
+	case q.K > 0 && len(f.cats) <= 1:
+		code := ""
+		if len(f.cats) == 1 {
+			code = f.cats[0]
+		}
+		if _, ok := d.tree(f); !ok {
+			return nil, nil
+		}
+		out = d.gridSearch(d.grids[code], f, q.K)
+	case len(f.cats) <= 1:
 		out = d.collect(f, q.K)
-	} else {
+	default:
 		// Several unrelated categories: search each category's own tree
 		// and merge, which beats filtering a larger common tree.
 		for _, c := range f.cats {
