@@ -279,19 +279,7 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 	if s.cfg.Mode == Noise {
 		s.noisy(v)
 	}
-	nc := chi - clo
-	for bi := 0; bi < int(bh-bl); bi++ {
-		var tot int64
-		for r := 0; r < nrow; r++ {
-			var sum int64
-			for _, x := range v[(bi*nrow+r)*nc : (bi*nrow+r+1)*nc] {
-				sum += x
-			}
-			t.Rows[r].Cells[bi].Count = sum
-			tot += sum
-		}
-		t.Rows[nrow].Cells[bi].Count = tot
-	}
+	fillTable(t, v, nrow, int(bh-bl), chi-clo)
 	return t, nil
 }
 
@@ -323,8 +311,15 @@ func (s *Store) ScanCounts(ctx context.Context, q Query) (*Table, error) {
 	t := s.newTable(&q, si, bl, bh)
 	t.Mode, t.K, t.Epsilon = Unprotected, 0, 0
 	nrow := int(s.radix[si])
-	nc := chi - clo
-	for bi := 0; bi < int(bh-bl); bi++ {
+	fillTable(t, v, nrow, int(bh-bl), chi-clo)
+	return t, nil
+}
+
+// fillTable sets each row's cell per bucket to the sum of its categories
+// in v (bucket-major, then row, then category) and the last row to the
+// buckets' totals.
+func fillTable(t *Table, v []int64, nrow, nbuckets, nc int) {
+	for bi := 0; bi < nbuckets; bi++ {
 		var tot int64
 		for r := 0; r < nrow; r++ {
 			var sum int64
@@ -336,7 +331,6 @@ func (s *Store) ScanCounts(ctx context.Context, q Query) (*Table, error) {
 		}
 		t.Rows[nrow].Cells[bi].Count = tot
 	}
-	return t, nil
 }
 
 // rawScan is raw computed from the event log.
