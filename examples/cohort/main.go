@@ -7,11 +7,15 @@
 //
 //	go run ./examples/cohort                      # 5,000 students, every policy
 //	go run ./examples/cohort -students 20000 -policy maxtotal,greedy
-//	go run ./examples/cohort -json result.json -dimacs cohort.min
+//	go run ./examples/cohort -json gaps.json -staff staff.json -dimacs cohort.min
 //
-// -json writes every policy's full assignment; -dimacs writes the
-// candidate graph as a DIMACS min-cost-flow problem whose optimal cost is
-// minus the MaxTotal objective printed, for checking with any solver.
+// -json writes every policy's analyst report: aggregates only, every
+// count below 10 withheld (match.Assignment.Analyst), fit to share with
+// planners. -staff writes the per-student assignments with their
+// explanations, for the people who serve those students: it is student
+// data. -dimacs writes the candidate graph as a DIMACS min-cost-flow
+// problem whose optimal cost is minus the MaxTotal objective printed, for
+// checking with any solver; it holds numbers only.
 package main
 
 import (
@@ -40,6 +44,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h printed the usage
+		}
 		fmt.Fprintln(os.Stderr, "cohort:", err)
 		os.Exit(1)
 	}
@@ -53,6 +60,7 @@ type options struct {
 	pools      string
 	policies   string
 	jsonFile   string
+	staffFile  string
 	dimacsFile string
 	quiet      bool
 }
@@ -66,7 +74,8 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.candidates, "k", match.DefaultMaxCandidates, "candidates per need (best by score)")
 	fs.StringVar(&o.pools, "pools", "provider", "seat pools: provider (shared by a provider's categories) or category")
 	fs.StringVar(&o.policies, "policy", "maxtotal,equityfirst,stable,greedy", "policies to run, comma-separated")
-	fs.StringVar(&o.jsonFile, "json", "", "write every policy's full assignment as JSON to this file")
+	fs.StringVar(&o.jsonFile, "json", "", "write every policy's analyst report (aggregates, small counts withheld) as JSON to this file")
+	fs.StringVar(&o.staffFile, "staff", "", "write every policy's per-student assignment (student data, for staff) as JSON to this file")
 	fs.StringVar(&o.dimacsFile, "dimacs", "", "write the instance as a DIMACS min-cost-flow problem to this file")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
@@ -144,12 +153,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if o.jsonFile != "" {
-		err := writeFile(o.jsonFile, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", " ")
-			return enc.Encode(results)
-		})
-		if err != nil {
+		reports := map[string]match.AnalystReport{}
+		for name, a := range results {
+			r, err := a.Analyst(match.DefaultSuppression)
+			if err != nil {
+				return err
+			}
+			reports[name] = r
+		}
+		if err := writeJSON(o.jsonFile, reports); err != nil {
+			return err
+		}
+	}
+	if o.staffFile != "" {
+		reports := map[string]match.StaffReport{}
+		for name, a := range results {
+			reports[name] = a.Staff()
+		}
+		if err := writeJSON(o.staffFile, reports); err != nil {
 			return err
 		}
 	}
@@ -162,6 +183,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, demo.Attribution)
 	return nil
+}
+
+func writeJSON(name string, v any) error {
+	return writeFile(name, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(v)
+	})
 }
 
 func writeFile(name string, write func(io.Writer) error) error {

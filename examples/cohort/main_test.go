@@ -21,9 +21,9 @@ import (
 func TestRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	js, dim := filepath.Join(dir, "r.json"), filepath.Join(dir, "c.min")
+	js, staff, dim := filepath.Join(dir, "r.json"), filepath.Join(dir, "s.json"), filepath.Join(dir, "c.min")
 	var out, bar strings.Builder
-	require.NoError(t, run(context.Background(), []string{"-students", "300", "-json", js, "-dimacs", dim}, &out, &bar))
+	require.NoError(t, run(context.Background(), []string{"-students", "300", "-json", js, "-staff", staff, "-dimacs", dim}, &out, &bar))
 	text := out.String()
 	for _, pol := range []string{"maxtotal", "equityfirst", "stable", "greedy"} {
 		assert.Contains(t, text, "== "+pol+" (")
@@ -41,13 +41,38 @@ func TestRun(t *testing.T) {
 			Objective                     int64
 		} `json:"totals"`
 	}
-	b, err := os.ReadFile(js)
+	b, err := os.ReadFile(staff)
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &res))
 	require.Len(t, res, 4)
 	for pol, a := range res {
 		assert.Equal(t, a.Totals.Needs, len(a.Assigned)+len(a.Unmet), pol)
 		assert.Positive(t, a.Totals.Assigned, pol)
+	}
+
+	// The analyst file has aggregates only, nothing from 1 to 9.
+	var an map[string]struct {
+		K        int                 `json:"k"`
+		Assigned struct{ Value int } `json:"assigned"`
+		Gaps     []struct {
+			Needs struct {
+				Value      int
+				Suppressed bool
+			} `json:"needs"`
+		} `json:"gaps"`
+	}
+	b, err = os.ReadFile(js)
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), `"student"`)
+	assert.NotContains(t, string(b), "explanation")
+	require.NoError(t, json.Unmarshal(b, &an))
+	require.Len(t, an, 4)
+	for pol, a := range an {
+		assert.Equal(t, 10, a.K, pol)
+		assert.Equal(t, res[pol].Totals.Assigned, a.Assigned.Value, pol)
+		for _, g := range a.Gaps {
+			assert.False(t, g.Needs.Value > 0 && g.Needs.Value < 10, "%s: gap of %d published", pol, g.Needs.Value)
+		}
 	}
 
 	f, err := os.Open(dim)

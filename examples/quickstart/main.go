@@ -7,6 +7,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -19,6 +20,10 @@ import (
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), "usage: go run ./examples/quickstart\n\nIt prints a sample family's neighborhood and the nearest fitting supports on the embedded Chattanooga demo data.\nIt takes no flags.\n")
+	}
+	flag.Parse() // -h prints the usage and exits 0
 	if err := run(os.Stdout); err != nil {
 		log.Fatal(err)
 	}

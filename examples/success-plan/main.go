@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -22,6 +23,10 @@ import (
 )
 
 func main() {
+	flag.Usage = func() {
+		fmt.Fprint(flag.CommandLine.Output(), "usage: go run ./examples/success-plan\n\nIt prints the Success Plans of three sample students on the embedded Chattanooga demo data.\nIt takes no flags.\n")
+	}
+	flag.Parse() // -h prints the usage and exits 0
 	if err := run(os.Stdout); err != nil {
 		log.Fatal(err)
 	}
