@@ -37,6 +37,10 @@ type FieldError struct {
 	Field string
 	Err   error
 	Cause error
+	// Allowed states the values the field takes ("0 to 130", "2 or 3
+	// lower-case letters, e.g. en"), when the field has such a rule. It
+	// never repeats the value given.
+	Allowed string
 }
 
 func (e *FieldError) Error() string {
@@ -54,6 +58,10 @@ func (e *FieldError) Error() string {
 		b.WriteString(" (")
 		b.WriteString(e.Cause.Error())
 		b.WriteString(")")
+	}
+	if e.Allowed != "" {
+		b.WriteString("; allowed: ")
+		b.WriteString(e.Allowed)
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package match
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -114,6 +115,8 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 	bad := func(field string, err, cause error) {
 		errs = append(errs, &FieldError{Field: field, Err: err, Cause: cause})
 	}
+	// allow states the rule a field broke.
+	allow := func(rule string) { errs[len(errs)-1].(*FieldError).Allowed = rule }
 	c := &s.Constraints
 	if err := geo.ValidatePoint(s.Home); err != nil {
 		bad("home", ErrBadLocation, geoCause(err))
@@ -125,13 +128,16 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 	}
 	if s.Age < 0 || s.Age > 130 {
 		bad("age", ErrOutOfRange, nil)
+		allow("0 (unknown) to 130 years")
 	}
 	if s.HasGrade && (s.Grade < directory.GradePreK || s.Grade > 12) {
 		bad("grade", ErrOutOfRange, nil)
+		allow("-1 (pre-K), 0 (kindergarten) to 12")
 	}
 	for i, l := range s.Languages {
 		if len(l) < 2 || len(l) > 3 || strings.ToLower(l) != l || strings.IndexFunc(l, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
 			bad(index("languages", i), ErrBadLanguage, nil)
+			allow(`a 2- or 3-letter lower-case ISO 639 code, e.g. "en", "es"`)
 		}
 	}
 	if len(s.Needs)+len(s.Interests) == 0 {
@@ -139,15 +145,18 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 	}
 	if len(s.Needs)+len(s.Interests) > MaxItems {
 		bad("needs", ErrTooMany, nil)
+		allow(fmt.Sprintf("at most %d needs and interests together", MaxItems))
 	}
 	for i, n := range s.Needs {
 		f := index("needs", i)
 		m.checkCategory(f, n.Category, bad)
 		if n.Severity < MinSeverity || n.Severity > MaxSeverity {
 			bad(f+".severity", ErrOutOfRange, nil)
+			allow(fmt.Sprintf("%d to %d", MinSeverity, MaxSeverity))
 		}
 		if len(n.Words) > MaxWords {
 			bad(f+".words", ErrTooLong, nil)
+			allow(fmt.Sprintf("at most %d bytes", MaxWords))
 		}
 	}
 	for i, n := range s.Interests {
@@ -155,6 +164,7 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 		m.checkCategory(f, n.Category, bad)
 		if len(n.Words) > MaxWords {
 			bad(f+".words", ErrTooLong, nil)
+			allow(fmt.Sprintf("at most %d bytes", MaxWords))
 		}
 	}
 	strengths := 0
@@ -175,9 +185,11 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 	}
 	if c.MaxTravel < 0 || c.MaxTravel > MaxTravelLimit {
 		bad("constraints.max_travel", ErrOutOfRange, nil)
+		allow(fmt.Sprintf("0 (the mode's default) to %v", MaxTravelLimit))
 	}
 	if d := float64(c.MaxDistance); d < 0 || math.IsNaN(d) || d > float64(directory.MaxRadius) {
 		bad("constraints.max_distance", ErrOutOfRange, nil)
+		allow(fmt.Sprintf("0 (none) to %.0f m", float64(directory.MaxRadius)))
 	}
 	for i, w := range c.Availability {
 		f := index("constraints.availability", i)
@@ -186,6 +198,7 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 		}
 		if w.Start < 0 || w.End > 24*time.Hour || w.End <= w.Start {
 			bad(f, ErrBadWindow, nil)
+			allow("start ≥ 0, end ≤ 24h, end after start")
 		}
 	}
 	for i, id := range c.Exclude {

@@ -191,3 +191,27 @@ func TestTextForms(t *testing.T) {
 	assert.Equal(t, "age|travel", (match.ConstraintAge | match.ConstraintTravel).String())
 	assert.Equal(t, "Mo-Fr 15:30-18:00", match.Window{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}.String())
 }
+
+// TestValidationStatesRule checks that range errors say what is allowed,
+// so a clerk can fix the record without reading the code.
+func TestValidationStatesRule(t *testing.T) {
+	t.Parallel()
+	d := build(t, []directory.Provider{{ID: "a", Name: "A", Categories: []string{"health.vision"}, Point: north(0.001)}}, nil, nil)
+	m, err := match.New(d, match.Config{})
+	require.NoError(t, err)
+	s := match.Student{
+		Home:      orb.Point{-85.3123457, 35.0456789},
+		Age:       140,
+		Languages: []string{"english"},
+		Needs:     []match.Need{{Category: "health.vision", Severity: 7}},
+	}
+	_, err = m.Plan(context.Background(), s)
+	require.Error(t, err)
+	msg := err.Error()
+	for _, want := range []string{"student age: ", "allowed: 0 (unknown) to 130 years", `e.g. "en"`, "needs[0].severity", "allowed: 1 to 3"} {
+		assert.Contains(t, msg, want)
+	}
+	for _, secret := range []string{"140", "english", "7"} {
+		assert.NotContains(t, msg, secret)
+	}
+}
