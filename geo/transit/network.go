@@ -117,8 +117,8 @@ type Network struct {
 	last       int32
 	hasSpan    bool
 
-	tripSvc   []int32 // service of each trip
-	tripRoute []int32 // route of each trip
+	tripSvc   []int32  // service of each trip
+	tripRoute []int32  // route of each trip
 	headsigns []string // trip_headsign of each trip
 	stopTimes int
 
