@@ -22,22 +22,52 @@ type Calendar struct {
 type StopTime struct {
 	Stop      string        // stop ID, added before Build
 	Departure time.Duration // from the service day's noon minus 12 h; may pass 24h
-	NoPickup  bool          // riders cannot board here (GTFS pickup_type 1)
+	// Arrival is when the vehicle arrives, measured like Departure; zero
+	// means the same as Departure. It must not be after Departure.
+	Arrival   time.Duration
+	NoPickup  bool // riders cannot board here (GTFS pickup_type 1)
+	NoDropOff bool // riders cannot alight here (GTFS drop_off_type 1)
 }
 
 // Trip is a trip for Builder.AddTrip: a route, a service and its calls in
 // order of travel.
 type Trip struct {
 	ID, Route, Service string
+	Headsign           string // the destination shown on the vehicle (trip_headsign); may be empty
 	StopTimes          []StopTime
+}
+
+// Transfer types of transfers.txt.
+const (
+	TransferRecommended = 0 // a recommended transfer point: the default transfer time applies
+	TransferTimed       = 1 // the departing vehicle waits: no slack beyond the walk
+	TransferMinTime     = 2 // needs at least Transfer.MinTime
+	TransferForbidden   = 3 // no transfer possible between the two stops
+)
+
+// Transfer is a rule of transfers.txt between two stops (the same stop for
+// a transfer at one stop).
+type Transfer struct {
+	From, To string        // stop IDs, added before AddTransfer
+	Type     int           // one of the Transfer… constants
+	MinTime  time.Duration // min_transfer_time; used when Type is TransferMinTime
 }
 
 // stopTimeRow is one stop_times record, compact: no strings are kept.
 type stopTimeRow struct {
 	trip, seq, stop int32
 	t               int32 // departure seconds; -1 when the feed leaves it to interpolation
+	arr             int32 // arrival seconds; -1 when the feed leaves it to interpolation
 	line            int32
 	noPickup        bool
+	noDrop          bool
+}
+
+// transfer is a transfers.txt rule between two stop indexes.
+type transfer struct {
+	from, to int32
+	typ      int8
+	min      int32 // seconds
 }
 
 type frequency struct {
@@ -70,6 +100,11 @@ type Builder struct {
 	tripRoute  []int32
 	tripIDs    []string
 	tripIdx    map[string]int32
+	headsigns  []string
+	transfers  []transfer
+	feedStart  int32 // feed_info.txt validity, day numbers; hasFeed when set
+	feedEnd    int32
+	hasFeed    bool
 	rows       []stopTimeRow
 	freqs      []frequency
 	feed       bool // records come from files: errors name them
@@ -219,15 +254,60 @@ func (b *Builder) AddTrip(t Trip) error {
 		if st.Departure < 0 || st.Departure > maxTimeOfDay {
 			return builderErr(t.ID, "departure_time", fmt.Errorf("%w: %v", ErrBadTime, st.Departure))
 		}
+		if st.Arrival < 0 || st.Arrival > st.Departure {
+			return builderErr(t.ID, "arrival_time", fmt.Errorf("%w: arrival %v not in [0, departure %v]", ErrBadTime, st.Arrival, st.Departure))
+		}
 	}
 	b.addTrip(t.ID, tr[0], tr[1])
 	id := int32(len(b.tripSvc) - 1)
+	b.headsigns[id] = t.Headsign
 	for i, st := range t.StopTimes {
+		dep := int32(st.Departure / time.Second)
+		arr := dep
+		if st.Arrival > 0 {
+			arr = int32(st.Arrival / time.Second)
+		}
 		b.rows = append(b.rows, stopTimeRow{
 			trip: id, seq: int32(i), stop: b.stopIdx[st.Stop],
-			t: int32(st.Departure / time.Second), noPickup: st.NoPickup,
+			t: dep, arr: arr, noPickup: st.NoPickup, noDrop: st.NoDropOff,
 		})
 	}
+	return nil
+}
+
+// AddTransfer adds a transfers.txt rule; its stops must have been added.
+// A later rule for the same pair of stops replaces an earlier one.
+func (b *Builder) AddTransfer(t Transfer) error {
+	from, ok := b.stopIdx[t.From]
+	if !ok {
+		return builderErr(t.From, "from_stop_id", fmt.Errorf("%w %q", ErrUnknownStop, t.From))
+	}
+	to, ok := b.stopIdx[t.To]
+	if !ok {
+		return builderErr(t.To, "to_stop_id", fmt.Errorf("%w %q", ErrUnknownStop, t.To))
+	}
+	if t.Type < TransferRecommended || t.Type > TransferForbidden {
+		return builderErr(t.From, "transfer_type", fmt.Errorf("%w %d", ErrBadValue, t.Type))
+	}
+	if t.MinTime < 0 || t.MinTime > maxTimeOfDay {
+		return builderErr(t.From, "min_transfer_time", fmt.Errorf("%w: %v", ErrBadTime, t.MinTime))
+	}
+	if t.Type == TransferMinTime && t.MinTime == 0 {
+		return builderErr(t.From, "min_transfer_time", fmt.Errorf("%w: transfer_type 2 needs a time", ErrMissingValue))
+	}
+	b.transfers = append(b.transfers, transfer{from: from, to: to, typ: int8(t.Type), min: int32(t.MinTime / time.Second)})
+	return nil
+}
+
+// SetValidity records the dates the feed is valid for (feed_info.txt
+// feed_start_date and feed_end_date, civil dates read in their own
+// location, inclusive). BusiestWeek keeps within them.
+func (b *Builder) SetValidity(start, end time.Time) error {
+	s, e := dayOf(start), dayOf(end)
+	if e < s {
+		return builderErr("", "feed_end_date", fmt.Errorf("%w: ends before it starts", ErrBadDate))
+	}
+	b.feedStart, b.feedEnd, b.hasFeed = s, e, true
 	return nil
 }
 
@@ -258,6 +338,7 @@ func (b *Builder) addTrip(id string, route, svc int32) {
 	b.tripIDs = append(b.tripIDs, id)
 	b.tripRoute = append(b.tripRoute, route)
 	b.tripSvc = append(b.tripSvc, svc)
+	b.headsigns = append(b.headsigns, "")
 }
 
 // AddFrequency makes trip tripID run every headway, starting at start,
@@ -341,6 +422,11 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 		exceptions: b.exceptions,
 		tripSvc:    b.tripSvc,
 		tripRoute:  b.tripRoute,
+		headsigns:  b.headsigns,
+		transfers:  b.transfers,
+		feedStart:  b.feedStart,
+		feedEnd:    b.feedEnd,
+		hasFeed:    b.hasFeed,
 		stopTimes:  len(b.rows),
 	}
 	if err := b.index(ctx, n); err != nil {
@@ -412,6 +498,11 @@ func (b *Builder) interpolate(errs *errList) {
 				}
 				prev = i
 			}
+			for i := range trip {
+				if trip[i].arr < 0 {
+					trip[i].arr = trip[i].t
+				}
+			}
 		}
 		a = z
 	}
@@ -434,7 +525,7 @@ func (b *Builder) index(ctx context.Context, n *Network) error {
 	n.calls = make([]call, len(rows))
 	for i, r := range rows {
 		n.callStart[r.trip+1]++
-		n.calls[i] = call{stop: r.stop, t: r.t, noPickup: r.noPickup}
+		n.calls[i] = call{stop: r.stop, t: r.t, arr: r.arr, noPickup: r.noPickup, noDrop: r.noDrop}
 	}
 	for i := 1; i < len(n.callStart); i++ {
 		n.callStart[i] += n.callStart[i-1]

@@ -49,7 +49,9 @@ func ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, error) {
 //
 // Required: agency.txt, stops.txt, routes.txt, trips.txt, stop_times.txt,
 // and calendar.txt or calendar_dates.txt (either alone is fine);
-// frequencies.txt is read when present; other files are ignored.
+// frequencies.txt, transfers.txt (stop-to-stop rules; rules naming a
+// route or trip are skipped) and feed_info.txt (feed_start_date,
+// feed_end_date) are read when present; other files are ignored.
 // stop_times.txt is streamed and kept as compact integers, no strings.
 //
 // Every record is checked; problems are returned as *FeedError values
@@ -75,6 +77,8 @@ func ReadFS(ctx context.Context, fsys fs.FS) (*Network, error) {
 		l.errs.add(&FeedError{File: "calendar.txt", Err: fmt.Errorf("%w (nor calendar_dates.txt)", ErrMissingFile)})
 	}
 	freqs := l.open("frequencies.txt", false, "trip_id", "start_time", "end_time", "headway_secs")
+	transfers := l.open("transfers.txt", false, "from_stop_id", "to_stop_id", "transfer_type")
+	info := l.open("feed_info.txt", false)
 	if l.errs.len() > 0 {
 		return nil, l.errs.err()
 	}
@@ -89,6 +93,8 @@ func ReadFS(ctx context.Context, fsys fs.FS) (*Network, error) {
 		func() error { return l.trips(trips) },
 		func() error { return l.stopTimes(stopTimes) },
 		func() error { return l.frequencies(freqs) },
+		func() error { return l.transfers(transfers) },
+		func() error { return l.feedInfo(info) },
 	} {
 		if err := step(); err != nil {
 			return nil, err
@@ -551,7 +557,7 @@ func (l *loader) calendarDates(t *table) error {
 }
 
 func (l *loader) trips(t *table) error {
-	cID, cRoute, cSvc := t.col("trip_id"), t.col("route_id"), t.col("service_id")
+	cID, cRoute, cSvc, cHead := t.col("trip_id"), t.col("route_id"), t.col("service_id"), t.col("trip_headsign")
 	return l.each(t, func() {
 		id := string(t.get(cID))
 		ix, err := l.b.checkTrip(id, string(t.get(cRoute)), string(t.get(cSvc)))
@@ -566,12 +572,15 @@ func (l *loader) trips(t *table) error {
 			return
 		}
 		l.b.addTrip(id, ix[0], ix[1])
+		if h := t.get(cHead); len(h) > 0 {
+			l.b.headsigns[len(l.b.headsigns)-1] = string(h)
+		}
 	})
 }
 
 func (l *loader) stopTimes(t *table) error {
 	cTrip, cStop, cSeq := t.col("trip_id"), t.col("stop_id"), t.col("stop_sequence")
-	cArr, cDep, cPick := t.col("arrival_time"), t.col("departure_time"), t.col("pickup_type")
+	cArr, cDep, cPick, cDrop := t.col("arrival_time"), t.col("departure_time"), t.col("pickup_type"), t.col("drop_off_type")
 	l.b.rows = make([]stopTimeRow, 0, 1024)
 	return l.each(t, func() {
 		tv := t.get(cTrip)
@@ -595,7 +604,7 @@ func (l *loader) stopTimes(t *table) error {
 			}
 			return
 		}
-		row := stopTimeRow{trip: trip, stop: stop, t: -1, line: int32(t.r.start)}
+		row := stopTimeRow{trip: trip, stop: stop, t: -1, arr: -1, line: int32(t.r.start)}
 		seq, err := strconv.ParseUint(string(t.get(cSeq)), 10, 31)
 		if err != nil {
 			l.errs.add(t.err("stop_sequence", tid, fmt.Errorf("%w %q", ErrBadNumber, t.get(cSeq))))
@@ -610,7 +619,7 @@ func (l *loader) stopTimes(t *table) error {
 				l.errs.add(t.err("arrival_time", tid, fmt.Errorf("%w %q", ErrBadTime, arr)))
 				good = false
 			}
-			row.t = a
+			row.t, row.arr = a, a
 		}
 		if len(dep) > 0 {
 			d, ok := parseTime(dep)
@@ -619,6 +628,21 @@ func (l *loader) stopTimes(t *table) error {
 				good = false
 			}
 			row.t = d
+			if len(arr) == 0 {
+				row.arr = d
+			}
+		}
+		if good && row.arr > row.t {
+			l.errs.add(t.err("departure_time", tid, fmt.Errorf("%w %q: before arrival %q", ErrBadTime, dep, arr)))
+			good = false
+		}
+		switch v := t.get(cDrop); string(v) {
+		case "", "0", "2", "3":
+		case "1":
+			row.noDrop = true
+		default:
+			l.errs.add(t.err("drop_off_type", tid, fmt.Errorf("%w %q: want 0 to 3", ErrBadValue, v)))
+			good = false
 		}
 		switch v := t.get(cPick); string(v) {
 		case "", "0", "2", "3":
@@ -663,5 +687,79 @@ func (l *loader) frequencies(t *table) error {
 		if ok1 && ok2 && ok3 {
 			l.b.freqs = append(l.b.freqs, frequency{trip: trip, start: start, end: end, headway: int32(h), line: int32(t.r.start)})
 		}
+	})
+}
+
+func (l *loader) transfers(t *table) error {
+	if t == nil {
+		return nil
+	}
+	cFrom, cTo, cType, cMin := t.col("from_stop_id"), t.col("to_stop_id"), t.col("transfer_type"), t.col("min_transfer_time")
+	narrower := []int{t.col("from_route_id"), t.col("to_route_id"), t.col("from_trip_id"), t.col("to_trip_id")}
+	return l.each(t, func() {
+		for _, c := range narrower {
+			if len(t.get(c)) > 0 {
+				return // a rule for particular routes or trips: not modelled
+			}
+		}
+		tr := Transfer{From: string(t.get(cFrom)), To: string(t.get(cTo))}
+		if tr.From == "" || tr.To == "" {
+			return // route- or trip-level rules without stops
+		}
+		switch v := t.get(cType); string(v) {
+		case "", "0":
+		case "1", "2", "3":
+			tr.Type = int(v[0] - '0')
+		case "4", "5":
+			return // in-seat transfers: not modelled
+		default:
+			l.errs.add(t.err("transfer_type", tr.From, fmt.Errorf("%w %q: want 0 to 5", ErrBadValue, v)))
+			return
+		}
+		if v := t.get(cMin); len(v) > 0 {
+			m, err := strconv.ParseUint(string(v), 10, 31)
+			if err != nil {
+				l.errs.add(t.err("min_transfer_time", tr.From, fmt.Errorf("%w %q", ErrBadNumber, v)))
+				return
+			}
+			tr.MinTime = time.Duration(m) * time.Second
+		}
+		if err := l.b.AddTransfer(tr); err != nil {
+			l.errs.add(l.at(t, err))
+		}
+	})
+}
+
+// feedInfo reads feed_start_date and feed_end_date; either may be absent.
+func (l *loader) feedInfo(t *table) error {
+	if t == nil {
+		return nil
+	}
+	cStart, cEnd := t.col("feed_start_date"), t.col("feed_end_date")
+	return l.each(t, func() {
+		start, end := t.get(cStart), t.get(cEnd)
+		if len(start) == 0 && len(end) == 0 {
+			return
+		}
+		s, e := int32(math.MinInt32/2), int32(math.MaxInt32/2)
+		if len(start) > 0 {
+			d, ok := l.date(t, cStart, "feed_start_date", "")
+			if !ok {
+				return
+			}
+			s = d
+		}
+		if len(end) > 0 {
+			d, ok := l.date(t, cEnd, "feed_end_date", "")
+			if !ok {
+				return
+			}
+			e = d
+		}
+		if e < s {
+			l.errs.add(t.err("feed_end_date", "", fmt.Errorf("%w: ends before it starts", ErrBadDate)))
+			return
+		}
+		l.b.feedStart, l.b.feedEnd, l.b.hasFeed = s, e, true
 	})
 }

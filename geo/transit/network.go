@@ -83,12 +83,12 @@ type service struct {
 
 type svcDay struct{ svc, day int32 }
 
-// call is a trip's stop at a stop: its departure in seconds (for a
-// frequency-based trip, relative to the trip's first call's time as the
-// feed gives it) and whether riders may board.
+// call is a trip's stop at a stop: its departure and arrival in seconds
+// (for a frequency-based trip, relative to the trip's first call's time as
+// the feed gives it) and whether riders may board and alight.
 type call struct {
-	stop, t  int32
-	noPickup bool
+	stop, t, arr     int32
+	noPickup, noDrop bool
 }
 
 // departure is one scheduled departure at a stop: the service it runs
@@ -117,9 +117,14 @@ type Network struct {
 	last       int32
 	hasSpan    bool
 
-	tripSvc   []int32 // service of each trip
-	tripRoute []int32 // route of each trip
+	tripSvc   []int32  // service of each trip
+	tripRoute []int32  // route of each trip
+	headsigns []string // trip_headsign of each trip
 	stopTimes int
+
+	transfers          []transfer // transfers.txt rules
+	feedStart, feedEnd int32      // feed_info.txt validity (day numbers) when hasFeed
+	hasFeed            bool
 
 	// Each trip's calls in travel order: calls[callStart[t]:callStart[t+1]],
 	// and its frequencies: freqs[freqStart[t]:freqStart[t+1]].
