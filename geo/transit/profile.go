@@ -41,11 +41,15 @@ func summarize(times []time.Duration) Summary {
 // noTime marks an unreached stop-minute in a Profile.
 const noTime = uint16(0xFFFF)
 
+// MaxProfileTravel is the longest travel time a Profile keeps (65,534 s,
+// about 18 h 12 min); longer ones count as unreached.
+const MaxProfileTravel = time.Duration(noTime-1) * time.Second
+
 // Profile holds, for every departure minute of a window, the travel time
 // from one origin to every stop (Router.Range, Router.RangeFrom). A travel
 // time counts from the departure minute, waiting at the origin included,
-// as "leave now" does minute by minute; times of 65,535 s (about 18 h) or
-// more count as unreached. It stores 2 bytes per stop per minute — for
+// as "leave now" does minute by minute; times past MaxProfileTravel count
+// as unreached. It stores 2 bytes per stop per minute — for
 // CARTA's 1,163 stops and a 60-minute window, 139,560 bytes — is
 // immutable and safe for concurrent use.
 type Profile struct {
