@@ -50,8 +50,10 @@ func keyOf(w Window) windowKey {
 const maxWindows = 1024
 
 type windowRates struct {
-	done  chan struct{}
-	rates []float64
+	done   chan struct{}
+	rates  []float64
+	routes [][]int    // per stop: routes departing in the window, ascending
+	names  [][]string // their display names
 }
 
 // segment is a range of departure times [lo, hi) of the services that run
@@ -113,16 +115,42 @@ func (n *Network) Departures(stop int, w Window) int {
 // DeparturesPerHour returns, for every stop (indexed as Stops), the
 // departures in window w divided by the window's length in hours; all
 // zeros for an empty or inverted window. The first call for a window
-// costs O(stops × services × log departures) — about a millisecond for a
-// city network — and the result is memoized, so later calls for the same
-// date, Start and End cost a map lookup. The memo keeps up to 1,024
-// windows. The slice is shared: do not modify it. Safe for concurrent use.
-func (n *Network) DeparturesPerHour(w Window) []float64 {
+// costs O(stops × services × log departures + departures in the window)
+// — about a millisecond for a city network — and the result, with the
+// window's routes at each stop (RoutesAtIn), is memoized, so later calls
+// for the same date, Start and End cost a map lookup. The memo keeps up
+// to 1,024 windows. The slice is shared: do not modify it. Safe for
+// concurrent use.
+func (n *Network) DeparturesPerHour(w Window) []float64 { return n.window(w).rates }
+
+// RoutesAtIn returns the indexes of the routes, ascending, with a
+// departure (pickup allowed) from stop in window w — the routes a rider
+// at the stop can take on that day at those hours, unlike RoutesAt, which
+// lists every route that ever calls. Nil for an index out of range or
+// when nothing leaves in w. Memoized per window with DeparturesPerHour.
+// The slice is shared: do not modify it.
+func (n *Network) RoutesAtIn(stop int, w Window) []int {
+	if stop < 0 || stop >= len(n.stops) {
+		return nil
+	}
+	return n.window(w).routes[stop]
+}
+
+// RouteNamesAtIn returns the display names of RoutesAtIn(stop, w), in the
+// same order. The slice is shared: do not modify it.
+func (n *Network) RouteNamesAtIn(stop int, w Window) []string {
+	if stop < 0 || stop >= len(n.stops) {
+		return nil
+	}
+	return n.window(w).names[stop]
+}
+
+func (n *Network) window(w Window) *windowRates {
 	k := keyOf(w)
 	if v, ok := n.windows.Load(k); ok {
 		e := v.(*windowRates)
 		<-e.done
-		return e.rates
+		return e
 	}
 	if n.nWindows.Load() >= maxWindows {
 		return n.rates(w)
@@ -131,23 +159,46 @@ func (n *Network) DeparturesPerHour(w Window) []float64 {
 	if v, loaded := n.windows.LoadOrStore(k, e); loaded {
 		e = v.(*windowRates)
 		<-e.done
-		return e.rates
+		return e
 	}
 	n.nWindows.Add(1)
-	e.rates = n.rates(w)
+	r := n.rates(w)
+	e.rates, e.routes, e.names = r.rates, r.routes, r.names
 	close(e.done)
-	return e.rates
+	return e
 }
 
-func (n *Network) rates(w Window) []float64 {
-	out := make([]float64, len(n.stops))
+func (n *Network) rates(w Window) *windowRates {
+	out := &windowRates{rates: make([]float64, len(n.stops)), routes: make([][]int, len(n.stops)),
+		names: make([][]string, len(n.stops))}
 	segs := n.segments(w)
 	if len(segs) == 0 {
 		return out
 	}
 	h := w.Hours()
-	for i := range out {
-		out[i] = float64(n.countStop(i, segs)) / h
+	var buf []int
+	for i := range out.rates {
+		c := 0
+		buf = buf[:0]
+		for _, sg := range segs {
+			for _, s := range sg.svcs {
+				ds := n.stopDeps(i, s, sg.lo, sg.hi)
+				c += len(ds)
+				for _, d := range ds {
+					buf = append(buf, int(d.route))
+				}
+			}
+		}
+		out.rates[i] = float64(c) / h
+		if len(buf) > 0 {
+			slices.Sort(buf)
+			rs := slices.Clip(slices.Compact(slices.Clone(buf)))
+			names := make([]string, len(rs))
+			for k, r := range rs {
+				names[k] = n.routes[r].DisplayName()
+			}
+			out.routes[i], out.names[i] = rs, names
+		}
 	}
 	return out
 }
@@ -220,7 +271,7 @@ type StopAccess struct {
 	Name              string        // the stop's name
 	Distance          geo.Meters    // estimated walking distance: geo.WalkDistance of the great-circle distance
 	Walk              time.Duration // estimated walking time: geo.WalkTime of the great-circle distance
-	Routes            []string      // display names of the routes calling at the stop (shared: do not modify)
+	Routes            []string      // display names of the routes departing from the stop in the window asked for (shared: do not modify)
 	DeparturesPerHour float64       // in the window asked for
 }
 
@@ -265,7 +316,8 @@ func (n *Network) NearbyStops(p orb.Point, maxWalk geo.Meters) iter.Seq2[int, ge
 // departure rates are memoized (see DeparturesPerHour), so repeated
 // windows are cheap. Safe for concurrent use.
 func (n *Network) Access(p orb.Point, maxWalk geo.Meters, w Window) Access {
-	rates := n.DeparturesPerHour(w)
+	win := n.window(w)
+	rates := win.rates
 	a := Access{Best: -1}
 	for i, d := range n.NearbyStops(p, maxWalk) {
 		a.Stops = append(a.Stops, StopAccess{
@@ -273,7 +325,7 @@ func (n *Network) Access(p orb.Point, maxWalk geo.Meters, w Window) Access {
 			Name:              n.stops[i].Name,
 			Distance:          d,
 			Walk:              geo.WalkTime(d / geo.DetourFactor),
-			Routes:            n.stopRouteNames[i],
+			Routes:            win.names[i],
 			DeparturesPerHour: rates[i],
 		})
 	}

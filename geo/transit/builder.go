@@ -575,8 +575,8 @@ func (b *Builder) index(ctx context.Context, n *Network) error {
 	}
 	n.deps = make([]departure, total)
 	fill := slices.Clone(n.depStart[:len(b.stops)])
-	put := func(stop, svc, t int32) {
-		n.deps[fill[stop]] = departure{svc, t}
+	put := func(stop, svc, t, route int32) {
+		n.deps[fill[stop]] = departure{svc, t, route}
 		fill[stop]++
 		if t > n.maxTime {
 			n.maxTime = t
@@ -595,7 +595,7 @@ func (b *Builder) index(ctx context.Context, n *Network) error {
 				for st := f.start; st < f.end; st += f.headway {
 					for _, r := range rows[a:z] {
 						if !r.noPickup {
-							put(r.stop, svc, st+r.t-base)
+							put(r.stop, svc, st+r.t-base, b.tripRoute[tr])
 						}
 					}
 				}
@@ -603,7 +603,7 @@ func (b *Builder) index(ctx context.Context, n *Network) error {
 		} else {
 			for _, r := range rows[a:z] {
 				if !r.noPickup {
-					put(r.stop, svc, r.t)
+					put(r.stop, svc, r.t, b.tripRoute[tr])
 				}
 			}
 		}

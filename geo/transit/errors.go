@@ -59,7 +59,7 @@ var (
 )
 
 // MaxDepartures bounds the departures a network may hold after expanding
-// frequencies.txt: 64 Mi, about 512 MB of index. Real feeds are far below
+// frequencies.txt: 64 Mi, about 768 MB of index. Real feeds are far below
 // (the largest U.S. agencies have a few million); the bound keeps a hostile
 // or mistaken feed (a one-second headway over two days) from exhausting
 // memory.

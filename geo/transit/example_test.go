@@ -45,5 +45,5 @@ func ExampleNetwork_Access() {
 		best.Name, best.Walk, strings.Join(best.Routes, " "), best.DeparturesPerHour)
 	// Output:
 	// 38 stops within 400 m on foot; access high
-	// best: Market & Patton Towers 0-1, 3m32s walk, routes 1 10A 10C 10G 15 16 2 21 33 34 9, 16.0 departures/hour
+	// best: Market & Patton Towers 0-1, 3m32s walk, routes 1 10A 10G 15 16 2 21 33 34 9, 16.0 departures/hour
 }

@@ -1,6 +1,7 @@
 package transit
 
 import (
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -92,8 +93,9 @@ type call struct {
 }
 
 // departure is one scheduled departure at a stop: the service it runs
-// under and its time in seconds from the service day's noon minus 12 h.
-type departure struct{ svc, t int32 }
+// under, its time in seconds from the service day's noon minus 12 h, and
+// its route.
+type departure struct{ svc, t, route int32 }
 
 // Network is a transit network: stops, routes, the service calendar and
 // every scheduled departure, read from a GTFS feed or made by a Builder.
@@ -306,8 +308,8 @@ func (n *Network) stopDeps(stop int, s, lo, hi int32) []departure {
 		}
 		return int(d.t - k.t)
 	}
-	a, _ := slices.BinarySearchFunc(ds, departure{s, lo}, cmp)
-	b, _ := slices.BinarySearchFunc(ds, departure{s, hi}, cmp)
+	a, _ := slices.BinarySearchFunc(ds, departure{svc: s, t: lo}, cmp)
+	b, _ := slices.BinarySearchFunc(ds, departure{svc: s, t: hi}, cmp)
 	if b < a {
 		return nil
 	}
@@ -344,4 +346,72 @@ func (n *Network) DepartureTimes(stop int, date time.Time) []time.Duration {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Validity returns the dates the feed says it is valid for
+// (feed_info.txt feed_start_date and feed_end_date, or Builder.SetValidity),
+// at midnight in the network's zone, and false when it does not say. A
+// feed giving only one of the dates has the other unbounded: zero time.
+func (n *Network) Validity() (start, end time.Time, ok bool) {
+	if !n.hasFeed {
+		return time.Time{}, time.Time{}, false
+	}
+	if n.feedStart > math.MinInt32/4 {
+		start = n.dayTime(n.feedStart)
+	}
+	if n.feedEnd < math.MaxInt32/4 {
+		end = n.dayTime(n.feedEnd)
+	}
+	return start, end, true
+}
+
+// BusiestWeek returns the Monday (midnight in the network's zone) of the
+// Monday–Sunday week with the most scheduled departures within the
+// feed's validity — Validity when the feed gives it, else the service
+// calendar's span (Stats.First to Stats.Last) — counting only the days
+// inside it. A week with service on some Monday–Friday is always
+// preferred to one without, so a feed starting on a Sunday does not
+// yield a week of weekend service only; ties go to the earliest week.
+// It returns the zero time for a network without service.
+// O(days × services).
+func (n *Network) BusiestWeek() time.Time {
+	if !n.hasSpan {
+		return time.Time{}
+	}
+	lo, hi := n.first, n.last
+	if n.hasFeed {
+		lo, hi = max(lo, n.feedStart), min(hi, n.feedEnd)
+		if lo > hi { // validity and calendar disjoint: trust the calendar
+			lo, hi = n.first, n.last
+		}
+	}
+	perSvc := make([]int, len(n.services))
+	for _, d := range n.deps {
+		perSvc[d.svc]++
+	}
+	var (
+		best      int32 = -1
+		bestCount       = -1
+		bestWk          = false
+		svcs      []int32
+	)
+	monday := lo - int32((weekdayOf(lo)+6)%7)
+	for m := monday; m <= hi; m += 7 {
+		count, weekday := 0, false
+		for d := max(m, lo); d <= min(m+6, hi); d++ {
+			c := 0
+			svcs = n.running(d, svcs[:0])
+			for _, s := range svcs {
+				c += perSvc[s]
+			}
+			count += c
+			if wd := weekdayOf(d); c > 0 && wd >= time.Monday && wd <= time.Friday {
+				weekday = true
+			}
+		}
+		if (weekday && !bestWk) || (weekday == bestWk && count > bestCount) {
+			best, bestCount, bestWk = m, count, weekday
+		}
+	}
+	return n.dayTime(best)
 }

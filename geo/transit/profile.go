@@ -1,0 +1,229 @@
+package transit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Summary is the distribution of travel times over the departure minutes
+// of a window, as Conveyal R5 reports accessibility. Percentiles are
+// nearest-rank over all Minutes, an unreached minute counting as
+// Unreachable: Median is the ⌈n/2⌉-th smallest time, P90 the ⌈0.9 n⌉-th.
+type Summary struct {
+	Min, Median, P90 time.Duration // Unreachable when that rank is unreached
+	Reachable        int           // minutes from which some journey (or a walk) reaches the place
+	Minutes          int           // departure minutes in the window
+}
+
+// summarize returns the Summary of times (reordered in place).
+func summarize(times []time.Duration) Summary {
+	s := Summary{Min: Unreachable, Median: Unreachable, P90: Unreachable, Minutes: len(times)}
+	if len(times) == 0 {
+		return s
+	}
+	slices.Sort(times)
+	for _, t := range times {
+		if t != Unreachable {
+			s.Reachable++
+		}
+	}
+	n := len(times)
+	s.Min = times[0]
+	s.Median = times[(n+1)/2-1]
+	s.P90 = times[(9*n+9)/10-1]
+	return s
+}
+
+// noTime marks an unreached stop-minute in a Profile.
+const noTime = uint16(0xFFFF)
+
+// MaxProfileTravel is the longest travel time a Profile keeps (65,534 s,
+// about 18 h 12 min); longer ones count as unreached.
+const MaxProfileTravel = time.Duration(noTime-1) * time.Second
+
+// Profile holds, for every departure minute of a window, the travel time
+// from one origin to every stop (Router.Range, Router.RangeFrom). A travel
+// time counts from the departure minute, waiting at the origin included,
+// as "leave now" does minute by minute; times past MaxProfileTravel count
+// as unreached. It stores 2 bytes per stop per minute — for
+// CARTA's 1,163 stops and a 60-minute window, 139,560 bytes — is
+// immutable and safe for concurrent use.
+type Profile struct {
+	r         *Router
+	day       int32
+	start     int32 // first departure, seconds from the service day's start
+	base      time.Time
+	minutes   int
+	origin    orb.Point
+	hasOrigin bool
+	origins   []StopWalk
+	times     []uint16 // [stop*minutes + minute]
+}
+
+// Range computes travel times from (lon, lat) to every stop for every
+// departure minute of window w (Start, Start+1 min, … before End) with
+// rRAPTOR: minutes are processed from the last to the first, reusing the
+// labels of later minutes. The window's Date gives the service day; its
+// Start and End are measured as GTFS times (from noon minus 12 h), may
+// pass 24:00, and must satisfy 0 ≤ Start < End ≤ Start + MaxWindow.
+// Errors: ErrBadWindow, ErrOutsideService, ctx's error.
+//
+// Cost: one RAPTOR run per minute, each cheaper than a fresh Depart as
+// only improved labels propagate; a few milliseconds for an hour on a
+// city network. Safe for concurrent use.
+func (r *Router) Range(ctx context.Context, from orb.Point, w Window) (*Profile, error) {
+	p, err := r.rangeRun(ctx, r.Access(from), w)
+	if err != nil {
+		return nil, err
+	}
+	p.origin, p.hasOrigin = from, true
+	return p, nil
+}
+
+// RangeFrom is Range from a set of stops with their walking times, as
+// DepartFrom. Without an origin point, To cannot count a walk straight to
+// the destination.
+func (r *Router) RangeFrom(ctx context.Context, origins []StopWalk, w Window) (*Profile, error) {
+	if err := r.checkStops(origins, "origins"); err != nil {
+		return nil, err
+	}
+	return r.rangeRun(ctx, slices.Clone(origins), w)
+}
+
+func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*Profile, error) {
+	if w.Start < 0 || w.End <= w.Start || w.End-w.Start > MaxWindow {
+		return nil, fmt.Errorf("%w: [%v, %v)", ErrBadWindow, w.Start, w.End)
+	}
+	day := dayOf(w.Date)
+	if err := r.n.checkDay(day); err != nil {
+		return nil, err
+	}
+	start := int32((w.Start + time.Second - 1) / time.Second)
+	M := int((w.End - w.Start + time.Minute - 1) / time.Minute)
+	p := &Profile{r: r, day: day, start: start, base: r.n.dayBase(day), minutes: M, origins: origins,
+		times: make([]uint16, len(r.n.stops)*M)}
+	sc := r.pool.Get().(*scratch)
+	defer r.pool.Put(sc)
+	r.reset(sc, day, start, start+int32(M-1)*60)
+	K := r.maxRounds
+	for m := M - 1; m >= 0; m-- {
+		t := start + int32(m)*60
+		r.access(sc, origins, t)
+		if err := r.rounds(ctx, sc); err != nil {
+			return nil, err
+		}
+		ride, acc := sc.ride[K], sc.ready[0]
+		for s := range len(r.n.stops) {
+			v := min(ride[s], acc[s])
+			enc := noTime
+			if v != inf && v-t < int32(noTime) {
+				enc = uint16(v - t)
+			}
+			p.times[s*M+m] = enc
+		}
+	}
+	return p, nil
+}
+
+// Minutes returns the number of departure minutes.
+func (p *Profile) Minutes() int { return p.minutes }
+
+// Departure returns the departure time of minute m (0-based).
+func (p *Profile) Departure(m int) time.Time {
+	return p.base.Add(time.Duration(p.start+int32(m)*60) * time.Second)
+}
+
+// Size returns the bytes the profile's travel times take.
+func (p *Profile) Size() int { return 2 * len(p.times) }
+
+func dur(v uint16) time.Duration {
+	if v == noTime {
+		return Unreachable
+	}
+	return time.Duration(v) * time.Second
+}
+
+// StopTimes appends to dst the travel time to stop i for each departure
+// minute (Unreachable where none) and returns it; nil for i out of range.
+// A stop counts as reached on foot from the origin or by alighting there.
+func (p *Profile) StopTimes(i int, dst []time.Duration) []time.Duration {
+	if i < 0 || i >= len(p.r.n.stops) {
+		return nil
+	}
+	for _, v := range p.times[i*p.minutes : (i+1)*p.minutes] {
+		dst = append(dst, dur(v))
+	}
+	return dst
+}
+
+// Stop returns the summary of travel times to stop i; a zero Summary for
+// i out of range.
+func (p *Profile) Stop(i int) Summary {
+	if i < 0 || i >= len(p.r.n.stops) {
+		return Summary{}
+	}
+	return summarize(p.StopTimes(i, make([]time.Duration, 0, p.minutes)))
+}
+
+// Times returns the travel time to pt (lon, lat) for each departure
+// minute: the best of a walk straight there (within MaxWalk, when the
+// origin is a point) and a stop of Access(pt) plus the walk on; Unreachable
+// where none.
+func (p *Profile) Times(pt orb.Point) []time.Duration {
+	out := p.TimesVia(p.r.Access(pt), nil)
+	if p.hasOrigin {
+		if w, ok := p.r.directWalk(p.origin, pt); ok {
+			for m := range out {
+				out[m] = min(out[m], time.Duration(w)*time.Second)
+			}
+		}
+	}
+	return out
+}
+
+// TimesVia appends to dst the travel time for each departure minute to a
+// destination reached from the stops of egress (as Access returns for
+// it), without a straight walk from the origin, and returns it. Stops out
+// of range and negative walks are ignored. O(len(egress) × minutes).
+func (p *Profile) TimesVia(egress []StopWalk, dst []time.Duration) []time.Duration {
+	n := len(dst)
+	for range p.minutes {
+		dst = append(dst, Unreachable)
+	}
+	out := dst[n:]
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 {
+			continue
+		}
+		for m, v := range p.times[e.Stop*p.minutes : (e.Stop+1)*p.minutes] {
+			if v != noTime {
+				out[m] = min(out[m], time.Duration(v)*time.Second+e.Walk)
+			}
+		}
+	}
+	return dst
+}
+
+// To returns the summary of Times(pt).
+func (p *Profile) To(pt orb.Point) Summary { return summarize(p.Times(pt)) }
+
+// ToVia returns the summary of TimesVia(egress).
+func (p *Profile) ToVia(egress []StopWalk) Summary { return summarize(p.TimesVia(egress, nil)) }
+
+// Journey returns the itinerary of an earliest arrival at pt departing at
+// minute m (0-based), as Arrivals.Journey; false when nothing reaches pt
+// then or m is out of range.
+func (p *Profile) Journey(pt orb.Point, m int) (Journey, bool) {
+	if m < 0 || m >= p.minutes {
+		return Journey{}, false
+	}
+	var origin *orb.Point
+	if p.hasOrigin {
+		origin = &p.origin
+	}
+	return p.r.journey(origin, p.origins, p.day, p.start+int32(m)*60, pt)
+}

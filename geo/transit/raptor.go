@@ -1,0 +1,242 @@
+package transit
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+const inf = int32(math.MaxInt32)
+
+// rideParent says how a ride label was reached: on pattern pat's trip
+// boarded at position board and left at alight, in round round.
+type rideParent struct {
+	pat, trip, board, alight, shift int32
+	round                           int32
+}
+
+// readyParent says how a ready-to-board label was reached: by a transfer
+// from the ride label of stop from in round round, or (from < 0) on foot
+// from the origin.
+type readyParent struct {
+	from, round int32
+}
+
+// scratch is the per-query state of RAPTOR, reused through a sync.Pool.
+// ride[k][s] is the earliest arrival at s by a ride with at most k rides;
+// ready[k][s] the earliest time a rider with at most k rides done can
+// board at s (access walk for k = 0; after a transfer for k ≥ 1).
+type scratch struct {
+	ride, ready   [][]int32
+	rideP         [][]rideParent
+	readyP        [][]readyParent
+	marked        []bool
+	markList      []int32
+	improved      []bool
+	impList       []int32
+	queue         []int32 // per pattern: earliest marked position, -1 when not queued
+	qList         []int32
+	shifts        [][]int32 // per service: seconds from the query day's start to the running days' starts
+	tmin          int32     // earliest departure of the query, seconds
+	bound         int32     // target pruning: labels at or past it are useless
+	egress        []StopWalk
+	direct, walk0 int32
+}
+
+func (r *Router) newScratch() any {
+	ns, K := len(r.n.stops), r.maxRounds
+	sc := &scratch{
+		ride: make([][]int32, K+1), ready: make([][]int32, K+1),
+		rideP: make([][]rideParent, K+1), readyP: make([][]readyParent, K+1),
+		marked: make([]bool, ns), improved: make([]bool, ns),
+		queue:  make([]int32, len(r.pats)),
+		shifts: make([][]int32, len(r.n.services)),
+	}
+	for k := range K + 1 {
+		sc.ride[k] = make([]int32, ns)
+		sc.ready[k] = make([]int32, ns)
+		sc.rideP[k] = make([]rideParent, ns)
+		sc.readyP[k] = make([]readyParent, ns)
+	}
+	for i := range sc.queue {
+		sc.queue[i] = -1
+	}
+	return sc
+}
+
+// reset clears the labels and fixes the service days for departures from
+// t0 to t1 seconds after the start of service day day.
+func (r *Router) reset(sc *scratch, day, t0, t1 int32) {
+	for k := range sc.ride {
+		fill(sc.ride[k])
+		fill(sc.ready[k])
+	}
+	sc.tmin, sc.bound, sc.egress = t0, inf, nil
+	base := r.n.dayBase(day)
+	kmin := (t0-r.maxTime)/dayS - 2
+	kmax := t1/dayS + 2
+	for s := range sc.shifts {
+		sc.shifts[s] = sc.shifts[s][:0]
+	}
+	for k := kmin; k <= kmax; k++ {
+		sh := int32(r.n.dayBase(day+k).Sub(base) / time.Second)
+		for s := range sc.shifts {
+			if r.n.runs(int32(s), day+k) {
+				sc.shifts[s] = append(sc.shifts[s], sh)
+			}
+		}
+	}
+}
+
+func fill(a []int32) {
+	for i := range a {
+		a[i] = inf
+	}
+}
+
+// access sets the round-0 labels of origins departing at t.
+func (r *Router) access(sc *scratch, origins []StopWalk, t int32) {
+	for _, o := range origins {
+		v := t + int32(o.Walk/time.Second)
+		if v < sc.ready[0][o.Stop] {
+			sc.ready[0][o.Stop] = v
+			sc.readyP[0][o.Stop] = readyParent{from: -1}
+			sc.mark(int32(o.Stop))
+		}
+	}
+}
+
+func (sc *scratch) mark(s int32) {
+	if !sc.marked[s] {
+		sc.marked[s] = true
+		sc.markList = append(sc.markList, s)
+	}
+}
+
+// rounds runs RAPTOR's rounds from the marked stops. Labels only
+// improve, so it serves both a single departure (after reset) and each
+// earlier minute of a range query (rRAPTOR: labels of later departures
+// stay valid, as one can wait at the origin).
+func (r *Router) rounds(ctx context.Context, sc *scratch) error {
+	K := r.maxRounds
+	for k := 1; k <= K; k++ {
+		ride, prevRide, ready, prevReady := sc.ride[k], sc.ride[k-1], sc.ready[k], sc.ready[k-1]
+		for s := range ride {
+			if prevRide[s] < ride[s] {
+				ride[s], sc.rideP[k][s] = prevRide[s], sc.rideP[k-1][s]
+			}
+			if prevReady[s] < ready[s] {
+				ready[s], sc.readyP[k][s] = prevReady[s], sc.readyP[k-1][s]
+			}
+		}
+		if len(sc.markList) == 0 {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, s := range sc.markList {
+			sc.marked[s] = false
+			for _, sp := range r.sp[r.spStart[s]:r.spStart[s+1]] {
+				q := sc.queue[sp.pat]
+				if q < 0 {
+					sc.qList = append(sc.qList, sp.pat)
+					sc.queue[sp.pat] = sp.pos
+				} else if sp.pos < q {
+					sc.queue[sp.pat] = sp.pos
+				}
+			}
+		}
+		sc.markList = sc.markList[:0]
+		for _, pi := range sc.qList {
+			pos := sc.queue[pi]
+			sc.queue[pi] = -1
+			p := &r.pats[pi]
+			for _, sh := range sc.shifts[p.svc] {
+				if sh+p.lastArr >= sc.tmin {
+					r.scan(sc, k, pi, pos, sh)
+				}
+			}
+		}
+		sc.qList = sc.qList[:0]
+		if sc.egress != nil {
+			for _, e := range sc.egress {
+				if v := ride[e.Stop]; v != inf {
+					sc.bound = min(sc.bound, v+int32(e.Walk/time.Second)+1)
+				}
+			}
+		}
+		for _, s := range sc.impList {
+			sc.improved[s] = false
+			t := ride[s]
+			for _, f := range r.fp[r.fpStart[s]:r.fpStart[s+1]] {
+				if v := t + f.dur; v < ready[f.to] && v < sc.bound {
+					ready[f.to] = v
+					sc.readyP[k][f.to] = readyParent{from: s, round: int32(k)}
+					sc.mark(f.to)
+				}
+			}
+		}
+		sc.impList = sc.impList[:0]
+	}
+	for _, s := range sc.markList {
+		sc.marked[s] = false
+	}
+	sc.markList = sc.markList[:0]
+	return nil
+}
+
+// scan rides pattern pi's trips shifted by sh seconds from position from,
+// boarding where round k−1 left riders ready and improving round k's
+// ride labels.
+func (r *Router) scan(sc *scratch, k int, pi, from, sh int32) {
+	p := &r.pats[pi]
+	T, n := p.nTrips, p.nStops
+	stops := r.patStops[p.stop0 : p.stop0+n]
+	noPick := r.noPick[p.stop0 : p.stop0+n]
+	noDrop := r.noDrop[p.stop0 : p.stop0+n]
+	dep := r.dep[p.time0 : p.time0+n*T]
+	arr := r.arr[p.time0 : p.time0+n*T]
+	ride, ready := sc.ride[k], sc.ready[k-1]
+	rideP := sc.rideP[k]
+	cur, board := int32(-1), int32(0)
+	for i := from; i < n; i++ {
+		s := stops[i]
+		if cur >= 0 && !noDrop[i] {
+			if a := arr[i*T+cur] + sh; a < ride[s] && a < sc.bound {
+				ride[s] = a
+				rideP[s] = rideParent{pat: pi, trip: cur, board: board, alight: i, shift: sh, round: int32(k)}
+				if !sc.improved[s] {
+					sc.improved[s] = true
+					sc.impList = append(sc.impList, s)
+				}
+			}
+		}
+		rt := ready[s]
+		if noPick[i] || rt == inf {
+			continue
+		}
+		hi := T
+		if cur >= 0 {
+			if rt > dep[i*T+cur]+sh {
+				continue
+			}
+			hi = cur
+		}
+		// First trip in [0, hi) departing at or after rt.
+		row := dep[i*T : i*T+hi]
+		want := rt - sh
+		lo, up := int32(0), hi
+		for lo < up {
+			m := int32(uint32(lo+up) >> 1)
+			if row[m] < want {
+				lo = m + 1
+			} else {
+				up = m
+			}
+		}
+		if lo < hi {
+			cur, board = lo, i
+		}
+	}
+}

@@ -1,0 +1,214 @@
+package transit_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/geo/transit"
+)
+
+// line is a hand-made network of stops A, B, C, D on a meridian, 2.2 km
+// apart (too far to walk between with the default walks), and routes
+// R1 A→B, R2 B→C, R3 C→D, R4 A→D (slow, direct). Service "ALL" runs every
+// day of 2026; "MON" runs on Mondays only.
+type line struct {
+	b    *transit.Builder
+	stop map[string]orb.Point
+}
+
+func newLine(t *testing.T) *line {
+	l := &line{b: transit.NewBuilder(time.UTC), stop: map[string]orb.Point{}}
+	require.NoError(t, l.b.AddAgency(transit.Agency{ID: "L", Name: "Line", Timezone: "UTC"}))
+	for i, id := range []string{"A", "B", "C", "D"} {
+		p := orb.Point{-85.3, 35.0 + 0.02*float64(i)}
+		l.stop[id] = p
+		require.NoError(t, l.b.AddStop(transit.Stop{ID: id, Name: "Stop " + id, Point: p}))
+	}
+	for _, r := range []string{"R1", "R2", "R3", "R4"} {
+		require.NoError(t, l.b.AddRoute(transit.Route{ID: r, ShortName: r, Type: 3}))
+	}
+	all := [7]bool{true, true, true, true, true, true, true}
+	span := transit.Calendar{Weekdays: all, Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
+	require.NoError(t, l.b.AddCalendar("ALL", span))
+	span.Weekdays = [7]bool{time.Monday: true}
+	require.NoError(t, l.b.AddCalendar("MON", span))
+	return l
+}
+
+func hm(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
+
+func (l *line) trip(t *testing.T, id, route, svc string, calls ...any) {
+	tr := transit.Trip{ID: id, Route: route, Service: svc, Headsign: "to " + calls[len(calls)-2].(string)}
+	for i := 0; i < len(calls); i += 2 {
+		tr.StopTimes = append(tr.StopTimes, transit.StopTime{Stop: calls[i].(string), Departure: calls[i+1].(time.Duration)})
+	}
+	require.NoError(t, l.b.AddTrip(tr))
+}
+
+// chain adds the three-ride connection A 8:00 → B 8:10 | B 8:11 → C 8:20
+// | C 8:25 → D 8:30, and later R2 and R3 trips at 8:30 and 8:45.
+func (l *line) chain(t *testing.T) {
+	l.trip(t, "r1", "R1", "ALL", "A", hm(8, 0), "B", hm(8, 10))
+	l.trip(t, "r2a", "R2", "ALL", "B", hm(8, 11), "C", hm(8, 20))
+	l.trip(t, "r2b", "R2", "ALL", "B", hm(8, 30), "C", hm(8, 39))
+	l.trip(t, "r3a", "R3", "ALL", "C", hm(8, 25), "D", hm(8, 30))
+	l.trip(t, "r3b", "R3", "ALL", "C", hm(8, 45), "D", hm(8, 50))
+}
+
+func (l *line) route(t *testing.T, opts transit.RouterOptions, at time.Time) (time.Duration, bool, transit.Journey) {
+	n, err := l.b.Build()
+	require.NoError(t, err)
+	r, err := transit.NewRouter(n, opts)
+	require.NoError(t, err)
+	a, err := r.Depart(context.Background(), l.stop["A"], at)
+	require.NoError(t, err)
+	d, ok := a.To(l.stop["D"])
+	j, jok := a.Journey(l.stop["D"])
+	assert.Equal(t, ok, jok)
+	if ok {
+		assert.Equal(t, at.Add(d), j.Arrive, "journey arrives when To says")
+	}
+	return d, ok, j
+}
+
+// TestRouterHandWorked checks transfers, transfers.txt rules,
+// pickup/drop-off rules, frequencies, a trip past midnight and the
+// transfer cap on the line network, against times worked out by hand.
+func TestRouterHandWorked(t *testing.T) {
+	wed := time.Date(2026, 5, 13, 7, 55, 0, 0, time.UTC) // a Wednesday
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, l *line)
+		opts  transit.RouterOptions
+		at    time.Time
+		want  time.Duration // travel time; Unreachable when none
+		rides int
+	}{
+		{"three rides with 1 min slack", func(t *testing.T, l *line) { l.chain(t) }, transit.RouterOptions{}, wed, hm(0, 35), 3},
+		{"slack of 2 min misses 8:11", func(t *testing.T, l *line) { l.chain(t) },
+			transit.RouterOptions{MinTransfer: 2 * time.Minute}, wed, hm(0, 55), 3},
+		{"min_transfer_time 10 min at B", func(t *testing.T, l *line) {
+			l.chain(t)
+			require.NoError(t, l.b.AddTransfer(transit.Transfer{From: "B", To: "B", Type: transit.TransferMinTime, MinTime: 10 * time.Minute}))
+		}, transit.RouterOptions{}, wed, hm(0, 55), 3},
+		{"forbidden transfer at B", func(t *testing.T, l *line) {
+			l.chain(t)
+			require.NoError(t, l.b.AddTransfer(transit.Transfer{From: "B", To: "B", Type: transit.TransferForbidden}))
+		}, transit.RouterOptions{}, wed, transit.Unreachable, 0},
+		{"timed transfer needs no slack", func(t *testing.T, l *line) {
+			l.trip(t, "r1", "R1", "ALL", "A", hm(8, 0), "B", hm(8, 10))
+			l.trip(t, "r2", "R2", "ALL", "B", hm(8, 10), "C", hm(8, 20))
+			l.trip(t, "r3", "R3", "ALL", "C", hm(8, 21), "D", hm(8, 30))
+			require.NoError(t, l.b.AddTransfer(transit.Transfer{From: "B", To: "B", Type: transit.TransferTimed}))
+		}, transit.RouterOptions{}, wed, hm(0, 35), 3},
+		{"no drop-off at B", func(t *testing.T, l *line) {
+			l.chain(t)
+			require.NoError(t, l.b.AddTrip(transit.Trip{ID: "r1x", Route: "R1", Service: "ALL", StopTimes: []transit.StopTime{
+				{Stop: "A", Departure: hm(7, 58)}, {Stop: "B", Departure: hm(8, 5), NoDropOff: true}}}))
+		}, transit.RouterOptions{}, wed, hm(0, 35), 3},
+		{"no pickup at A", func(t *testing.T, l *line) {
+			require.NoError(t, l.b.AddTrip(transit.Trip{ID: "r4", Route: "R4", Service: "ALL", StopTimes: []transit.StopTime{
+				{Stop: "A", Departure: hm(8, 0), NoPickup: true}, {Stop: "D", Departure: hm(8, 40)}}}))
+		}, transit.RouterOptions{}, wed, transit.Unreachable, 0},
+		{"arrival before departure", func(t *testing.T, l *line) {
+			require.NoError(t, l.b.AddTrip(transit.Trip{ID: "r4", Route: "R4", Service: "ALL", StopTimes: []transit.StopTime{
+				{Stop: "A", Departure: hm(8, 0)}, {Stop: "B", Arrival: hm(8, 5), Departure: hm(8, 9)}, {Stop: "D", Departure: hm(8, 40)}}}))
+			l.trip(t, "r2", "R2", "ALL", "B", hm(8, 6), "C", hm(8, 10)) // 8:05 + 1 min slack
+			l.trip(t, "r3", "R3", "ALL", "C", hm(8, 11), "D", hm(8, 15))
+		}, transit.RouterOptions{}, wed, hm(0, 20), 3},
+		{"frequency every 10 min", func(t *testing.T, l *line) {
+			l.trip(t, "f", "R4", "ALL", "A", hm(6, 0), "D", hm(6, 40))
+			require.NoError(t, l.b.AddFrequency("f", hm(6, 0), hm(9, 0), 10*time.Minute))
+		}, transit.RouterOptions{}, wed.Add(-4 * time.Minute), hm(0, 49), 1}, // 7:51 → 8:00 → 8:40
+		{"Monday's 24:30 trip on Tuesday at 00:20", func(t *testing.T, l *line) {
+			l.trip(t, "late", "R4", "MON", "A", hm(24, 30), "D", hm(25, 0))
+		}, transit.RouterOptions{}, time.Date(2026, 5, 12, 0, 20, 0, 0, time.UTC), hm(0, 40), 1},
+		{"on Monday at 00:20 it waits a day for Monday's 24:30", func(t *testing.T, l *line) {
+			l.trip(t, "late", "R4", "MON", "A", hm(24, 30), "D", hm(25, 0))
+		}, transit.RouterOptions{}, time.Date(2026, 5, 11, 0, 20, 0, 0, time.UTC), hm(24, 40), 1},
+		{"cap of 1 transfer takes the slow direct bus", func(t *testing.T, l *line) {
+			l.chain(t)
+			l.trip(t, "r4", "R4", "ALL", "A", hm(9, 0), "D", hm(10, 0))
+		}, transit.RouterOptions{MaxTransfers: 1}, wed, hm(2, 5), 1},
+		{"cap of 2 transfers takes the chain", func(t *testing.T, l *line) {
+			l.chain(t)
+			l.trip(t, "r4", "R4", "ALL", "A", hm(9, 0), "D", hm(10, 0))
+		}, transit.RouterOptions{MaxTransfers: 2}, wed, hm(0, 35), 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLine(t)
+			tc.setup(t, l)
+			got, ok, j := l.route(t, tc.opts, tc.at)
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.want != transit.Unreachable, ok)
+			assert.Equal(t, tc.rides, j.Rides(), "legs %+v", j.Legs)
+		})
+	}
+}
+
+// TestRouterErrors checks the typed errors of bad input.
+func TestRouterErrors(t *testing.T) {
+	l := newLine(t)
+	l.chain(t)
+	n, err := l.b.Build()
+	require.NoError(t, err)
+	_, err = transit.NewRouter(n, transit.RouterOptions{MaxWalk: -1, MaxTransfers: -2})
+	assert.ErrorIs(t, err, transit.ErrBadOptions)
+	assert.ErrorContains(t, err, "MaxWalk")
+	assert.ErrorContains(t, err, "MaxTransfers")
+	_, err = transit.NewRouter(nil, transit.RouterOptions{})
+	assert.ErrorIs(t, err, transit.ErrBadOptions)
+	r, err := transit.NewRouter(n, transit.RouterOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, transit.RouterOptions{MaxWalk: 800, TransferWalk: 400, MinTransfer: time.Minute, MaxTransfers: 3}, r.Options())
+	ctx := context.Background()
+	at := time.Date(2026, 5, 13, 8, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		err  error
+		run  func() error
+	}{
+		{"unknown stop", transit.ErrUnknownStop, func() error {
+			_, err := r.DepartFrom(ctx, []transit.StopWalk{{Stop: 99}}, at)
+			return err
+		}},
+		{"negative walk", transit.ErrNegativeWalk, func() error {
+			_, err := r.RangeFrom(ctx, []transit.StopWalk{{Stop: 0, Walk: -time.Second}}, transit.Window{Date: at, Start: hm(8, 0), End: hm(9, 0)})
+			return err
+		}},
+		{"date before the feed", transit.ErrOutsideService, func() error {
+			_, err := r.Depart(ctx, l.stop["A"], time.Date(2025, 12, 31, 8, 0, 0, 0, time.UTC))
+			return err
+		}},
+		{"window after the feed", transit.ErrOutsideService, func() error {
+			_, err := r.Range(ctx, l.stop["A"], transit.Window{Date: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Start: hm(8, 0), End: hm(9, 0)})
+			return err
+		}},
+		{"inverted window", transit.ErrBadWindow, func() error {
+			_, err := r.Range(ctx, l.stop["A"], transit.Window{Date: at, Start: hm(9, 0), End: hm(8, 0)})
+			return err
+		}},
+		{"window of two days", transit.ErrBadWindow, func() error {
+			_, err := r.Range(ctx, l.stop["A"], transit.Window{Date: at, Start: 0, End: 48 * time.Hour})
+			return err
+		}},
+		{"cancelled", context.Canceled, func() error {
+			c, cancel := context.WithCancel(ctx)
+			cancel()
+			_, err := r.Range(c, l.stop["A"], transit.Window{Date: at, Start: hm(7, 0), End: hm(9, 0)})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.run()
+			assert.True(t, errors.Is(err, tc.err), "got %v, want %v", err, tc.err)
+		})
+	}
+}
