@@ -86,7 +86,7 @@ func planMatcher(tb testing.TB) *match.Matcher {
 // scanPlan computes the plan's top-k by scoring every provider for every
 // item: the baseline.
 func scanPlan(d *directory.Directory, m *match.Matcher, s match.Student) [][]match.Candidate {
-	pr, err := m.Prepare(s)
+	pr, err := m.Prepare(context.Background(), s)
 	if err != nil {
 		panic(err)
 	}

@@ -142,7 +142,7 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 					}
 					st := students[s]
 					st.Interests, st.Strengths = nil, nil
-					pr, err := in.open.Prepare(st)
+					pr, err := in.open.Prepare(ctx, st)
 					if err != nil {
 						failed.Store(true)
 						mu.Lock()
@@ -170,7 +170,7 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 						}
 						if len(buf) == 0 {
 							if prAll == nil {
-								prAll, _ = in.all.Prepare(st)
+								prAll, _ = in.all.Prepare(ctx, st)
 							}
 							if one, err = prAll.Top(ctx, it, 1, one); err == nil && len(one) == 0 {
 								var u Unmet

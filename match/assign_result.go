@@ -176,7 +176,7 @@ func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assi
 	}
 	cp := *st
 	cp.Interests, cp.Strengths = nil, nil
-	pr, err := in.open.Prepare(cp)
+	pr, err := in.open.Prepare(ctx, cp)
 	if err != nil {
 		return err
 	}

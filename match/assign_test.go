@@ -180,9 +180,9 @@ func buildGraph(t testing.TB, c cohortCase, mode match.PoolMode) graph {
 			reg = r.Name
 		}
 		g.region = append(g.region, reg)
-		pr, err := open.Prepare(st)
+		pr, err := open.Prepare(context.Background(), st)
 		require.NoError(t, err)
-		pa, err := all.Prepare(st)
+		pa, err := all.Prepare(context.Background(), st)
 		require.NoError(t, err)
 		for n, need := range st.Needs {
 			g.needs = append(g.needs, [2]int{s, n})

@@ -90,24 +90,61 @@ const CategoryWordCredit = 0.5
 
 // Travel-time model. See the package documentation.
 const (
-	// BusSpeed is the average in-vehicle speed assumed for buses, stops
-	// included: 20 km/h, the typical average of U.S. local bus service
-	// (the National Transit Database reports 12–14 mph for motor bus).
-	BusSpeed = 20.0 / 3.6 // meters per second
 	// CarSpeed is the average door-to-door speed assumed by car or school
 	// transport on city streets: 35 km/h.
 	CarSpeed = 35.0 / 3.6 // meters per second
-	// TransferTime is added to a transit estimate when no route calls at
-	// both the boarding and the alighting stop: one more wait.
-	TransferTime = 10 * time.Minute
-	// DefaultStopWalk is the longest walk to or from a stop a transit
-	// estimate uses when Config.StopWalk is zero: 800 m (about 14
-	// minutes), the directory's default transit reach.
+	// DefaultStopWalk is the longest walk to or from a stop on a trip by
+	// bus when Config.StopWalk is zero: 800 m (about 14 minutes), the
+	// directory's default transit reach.
 	DefaultStopWalk geo.Meters = 800
-	// BoardingStops is how many stops near the start a transit estimate
-	// tries: those with the least walk plus half-headway wait.
-	BoardingStops = 8
 )
+
+// TravelStat chooses which travel time over the departure minutes of a
+// window counts for a trip by bus: the median (the default, as Conveyal
+// R5 reports accessibility), the quickest, or the 90th percentile (a trip
+// the family can count on).
+type TravelStat int
+
+// Travel statistics.
+const (
+	StatMedian TravelStat = iota
+	StatMin
+	StatP90
+	numStats
+)
+
+var statNames = [numStats]string{"median", "min", "p90"}
+
+// String returns "median", "min" or "p90".
+func (s TravelStat) String() string {
+	if s < 0 || s >= numStats {
+		return fmt.Sprintf("TravelStat(%d)", int(s))
+	}
+	return statNames[s]
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s TravelStat) MarshalText() ([]byte, error) {
+	if s < 0 || s >= numStats {
+		return nil, ErrOutOfRange
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler; "" is StatMedian.
+func (s *TravelStat) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*s = StatMedian
+		return nil
+	}
+	for i, n := range statNames {
+		if n == string(b) {
+			*s = TravelStat(i)
+			return nil
+		}
+	}
+	return ErrOutOfRange
+}
 
 // DefaultK is the number of providers proposed per need when Config.K is
 // zero.
@@ -117,22 +154,34 @@ const DefaultK = 3
 const MaxK = 1000
 
 // Config tunes a Matcher. The zero value is useful: DefaultK providers per
-// need, DefaultWeights, the transit network's first week of service, and
-// full providers left out.
+// need, DefaultWeights, the transit network's busiest week, median travel
+// times, and full providers left out.
 type Config struct {
 	// K is how many providers Plan proposes per need or interest.
 	K int `json:"k,omitempty"`
 	// Weights weigh the score components; zero means DefaultWeights.
 	Weights Weights `json:"weights,omitzero"`
-	// Week is a date in the week plans are made for: transit frequencies
-	// are read on the dates of that week (Monday to Sunday) that match
-	// each availability window. Zero means the first week with service
-	// in the transit network.
+	// Week is a date in the week plans are made for: trips by bus are
+	// routed on the timetable of the dates of that week (Monday to
+	// Sunday) that match each availability window. Zero means the week
+	// with the most scheduled departures in the feed's validity
+	// (transit.Network.BusiestWeek); Matcher.Config reports the Monday
+	// used. A week outside the feed's service dates is an error.
 	Week time.Time `json:"week,omitzero"`
-	// StopWalk is the longest walk to or from a stop in a transit
-	// estimate; 0 means DefaultStopWalk, capped at the directory's
-	// transit reach.
+	// StopWalk is the longest walk to or from a stop on a trip by bus; 0
+	// means DefaultStopWalk, capped at the directory's transit reach.
 	StopWalk geo.Meters `json:"stop_walk,omitempty"`
+	// Travel is the statistic of a bus trip's travel time over the
+	// departure minutes of a window that scores and limits it (see
+	// Constraints.MaxTravel); zero means StatMedian.
+	Travel TravelStat `json:"travel,omitempty"`
+	// MaxTransfers bounds the changes of vehicle on a trip by bus; 0
+	// means transit.DefaultMaxTransfers.
+	MaxTransfers int `json:"max_transfers,omitempty"`
+	// ProfileCache is the memory in bytes kept for the timetable travel
+	// times of recent homes and windows, shared by every plan of the
+	// Matcher; 0 means DefaultProfileCache, negative keeps none.
+	ProfileCache int `json:"profile_cache,omitempty"`
 	// IncludeFull keeps providers with no open seat (Enrolled ≥
 	// Capacity); by default they are excluded. Cohort matching, which
 	// counts seats itself, sets it.
@@ -161,6 +210,15 @@ func (c *Config) resolve(reach geo.Meters) error {
 	}
 	if c.StopWalk < 0 || math.IsNaN(float64(c.StopWalk)) {
 		return &FieldError{Field: "config.stop_walk", Err: ErrOutOfRange}
+	}
+	if c.Travel < 0 || c.Travel >= numStats {
+		return &FieldError{Field: "config.travel", Err: ErrOutOfRange, Allowed: "median, min or p90"}
+	}
+	if c.MaxTransfers < 0 || c.MaxTransfers > 8 {
+		return &FieldError{Field: "config.max_transfers", Err: ErrOutOfRange, Allowed: "0 (the router's default) to 8"}
+	}
+	if c.ProfileCache == 0 {
+		c.ProfileCache = DefaultProfileCache
 	}
 	if c.StopWalk == 0 {
 		c.StopWalk = DefaultStopWalk

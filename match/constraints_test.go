@@ -77,7 +77,7 @@ func TestEveryHardConstraintExcludes(t *testing.T) {
 		d := build(t, []directory.Provider{p}, nil, map[string]*geo.Regions{demo.ZipCodes: zips})
 		m, err := match.New(d, match.Config{})
 		require.NoError(t, err)
-		pr, err := m.Prepare(s)
+		pr, err := m.Prepare(context.Background(), s)
 		require.NoError(t, err)
 		prov, _ := d.Provider("p")
 		_, viol, err := pr.Evaluate(0, prov)

@@ -3,10 +3,12 @@ package match
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo/transit"
 )
 
 // Reason explains one component of a candidate's score.
@@ -21,14 +23,16 @@ type Reason struct {
 
 // Explain returns a reason for each component that counts in c's score,
 // in this order: travel, transit, schedule, language, cost, capacity,
-// specificity, words. Travel times are estimates and say so, except on
-// foot. Confidential providers' stops are not named.
+// specificity, words. A trip by bus is told as its itinerary from the
+// timetable (Prepared.Journey); car and school transport times are
+// estimates and say so. Confidential providers' stops are not named.
 func (p *Prepared) Explain(c *Candidate) []Reason {
 	if c.Item < 0 || c.Item >= len(p.items) || c.Provider == nil {
 		return nil
 	}
 	pi := &p.items[c.Item]
 	prov := c.Provider
+	j, hasJ := p.Journey(c)
 	order := [...]Component{Travel, Transit, Schedule, Language, Cost, Capacity, Specificity, Words}
 	out := make([]Reason, 0, len(order))
 	for _, comp := range order {
@@ -38,9 +42,9 @@ func (p *Prepared) Explain(c *Candidate) []Reason {
 		var text string
 		switch comp {
 		case Travel:
-			text = p.travelText(c)
+			text = p.travelText(c, j, hasJ)
 		case Transit:
-			text = p.transitText(c)
+			text = p.transitText(c, j, hasJ)
 		case Schedule:
 			text = p.scheduleText(c)
 		case Language:
@@ -82,7 +86,21 @@ func minutes(d time.Duration) string {
 	return fmt.Sprintf("%d h %02d min", m/60, m%60)
 }
 
-func (p *Prepared) travelText(c *Candidate) string {
+// Journey returns the itinerary of c's trip by bus: the timetable's
+// journey departing home at the minute whose travel time is c.Travel, in
+// the window group it was found in. False when c is not a trip by bus.
+func (p *Prepared) Journey(c *Candidate) (transit.Journey, bool) {
+	if c.By != ModeTransit || c.Provider == nil || int(c.trip.group) >= len(p.groups) {
+		return transit.Journey{}, false
+	}
+	g := &p.groups[c.trip.group]
+	if g.prof == nil {
+		return transit.Journey{}, false
+	}
+	return g.prof.Journey(c.Provider.Point, int(c.trip.minute))
+}
+
+func (p *Prepared) travelText(c *Candidate, j transit.Journey, hasJ bool) string {
 	dist := c.Distance.String()
 	switch c.By {
 	case ModeWalk:
@@ -92,57 +110,107 @@ func (p *Prepared) travelText(c *Candidate) string {
 	case ModeSchool:
 		return dist + " from school, about " + minutes(c.Travel) + " by school transport (estimate)"
 	}
-	t := &c.trip
-	stops := p.m.net.Stops()
-	to := "the stop"
-	if t.board >= 0 && int(t.board) < len(stops) {
-		to = stops[t.board].Name
+	g := &p.groups[c.trip.group]
+	leaving := fmt.Sprintf("leaving %s between %s and %s", g.days, clock(g.start), clock(g.end))
+	stat := ""
+	switch p.m.cfg.Travel {
+	case StatMin:
+		stat = " at best"
+	case StatP90:
+		stat = " or less 9 times in 10"
 	}
-	transfer := ""
-	if t.transfer {
-		transfer = fmt.Sprintf(", %s for a transfer", minutes(TransferTime))
+	door := fmt.Sprintf("about %s door to door%s, %s", minutes(c.Travel), stat, leaving)
+	if !hasJ {
+		return dist + ", by bus: " + door
 	}
-	return fmt.Sprintf("%s, about %s by bus (estimate: %s walk to %s, %s wait, %s ride%s, %s walk from the stop)",
-		dist, minutes(c.Travel), minutes(t.walkTo), to, minutes(t.wait), minutes(t.ride), transfer, minutes(t.walkFrom))
+	return itineraryText(j, c.Provider.Confidential, c.trip.rate) + ": " + door
 }
 
-func (p *Prepared) transitText(c *Candidate) string {
+// itineraryText tells a journey's legs: "walk 6 min to 3rd & Central,
+// route 4 toward Downtown at 15:42 — a trip every 15 min — to McCallie &
+// Central (5 stops), walk 2 min". With hidden, the stop nearest the
+// destination is not named.
+func itineraryText(j transit.Journey, hidden bool, rate float32) string {
+	var parts []string
+	rides := 0
+	lastRide := -1
+	for i, l := range j.Legs {
+		if l.Kind == transit.LegRide {
+			lastRide = i
+		}
+	}
+	for i, l := range j.Legs {
+		d := l.Arrive.Sub(l.Depart)
+		switch l.Kind {
+		case transit.LegWalk:
+			if l.ToStop >= 0 {
+				parts = append(parts, fmt.Sprintf("walk %s to %s", minutes(d), l.To))
+			} else {
+				parts = append(parts, "walk "+minutes(d))
+			}
+		case transit.LegTransfer:
+			if l.FromStop != l.ToStop && l.ToStop >= 0 {
+				parts = append(parts, fmt.Sprintf("walk %s to %s", minutes(d), l.To))
+			}
+		case transit.LegRide:
+			rides++
+			verb := "route"
+			if rides > 1 {
+				verb = "change to route"
+			}
+			text := verb + " " + l.Route
+			if l.Headsign != "" {
+				text += " toward " + l.Headsign
+			}
+			text += " at " + l.Depart.Format("15:04")
+			if rides == 1 && rate > 0 {
+				text += " — " + tripsText(float64(rate)) + " —"
+			}
+			to := l.To
+			if hidden && i == lastRide {
+				to = "a stop near it"
+			}
+			stops := "1 stop"
+			if l.Stops != 1 {
+				stops = fmt.Sprintf("%d stops", l.Stops)
+			}
+			text += fmt.Sprintf(" to %s (%s)", to, stops)
+			parts = append(parts, text)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tripsText renders distinct trips an hour: "a trip every 15 min".
+func tripsText(r float64) string {
+	if r <= 0 {
+		return "no trip"
+	}
+	return "a trip every " + minutes(time.Duration(float64(time.Hour)/r))
+}
+
+func (p *Prepared) transitText(c *Candidate, j transit.Journey, hasJ bool) string {
 	if c.By == ModeWalk {
 		return "walkable, no bus needed"
 	}
-	t := &c.trip
-	net := p.m.net
-	name := "a bus stop"
-	if !c.Provider.Confidential {
-		name = "bus stop " + net.Stops()[t.alight].Name
+	g := &p.groups[c.trip.group]
+	var routes []string
+	if hasJ {
+		for _, l := range j.Legs {
+			if l.Kind == transit.LegRide && !slices.Contains(routes, l.Route) {
+				routes = append(routes, l.Route)
+			}
+		}
 	}
-	routes := net.RouteNamesAt(int(t.alight))
 	rs := ""
 	switch len(routes) {
 	case 0:
 	case 1:
-		rs = ", route " + routes[0]
+		rs = " on route " + routes[0]
 	default:
-		rs = ", routes " + strings.Join(routes[:len(routes)-1], ", ") + " and " + routes[len(routes)-1]
+		rs = " on routes " + strings.Join(routes[:len(routes)-1], ", ") + " and " + routes[len(routes)-1]
 	}
-	when := ""
-	if int(t.group) < len(p.groups) {
-		g := &p.groups[t.group]
-		when = " " + Window{Days: g.days, Start: g.start, End: g.end}.String()
-	}
-	return fmt.Sprintf("%s %s away%s, %s%s", name, t.alightWalk, rs, perHour(t.alRte), when)
-}
-
-func perHour(r float64) string {
-	switch {
-	case r >= 1.5:
-		return fmt.Sprintf("%.0f buses an hour", r)
-	case r >= 1:
-		return "1 bus an hour"
-	case r > 0:
-		return fmt.Sprintf("a bus every %s", minutes(time.Duration(float64(time.Hour)/r)))
-	}
-	return "no buses"
+	return fmt.Sprintf("%s%s within the limit, %s", tripsText(float64(c.trip.rate)), rs, Window{Days: g.days, Start: g.start, End: g.end})
 }
 
 // windowsText renders the availability windows: "Mo-Fr 15:30-18:00, Sa

@@ -55,9 +55,6 @@ type grid struct {
 	dLon, dLat     float64 // cell size in degrees
 	nx, ny         int
 	maxAbsLat      float64
-	// stopCos is the cosine of each transit stop's latitude (indexed as
-	// the network's Stops), for the transit estimate's rides.
-	stopCos []float64
 }
 
 // catIndex is one category's records, sorted by cell; cell c holds
@@ -72,13 +69,6 @@ const mPerDeg = float64(geo.EarthRadius) * math.Pi / 180
 // buildIndex packs every placed provider into the lists of its
 // categories and their ancestors.
 func (m *Matcher) buildIndex() {
-	if m.net != nil {
-		stops := m.net.Stops()
-		m.grid.stopCos = make([]float64, len(stops))
-		for i := range stops {
-			m.grid.stopCos[i] = math.Cos(stops[i].Point[1] * degToRad)
-		}
-	}
 	var b orb.Bound
 	placed := 0
 	for _, p := range m.provs {

@@ -3,7 +3,9 @@ package match
 import (
 	"context"
 	"iter"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wraparound/wraparound/directory"
@@ -36,7 +38,12 @@ type Matcher struct {
 	weights [NumComponents]float64
 	tax     *directory.Taxonomy
 	net     *transit.Network
+	router  *transit.Router
 	week    time.Time // Monday of the plan week, midnight in the network's zone
+	// daySigs numbers the plan week's days (Monday first) by the set of
+	// services running on them: days with the same number have the same
+	// timetable.
+	daySigs [7]int
 	// direct counts providers listing each code itself (not through a
 	// descendant): ancestors with none need no search of their own.
 	direct map[string]int
@@ -50,6 +57,11 @@ type Matcher struct {
 	index    map[string]*catIndex
 	grid     grid
 	langBits map[string]uint8
+	// scratch holds *travelScratch values for Prepared.travel.
+	scratch *sync.Pool
+	// profiles caches timetable range queries (shared by the copies
+	// cohort matching makes).
+	profiles *profileCache
 }
 
 // New returns a Matcher over cat with configuration cfg (see Config for
@@ -62,6 +74,7 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 		return nil, err
 	}
 	m := &Matcher{
+		scratch: &sync.Pool{New: func() any { return new(travelScratch) }},
 		cat:     cat,
 		cfg:     cfg,
 		weights: cfg.Weights.array(),
@@ -84,20 +97,51 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 		m.catText[c.Code] = strings.ToLower(c.Label + " | " + strings.Join(c.Synonyms, " | "))
 	}
 	if m.net != nil {
-		week := cfg.Week
-		if week.IsZero() {
-			week = m.net.Stats().First
+		if err := m.compileTransit(); err != nil {
+			return nil, err
 		}
-		y, mo, d := week.Date()
-		day := time.Date(y, mo, d, 0, 0, 0, 0, m.net.Location())
-		// Back to Monday.
-		off := (int(day.Weekday()) + 6) % 7
-		m.week = time.Date(y, mo, d-off, 0, 0, 0, 0, m.net.Location())
 	}
 	return m, nil
 }
 
-// Config returns the configuration in use, defaults filled in.
+// compileTransit builds the timetable router, picks the plan week and
+// numbers its days by their services.
+func (m *Matcher) compileTransit() error {
+	r, err := transit.NewRouter(m.net, transit.RouterOptions{MaxWalk: m.cfg.StopWalk, MaxTransfers: m.cfg.MaxTransfers})
+	if err != nil {
+		return &FieldError{Field: "config", Err: ErrOutOfRange, Cause: err}
+	}
+	m.router = r
+	m.profiles = newProfileCache(m.cfg.ProfileCache)
+	week := m.cfg.Week
+	if week.IsZero() {
+		week = m.net.BusiestWeek()
+	}
+	y, mo, d := week.Date()
+	day := time.Date(y, mo, d, 0, 0, 0, 0, m.net.Location())
+	off := (int(day.Weekday()) + 6) % 7 // back to Monday
+	m.week = time.Date(y, mo, d-off, 0, 0, 0, 0, m.net.Location())
+	first, last := m.net.Stats().First, m.net.Stats().Last
+	if !m.cfg.Week.IsZero() && (m.week.AddDate(0, 0, 6).Before(first) || m.week.After(last)) {
+		return &FieldError{Field: "config.week", Err: ErrOutOfRange, Cause: transit.ErrOutsideService,
+			Allowed: "a date from " + first.Format(time.DateOnly) + " to " + last.Format(time.DateOnly)}
+	}
+	m.cfg.Week = m.week
+	var sigs []string
+	for i := range m.daySigs {
+		sig := strings.Join(m.net.ServicesOn(m.week.AddDate(0, 0, i)), "\x00")
+		j := slices.Index(sigs, sig)
+		if j < 0 {
+			sigs = append(sigs, sig)
+			j = len(sigs) - 1
+		}
+		m.daySigs[i] = j
+	}
+	return nil
+}
+
+// Config returns the configuration in use, defaults filled in: Week is
+// the Monday of the plan week.
 func (m *Matcher) Config() Config { return m.cfg }
 
 // Plan is the answer for one student: for each need and interest, the
@@ -105,7 +149,14 @@ func (m *Matcher) Config() Config { return m.cfg }
 type Plan struct {
 	// Items follow the student's needs, in order, then interests.
 	Items []ItemPlan `json:"items"`
+	// Notes say what limits the whole plan (NoteNoService).
+	Notes []string `json:"notes,omitempty"`
 }
+
+// NoteNoService is a Plan note in transit mode when no bus leaves a stop
+// within walking distance of home in any of the family's windows: every
+// trip proposed is on foot.
+const NoteNoService = "no bus leaves a stop within walking distance of home in the family's windows: only places within walking distance are proposed"
 
 // ItemPlan is the part of a Plan for one need or interest.
 type ItemPlan struct {
@@ -154,11 +205,14 @@ func (p *Plan) Unmet() []Unmet {
 // category. Safe for concurrent use. It returns ctx's error if ctx ends
 // first, and a *FieldError (joined with others) for a bad student.
 func (m *Matcher) Plan(ctx context.Context, s Student) (*Plan, error) {
-	pr, err := m.Prepare(s)
+	pr, err := m.Prepare(ctx, s)
 	if err != nil {
 		return nil, err
 	}
 	plan := &Plan{Items: make([]ItemPlan, len(pr.items))}
+	if pr.noService {
+		plan.Notes = append(plan.Notes, NoteNoService)
+	}
 	var buf []Candidate
 	for i := range pr.items {
 		if err := ctx.Err(); err != nil {

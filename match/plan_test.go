@@ -173,7 +173,7 @@ func TestTopEqualsBruteForce(t *testing.T) {
 	matched, unmet := 0, 0
 	for i := range n {
 		s := randomStudent(rng, d)
-		pr, err := m.Prepare(s)
+		pr, err := m.Prepare(context.Background(), s)
 		require.NoError(t, err, "student %d", i)
 		for item := range pr.Items() {
 			k := 1 + rng.IntN(12)

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -16,9 +17,10 @@ import (
 )
 
 // Prepared is a student compiled for matching: validated, with the
-// origin's transit stops, the windows' departure rates and each item's
-// words worked out once. Plan uses it; cohort matching uses it to score
-// many candidate providers per student without repeating that work.
+// availability windows, the timetable travel times from home for each of
+// them (transit mode) and each item's words worked out once. Plan uses
+// it; cohort matching uses it to score many candidate providers per
+// student without repeating that work.
 //
 // A Prepared is immutable and safe for concurrent use. It keeps
 // references to the student's slices: do not modify them while it is in
@@ -44,18 +46,15 @@ type Prepared struct {
 	groups   []tgroup
 	items    []pitem
 	hot      hotFilter
-	// bounders are the boarding stops of every group that travelBound
-	// needs: those no other stop beats at every distance.
-	bounders []bounder
-	// tmax bounds the transit component of a trip by bus: the best
-	// boarding stop's departures against transit.HighFrequency.
+	// env bounds timetable travel by distance (see travelBound): the
+	// stops reached within the limit, nearest the origin first.
+	env envelope
+	// noService is set in transit mode when no bus leaves a stop within
+	// walking distance of home in any window.
+	noService bool
+	// tmax bounds the transit component of a trip by bus (see
+	// transitBound).
 	tmax float64
-}
-
-// bounder is a boarding stop as travelBound sees it.
-type bounder struct {
-	cost time.Duration // walk and wait
-	dist geo.Meters    // great-circle from the origin
 }
 
 // pwindow is one availability window on one day.
@@ -65,29 +64,24 @@ type pwindow struct {
 	group      int // index in groups, -1 without transit
 }
 
-// tgroup gathers the windows whose stops have the same departure rates
-// (weekday windows usually do), so that a transit estimate is made once
-// per group.
+// tgroup gathers the windows of days with the same transit services and
+// the same hours (weekday windows usually are), so that their timetable
+// travel times are computed once: one range query from home over the
+// window, on the plan week's date of the first such day.
 type tgroup struct {
-	rates   []float64
-	days    Days
-	start   time.Duration
-	end     time.Duration
-	origins []ostop // boarding stops, least cost first
+	days       Days
+	date       time.Time
+	start, end time.Duration
+	sig        int // index of the day's services in Matcher.daySigs
+	// prof holds the travel time from home to every stop for each
+	// departure minute of the window; nil when no stop is within walking
+	// distance of home.
+	prof *transit.Profile
+	// departures counts the departures from the stops near home from the
+	// window's start until its end plus the travel limit: no more
+	// distinct trips can leave home in the window.
+	departures int
 }
-
-// ostop is a boarding stop near the origin.
-type ostop struct {
-	stop int32
-	pt   orb.Point
-	g    gpt           // pt, for fastRide
-	dist geo.Meters    // great-circle from the origin
-	walk time.Duration // walking time from the origin
-	wait time.Duration // half the headway
-	rate float64
-}
-
-func (o *ostop) cost() time.Duration { return o.walk + o.wait }
 
 // pitem is a compiled need or interest.
 type pitem struct {
@@ -109,8 +103,11 @@ type ancestor struct {
 
 // Prepare validates s and compiles it for matching. Bad fields are
 // reported as *FieldError values joined with errors.Join; no error quotes
-// the student's data.
-func (m *Matcher) Prepare(s Student) (*Prepared, error) {
+// the student's data. In transit mode it runs one timetable range query
+// from home per group of availability windows (see the package
+// documentation), which is most of its cost; it returns ctx's error if
+// ctx ends first.
+func (m *Matcher) Prepare(ctx context.Context, s Student) (*Prepared, error) {
 	var errs []error
 	bad := func(field string, err, cause error) {
 		errs = append(errs, &FieldError{Field: field, Err: err, Cause: cause})
@@ -245,7 +242,9 @@ func (m *Matcher) Prepare(s Student) (*Prepared, error) {
 			p.resident[set] = name
 		}
 	}
-	p.compileWindows(c.Availability)
+	if err := p.compileWindows(ctx, c.Availability); err != nil {
+		return nil, err
+	}
 	p.compileHot()
 	p.radius = p.searchRadius()
 	p.compileItems(&s)
@@ -297,10 +296,12 @@ func (m *Matcher) checkCategory(f, code string, bad func(string, error, error)) 
 	}
 }
 
-// compileWindows expands the availability windows to days, maps each onto
-// a date of the plan week for transit, and finds the boarding stops.
-func (p *Prepared) compileWindows(ws []Window) {
-	net := p.m.net
+// compileWindows expands the availability windows to days and, in
+// transit mode, maps each onto the plan week's date of that day, groups
+// days with the same services and hours, and runs one range query from
+// home per group.
+func (p *Prepared) compileWindows(ctx context.Context, ws []Window) error {
+	m := p.m
 	for _, w := range ws {
 		for _, d := range dayOrder {
 			if w.Days.Has(d) {
@@ -310,26 +311,21 @@ func (p *Prepared) compileWindows(ws []Window) {
 		}
 	}
 	if p.mode != ModeTransit {
-		return
+		return nil
 	}
 	tw := p.windows
 	if len(tw) == 0 {
-		// Any time: estimate for a weekday afternoon.
-		tw = []pwindow{{day: time.Wednesday, start: 15 * time.Hour, end: 18 * time.Hour, group: -1}}
+		// Any time: leaving after school on a weekday.
+		tw = []pwindow{{day: time.Wednesday, start: 15*time.Hour + 30*time.Minute, end: 16*time.Hour + 30*time.Minute, group: -1}}
 	}
 	for i := range tw {
 		w := &tw[i]
 		off := (int(w.day) + 6) % 7
-		date := p.m.week.AddDate(0, 0, off)
-		rates := net.DeparturesPerHour(transit.Window{Date: date, Start: w.start, End: w.end})
-		if len(rates) == 0 {
-			continue // a network without stops
-		}
 		g := slices.IndexFunc(p.groups, func(g tgroup) bool {
-			return g.start == w.start && g.end == w.end && (&g.rates[0] == &rates[0] || slices.Equal(g.rates, rates))
+			return g.sig == m.daySigs[off] && g.start == w.start && g.end == w.end
 		})
 		if g == -1 {
-			p.groups = append(p.groups, tgroup{rates: rates, start: w.start, end: w.end})
+			p.groups = append(p.groups, tgroup{date: m.week.AddDate(0, 0, off), start: w.start, end: w.end, sig: m.daySigs[off]})
 			g = len(p.groups) - 1
 		}
 		p.groups[g].days |= 1 << w.day
@@ -338,73 +334,124 @@ func (p *Prepared) compileWindows(ws []Window) {
 	if len(p.windows) == 0 {
 		p.windows = nil // the default transit window is not an availability window
 	}
-	walk := p.m.cfg.StopWalk
+	access := m.router.Access(p.origin)
+	p.noService = true
 	for gi := range p.groups {
 		g := &p.groups[gi]
-		for s, wd := range net.NearbyStops(p.origin, walk) {
-			r := g.rates[s]
-			if r <= 0 {
-				continue
-			}
-			g.origins = append(g.origins, ostop{
-				stop: int32(s),
-				pt:   net.Stops()[s].Point,
-				g:    newGpt(net.Stops()[s].Point),
-				dist: geo.Distance(p.origin, net.Stops()[s].Point),
-				walk: geo.WalkTime(wd / geo.DetourFactor),
-				wait: halfHeadway(r),
-				rate: r,
-			})
+		for _, a := range access {
+			g.departures += m.net.Departures(a.Stop, transit.Window{Date: g.date, Start: g.start + a.Walk, End: g.end + p.limit})
 		}
-		slices.SortFunc(g.origins, func(a, b ostop) int {
-			if a.cost() != b.cost() {
-				return int(a.cost() - b.cost())
-			}
-			return int(a.stop - b.stop)
-		})
-		if len(g.origins) > BoardingStops {
-			g.origins = g.origins[:BoardingStops]
+		if g.departures == 0 {
+			continue // no bus to catch: walking only
 		}
+		p.noService = false
+		prof, err := m.profiles.get(ctx, m.router, access, transit.Window{Date: g.date, Start: g.start, End: g.end})
+		if err != nil {
+			return err
+		}
+		g.prof = prof
+		rate := float64(g.departures) / (g.end - g.start).Hours()
+		p.tmax = max(p.tmax, min(1, rate/transit.HighFrequency))
 	}
-	p.compileBounders()
+	p.compileEnvelope()
+	return nil
 }
 
-// compileBounders keeps, of the boarding stops of all groups, those
-// travelBound needs: a stop with no less walk and wait than another and
-// no farther from the origin can never give a smaller bound (the ride
-// over what remains of r only grows as the stop nears the origin), so
-// dropping it leaves every bound exactly as it was.
-func (p *Prepared) compileBounders() {
-	n := 0
-	for gi := range p.groups {
-		n += len(p.groups[gi].origins)
+// envelope is a lower bound on the timetable travel time to any place at
+// great-circle distance r from the origin. A trip by bus ends with a walk
+// from some stop s, reached no sooner than a[s] (the least travel time to
+// s over every group and departure minute) and at least r − d[s] from the
+// place (d[s] the stop's distance from the origin), so it takes at least
+//
+//	min over s of a[s] + c·max(0, r − d[s])
+//
+// with c the seconds a meter of straight line takes on foot. Every term
+// has the same slope, so with the stops sorted by d the minimum is the
+// smaller of a suffix minimum of a (stops at least r away) and c·r plus a
+// prefix minimum of a − c·d (stops nearer): O(log stops) per bound.
+type envelope struct {
+	d      []geo.Meters
+	a      []float64 // a[i], seconds
+	sufA   []float64 // min a[j] over j ≥ i, seconds
+	preACD []float64 // min a[j] − c·d[j] over j ≤ i, seconds
+	minA   float64
+}
+
+// walkSecsPerMeter is c: straight-line meters to walking seconds.
+const walkSecsPerMeter = geo.DetourFactor / geo.WalkSpeed
+
+func (p *Prepared) compileEnvelope() {
+	type st struct {
+		d geo.Meters
+		a float64
 	}
-	if n == 0 {
-		return
-	}
-	all := make([]bounder, 0, n)
-	rate := 0.0
-	for gi := range p.groups {
-		for _, o := range p.groups[gi].origins {
-			all = append(all, bounder{cost: o.cost(), dist: o.dist})
-			rate = max(rate, o.rate)
+	var stops []st
+	lim := p.limit.Seconds()
+	net := p.m.net
+	for s := range net.Stops() {
+		best := math.Inf(1)
+		for gi := range p.groups {
+			if g := &p.groups[gi]; g.prof != nil {
+				if t := g.prof.StopMin(s); t != transit.Unreachable {
+					best = min(best, t.Seconds())
+				}
+			}
+		}
+		if best <= lim {
+			stops = append(stops, st{d: geo.Distance(p.origin, net.Stops()[s].Point), a: best})
 		}
 	}
-	p.tmax = min(1, rate/transit.HighFrequency)
-	// Least cost first, and among equal costs the farthest first: a stop
-	// is needed only if it is farther than every one before it.
-	slices.SortFunc(all, func(a, b bounder) int {
-		if a.cost != b.cost {
-			return int(a.cost - b.cost)
+	slices.SortFunc(stops, func(x, y st) int { return cmpMeters(x.d, y.d) })
+	e := &p.env
+	e.minA = math.Inf(1)
+	n := len(stops)
+	e.d = make([]geo.Meters, n)
+	e.a = make([]float64, n)
+	e.sufA = make([]float64, n)
+	e.preACD = make([]float64, n)
+	for i, s := range stops {
+		e.d[i], e.a[i] = s.d, s.a
+		v := s.a - walkSecsPerMeter*float64(s.d)
+		if i > 0 {
+			v = min(v, e.preACD[i-1])
 		}
-		return -cmpMeters(a.dist, b.dist)
-	})
-	p.bounders = all[:0]
-	for _, b := range all {
-		if len(p.bounders) == 0 || b.dist > p.bounders[len(p.bounders)-1].dist {
-			p.bounders = append(p.bounders, b)
+		e.preACD[i] = v
+		e.minA = min(e.minA, s.a)
+	}
+	for i := n - 1; i >= 0; i-- {
+		e.sufA[i] = stops[i].a
+		if i+1 < n {
+			e.sufA[i] = min(e.sufA[i], e.sufA[i+1])
 		}
 	}
+}
+
+// bound returns the envelope at r in seconds, +Inf without stops.
+func (e *envelope) bound(r geo.Meters) float64 {
+	i, _ := slices.BinarySearchFunc(e.d, r, cmpMeters)
+	b := math.Inf(1)
+	if i < len(e.d) {
+		b = e.sufA[i]
+	}
+	if i > 0 {
+		b = min(b, walkSecsPerMeter*float64(r)+e.preACD[i-1])
+	}
+	return b
+}
+
+// reach returns the farthest great-circle distance from the origin a bus
+// trip can end within limit seconds: a stop reached in a[s] plus the walk
+// on, no longer than the limit left nor maxWalk (walking distance).
+func (e *envelope) reach(limit float64, maxWalk geo.Meters) geo.Meters {
+	var r geo.Meters
+	for i, d := range e.d {
+		left := limit - e.a[i]
+		if left < 0 {
+			continue
+		}
+		r = max(r, d+min(maxWalk/geo.DetourFactor, geo.Meters(left/walkSecsPerMeter)))
+	}
+	return r
 }
 
 func cmpMeters(a, b geo.Meters) int {
@@ -415,11 +462,6 @@ func cmpMeters(a, b geo.Meters) int {
 		return 1
 	}
 	return 0
-}
-
-// halfHeadway is the mean wait for a bus running rate times an hour.
-func halfHeadway(rate float64) time.Duration {
-	return time.Duration(math.Round(1800/rate)) * time.Second
 }
 
 // searchRadius is the great-circle distance beyond which no provider can
@@ -433,13 +475,8 @@ func (p *Prepared) searchRadius() geo.Meters {
 		r = geo.Meters(L.Seconds() * CarSpeed / geo.DetourFactor)
 	default:
 		r = geo.WalkReach(min(L, p.walkOnly()))
-		reach := p.m.cfg.StopWalk / geo.DetourFactor
-		for _, g := range p.groups {
-			for _, o := range g.origins {
-				if o.cost() <= L {
-					r = max(r, o.dist+reach+geo.Meters((L-o.cost()).Seconds()*BusSpeed/geo.DetourFactor))
-				}
-			}
+		if p.mode == ModeTransit {
+			r = max(r, p.env.reach(L.Seconds()+boundSlack, p.m.cfg.StopWalk))
 		}
 	}
 	r += 1 // meters of slack against rounding
@@ -449,11 +486,14 @@ func (p *Prepared) searchRadius() geo.Meters {
 	return min(r, directory.MaxRadius)
 }
 
+// boundSlack covers the roundings to the second of the router's walking
+// times and of the stops' walking distances to the meter.
+const boundSlack = 2.0
+
 // travelBound is a lower bound on the travel time to any provider at
-// great-circle distance r: exact on foot and by car; for transit, the
-// least walk-and-wait at a boarding stop plus the ride over what the
-// triangle inequality leaves of r once both walks to stops are at their
-// longest. Non-decreasing in r.
+// great-circle distance r: exact on foot and by car; in transit mode the
+// smaller of the walk (when walking is allowed that far) and the
+// envelope of timetable travel times. Non-decreasing in r.
 func (p *Prepared) travelBound(r geo.Meters) time.Duration {
 	switch p.mode {
 	case ModeCar, ModeSchool:
@@ -463,52 +503,40 @@ func (p *Prepared) travelBound(r geo.Meters) time.Duration {
 	if p.mode != ModeTransit {
 		return best
 	}
-	if best > p.walkOnly() {
-		// Too far to walk all the way; without a bus the trip fails,
-		// which any bound allows.
-		best = time.Duration(math.MaxInt64)
+	b := math.Inf(1)
+	if best <= p.walkOnly() {
+		b = best.Seconds()
 	}
-	reach := p.m.cfg.StopWalk / geo.DetourFactor
-	for _, o := range p.bounders {
-		ride := max(0, r-o.dist-reach)
-		t := o.cost + rideTime(ride) - time.Second
-		if t < best {
-			best = t
-		}
-	}
-	return max(best, 0)
+	b = min(b, p.env.bound(r)-boundSlack)
+	return secs(b)
 }
 
 // stopBound is a lower bound on the travel time to a provider at
 // distance at least r whose nearest transit stop is a walk of at least
-// sw meters (NearStop.Walk): on foot as travelBound; by bus, for an
-// alighting stop a straight x ≥ sw/DetourFactor from the provider, the
-// ride from boarding stop o is at least r − o.dist − x and the walk
-// from the stop takes x × DetourFactor / WalkSpeed, a sum that only
-// grows with x (walking is slower than riding), so x = sw/DetourFactor
-// bounds it; less a second and a hundredth for the two roundings to the
-// second. Never below travelBound's bus part by more than that slack.
+// sw meters (NearStop.Walk): on foot as travelBound; by bus, the
+// envelope at r, and no less than the quickest stop plus that walk.
 func (p *Prepared) stopBound(r geo.Meters, sw uint16) time.Duration {
-	best := math.Inf(1)
+	b := math.Inf(1)
 	if wt := geo.WalkTime(r); wt <= p.walkOnly() {
-		best = wt.Seconds()
+		b = wt.Seconds()
 	}
-	x := float64(sw) / geo.DetourFactor
-	walk := float64(sw) / geo.WalkSpeed
-	for _, o := range p.bounders {
-		ride := max(0, float64(r-o.dist)-x)
-		best = min(best, o.cost.Seconds()+ride*geo.DetourFactor/BusSpeed+walk-1.01)
-	}
-	if best >= float64(math.MaxInt64/time.Second) {
+	bus := max(p.env.bound(r), p.env.minA+float64(sw)/geo.WalkSpeed) - boundSlack
+	return secs(min(b, bus))
+}
+
+// secs converts a bound in seconds to a Duration, saturating at the
+// largest Duration for +Inf.
+func secs(b float64) time.Duration {
+	if b >= float64(math.MaxInt64/time.Second) {
 		return math.MaxInt64
 	}
-	return time.Duration(max(0, best) * float64(time.Second))
+	return time.Duration(max(0, b) * float64(time.Second))
 }
 
 // transitBound bounds the transit component of any provider at distance
 // at least dl: 1 (a walk scores 1) unless walking that far takes longer
-// than walkOnly, when the trip is by bus from a boarding stop departing
-// no more often than the best one.
+// than walkOnly, when the trip is by bus and no more distinct trips can
+// leave in a window than buses leave the stops near home.
 func (p *Prepared) transitBound(dl geo.Meters) float64 {
 	if p.mode == ModeTransit && geo.WalkTime(dl) > p.walkOnly() {
 		return p.tmax
@@ -527,16 +555,6 @@ func (p *Prepared) walkOnly() time.Duration {
 
 func carTime(r geo.Meters) time.Duration {
 	return time.Duration(math.Round(float64(r)*geo.DetourFactor/CarSpeed)) * time.Second
-}
-
-// rideTime is the in-vehicle time over great-circle distance d.
-func rideTime(d geo.Meters) time.Duration {
-	return time.Duration(math.Round(rideSecs(d))) * time.Second
-}
-
-// rideSecs is the in-vehicle time over d in seconds, unrounded.
-func rideSecs(d geo.Meters) float64 {
-	return float64(d) * geo.DetourFactor / BusSpeed
 }
 
 // compileItems numbers the needs and interests and works out, for each,

@@ -26,7 +26,10 @@ type Candidate struct {
 	Components [NumComponents]float64 `json:"components"`
 	// Distance is the great-circle distance from where travel starts.
 	Distance geo.Meters `json:"distance"`
-	// Travel is the estimated one-way travel time.
+	// Travel is the one-way travel time: on foot or by car an estimate
+	// from the distance; by bus the timetable's door-to-door time over
+	// the departure minutes of the window, as Config.Travel chooses
+	// (the median by default).
 	Travel time.Duration `json:"travel"`
 	// By is how that trip is made: ModeWalk, ModeTransit, ModeCar or
 	// ModeSchool. In transit mode a trip quicker on foot is ModeWalk.
@@ -41,15 +44,14 @@ type Candidate struct {
 	trip     trip
 }
 
-// trip is a transit estimate's parts.
+// trip is where a trip by bus was found: the window group, the
+// departure minute whose travel time is the statistic (for its
+// itinerary), and how many distinct trips an hour reach the provider
+// within the limit.
 type trip struct {
-	board, alight    int32
-	walkTo, wait     time.Duration
-	ride, walkFrom   time.Duration
-	alightWalk       geo.Meters
-	boardRate, alRte float64
-	transfer         bool
-	group            int8
+	group  int8
+	minute int16
+	rate   float32
 }
 
 // Applies reports whether component c counts in the candidate's score.
@@ -278,7 +280,7 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 		if c.By == ModeWalk {
 			c.Components[Transit] = 1
 		} else {
-			c.Components[Transit] = min(1, min(c.trip.boardRate, c.trip.alRte)/transit.HighFrequency)
+			c.Components[Transit] = min(1, float64(c.trip.rate)/transit.HighFrequency)
 		}
 	}
 	sum := 0.0
@@ -301,9 +303,9 @@ func (p *Prepared) scoreWords(pi *pitem, prov *directory.Provider, c *Candidate)
 	c.Components[Words] = (float64(own) + CategoryWordCredit*float64(cat)) / float64(len(pi.tokens))
 }
 
-// travel estimates the one-way trip to prov at distance d; groups masks
+// travel returns the one-way trip to prov at distance d; groups masks
 // the transit groups of windows in which prov is open. A trip that cannot
-// be made returns a time past the limit.
+// be made returns a time past the limit (transit.Unreachable).
 func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, groups uint32, tr *trip) (time.Duration, Mode) {
 	switch p.mode {
 	case ModeCar, ModeSchool:
@@ -312,97 +314,87 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 		return geo.WalkTime(d), ModeWalk
 	}
 	walk := geo.WalkTime(d)
-	best := time.Duration(math.MaxInt64)
-	net := p.m.net
-	var stops []directory.NearStop
-	if idx >= 0 {
-		stops = p.m.stops[idx]
-	} else {
-		stops = p.m.cat.StopsNear(prov)
-	}
-	maxWalk := p.m.cfg.StopWalk
-	for gi := range p.groups {
-		if groups&(1<<gi) == 0 {
-			continue
+	best := transit.Unreachable
+	if len(p.groups) > 0 {
+		var stops []directory.NearStop
+		if idx >= 0 {
+			stops = p.m.stops[idx]
+		} else {
+			stops = p.m.cat.StopsNear(prov)
 		}
-		g := &p.groups[gi]
-		if len(g.origins) == 0 {
-			continue
-		}
-		// Alight at the nearest stop served in the window.
-		b := -1
-		for i, ns := range stops {
-			if ns.Walk > maxWalk {
+		var ebuf [32]transit.StopWalk
+		egress := ebuf[:0]
+		for _, ns := range stops {
+			if ns.Walk > p.m.cfg.StopWalk {
 				break
 			}
-			if g.rates[ns.Stop] > 0 {
-				b = i
-				break
-			}
+			egress = append(egress, transit.StopWalk{Stop: ns.Stop, Walk: geo.WalkTime(ns.Walk / geo.DetourFactor)})
 		}
-		if b < 0 {
-			continue
-		}
-		ns := stops[b]
-		bpt := net.Stops()[ns.Stop].Point
-		bg := gpt{lon: bpt[0], lat: bpt[1], latR: bpt[1] * degToRad, cos: p.m.grid.stopCos[ns.Stop]}
-		walkFrom := geo.WalkTime(ns.Walk / geo.DetourFactor)
-		rb := g.rates[ns.Stop]
-		waitB := halfHeadway(rb)
-		for oi := range g.origins {
-			o := &g.origins[oi]
-			if int(o.stop) == ns.Stop {
-				continue
-			}
-			// A bus from a to b runs no more often than buses leave
-			// the rarer of the two stops.
-			wait := o.wait
-			if rb < o.rate {
-				wait = waitB
-			}
-			if o.walk+wait+walkFrom >= best {
-				continue // no ride makes it quicker
-			}
-			ride := fastRide(&o.g, &bg)
-			t := o.walk + wait + ride + walkFrom
-			if t >= best {
-				continue // a transfer only adds
-			}
-			transfer := !shareRoute(net.RoutesAt(int(o.stop)), net.RoutesAt(ns.Stop))
-			if transfer {
-				t += TransferTime
-			}
-			if t < best {
-				best = t
-				*tr = trip{
-					board: o.stop, alight: int32(ns.Stop),
-					walkTo: o.walk, wait: wait, ride: ride, walkFrom: walkFrom,
-					alightWalk: ns.Walk, boardRate: o.rate, alRte: g.rates[ns.Stop],
-					transfer: transfer, group: int8(gi),
+		if len(egress) > 0 {
+			sc := p.m.scratch.Get().(*travelScratch)
+			for gi := range p.groups {
+				g := &p.groups[gi]
+				if groups&(1<<gi) == 0 || g.prof == nil {
+					continue
+				}
+				sc.times = g.prof.TimesVia(egress, sc.times[:0])
+				t, minute, rate := p.stat(sc, g)
+				if t < best {
+					best = t
+					*tr = trip{group: int8(gi), minute: int16(minute), rate: float32(rate)}
 				}
 			}
+			p.m.scratch.Put(sc)
 		}
 	}
 	if walk <= best && walk <= p.walkOnly() {
 		return walk, ModeWalk
 	}
-	return best, ModeTransit // MaxInt64 when no bus serves both ends
+	return best, ModeTransit
 }
 
-// shareRoute reports whether two ascending route lists meet.
-func shareRoute(a, b []int) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] == b[j]:
-			return true
-		case a[i] < b[j]:
-			i++
-		default:
-			j++
+// travelScratch is reusable memory for one travel computation.
+type travelScratch struct {
+	times, sorted []time.Duration
+}
+
+// stat returns Config.Travel of the travel times in sc.times (one per
+// departure minute of g), the first minute with that time, and the trips
+// an hour that arrive within the limit: the distinct arrivals, less one
+// for the trip the window's edges share out (at least one), per hour of
+// window, which is exact for a regular headway. Arrivals never come
+// earlier for a later departure, so a new trip starts wherever the
+// arrival changes.
+func (p *Prepared) stat(sc *travelScratch, g *tgroup) (time.Duration, int, float64) {
+	ts := sc.times
+	sc.sorted = append(sc.sorted[:0], ts...)
+	slices.Sort(sc.sorted)
+	n := len(ts)
+	var t time.Duration
+	switch p.m.cfg.Travel {
+	case StatMin:
+		t = sc.sorted[0]
+	case StatP90:
+		t = sc.sorted[(9*n+9)/10-1]
+	default:
+		t = sc.sorted[(n+1)/2-1]
+	}
+	minute := slices.Index(ts, t)
+	trips := 0
+	var last time.Duration = -1
+	for m, v := range ts {
+		if v == transit.Unreachable || v > p.limit {
+			continue
+		}
+		if arr := time.Duration(m)*time.Minute + v; arr != last {
+			trips++
+			last = arr
 		}
 	}
-	return false
+	if trips > 1 {
+		trips--
+	}
+	return t, minute, float64(trips) / (g.end - g.start).Hours()
 }
 
 // language scores the family's languages: 1 when the provider serves the

@@ -105,13 +105,20 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	require.Len(t, plan.Items[0].Matches, 1, "unmet: %+v", plan.Items[0].Unmet)
 	got := plan.Items[0].Matches[0]
 
-	// By hand: walk 0.001° (111.2 m) to S1 = 120 s; 3 buses an hour at
-	// both stops, so a 10-minute wait; ride 0.048° × 1.3 at 20 km/h;
-	// walk 0.001° from S2 = 120 s. Walking the 5.6 km is far too long.
+	// By hand, from the timetable: a bus leaves Home Stop every 20
+	// minutes (15:00, 15:20, …) and reaches Clinic Stop 5 minutes later;
+	// each walk (0.001°, 111.2 m) takes 120 s. Leaving home at minute m
+	// after 15:00 (m = 0…179) reaches the stop at m+2, boards the next
+	// bus and arrives 7 minutes after it left: 9 minutes when (m+2) is a
+	// multiple of 20, else 9 + 20 − (m+2) mod 20. Over 180 minutes each
+	// of 9…28 minutes occurs 9 times, so the median (the 90th smallest)
+	// is 18 minutes, first reached at m = 9 (15:09, bus 15:20). The buses
+	// of 15:20 to 18:20 serve the window: 10 trips, less one for the
+	// window's edge, over 3 hours = 3 an hour, so the transit component
+	// is 3/4. Walking the 5.6 km is far too long.
 	walkTo := walkSeconds(meridian(0.001))
-	ride := math.Round(meridian(0.048) * 1.3 / (20 / 3.6))
-	total := walkTo + 600 + ride + walkTo
 	assert.Equal(t, 120.0, walkTo)
+	total := 18 * 60.0
 	assert.Equal(t, time.Duration(total)*time.Second, got.Travel)
 	assert.Equal(t, match.ModeTransit, got.By)
 	want := map[match.Component]float64{
@@ -127,8 +134,20 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	}
 	score := (0.35*want[match.Travel] + 0.10*0.75 + 0.15 + 0.10 + 0.05 + 0.10) / 0.85
 	assert.InDelta(t, score, got.Score, 1e-9)
-	assert.Contains(t, got.Explanation, "about 35 min by bus (estimate: 2 min walk to Home Stop, 10 min wait, 21 min ride, 2 min walk from the stop)")
-	assert.Contains(t, got.Explanation, "bus stop Clinic Stop 145 m away, route 1, 3 buses an hour Mo 15:00-18:00")
+	assert.Contains(t, got.Explanation, "walk 2 min to Home Stop, route 1 at 15:20 — a trip every 20 min — to Clinic Stop (1 stop), walk 2 min: about 18 min door to door, leaving Mo between 15:00 and 18:00")
+	assert.Contains(t, got.Explanation, "a trip every 20 min on route 1 within the limit, Mo 15:00-18:00")
+	assert.Empty(t, plan.Notes)
+
+	// The other statistics: the quickest trip is 9 minutes, the 90th
+	// percentile (the 162nd smallest) 26 minutes.
+	for stat, want := range map[match.TravelStat]time.Duration{match.StatMin: 9 * time.Minute, match.StatP90: 26 * time.Minute} {
+		ms, err := match.New(d, match.Config{Week: monday, Travel: stat})
+		require.NoError(t, err)
+		p, err := ms.Plan(context.Background(), s)
+		require.NoError(t, err)
+		require.Len(t, p.Items[0].Matches, 1)
+		assert.Equal(t, want, p.Items[0].Matches[0].Travel, "%v", stat)
+	}
 
 	// A confidential provider's stop is not named.
 	clinic.Confidential = true
@@ -139,7 +158,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, plan.Items[0].Matches, 1)
 	assert.NotContains(t, plan.Items[0].Matches[0].Explanation, "Clinic Stop")
-	assert.Contains(t, plan.Items[0].Matches[0].Explanation, "a bus stop 145 m away")
+	assert.Contains(t, plan.Items[0].Matches[0].Explanation, "to a stop near it (1 stop)")
 
 	// Outside service hours no bus runs: unmet, too far.
 	s.Constraints.Availability[0] = match.Window{Days: match.DaysOf(time.Monday), Start: hm(22, 0), End: hm(23, 0)}
@@ -153,6 +172,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	require.NotNil(t, plan.Items[0].Unmet)
 	assert.Equal(t, match.ConstraintTravel, plan.Items[0].Unmet.Reason)
 	assert.Equal(t, "no Vision care and eye glasses provider within 45 min by transit (of 1 listed: 1 too far)", plan.Items[0].Unmet.Explanation)
+	assert.Equal(t, []string{match.NoteNoService}, plan.Notes, "the plan says no bus runs instead of silently walking")
 }
 
 func TestScoreOtherModesAndComponents(t *testing.T) {
@@ -188,7 +208,7 @@ func TestScoreOtherModesAndComponents(t *testing.T) {
 				Needs:       []match.Need{{Category: "basic.food", Severity: 1}},
 				Constraints: match.Constraints{Mode: tc.mode},
 			}
-			pr, err := m.Prepare(s)
+			pr, err := m.Prepare(context.Background(), s)
 			require.NoError(t, err)
 			p, _ := d.Provider(tc.id)
 			c, viol, err := pr.Evaluate(0, p)
@@ -235,7 +255,7 @@ func TestWordsAndExplanations(t *testing.T) {
 	d := build(t, provs, nil, nil)
 	m, err := match.New(d, match.Config{K: 5, IncludeFull: true})
 	require.NoError(t, err)
-	pr, err := m.Prepare(match.Student{Home: home, Needs: []match.Need{{Category: "basic.clothing", Severity: 1, Words: "the Closet, DRIVES"}}})
+	pr, err := m.Prepare(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "basic.clothing", Severity: 1, Words: "the Closet, DRIVES"}}})
 	require.NoError(t, err)
 	// "closet" begins a word of a's name, "drive" (from "drives") of c's;
 	// b has neither, and "the" is a stop word.

@@ -108,7 +108,7 @@ func TestValidation(t *testing.T) {
 		s.Age = 200
 		s.Needs[0].Severity = 9
 		s.Constraints.MaxTravel = -1
-		_, err := m.Prepare(s)
+		_, err := m.Prepare(context.Background(), s)
 		require.Error(t, err)
 		var fields []string
 		for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
@@ -150,7 +150,7 @@ func TestConfigValidation(t *testing.T) {
 	assert.Equal(t, match.DefaultK, m.Config().K)
 	assert.Equal(t, match.DefaultWeights, m.Config().Weights)
 
-	pr, err := m.Prepare(match.Student{Home: home, Needs: []match.Need{{Category: "health", Severity: 1}}})
+	pr, err := m.Prepare(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "health", Severity: 1}}})
 	require.NoError(t, err)
 	_, _, err = pr.Evaluate(3, nil)
 	assert.ErrorIs(t, err, match.ErrBadItem)

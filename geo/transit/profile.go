@@ -227,3 +227,18 @@ func (p *Profile) Journey(pt orb.Point, m int) (Journey, bool) {
 	}
 	return p.r.journey(origin, p.origins, p.day, p.start+int32(m)*60, pt)
 }
+
+// StopMin returns the least travel time to stop i over the window's
+// departure minutes, Unreachable when no minute reaches it or i is out of
+// range: a lower bound for anything reached from that stop. O(minutes),
+// no allocation.
+func (p *Profile) StopMin(i int) time.Duration {
+	if i < 0 || i >= len(p.r.n.stops) {
+		return Unreachable
+	}
+	best := noTime
+	for _, v := range p.times[i*p.minutes : (i+1)*p.minutes] {
+		best = min(best, v)
+	}
+	return dur(best)
+}

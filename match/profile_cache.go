@@ -1,0 +1,111 @@
+package match
+
+import (
+	"container/list"
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wraparound/wraparound/geo/transit"
+)
+
+// DefaultProfileCache is the memory, in bytes, a Matcher keeps for
+// timetable range queries when Config.ProfileCache is zero: 64 MiB, some
+// 450 hour-long windows on a city network of 1,200 stops.
+const DefaultProfileCache = 64 << 20
+
+// profileCache keeps the range queries of recent origins, so that a
+// student planned again (a Navigator changing a need), the students of a
+// cohort scored twice (candidates, then explanations) and students whose
+// homes reach the same stops with the same walks share one run. It is
+// keyed by the access stops with their walking times and the window, and
+// evicts the least recently used profiles beyond its byte budget. Only
+// stop indexes and times are kept: nothing that names a student.
+type profileCache struct {
+	mu     sync.Mutex
+	budget int
+	used   int
+	lru    *list.List // of *profileEntry, most recent first
+	byKey  map[string]*list.Element
+}
+
+type profileEntry struct {
+	key  string
+	once sync.Once
+	prof *transit.Profile
+	err  error
+	size int
+}
+
+func newProfileCache(budget int) *profileCache {
+	return &profileCache{budget: budget, lru: list.New(), byKey: map[string]*list.Element{}}
+}
+
+func profileKey(access []transit.StopWalk, w transit.Window) string {
+	var b strings.Builder
+	b.Grow(16 + 10*len(access))
+	b.WriteString(w.Date.Format(time.DateOnly))
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(int64(w.Start/time.Second), 10))
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(int64(w.End/time.Second), 10))
+	for _, a := range access {
+		b.WriteByte('|')
+		b.WriteString(strconv.Itoa(a.Stop))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(int64(a.Walk/time.Second), 10))
+	}
+	return b.String()
+}
+
+// get returns the profile of a range query from access over w, computing
+// it once however many goroutines ask at the same time. A failed run
+// (ctx ended) is not kept.
+func (c *profileCache) get(ctx context.Context, r *transit.Router, access []transit.StopWalk, w transit.Window) (*transit.Profile, error) {
+	if c == nil || c.budget <= 0 {
+		return r.RangeFrom(ctx, access, w)
+	}
+	key := profileKey(access, w)
+	c.mu.Lock()
+	el, ok := c.byKey[key]
+	if ok {
+		c.lru.MoveToFront(el)
+	} else {
+		el = c.lru.PushFront(&profileEntry{key: key})
+		c.byKey[key] = el
+	}
+	e := el.Value.(*profileEntry)
+	c.mu.Unlock()
+
+	e.once.Do(func() {
+		e.prof, e.err = r.RangeFrom(ctx, access, w)
+		if e.err == nil {
+			e.size = e.prof.Size() + len(key) + 128
+		}
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e.err != nil {
+		if cur, ok := c.byKey[key]; ok && cur == el {
+			c.lru.Remove(el)
+			delete(c.byKey, key)
+		}
+		return nil, e.err
+	}
+	if !ok {
+		c.used += e.size
+		for c.used > c.budget && c.lru.Len() > 1 {
+			last := c.lru.Back()
+			le := last.Value.(*profileEntry)
+			if le == e {
+				break
+			}
+			c.lru.Remove(last)
+			delete(c.byKey, le.key)
+			c.used -= le.size
+		}
+	}
+	return e.prof, nil
+}
