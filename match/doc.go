@@ -25,9 +25,10 @@
 //
 //   - Travel: 1 − t/limit, a linear decay from 1 at the door to 0 at the
 //     student's limit (DefaultMaxTravel when none is given).
-//   - Transit (transit mode): min(1, f/4), f the departures per hour at the
-//     rarer of the boarding and alighting stops in the window (4 an hour,
-//     every 15 minutes, is transit.HighFrequency); 1 for a trip on foot.
+//   - Transit (transit mode): min(1, f/4), f the trips an hour by bus that
+//     reach the provider within the limit in the window (distinct
+//     arrivals less one for the window's edge, per hour; 4 an hour, every
+//     15 minutes, is transit.HighFrequency); 1 for a trip on foot.
 //   - Schedule (with windows): the share of the windows' total time the
 //     provider is open; 0.5 when its hours are unknown.
 //   - Language (with home languages): 1 when the provider serves the
@@ -47,24 +48,38 @@
 // apply (Weights, DefaultWeights), so scores of one item compare across
 // providers. Ties are broken by provider ID: same input, same plan.
 //
-// # Travel estimates
+// # Travel
 //
 // Walking is the great-circle distance × geo.DetourFactor at geo.WalkSpeed
 // (geo.WalkTime). A car or school transport covers the same street
-// distance at CarSpeed (35 km/h); school transport starts at the school.
-// Transit, until door-to-door routing exists, is an estimate: the walk to
-// a boarding stop, half the headway (of the rarer of the two stops in the
-// window), the ride over the stops' great-circle distance × DetourFactor
-// at BusSpeed (20 km/h), TransferTime when no route calls at both stops,
-// and the walk from the alighting stop. Both ends must be within
-// Config.StopWalk (800 m) of a stop served in the window: the boarding
-// stop is the best of the BoardingStops stops near home with the least
-// walk plus wait, the alighting stop the served stop nearest the
-// provider. Departure rates are read for the dates of the plan week
-// (Config.Week) matching each availability window (Wednesday 15:00–18:00
-// without windows), and a provider is reached in the windows it is open
-// in. A trip on foot is taken instead when it is quicker and no longer
-// than 30 minutes. Explanations say "estimate".
+// distance at CarSpeed (35 km/h); school transport starts at the school;
+// both are estimates and say so.
+//
+// A trip by bus comes from the timetable (transit.Router, RAPTOR): for
+// each availability window, on the date of the plan week (Config.Week,
+// by default the feed's busiest week) with that weekday, the door-to-door
+// time from home for every departure minute of the window — walk to any
+// stop within Config.StopWalk, wait, ride with up to Config.MaxTransfers
+// changes, walk on from a stop within StopWalk of the provider — as
+// Conveyal R5 reports it. The statistic over the minutes (Config.Travel:
+// the median by default, or the quickest, or the 90th percentile) is the
+// trip's time; minutes from which nothing arrives count as unreachable.
+// Days with the same services and hours share one range query, and a
+// provider is reached in the windows it is open in, the best of them
+// counting. Without windows the trip leaves on a weekday 15:30–16:30. A
+// trip on foot is taken instead when it is quicker and no longer than
+// 30 minutes. Explanations give the itinerary of the median departure
+// ("walk 6 min to 3rd & Central, route 4 at 15:42 — a trip every 15 min
+// — to McCallie & Central (5 stops), walk 2 min: about 24 min door to
+// door, leaving Mo-Fr between 15:30 and 16:30"); a plan whose windows
+// have no bus near home says so (NoteNoService). Without a transit
+// network, ModeTransit is refused (ErrNoTransit).
+//
+// Range queries are the cost of a plan by bus (milliseconds each, see
+// the benchmarks): a Matcher keeps recent ones (Config.ProfileCache,
+// keyed by the stops near home with their walks and the window — stop
+// indexes and times only), so planning the same student again and the
+// two passes of cohort matching share them.
 //
 // # Search and cost
 //
@@ -75,9 +90,12 @@
 // most providers and bounds the score of the rest; a provider is scored
 // only when its bound can beat the K-th best, and the search ends at the
 // first ring too far for any provider to do so. On the 100,000-provider
-// synthetic metro a plan of five items by transit takes well under a
-// millisecond, over a hundred times faster than scoring every provider
-// (see benchmarks). An unmet item costs one pass over its category.
+// synthetic metro the search of a plan of five items takes well under a
+// millisecond beyond its range queries, over fifty times faster than
+// scoring every provider (see benchmarks). Timetable travel is bounded
+// for the search by the envelope of the least travel time to each stop
+// reached plus the straight walk on. An unmet item costs one pass over
+// its category.
 //
 // Prepared exposes the pieces for cohort matching and for tools:
 // Candidates streams every eligible provider of an item with its

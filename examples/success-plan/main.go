@@ -146,7 +146,7 @@ func run(w io.Writer) error {
 		printPlan(w, plan)
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "Travel times by bus are estimates: walk to a stop, half the headway, the ride at 20 km/h, the walk from the stop.")
+	fmt.Fprintln(w, "Trips by bus are routed on CARTA's timetable: the median door-to-door time over every departure minute of the family's window.")
 	fmt.Fprintln(w, demo.Attribution)
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // TestRun prints the three plans: every need and interest has a proposal
-// or a stated reason, transit times say they are estimates, and the data
+// or a stated reason, trips by bus give their itinerary from the timetable, and the data
 // is credited.
 func TestRun(t *testing.T) {
 	var b strings.Builder
@@ -19,7 +19,7 @@ func TestRun(t *testing.T) {
 		assert.Contains(t, out, head)
 	}
 	assert.Equal(t, 7, strings.Count(out, "   Need: ")+strings.Count(out, "   Interest: "))
-	assert.Contains(t, out, "by bus (estimate:")
+	assert.Contains(t, out, "door to door, leaving Mo-Fr between")
 	assert.Contains(t, out, "Spanish spoken")
 	assert.Contains(t, out, "OpenStreetMap contributors")
 }
