@@ -3,6 +3,7 @@ package transit_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -209,6 +210,51 @@ func TestRouterErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.run()
 			assert.True(t, errors.Is(err, tc.err), "got %v, want %v", err, tc.err)
+		})
+	}
+}
+
+// TestRouterDaylightSaving checks service-day times on the days clocks
+// change in New York: GTFS times count from noon minus 12 h, so on
+// 8 March 2026 (spring forward) "08:00:00" is 08:00 EDT and "01:30:00"
+// is 00:30 EST; on 1 November (fall back) "08:00:00" is 08:00 EST.
+func TestRouterDaylightSaving(t *testing.T) {
+	ny := mustLoc(t, "America/New_York")
+	b := transit.NewBuilder(ny)
+	require.NoError(t, b.AddAgency(transit.Agency{ID: "N", Name: "NY", Timezone: "America/New_York"}))
+	for i, id := range []string{"A", "B"} {
+		require.NoError(t, b.AddStop(transit.Stop{ID: id, Name: id, Point: orb.Point{-74.0, 40.7 + 0.02*float64(i)}}))
+	}
+	require.NoError(t, b.AddRoute(transit.Route{ID: "R", ShortName: "R", Type: 3}))
+	all := [7]bool{true, true, true, true, true, true, true}
+	require.NoError(t, b.AddCalendar("ALL", transit.Calendar{Weekdays: all,
+		Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}))
+	for i, dep := range []time.Duration{hm(1, 30), hm(8, 0)} {
+		require.NoError(t, b.AddTrip(transit.Trip{ID: fmt.Sprint("t", i), Route: "R", Service: "ALL", StopTimes: []transit.StopTime{
+			{Stop: "A", Departure: dep}, {Stop: "B", Departure: dep + 20*time.Minute}}}))
+	}
+	n, err := b.Build()
+	require.NoError(t, err)
+	r, err := transit.NewRouter(n, transit.RouterOptions{})
+	require.NoError(t, err)
+	a0, _ := n.StopByID("A")
+	b0, _ := n.StopByID("B")
+	for _, tc := range []struct {
+		name   string
+		at     time.Time
+		arrive time.Time
+	}{
+		{"spring forward, 08:00 is EDT", time.Date(2026, 3, 8, 7, 50, 0, 0, ny), time.Date(2026, 3, 8, 8, 20, 0, 0, ny)},
+		{"spring forward, 01:30 is 00:30 EST", time.Date(2026, 3, 8, 0, 20, 0, 0, ny), time.Date(2026, 3, 8, 0, 50, 0, 0, ny)},
+		{"fall back, 08:00 is EST", time.Date(2026, 11, 1, 7, 50, 0, 0, ny), time.Date(2026, 11, 1, 8, 20, 0, 0, ny)},
+		{"ordinary day", time.Date(2026, 3, 9, 1, 20, 0, 0, ny), time.Date(2026, 3, 9, 1, 50, 0, 0, ny)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := r.Depart(context.Background(), a0.Point, tc.at)
+			require.NoError(t, err)
+			d, ok := a.To(b0.Point)
+			require.True(t, ok)
+			assert.Equal(t, tc.arrive.UTC(), tc.at.Add(d).UTC(), "arrival")
 		})
 	}
 }
