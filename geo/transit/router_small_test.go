@@ -258,3 +258,42 @@ func TestRouterDaylightSaving(t *testing.T) {
 		})
 	}
 }
+
+// FuzzRouter loads feeds with arbitrary stop_times.txt and transfers.txt
+// and routes on them: nothing may panic, a feed either loads or reports
+// an error, and every travel time found is non-negative and agrees with
+// the journey's arrival.
+func FuzzRouter(f *testing.F) {
+	f.Add(minimalFeed()["stop_times.txt"], "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S2,2,120\n")
+	f.Add("trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type,drop_off_type\nT1,08:00:00,08:05:00,S1,1,0,1\nT1,,,S2,2,1,0\nT1,25:00:00,25:00:00,S1,3,,\n",
+		"from_stop_id,to_stop_id,transfer_type\nS1,S1,3\nS2,S1,1\n")
+	f.Add("trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT1,08:10:00,08:00:00,S1,1\nT1,08:20:00,08:20:00,S2,2\n",
+		"from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S9,2,x\n")
+	f.Fuzz(func(t *testing.T, stopTimes, transfers string) {
+		files := minimalFeed()
+		files["stop_times.txt"] = stopTimes
+		files["transfers.txt"] = transfers
+		files["frequencies.txt"] = "trip_id,start_time,end_time,headway_secs\nT1,06:00:00,07:00:00,600\n"
+		n, err := readFeed(files)
+		if err != nil {
+			require.Nil(t, n)
+			return
+		}
+		r, err := transit.NewRouter(n, transit.RouterOptions{MaxWalk: 3000, TransferWalk: 2000})
+		require.NoError(t, err)
+		s1, _ := n.StopByID("S1")
+		s2, _ := n.StopByID("S2")
+		at := time.Date(2026, 3, 4, 6, 30, 0, 0, n.Location())
+		a, err := r.Depart(context.Background(), s1.Point, at)
+		require.NoError(t, err)
+		if d, ok := a.To(s2.Point); ok {
+			require.GreaterOrEqual(t, d, time.Duration(0))
+			j, ok := a.Journey(s2.Point)
+			require.True(t, ok)
+			require.Equal(t, at.Add(d), j.Arrive)
+		}
+		p, err := r.Range(context.Background(), s1.Point, transit.Window{Date: at, Start: 6 * time.Hour, End: 7 * time.Hour})
+		require.NoError(t, err)
+		require.Equal(t, 60, p.To(s2.Point).Minutes)
+	})
+}

@@ -76,7 +76,7 @@ func TestRouterAgainstOracleCARTA(t *testing.T) {
 	n := r.Network()
 	perDate := 168 // 12 dates × 168 = 2,016 queries
 	if testing.Short() || raceEnabled {
-		perDate = 40
+		perDate = 15
 	}
 	rng := rand.New(rand.NewPCG(12, 2026))
 	stops := n.Stops()
@@ -229,6 +229,15 @@ func TestRangeEqualsMinuteByMinute(t *testing.T) {
 			}
 			for i, d := range dests {
 				require.Equal(t, single[i], p.Times(d), "window %+v from %v to %v", w, from, d)
+				for _, m := range []int{0, p.Minutes() / 2, p.Minutes() - 1} {
+					j, ok := p.Journey(d, m)
+					if single[i][m] != transit.Unreachable {
+						require.True(t, ok)
+						assert.Equal(t, p.Departure(m).Add(single[i][m]), j.Arrive, "journey of minute %d", m)
+					} else if ok {
+						assert.Greater(t, j.Arrive.Sub(p.Departure(m)), transit.MaxProfileTravel)
+					}
+				}
 				lo, med, p90, reach := summaryByRank(single[i])
 				assert.Equal(t, transit.Summary{Min: lo, Median: med, P90: p90, Reachable: reach, Minutes: p.Minutes()}, p.To(d))
 			}
@@ -247,6 +256,11 @@ func legTimes(t *testing.T) map[string][]scanRow {
 	return byTrip
 }
 
+type boardKey struct {
+	stop string
+	dep  int
+}
+
 // TestJourneysExistInTimetable checks itineraries on CARTA: every ride is
 // one trip of the named route calling at the board stop at the leg's
 // departure and, Stops calls later, at the alight stop at its arrival
@@ -258,6 +272,16 @@ func TestJourneysExistInTimetable(t *testing.T) {
 	n := r.Network()
 	s := cartaScan(t)
 	byTrip := legTimes(t)
+	type boardAt struct {
+		trip string
+		k    int
+	}
+	boards := map[boardKey][]boardAt{}
+	for trip, calls := range byTrip {
+		for k, c := range calls {
+			boards[boardKey{c.stop, c.dep}] = append(boards[boardKey{c.stop, c.dep}], boardAt{trip, k})
+		}
+	}
 	stops := n.Stops()
 	rng := rand.New(rand.NewPCG(5, 5))
 	count := 300
@@ -303,14 +327,11 @@ func TestJourneysExistInTimetable(t *testing.T) {
 				day := time.Date(l.Depart.Year(), l.Depart.Month(), l.Depart.Day(), 0, 0, 0, 0, n.Location())
 				for _, base := range []time.Time{day, day.AddDate(0, 0, -1)} {
 					dep, arr := int(l.Depart.Sub(base)/time.Second), int(l.Arrive.Sub(base)/time.Second)
-					for trip, calls := range byTrip {
-						if s.routeName[s.tripRoute[trip]] != l.Route {
-							continue
-						}
-						for k := 0; k+l.Stops < len(calls); k++ {
-							if calls[k].stop == from && calls[k].dep == dep && calls[k+l.Stops].stop == to && calls[k+l.Stops].dep == arr {
-								found = true
-							}
+					for _, c := range boards[boardKey{from, dep}] {
+						calls := byTrip[c.trip]
+						k := c.k + l.Stops
+						if s.routeName[s.tripRoute[c.trip]] == l.Route && k < len(calls) && calls[k].stop == to && calls[k].dep == arr {
+							found = true
 						}
 					}
 				}
@@ -321,4 +342,49 @@ func TestJourneysExistInTimetable(t *testing.T) {
 	t.Logf("%d rides, %d transfers checked", rides, transfers)
 	assert.Greater(t, rides, count/2)
 	assert.Greater(t, transfers, count/10)
+}
+
+// TestRouterConcurrent runs the same queries from several goroutines at
+// once and compares them with the answers computed one by one: the pool
+// of per-query scratch must not leak state between queries.
+func TestRouterConcurrent(t *testing.T) {
+	r, _ := cartaRouting(t)
+	n := r.Network()
+	rng := rand.New(rand.NewPCG(9, 9))
+	type q struct {
+		from, to orb.Point
+		at       time.Time
+	}
+	qs := make([]q, 24)
+	want := make([]time.Duration, len(qs))
+	for i := range qs {
+		qs[i] = q{randomPlace(rng, n.Stops()), randomPlace(rng, n.Stops()), time.Date(2026, 6, 10+i%3, 7+i%12, 13, 0, 0, n.Location())}
+		a, err := r.Depart(context.Background(), qs[i].from, qs[i].at)
+		require.NoError(t, err)
+		want[i], _ = a.To(qs[i].to)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(qs))
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range qs {
+				i := (k + g*5) % len(qs)
+				a, err := r.Depart(context.Background(), qs[i].from, qs[i].at)
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				if got, _ := a.To(qs[i].to); got != want[i] {
+					errs <- fmt.Sprintf("query %d: got %v, want %v", i, got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
