@@ -111,7 +111,6 @@ type stopPat struct{ pat, pos int32 }
 
 type foot struct {
 	to, dur int32 // dur: seconds from alighting to being ready to board
-	walk    int32 // seconds of walking inside dur
 }
 
 // Router answers earliest-arrival and departure-window questions on a
@@ -334,7 +333,7 @@ func (r *Router) buildFootpaths() {
 					return
 				}
 				w := walkSeconds(st.Point, n.stops[to].Point)
-				f := foot{to: to, dur: w + r.slack, walk: w}
+				f := foot{to: to, dur: w + r.slack}
 				if t, ok := rules[pair{int32(s), to}]; ok {
 					switch t.typ {
 					case TransferForbidden:

@@ -297,3 +297,26 @@ func FuzzRouter(f *testing.F) {
 		require.Equal(t, 60, p.To(s2.Point).Minutes)
 	})
 }
+
+// TestRouterAfterCancel checks that a query cut short by its context
+// leaves nothing behind for the next query drawing the same scratch.
+func TestRouterAfterCancel(t *testing.T) {
+	r, _ := cartaRouting(t)
+	n := r.Network()
+	home := n.Stops()[100].Point
+	dest := n.Stops()[900].Point
+	at := time.Date(2026, 6, 10, 16, 0, 0, 0, n.Location())
+	a, err := r.Depart(context.Background(), home, at)
+	require.NoError(t, err)
+	want, _ := a.To(dest)
+	for range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := r.Depart(ctx, n.Stops()[500].Point, at.Add(time.Hour))
+		require.ErrorIs(t, err, context.Canceled)
+		a, err := r.Depart(context.Background(), home, at)
+		require.NoError(t, err)
+		got, _ := a.To(dest)
+		require.Equal(t, want, got)
+	}
+}
