@@ -320,3 +320,29 @@ func TestRouterAfterCancel(t *testing.T) {
 		require.Equal(t, want, got)
 	}
 }
+
+// TestJourneyLegs checks a hand-worked itinerary leg by leg: names,
+// times, routes, headsigns (stop_headsign over trip_headsign), stop
+// counts and walks.
+func TestJourneyLegs(t *testing.T) {
+	l := newLine(t)
+	require.NoError(t, l.b.AddTrip(transit.Trip{ID: "r1", Route: "R1", Service: "ALL", Headsign: "Bayside", StopTimes: []transit.StopTime{
+		{Stop: "A", Departure: hm(8, 0), Headsign: "Bayside via Main"}, {Stop: "B", Departure: hm(8, 10)}}}))
+	l.trip(t, "r2", "R2", "ALL", "B", hm(8, 11), "C", hm(8, 20), "D", hm(8, 30))
+	_, ok, j := l.route(t, transit.RouterOptions{}, time.Date(2026, 5, 13, 7, 55, 0, 0, time.UTC))
+	require.True(t, ok)
+	at := func(h, m int) time.Time { return time.Date(2026, 5, 13, h, m, 0, 0, time.UTC) }
+	want := []transit.Leg{
+		{Kind: transit.LegWalk, FromStop: -1, ToStop: 0, To: "Stop A", Depart: at(8, 0), Arrive: at(8, 0)},
+		{Kind: transit.LegRide, FromStop: 0, ToStop: 1, From: "Stop A", To: "Stop B", Depart: at(8, 0), Arrive: at(8, 10),
+			Route: "R1", Headsign: "Bayside via Main", Stops: 1},
+		{Kind: transit.LegTransfer, FromStop: 1, ToStop: 1, From: "Stop B", To: "Stop B", Depart: at(8, 10), Arrive: at(8, 10)},
+		{Kind: transit.LegRide, FromStop: 1, ToStop: 3, From: "Stop B", To: "Stop D", Depart: at(8, 11), Arrive: at(8, 30),
+			Route: "R2", Headsign: "to D", Stops: 2},
+		{Kind: transit.LegWalk, FromStop: 3, ToStop: -1, From: "Stop D", Depart: at(8, 30), Arrive: at(8, 30)},
+	}
+	assert.Equal(t, want, j.Legs)
+	assert.Equal(t, at(8, 0), j.Depart)
+	assert.Equal(t, at(8, 30), j.Arrive)
+	assert.Equal(t, 2, j.Rides())
+}
