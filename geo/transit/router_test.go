@@ -189,7 +189,9 @@ func capped(v time.Duration) time.Duration {
 }
 
 // TestRangeEqualsMinuteByMinute checks that a range profile equals
-// single-departure runs minute by minute, for stops and points, and that
+// single-departure runs minute by minute, for every stop and for points
+// (walk-only reach included), that journeys of chosen minutes arrive
+// when the profile says, and that
 // its summaries are the nearest-rank percentiles of those runs.
 func TestRangeEqualsMinuteByMinute(t *testing.T) {
 	r, _ := cartaRouting(t)
@@ -213,7 +215,10 @@ func TestRangeEqualsMinuteByMinute(t *testing.T) {
 			assert.Equal(t, 2*len(n.Stops())*p.Minutes(), p.Size())
 			dests := []orb.Point{randomPlace(rng, n.Stops()), randomPlace(rng, n.Stops()), from}
 			single := make([][]time.Duration, len(dests))
-			stopsChecked := []int{rng.IntN(len(n.Stops())), rng.IntN(len(n.Stops())), rng.IntN(len(n.Stops()))}
+			perStop := make([][]time.Duration, len(n.Stops()))
+			for s := range perStop {
+				perStop[s] = p.StopTimes(s, nil)
+			}
 			for m := range p.Minutes() {
 				a, err := r.Depart(context.Background(), from, p.Departure(m))
 				require.NoError(t, err)
@@ -221,10 +226,9 @@ func TestRangeEqualsMinuteByMinute(t *testing.T) {
 					v, _ := a.To(d)
 					single[i] = append(single[i], capped(v))
 				}
-				for _, s := range stopsChecked {
+				for s := range perStop {
 					v, _ := a.Stop(s)
-					v = capped(v)
-					require.Equal(t, v, p.StopTimes(s, nil)[m], "stop %d minute %d of %+v", s, m, w)
+					require.Equal(t, capped(v), perStop[s][m], "stop %d minute %d of %+v", s, m, w)
 				}
 			}
 			for i, d := range dests {
@@ -386,5 +390,60 @@ func TestRouterConcurrent(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Error(e)
+	}
+}
+
+// TestRouterCapOfOneTransfer repeats the oracle comparison and the
+// minute-by-minute range check with at most one transfer (two rides),
+// where the cap binds often: the oracle scans connections once per ride,
+// so its cap is exact.
+func TestRouterCapOfOneTransfer(t *testing.T) {
+	n := carta(t)
+	r, err := transit.NewRouter(n, transit.RouterOptions{MaxTransfers: 1})
+	require.NoError(t, err)
+	opts := oracleOptions
+	opts.MaxRides = 2
+	oracle, err := csa.Read(demo.CARTAFeed(), opts)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(1, 1))
+	count := 300
+	if testing.Short() || raceEnabled {
+		count = 40
+	}
+	day := oracle.Day(2026, 6, 9)
+	capBinds := 0
+	rUncapped, _ := cartaRouting(t)
+	for range count {
+		secs := int32(6*3600 + rng.IntN(16*3600))
+		from, to := randomPlace(rng, n.Stops()), randomPlace(rng, n.Stops())
+		at := day.Start.Add(time.Duration(secs) * time.Second)
+		a, err := r.Depart(context.Background(), from, at)
+		require.NoError(t, err)
+		got, _ := a.To(to)
+		want := time.Duration(day.To(from, to, secs)-secs) * time.Second
+		if day.To(from, to, secs) == csa.Inf {
+			want = transit.Unreachable
+		}
+		require.Equal(t, want, got, "%v from %v to %v", at, from, to)
+		u, err := rUncapped.Depart(context.Background(), from, at)
+		require.NoError(t, err)
+		if d, _ := u.To(to); d < got {
+			capBinds++
+		}
+	}
+	t.Logf("the cap binds on %d of %d queries", capBinds, count)
+	assert.Positive(t, capBinds)
+
+	w := transit.Window{Date: n.Date(2026, 6, 9), Start: hm(16, 0), End: hm(16, 40)}
+	from := randomPlace(rng, n.Stops())
+	p, err := r.Range(context.Background(), from, w)
+	require.NoError(t, err)
+	for m := range p.Minutes() {
+		a, err := r.Depart(context.Background(), from, p.Departure(m))
+		require.NoError(t, err)
+		for s := range n.Stops() {
+			v, _ := a.Stop(s)
+			require.Equal(t, capped(v), p.StopTimes(s, nil)[m], "stop %d minute %d", s, m)
+		}
 	}
 }
