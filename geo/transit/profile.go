@@ -19,6 +19,11 @@ type Summary struct {
 	Minutes          int           // departure minutes in the window
 }
 
+// Summarize returns the Summary of per-minute travel times (Unreachable
+// for unreached minutes), e.g. of TimesVia combined with a caller's own
+// walk. It does not modify times. O(n log n).
+func Summarize(times []time.Duration) Summary { return summarize(slices.Clone(times)) }
+
 // summarize returns the Summary of times (reordered in place).
 func summarize(times []time.Duration) Summary {
 	s := Summary{Min: Unreachable, Median: Unreachable, P90: Unreachable, Minutes: len(times)}

@@ -385,6 +385,15 @@ func (r *Router) Access(p orb.Point) []StopWalk {
 	return out
 }
 
+// WalkTime returns the time to walk from a to b (geo.WalkTime of the
+// great-circle distance) and true when the walking distance is within
+// Options().MaxWalk — the walk To and Times count besides riding. Callers
+// of DepartFrom and RangeFrom use it to add a home's own walk.
+func (r *Router) WalkTime(a, b orb.Point) (time.Duration, bool) {
+	w, ok := r.directWalk(a, b)
+	return time.Duration(w) * time.Second, ok
+}
+
 // directWalk returns the walking seconds from a to b, or false past MaxWalk.
 func (r *Router) directWalk(a, b orb.Point) (int32, bool) {
 	d := geo.Distance(a, b)

@@ -245,7 +245,20 @@ func TestRangeEqualsMinuteByMinute(t *testing.T) {
 					}
 				}
 				lo, med, p90, reach := summaryByRank(single[i])
-				assert.Equal(t, transit.Summary{Min: lo, Median: med, P90: p90, Reachable: reach, Minutes: p.Minutes()}, p.To(d))
+				want := transit.Summary{Min: lo, Median: med, P90: p90, Reachable: reach, Minutes: p.Minutes()}
+				assert.Equal(t, want, p.To(d))
+				// The shared-origin path: stops of the origin, egress of
+				// the destination, the home's own walk added by the caller.
+				q, err := r.RangeFrom(context.Background(), r.Access(from), w)
+				require.NoError(t, err)
+				times := q.TimesVia(r.Access(d), nil)
+				if wt, ok := r.WalkTime(from, d); ok {
+					for m := range times {
+						times[m] = min(times[m], wt)
+					}
+				}
+				assert.Equal(t, single[i], times)
+				assert.Equal(t, want, transit.Summarize(times))
 			}
 		}
 	}
