@@ -110,8 +110,10 @@
 // minutes from last to first, reusing labels), summarized per place as
 // min, median and 90th percentile over the minutes as Conveyal R5 does:
 // the travel time of minute m counts from m, waiting at the origin
-// included. DepartFrom and RangeFrom take origin stops with their walks,
-// so homes that share their stops in reach can share one run.
+// included; ArriveBy reads the latest departure minute that arrives by
+// a deadline off a profile. DepartFrom and RangeFrom take origin stops
+// with their walks, so homes that share their stops in reach can share
+// one run (add each home's own WalkTime; Summarize the result).
 //
 // Typical routing:
 //

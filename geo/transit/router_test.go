@@ -259,6 +259,18 @@ func TestRangeEqualsMinuteByMinute(t *testing.T) {
 				}
 				assert.Equal(t, single[i], times)
 				assert.Equal(t, want, transit.Summarize(times))
+				// Arrive-by: the latest minute arriving by a deadline,
+				// found by brute force over the single runs.
+				by := p.Departure(p.Minutes() / 2).Add(40 * time.Minute)
+				wantM, wantOK := 0, false
+				for m, v := range single[i] {
+					if v != transit.Unreachable && !p.Departure(m).Add(v).After(by) {
+						wantM, wantOK = m, true
+					}
+				}
+				gotM, gotOK := p.ArriveBy(d, by)
+				assert.Equal(t, wantOK, gotOK)
+				assert.Equal(t, wantM, gotM)
 			}
 		}
 	}
