@@ -42,7 +42,7 @@ const (
 	snapshotFormat = 1
 	// textFormat changes whenever textMapping or the projection changes,
 	// so that an old text index is rejected rather than misread.
-	textFormat = 1
+	textFormat = 2
 
 	manifestFile  = "manifest.json"
 	taxonomyFile  = "taxonomy.json"
