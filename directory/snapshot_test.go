@@ -131,4 +131,3 @@ func buildTiny(n int, text bool) (*directory.Directory, error) {
 	}
 	return b.Build()
 }
-
