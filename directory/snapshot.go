@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -32,6 +33,8 @@ import (
 //	providers.json     the providers in ID order (with their region annotations)
 //	regions/N.geojson  region set N of the manifest's region_sets
 //	text/              the bleve index (scorch), when the directory has one
+//	transit.zip        the GTFS feed of the transit network, when saved
+//	                   with SaveOptions.TransitFeed
 //
 // The manifest file reads as JSON, {"manifest":{…},"sha256":"…"}, where
 // the checksum covers every byte before it, so that any change to any
@@ -73,19 +76,24 @@ const (
 )
 
 // snapshotNames are the entries a snapshot folder may hold.
-var snapshotNames = []string{manifestFile, taxonomyFile, providersFile, regionsDir, textDir}
+var snapshotNames = []string{manifestFile, taxonomyFile, providersFile, regionsDir, textDir, transitFile}
 
 type manifest struct {
 	Format int `json:"format"`
 	// Seq numbers the Saves to one path: one more than the highest
 	// sequence number found there (or aside) when the Save began.
-	Seq        uint64    `json:"seq"`
-	TextFormat int       `json:"text_format,omitempty"`
-	Location   string    `json:"location"`
-	Providers  int       `json:"providers"`
-	RegionSets []string  `json:"region_sets,omitempty"`
-	Text       bool      `json:"text"`
-	Files      []fileSum `json:"files"`
+	Seq        uint64   `json:"seq"`
+	TextFormat int      `json:"text_format,omitempty"`
+	Location   string   `json:"location"`
+	Providers  int      `json:"providers"`
+	RegionSets []string `json:"region_sets,omitempty"`
+	Text       bool     `json:"text"`
+	// Transit is the fingerprint (networkPrint) of the network read from
+	// transit.zip, when the snapshot has one; TransitReach is the
+	// directory's Builder.TransitReach in meters.
+	Transit      string    `json:"transit,omitempty"`
+	TransitReach float64   `json:"transit_reach,omitempty"`
+	Files        []fileSum `json:"files"`
 }
 
 // fileSum is the size and checksum of one file of a snapshot.
@@ -145,7 +153,8 @@ func hook(step string) error {
 // reads back without rebuilding the text index: providers, taxonomy,
 // region sets, the default zone and, when the directory has one, its text
 // index as an on-disk bleve index, with the size and SHA-256 of every
-// file. A transit network is not saved; give it again to OpenWith.
+// file. A transit network is saved only through SaveWith with its feed;
+// otherwise give it again to OpenWith.
 //
 // dir must be missing, empty, or a snapshot (a folder holding only the
 // files a snapshot has): Save returns a *SnapshotError wrapping
@@ -160,7 +169,9 @@ func hook(step string) error {
 // waits for a Save in progress. Writing the text index re-indexes the
 // providers with bleve's offline builder (seconds at n = 100,000); the
 // checksums cost one more read of the files (about 0.1 s per 100 MB).
-func (d *Directory) Save(dir string) (err error) {
+func (d *Directory) Save(dir string) error { return d.save(dir, SaveOptions{}) }
+
+func (d *Directory) save(dir string, opts SaveOptions) (err error) {
 	dir = filepath.Clean(dir)
 	parent, base := splitPath(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -184,7 +195,7 @@ func (d *Directory) Save(dir string) (err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := d.writeSnapshot(tmp, seq); err != nil {
+	if err := d.writeSnapshot(tmp, seq, opts); err != nil {
 		return err
 	}
 	// Swap: move the old snapshot aside, the new one in, then drop the
@@ -302,7 +313,7 @@ func asideSnapshots(dir string) []string {
 
 // writeSnapshot writes every file of the snapshot into the empty folder
 // dir, the manifest last, and syncs them.
-func (d *Directory) writeSnapshot(dir string, seq uint64) error {
+func (d *Directory) writeSnapshot(dir string, seq uint64, opts SaveOptions) error {
 	if err := writeJSONFile(filepath.Join(dir, taxonomyFile), d.tax.All()); err != nil {
 		return err
 	}
@@ -356,6 +367,13 @@ func (d *Directory) writeSnapshot(dir string, seq uint64) error {
 	}
 	if err := hook("text"); err != nil {
 		return err
+	}
+	if opts.TransitFeed != nil {
+		if err := writeFileSync(filepath.Join(dir, transitFile), opts.TransitFeed); err != nil {
+			return err
+		}
+		m.Transit = networkPrint(d.net)
+		m.TransitReach = float64(d.reach)
 	}
 	sums, err := sumTree(dir)
 	if err != nil {
@@ -488,9 +506,10 @@ func Open(dir string) (*Directory, error) { return OpenWith(dir, nil) }
 
 // OpenWith is Open with a chance to configure the Builder before the
 // directory is rebuilt, for what a snapshot does not hold: a transit
-// network (Builder.Transit) in particular. setup must not add providers
-// or region sets; Builder.TextIndex is ignored, as the saved text index
-// is used.
+// network (Builder.Transit) in particular, when it was not saved with
+// SaveOptions.TransitFeed. A network set by setup is used instead of a
+// saved one. setup must not add providers or region sets;
+// Builder.TextIndex is ignored, as the saved text index is used.
 func OpenWith(dir string, setup func(*Builder)) (*Directory, error) {
 	dir = filepath.Clean(dir)
 	parent, base := splitPath(dir)
@@ -615,6 +634,12 @@ func readManifest(dir string) (*manifest, error) {
 		if !seen[n] {
 			return nil, badSnapshot(dir, manifestFile, "file %s not listed", n)
 		}
+	}
+	if (m.Transit != "") != seen[transitFile] {
+		return nil, badSnapshot(dir, manifestFile, "transit feed listed %v, fingerprint %q", seen[transitFile], m.Transit)
+	}
+	if m.Transit != "" && (math.IsNaN(m.TransitReach) || m.TransitReach <= 0 || m.TransitReach > float64(MaxRadius)) {
+		return nil, badSnapshot(dir, manifestFile, "transit reach %v", m.TransitReach)
 	}
 	if m.Text != slices.ContainsFunc(m.Files, func(f fileSum) bool { return strings.HasPrefix(f.Path, textDir+"/") }) {
 		return nil, badSnapshot(dir, manifestFile, "text index files do not match text=%v", m.Text)
@@ -777,6 +802,16 @@ func (s *checkedSnapshot) build(setup func(*Builder)) (*Directory, error) {
 	b := NewBuilder()
 	if setup != nil {
 		setup(b)
+	}
+	if m.Transit != "" && b.Transit == nil {
+		net, err := readFeed(s.data[transitFile])
+		if err != nil {
+			return nil, &SnapshotError{Dir: dir, File: transitFile, Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
+		}
+		if networkPrint(net) != m.Transit {
+			return nil, badSnapshot(dir, transitFile, "the feed does not give the network saved")
+		}
+		b.Transit, b.TransitReach = net, geo.Meters(m.TransitReach)
 	}
 	b.Taxonomy, b.Location, b.TextIndex = tax, loc, false
 	b.recs, b.regionSets = b.recs[:0], b.regionSets[:0]
