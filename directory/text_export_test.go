@@ -140,3 +140,10 @@ func ResealSnapshot(dir string, body []byte, resum bool) error {
 	}
 	return os.WriteFile(filepath.Join(dir, manifestFile), sealManifest(body), 0o644)
 }
+
+// CheckSnapshot checks the files of the snapshot at dir against its
+// manifest, as Open does before reading them.
+func CheckSnapshot(dir string) error {
+	_, err := checkSnapshot(dir)
+	return err
+}
