@@ -46,6 +46,13 @@ func buildSmall(n int) (*directory.Directory, error) {
 	return b.Build()
 }
 
+func smallDir(t testing.TB, n int) *directory.Directory {
+	t.Helper()
+	d, err := buildSmall(n)
+	require.NoError(t, err)
+	return d
+}
+
 // snapshotFiles returns the slash-separated paths of every file of the
 // snapshot at dir, manifest included, sorted.
 func snapshotFiles(t testing.TB, dir string) []string {
@@ -76,7 +83,7 @@ func requireBad(t *testing.T, err error, msgAndArgs ...any) *directory.SnapshotE
 // replaces it and removes every leftover.
 func TestSaveInterrupted(t *testing.T) {
 	// Not parallel: the save hook is global.
-	old, next := tinyDir(t, 3, true), tinyDir(t, 4, true)
+	old, next := smallDir(t, 3), smallDir(t, 4)
 	root := t.TempDir()
 	dir := filepath.Join(root, "snap")
 	require.NoError(t, old.Save(dir))
@@ -118,7 +125,7 @@ func TestSaveInterrupted(t *testing.T) {
 // one once the newer is damaged.
 func TestOpenNewestAside(t *testing.T) {
 	// Not parallel: the save hook is global.
-	v1, v2, v3 := tinyDir(t, 3, true), tinyDir(t, 4, true), tinyDir(t, 5, true)
+	v1, v2, v3 := smallDir(t, 3), smallDir(t, 4), smallDir(t, 5)
 	root := t.TempDir()
 	dir := filepath.Join(root, "snap")
 	require.NoError(t, v1.Save(dir))
