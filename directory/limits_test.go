@@ -34,7 +34,6 @@ func TestSearchNothingPlaced(t *testing.T) {
 			{Near: demo.Downtown, K: 5, Categories: []string{"basic.food"}},
 			{Near: demo.Downtown, K: 5, Categories: []string{"basic.food", "health"}},
 			{Near: demo.Downtown, Radius: 1000},
-			{Near: demo.Downtown, Serves: true},
 		} {
 			got, err := d.Search(q)
 			require.NoError(t, err, "%s: %+v", name, q)

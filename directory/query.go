@@ -72,7 +72,10 @@ type Query struct {
 	// no county set, free text) never match. Result.ServiceArea says
 	// which area matched. Radius and K still apply when set; Serves alone
 	// is enough of a limit for Search. Providers without a location are
-	// never returned, as for every spatial query.
+	// never returned, as for every spatial query. Cost: one region lookup
+	// per set, then a check of each candidate's service areas; with K
+	// and few serving providers, every placed provider of the categories
+	// may be visited. A directory without region sets gives ErrBadQuery.
 	Serves bool `json:"serves,omitempty"`
 }
 
@@ -201,6 +204,9 @@ func (d *Directory) compile(q *Query) (*filter, error) {
 		f.transit = tc
 	}
 	if q.Serves {
+		if len(d.regionNames) == 0 {
+			return nil, fmt.Errorf("%w: serves: the directory has no region sets to place service areas", ErrBadQuery)
+		}
 		f.serves = d.servedAt(q.Near)
 	}
 	return f, nil
@@ -343,6 +349,9 @@ func (d *Directory) Nearby(q Query) (iter.Seq[Result], error) {
 		return nil, err
 	}
 	if f.serves != nil {
+		if f.serves.none() {
+			return func(func(Result) bool) {}, nil
+		}
 		return func(yield func(Result) bool) {
 			d.nearby(f, func(r Result) bool {
 				r.ServiceArea = f.serves.match(r.Provider)

@@ -240,6 +240,9 @@ func TestServesCases(t *testing.T) {
 	got, err = d.Search(directory.Query{Near: orb.Point{-90, 40}, Serves: true})
 	require.NoError(t, err)
 	assert.Empty(t, got)
+	// Without region sets there is nothing to place a service area in.
+	_, err = tinyDirNoRegions(t).Search(directory.Query{Near: inside, Serves: true})
+	assert.ErrorIs(t, err, directory.ErrBadQuery)
 	// The predicate agrees.
 	keep, err := d.Filter(directory.Query{Near: inside, Serves: true})
 	require.NoError(t, err)
@@ -250,4 +253,12 @@ func TestServesCases(t *testing.T) {
 			}
 		}
 	}))
+}
+
+func tinyDirNoRegions(t *testing.T) *directory.Directory {
+	b := directory.NewBuilder()
+	b.Add(directory.Provider{ID: "a", Name: "A", Categories: []string{"basic"}, Point: demo.Downtown, ServiceAreas: []string{"37402"}})
+	d, err := b.Build()
+	require.NoError(t, err)
+	return d
 }
