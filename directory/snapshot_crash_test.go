@@ -423,7 +423,12 @@ func TestOpenMalformed(t *testing.T) {
 		{"no text index", func(dir string) error { return os.RemoveAll(filepath.Join(dir, "text")) }, "text/index_meta.json"},
 		{"extra file", write("notes.txt", "x"), "notes.txt"},
 		{"extra file in text", write("text/store/extra.zap", "x"), "text/store/extra.zap"},
-		{"extra folder", func(dir string) error { return os.Mkdir(filepath.Join(dir, "more"), 0o755) }, "more"},
+		{"extra folder", func(dir string) error {
+			if err := os.Mkdir(filepath.Join(dir, "more"), 0o755); err != nil {
+				return err
+			}
+			return write("more/x", "x")(dir)
+		}, "more/x"},
 		{"truncated providers", write("providers.json", `[{"id": "x"`), "providers.json"},
 		{"other providers, same size", func(dir string) error {
 			p := filepath.Join(dir, "providers.json")
