@@ -97,7 +97,7 @@ type Result struct {
 
 // Errors about queries.
 var (
-	ErrNoLimit       = errors.New("directory: query needs a radius or k")
+	ErrNoLimit       = errors.New("directory: query needs a radius, k or serves")
 	ErrBadRadius     = errors.New("directory: radius out of range")
 	ErrBadK          = errors.New("directory: k out of range")
 	ErrUnknownRegion = errors.New("directory: unknown region")
