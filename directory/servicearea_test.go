@@ -105,11 +105,11 @@ func (ix areaIndex) bruteServes(p *directory.Provider, at orb.Point) string {
 // Search, Nearby and SearchText.
 func TestServesMatchesBruteForce(t *testing.T) {
 	t.Parallel()
-	d := serviceAreaDir(t, 300, 1)
+	d := serviceAreaDir(t, 200, 1)
 	ix := newAreaIndex(d)
 	rng := rand.New(rand.NewPCG(2, 3))
 	served := 0
-	for i := range 120 {
+	for i := range 80 {
 		near := orb.Point{-85.42 + 0.25*rng.Float64(), 34.97 + 0.2*rng.Float64()}
 		q := directory.Query{Near: near, Serves: true}
 		switch i % 4 {
@@ -193,7 +193,7 @@ func TestServesMatchesBruteForce(t *testing.T) {
 			assert.ElementsMatch(t, wantIDs, textIDs, "SearchText, query %d", i)
 		}
 	}
-	assert.Greater(t, served, 100, "the queries should find serving providers")
+	assert.Greater(t, served, 50, "the queries should find serving providers")
 }
 
 // TestServesCases states by hand what serves where.

@@ -185,6 +185,7 @@ func (d *Directory) save(dir string, opts SaveOptions) (err error) {
 	if err := checkReplaceable(dir); err != nil {
 		return err
 	}
+	removeOlder(dir)
 	seq := newestSeq(dir) + 1
 	tmp, err := os.MkdirTemp(parent, "."+base+".saving-")
 	if err != nil {
@@ -253,6 +254,23 @@ func removeStale(parent, base string, old bool) {
 		n := e.Name()
 		if e.IsDir() && (strings.HasPrefix(n, "."+base+".saving-") || old && strings.HasPrefix(n, "."+base+".old-")) {
 			os.RemoveAll(filepath.Join(parent, n))
+		}
+	}
+}
+
+// removeOlder deletes the snapshots moved aside from dir that are older
+// than the one at dir, which Open would never read: dir exists, so Open
+// does not fall back. Nothing is deleted when dir's manifest does not
+// check, so that a damaged snapshot's predecessor stays for a person to
+// recover.
+func removeOlder(dir string) {
+	m, err := readManifest(dir)
+	if err != nil {
+		return
+	}
+	for _, alt := range asideSnapshots(dir) {
+		if am, err := readManifest(alt); err != nil || am.Seq < m.Seq {
+			os.RemoveAll(alt)
 		}
 	}
 }
