@@ -134,7 +134,7 @@ func scanAccess(n *transit.Network, p orb.Point, maxWalk geo.Meters, w transit.W
 		}
 		a.Stops = append(a.Stops, transit.StopAccess{
 			Stop: i, Name: s.Name, Distance: geo.WalkDistance(d), Walk: geo.WalkTime(d),
-			Routes: n.RouteNamesAt(i), DeparturesPerHour: rates[i],
+			Routes: n.RouteNamesAtIn(i, w), DeparturesPerHour: rates[i],
 		})
 	}
 	slices.SortFunc(a.Stops, func(x, y transit.StopAccess) int {

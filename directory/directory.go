@@ -34,6 +34,8 @@ type Directory struct {
 	stopsNear [][]NearStop // per provider, nearest first
 
 	text *textIndex // nil unless built with Builder.TextIndex
+
+	snapshotSeq uint64 // sequence number of the snapshot opened; 0 if built
 }
 
 // Len returns the number of providers, placed or not.

@@ -136,7 +136,7 @@ func (f *filter) keepAt(d *Directory, i int32) bool {
 			}
 		}
 	}
-	if len(f.cats) > 1 || f.exclude != nil || f.region != nil || q.Language != "" && f.langBit == 1<<31 ||
+	if len(f.cats) > 1 || f.exclude != nil || f.region != nil || f.serves != nil || q.Language != "" && f.langBit == 1<<31 ||
 		m.flags&mNeedsSlow != 0 && len(q.ResidentOf) > 0 {
 		return f.keep(&d.providers[i])
 	}

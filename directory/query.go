@@ -24,7 +24,8 @@ type Query struct {
 	// Radius limits the great-circle distance from Near; 0 means no limit.
 	Radius geo.Meters `json:"radius,omitempty"`
 	// K limits Search to the K nearest matches; 0 means all within Radius.
-	// At least one of Radius and K must be set for Search.
+	// At least one of Radius, K and Serves must be set for Search. K is at
+	// most MaxK.
 	K int `json:"k,omitempty"`
 
 	// Categories keeps providers in any of these categories or their
@@ -61,6 +62,21 @@ type Query struct {
 	// Transit keeps providers near a well-served transit stop; it needs a
 	// directory built with a transit network.
 	Transit *TransitFilter `json:"transit,omitempty"`
+	// Serves keeps the providers that serve the place Near, whatever the
+	// distance: those with a Provider.ServiceAreas entry naming a region,
+	// of any region set the directory was built with, that contains Near
+	// (boundary as geo.Regions.Locate). An entry names a region as
+	// "set:name" ("zipcodes:37404") or by the bare name ("37404",
+	// "Highland Park"), compared without case and surrounding spaces;
+	// entries naming no region of the directory ("Hamilton County" with
+	// no county set, free text) never match. Result.ServiceArea says
+	// which area matched. Radius and K still apply when set; Serves alone
+	// is enough of a limit for Search. Providers without a location are
+	// never returned, as for every spatial query. Cost: one region lookup
+	// per set, then a check of each candidate's service areas; with K
+	// and few serving providers, every placed provider of the categories
+	// may be visited. A directory without region sets gives ErrBadQuery.
+	Serves bool `json:"serves,omitempty"`
 }
 
 // Result is one provider found by a query.
@@ -73,16 +89,26 @@ type Result struct {
 	// Transit describes the provider's best transit stop for the query's
 	// window; nil unless the query had a Transit filter.
 	Transit *StopInfo
+	// ServiceArea names the region, as "set:name" ("zipcodes:37404"), by
+	// which the provider serves Query.Near; set only when the query asked
+	// for Serves.
+	ServiceArea string
 }
 
 // Errors about queries.
 var (
-	ErrNoLimit       = errors.New("directory: query needs a radius or k")
+	ErrNoLimit       = errors.New("directory: query needs a radius, k or serves")
 	ErrBadRadius     = errors.New("directory: radius out of range")
 	ErrBadK          = errors.New("directory: k out of range")
 	ErrUnknownRegion = errors.New("directory: unknown region")
 	ErrBadQuery      = errors.New("directory: bad query")
 )
+
+// MaxK is the largest Query.K: a person reads a few dozen results, and a
+// bound keeps a query's memory small (a K of a billion would otherwise
+// allocate gigabytes before the first match). Larger values are rejected
+// with ErrBadK.
+const MaxK = 1000
 
 // MaxRadius is the largest radius a query may ask for: 500 km, far beyond
 // any trip to a local service, so larger values are taken to be mistakes.
@@ -97,6 +123,7 @@ type filter struct {
 	regionName string
 	exclude    map[string]struct{}
 	transit    *transitCheck
+	serves     *servedAreas // nil unless Query.Serves
 
 	// The OpenAt instant as a wall clock in the zone last seen; nearly all
 	// providers share one zone, so this saves a conversion per candidate.
@@ -120,8 +147,8 @@ func (d *Directory) compile(q *Query) (*filter, error) {
 	if q.Radius < 0 || q.Radius > MaxRadius || math.IsNaN(float64(q.Radius)) {
 		return nil, fmt.Errorf("%w: %v", ErrBadRadius, float64(q.Radius))
 	}
-	if q.K < 0 {
-		return nil, fmt.Errorf("%w: %d", ErrBadK, q.K)
+	if q.K < 0 || q.K > MaxK {
+		return nil, fmt.Errorf("%w: %d, want 0 to %d", ErrBadK, q.K, MaxK)
 	}
 	if q.Age < 0 || q.Age > 130 {
 		return nil, fmt.Errorf("%w: age %d", ErrBadQuery, q.Age)
@@ -175,6 +202,12 @@ func (d *Directory) compile(q *Query) (*filter, error) {
 			return nil, err
 		}
 		f.transit = tc
+	}
+	if q.Serves {
+		if len(d.regionNames) == 0 {
+			return nil, fmt.Errorf("%w: serves: the directory has no region sets to place service areas", ErrBadQuery)
+		}
+		f.serves = d.servedAt(q.Near)
 	}
 	return f, nil
 }
@@ -236,6 +269,9 @@ func (f *filter) keep(p *Provider) bool {
 		}
 	}
 	if f.region != nil && p.Regions[f.regionSet] != f.regionName {
+		return false
+	}
+	if f.serves != nil && f.serves.match(p) == "" {
 		return false
 	}
 	if r := p.Eligibility.Residency; r != "" && len(q.ResidentOf) > 0 {
@@ -312,6 +348,17 @@ func (d *Directory) Nearby(q Query) (iter.Seq[Result], error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.serves != nil {
+		if f.serves.none() {
+			return func(func(Result) bool) {}, nil
+		}
+		return func(yield func(Result) bool) {
+			d.nearby(f, func(r Result) bool {
+				r.ServiceArea = f.serves.match(r.Provider)
+				return yield(r)
+			})
+		}, nil
+	}
 	return func(yield func(Result) bool) { d.nearby(f, yield) }, nil
 }
 
@@ -358,12 +405,15 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 // within q.Radius. The K nearest are exact great-circle nearest
 // neighbours, not an artefact of lon/lat boxes.
 func (d *Directory) Search(q Query) ([]Result, error) {
-	if q.K == 0 && q.Radius == 0 {
+	if q.K == 0 && q.Radius == 0 && !q.Serves {
 		return nil, ErrNoLimit
 	}
 	f, err := d.compile(&q)
 	if err != nil {
 		return nil, err
+	}
+	if f.serves != nil && f.serves.none() {
+		return nil, nil
 	}
 	var out []Result
 	switch {
@@ -372,10 +422,18 @@ func (d *Directory) Search(q Query) ([]Result, error) {
 		if len(f.cats) == 1 {
 			code = f.cats[0]
 		}
-		if _, ok := d.tree(f); !ok {
+		g := d.grids[code]
+		if _, ok := d.tree(f); !ok || g == nil {
+			// No placed provider in the category (or at all).
 			return nil, nil
 		}
-		out = d.gridSearch(d.grids[code], f, q.K)
+		out = d.gridSearch(g, f, q.K)
+	case q.K == 0 && q.Radius == 0:
+		// Serves alone: every serving provider, in distance order.
+		d.nearby(f, func(r Result) bool {
+			out = append(out, r)
+			return true
+		})
 	case len(f.cats) <= 1:
 		out = d.collect(f, q.K)
 	default:
@@ -392,6 +450,11 @@ func (d *Directory) Search(q Query) ([]Result, error) {
 	slices.SortFunc(out, compareResults)
 	if q.K > 0 && len(out) > q.K {
 		out = out[:q.K]
+	}
+	if f.serves != nil {
+		for i := range out {
+			out[i].ServiceArea = f.serves.match(out[i].Provider)
+		}
 	}
 	return out, nil
 }

@@ -298,6 +298,9 @@ func (d *Directory) searchText(q *TextQuery, drive int) (*TextResults, error) {
 			Relevance: m.rel,
 			Score:     m.score,
 		}
+		if f.serves != nil {
+			res.Hits[i].ServiceArea = f.serves.match(res.Hits[i].Provider)
+		}
 	}
 	return res, nil
 }

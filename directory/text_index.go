@@ -15,9 +15,11 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/es"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/paulmach/orb"
 )
@@ -66,13 +68,55 @@ const (
 	numLangs
 )
 
+// langNames name the languages in bleve field names ("name_en").
 var langNames = [numLangs]string{en.AnalyzerName, es.AnalyzerName}
+
+// langAnalyzers name the analyzers of each language: bleve's "en" and
+// "es" analyzers with tokens cut to maxTokenBytes first.
+var langAnalyzers = [numLangs]string{"wraparound_en", "wraparound_es"}
 
 const (
 	wordsField    = "words"
 	wordsAnalyzer = "wraparound_words"
 	catField      = "categories"
+	truncFilter   = "wraparound_truncate"
 )
+
+// maxTokenBytes is the longest token indexed, in bytes; longer tokens
+// (a pasted URL, a run of letters with no space) are cut to their first
+// maxTokenBytes bytes (at a rune boundary), in providers' text and in
+// queries alike, so that such a word is still found by its own spelling.
+// Without the cut, bleve spends memory in proportion to the square of a
+// token's length when reading its dictionary (some 1,400 bytes per byte
+// of a 70 KB token).
+const maxTokenBytes = 256
+
+func init() {
+	// A cut without allocation: bleve's truncate_token filter copies
+	// every long token into runes first.
+	err := registry.RegisterTokenFilter(truncFilter, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return cutFilter{}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// cutFilter cuts tokens to maxTokenBytes.
+type cutFilter struct{}
+
+func (cutFilter) Filter(ts analysis.TokenStream) analysis.TokenStream {
+	for _, tok := range ts {
+		if len(tok.Term) > maxTokenBytes {
+			n := maxTokenBytes
+			for n > 0 && !utf8.RuneStart(tok.Term[n]) {
+				n--
+			}
+			tok.Term = tok.Term[:n]
+		}
+	}
+	return ts
+}
 
 // bleveField names the bleve field holding logical field f in language l.
 func bleveField(f, l int) string { return textFieldNames[f] + "_" + langNames[l] }
@@ -80,12 +124,21 @@ func bleveField(f, l int) string { return textFieldNames[f] + "_" + langNames[l]
 // textMapping returns the bleve mapping of provider documents.
 func textMapping() (*mapping.IndexMappingImpl, error) {
 	im := bleve.NewIndexMapping()
-	if err := im.AddCustomAnalyzer(wordsAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{lowercase.Name},
-	}); err != nil {
-		return nil, err
+	analyzers := map[string][]string{
+		wordsAnalyzer: {truncFilter, lowercase.Name},
+		// As bleve's "en" and "es" analyzers (analysis/lang/en, es), with
+		// the cut first.
+		langAnalyzers[langEN]: {truncFilter, en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
+		langAnalyzers[langES]: {truncFilter, lowercase.Name, es.StopName, es.NormalizeName, es.LightStemmerName},
+	}
+	for _, name := range []string{wordsAnalyzer, langAnalyzers[langEN], langAnalyzers[langES]} {
+		if err := im.AddCustomAnalyzer(name, map[string]any{
+			"type":          custom.Name,
+			"tokenizer":     unicode.Name,
+			"token_filters": analyzers[name],
+		}); err != nil {
+			return nil, err
+		}
 	}
 	dm := bleve.NewDocumentStaticMapping()
 	field := func(name, analyzer string) {
@@ -99,15 +152,15 @@ func textMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	for f := range numTextFields {
 		for l := range numLangs {
-			field(bleveField(f, l), langNames[l])
+			field(bleveField(f, l), langAnalyzers[l])
 		}
 	}
 	for l := range numLangs {
-		field(catField+"_"+langNames[l], langNames[l])
+		field(catField+"_"+langNames[l], langAnalyzers[l])
 	}
 	field(wordsField, wordsAnalyzer)
 	im.DefaultMapping = dm
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = langAnalyzers[langEN]
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
@@ -217,9 +270,9 @@ type posTerm struct {
 func newTextIndex(m *mapping.IndexMappingImpl) (*textIndex, error) {
 	t := &textIndex{mapping: m}
 	for l := range numLangs {
-		t.analyzers[l] = m.AnalyzerNamed(langNames[l])
+		t.analyzers[l] = m.AnalyzerNamed(langAnalyzers[l])
 		if t.analyzers[l] == nil {
-			return nil, fmt.Errorf("directory: bleve analyzer %q missing", langNames[l])
+			return nil, fmt.Errorf("directory: bleve analyzer %q missing", langAnalyzers[l])
 		}
 	}
 	t.surface = m.AnalyzerNamed(wordsAnalyzer)
@@ -465,12 +518,27 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 // have too many neighbours one edit away.
 const minFuzzyRunes = 4
 
-// buildDeletes indexes every vocabulary word of at least minFuzzyRunes
-// under itself and each form with one rune deleted.
+// maxFuzzyBytes is the longest word, in bytes, indexed for typo
+// correction and corrected in a query. A word is indexed under each of
+// its one-rune deletions, which costs the square of its length (a 20 KB
+// "word" pasted from a document would take 400 MB); words this long are
+// not words a person mistypes. Longer words are still indexed and found
+// exactly, only not through a typo.
+const maxFuzzyBytes = 64
+
+// maxTypos bounds the corrections of one query word: the vocabulary
+// words one edit away, in lexical order, beyond which a word is too
+// ambiguous for more corrections to help.
+const maxTypos = 16
+
+// buildDeletes indexes every vocabulary word of minFuzzyRunes runes to
+// maxFuzzyBytes bytes under itself and each form with one rune deleted.
+// Memory: at most maxFuzzyBytes+1 keys of at most maxFuzzyBytes bytes per
+// word.
 func (t *textIndex) buildDeletes() {
 	t.dels = make(map[string][]int32, len(t.vocab)*4)
 	for i, w := range t.vocab {
-		if utf8.RuneCountInString(w) < minFuzzyRunes {
+		if len(w) > maxFuzzyBytes || utf8.RuneCountInString(w) < minFuzzyRunes {
 			continue
 		}
 		for _, k := range deletions(w, true) {
@@ -564,9 +632,11 @@ func surfaceWords(a analysis.Analyzer, s string) []string {
 }
 
 // lookupTypos returns the vocabulary words within one edit (insertion,
-// deletion, substitution or transposition of adjacent runes) of w, sorted.
+// deletion, substitution or transposition of adjacent runes) of w, sorted,
+// at most maxTypos of them (the first in lexical order). Words shorter
+// than minFuzzyRunes or longer than maxFuzzyBytes are not corrected.
 func (t *textIndex) lookupTypos(w string) []string {
-	if utf8.RuneCountInString(w) < minFuzzyRunes {
+	if len(w) > maxFuzzyBytes || utf8.RuneCountInString(w) < minFuzzyRunes {
 		return nil
 	}
 	seen := map[int32]bool{}
@@ -583,6 +653,9 @@ func (t *textIndex) lookupTypos(w string) []string {
 		}
 	}
 	sort.Strings(out)
+	if len(out) > maxTypos {
+		out = out[:maxTypos]
+	}
 	return out
 }
 

@@ -27,6 +27,9 @@ type StopTime struct {
 	Arrival   time.Duration
 	NoPickup  bool // riders cannot board here (GTFS pickup_type 1)
 	NoDropOff bool // riders cannot alight here (GTFS drop_off_type 1)
+	// Headsign is the destination shown to riders boarding here when it
+	// differs from the trip's (stop_headsign); may be empty.
+	Headsign string
 }
 
 // Trip is a trip for Builder.AddTrip: a route, a service and its calls in
@@ -59,6 +62,7 @@ type stopTimeRow struct {
 	t               int32 // departure seconds; -1 when the feed leaves it to interpolation
 	arr             int32 // arrival seconds; -1 when the feed leaves it to interpolation
 	line            int32
+	sign            uint16 // stop_headsign: index in Builder.signs, 0 for none
 	noPickup        bool
 	noDrop          bool
 }
@@ -101,6 +105,8 @@ type Builder struct {
 	tripIDs    []string
 	tripIdx    map[string]int32
 	headsigns  []string
+	signs      []string // distinct stop_headsigns; signs[0] is ""
+	signIdx    map[string]uint16
 	transfers  []transfer
 	feedStart  int32 // feed_info.txt validity, day numbers; hasFeed when set
 	feedEnd    int32
@@ -124,7 +130,24 @@ func NewBuilder(loc *time.Location) *Builder {
 		svcIdx:     map[string]int32{},
 		exceptions: map[svcDay]bool{},
 		tripIdx:    map[string]int32{},
+		signs:      []string{""},
+		signIdx:    map[string]uint16{"": 0},
 	}
+}
+
+// sign returns the index of stop headsign h, adding it when new; past
+// 65,535 distinct headsigns the rest are dropped (index 0).
+func (b *Builder) sign(h string) uint16 {
+	if i, ok := b.signIdx[h]; ok {
+		return i
+	}
+	if len(b.signs) > math.MaxUint16 {
+		return 0
+	}
+	i := uint16(len(b.signs))
+	b.signIdx[h] = i
+	b.signs = append(b.signs, h)
+	return i
 }
 
 func builderErr(id, field string, err error) error {
@@ -269,7 +292,7 @@ func (b *Builder) AddTrip(t Trip) error {
 		}
 		b.rows = append(b.rows, stopTimeRow{
 			trip: id, seq: int32(i), stop: b.stopIdx[st.Stop],
-			t: dep, arr: arr, noPickup: st.NoPickup, noDrop: st.NoDropOff,
+			t: dep, arr: arr, noPickup: st.NoPickup, noDrop: st.NoDropOff, sign: b.sign(st.Headsign),
 		})
 	}
 	return nil
@@ -423,6 +446,7 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 		tripSvc:    b.tripSvc,
 		tripRoute:  b.tripRoute,
 		headsigns:  b.headsigns,
+		signs:      b.signs,
 		transfers:  b.transfers,
 		feedStart:  b.feedStart,
 		feedEnd:    b.feedEnd,
@@ -525,7 +549,7 @@ func (b *Builder) index(ctx context.Context, n *Network) error {
 	n.calls = make([]call, len(rows))
 	for i, r := range rows {
 		n.callStart[r.trip+1]++
-		n.calls[i] = call{stop: r.stop, t: r.t, arr: r.arr, noPickup: r.noPickup, noDrop: r.noDrop}
+		n.calls[i] = call{stop: r.stop, t: r.t, arr: r.arr, sign: r.sign, noPickup: r.noPickup, noDrop: r.noDrop}
 	}
 	for i := 1; i < len(n.callStart); i++ {
 		n.callStart[i] += n.callStart[i-1]

@@ -1,7 +1,8 @@
 // Package transit reads GTFS feeds into a transit network and answers
 // "how well is this place served by public transport?": the stops a person
 // can walk to, the routes that call there, and how often buses leave in a
-// given window on a given date.
+// given window on a given date — and, with a Router, "how long does the
+// trip take by bus, door to door, and how?".
 //
 // # Model
 //
@@ -44,6 +45,13 @@
 // (ErrUnknownStop, ErrBadTime…) to test with errors.Is. Problems are
 // joined with errors.Join; a feed with any problem loads nothing.
 //
+// Route lists and rates are those of a window's day and hours:
+// RoutesAtIn, RouteNamesAtIn, DeparturesPerHour and Access list only the
+// routes with a departure in the window (RoutesAt lists every route that
+// ever calls). BusiestWeek picks a default week: the Monday–Sunday week
+// with the most departures inside the feed's validity (feed_info.txt),
+// preferring weeks with weekday service.
+//
 // DirectRoutes answers "which bus takes me from this stop to that one
 // without a transfer?" from the trips' stop patterns, which the network
 // keeps in compact form.
@@ -66,6 +74,55 @@
 //		fmt.Println(s.Name, s.Walk, s.Routes, s.DeparturesPerHour)
 //	}
 //
+// # Routing
+//
+// NewRouter prepares a Router (RAPTOR, Delling, Pajor and Werneck,
+// "Round-Based Public Transit Routing", 2012). Trips are grouped into
+// patterns — same service, route, stops and pickup/drop-off rules —
+// sorted by departure; a pattern whose trips overtake one another is
+// split so each is FIFO, and the earliest catchable trip is found by
+// binary search. frequencies.txt trips are expanded into one trip per
+// headway. A query runs one round per ride: round k scans the patterns
+// at the stops improved in round k−1 (marked stops) from the earliest
+// such stop, with local pruning, and then relaxes transfers; a journey
+// has at most RouterOptions.MaxTransfers+1 rides (default 4).
+//
+// Walking: from an origin point to every served stop within MaxWalk
+// (default 800 m of walking distance), from stops to a destination point
+// likewise, and straight from origin to destination within MaxWalk; a
+// transfer is a walk to a stop within TransferWalk (default 400 m, the
+// same stop included) plus MinTransfer slack (default 1 min).
+// transfers.txt rules between stops override: type 1 (timed) is the walk
+// alone, type 2 takes min_transfer_time, type 3 forbids the transfer (at
+// one stop too); rules naming routes or trips are not modelled. One
+// transfer walk separates two rides (walks are not chained).
+//
+// Service days: a departure at local time T on date D (the civil date in
+// the network's zone) uses the trips of every service running on D and
+// on the days around it, each shifted by the time between its day's noon
+// minus 12 h and D's — so the previous day's trips past 24:00 run after
+// midnight, and clock changes are honoured. Query dates must lie within
+// Stats.First to Stats.Last (ErrOutsideService).
+//
+// Depart gives the earliest arrival at every stop for one departure; To
+// and Journey read a destination point off it. Range gives, for every
+// departure minute of a window, the travel time to every stop (rRAPTOR:
+// minutes from last to first, reusing labels), summarized per place as
+// min, median and 90th percentile over the minutes as Conveyal R5 does:
+// the travel time of minute m counts from m, waiting at the origin
+// included; ArriveBy reads the latest departure minute that arrives by
+// a deadline off a profile. DepartFrom and RangeFrom take origin stops
+// with their walks, so homes that share their stops in reach can share
+// one run (add each home's own WalkTime; Summarize the result).
+//
+// Typical routing:
+//
+//	r, err := transit.NewRouter(net, transit.RouterOptions{})
+//	w := transit.Window{Date: net.Date(2026, time.June, 10), Start: 15 * time.Hour, End: 16 * time.Hour}
+//	p, err := r.Range(ctx, home, w)
+//	s := p.To(foodBank)            // Summary{Min, Median, P90, Reachable, Minutes}
+//	j, ok := p.Journey(foodBank, 0) // legs: walk, ride, transfer, …, walk
+//
 // # Cost and concurrency
 //
 // Loading CARTA's feed (1,163 stops, 82,644 stop times) takes tens of
@@ -73,4 +130,12 @@
 // Access adds a sort and one allocation; DeparturesPerHour computes each
 // distinct window once and memoizes it. A *Network is immutable after
 // loading and safe for any number of concurrent readers.
+//
+// NewRouter takes about 10 ms on CARTA. A Depart is O(rounds × (stop
+// times of the scanned patterns + transfers)) — about half a millisecond
+// on CARTA, allocating the 4-byte-per-stop result — with per-query state
+// from a sync.Pool; a 60-minute Range costs about 60 lighter runs (a few
+// to ten milliseconds) and keeps 2 bytes per stop per minute (139,560
+// bytes for CARTA's 1,163 stops). Journey reruns one query toward its
+// destination. A *Router is immutable and safe for concurrent use.
 package transit

@@ -47,3 +47,55 @@ func ExampleNetwork_Access() {
 	// 38 stops within 400 m on foot; access high
 	// best: Market & Patton Towers 0-1, 3m32s walk, routes 1 10A 10G 15 16 2 21 33 34 9, 16.0 departures/hour
 }
+
+func ExampleRouter() {
+	ctx := context.Background()
+	net, err := transit.Load(ctx, "testdata/gtfs-sample")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := transit.NewRouter(net, transit.RouterOptions{MaxWalk: 1000})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	stagecoach, _ := net.StopByID("STAGECOACH")
+	emsi, _ := net.StopByID("EMSI")
+	// Leave Stagecoach Hotel at 08:03 on Tuesday 5 June 2007 for the
+	// Emerald Isle stop: the city loop runs every 10 minutes then.
+	at := time.Date(2007, time.June, 5, 8, 3, 0, 0, net.Location())
+	a, err := r.Depart(ctx, stagecoach.Point, at)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, _ := a.To(emsi.Point)
+	fmt.Println("door to door:", d)
+	j, _ := a.Journey(emsi.Point)
+	for _, l := range j.Legs {
+		switch l.Kind {
+		case transit.LegRide:
+			fmt.Printf("ride route %s (%d stops) %s → %s, %s–%s\n", l.Route, l.Stops, l.From, l.To,
+				l.Depart.Format("15:04"), l.Arrive.Format("15:04"))
+		default:
+			fmt.Printf("%v %v, %s–%s\n", l.Kind, l.Walk, l.Depart.Format("15:04"), l.Arrive.Format("15:04"))
+		}
+	}
+
+	// Every departure minute from 08:00 to 09:00.
+	w := transit.Window{Date: net.Date(2007, time.June, 5), Start: 8 * time.Hour, End: 9 * time.Hour}
+	p, err := r.Range(ctx, stagecoach.Point, w)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := p.To(emsi.Point)
+	fmt.Printf("08:00-09:00: min %v, median %v, p90 %v, reachable %d of %d minutes\n", s.Min, s.Median, s.P90, s.Reachable, s.Minutes)
+	// Output:
+	// door to door: 33m0s
+	// walk 0 m, 08:10–08:10
+	// ride route Ō (4 stops) Stagecoach Hotel & Casino (Demo) → E Main St / S Irving St (Demo), 08:10–08:36
+	// walk 0 m, 08:36–08:36
+	// 08:00-09:00: min 26m0s, median 30m0s, p90 34m0s, reachable 60 of 60 minutes
+}

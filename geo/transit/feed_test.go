@@ -131,6 +131,20 @@ func TestMalformedFeeds(t *testing.T) {
 			transit.ErrBadValue, "frequencies.txt", 2, "headway_secs"},
 		{"frequency of unknown trip", set("frequencies.txt", "trip_id,start_time,end_time,headway_secs\nT9,06:00:00,09:00:00,600\n"),
 			transit.ErrUnknownTrip, "frequencies.txt", 2, "trip_id"},
+		{"arrival after departure", replace("stop_times.txt", "08:10:00,08:10:00", "08:12:00,08:10:00"),
+			transit.ErrBadTime, "stop_times.txt", 3, "departure_time"},
+		{"bad drop_off_type", set("stop_times.txt", "trip_id,arrival_time,departure_time,stop_id,stop_sequence,drop_off_type\nT1,08:00:00,08:00:00,S1,1,\nT1,08:10:00,08:10:00,S2,2,7\n"),
+			transit.ErrBadValue, "stop_times.txt", 3, "drop_off_type"},
+		{"transfer from unknown stop", set("transfers.txt", "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S2,0,\nS9,S1,0,\n"),
+			transit.ErrUnknownStop, "transfers.txt", 3, "from_stop_id"},
+		{"bad transfer_type", set("transfers.txt", "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S2,9,\n"),
+			transit.ErrBadValue, "transfers.txt", 2, "transfer_type"},
+		{"min_transfer_time missing for type 2", set("transfers.txt", "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S2,2,\n"),
+			transit.ErrMissingValue, "transfers.txt", 2, "min_transfer_time"},
+		{"min_transfer_time not a number", set("transfers.txt", "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S2,2,soon\n"),
+			transit.ErrBadNumber, "transfers.txt", 2, "min_transfer_time"},
+		{"feed_info ends before it starts", set("feed_info.txt", "feed_publisher_name,feed_start_date,feed_end_date\nP,20260601,20260501\n"),
+			transit.ErrBadDate, "feed_info.txt", 2, "feed_end_date"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

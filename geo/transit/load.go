@@ -581,6 +581,7 @@ func (l *loader) trips(t *table) error {
 func (l *loader) stopTimes(t *table) error {
 	cTrip, cStop, cSeq := t.col("trip_id"), t.col("stop_id"), t.col("stop_sequence")
 	cArr, cDep, cPick, cDrop := t.col("arrival_time"), t.col("departure_time"), t.col("pickup_type"), t.col("drop_off_type")
+	cSign := t.col("stop_headsign")
 	l.b.rows = make([]stopTimeRow, 0, 1024)
 	return l.each(t, func() {
 		tv := t.get(cTrip)
@@ -651,6 +652,9 @@ func (l *loader) stopTimes(t *table) error {
 		default:
 			l.errs.add(t.err("pickup_type", tid, fmt.Errorf("%w %q: want 0 to 3", ErrBadValue, v)))
 			good = false
+		}
+		if h := t.get(cSign); len(h) > 0 && string(h) != l.b.headsigns[trip] {
+			row.sign = l.b.sign(string(h))
 		}
 		if good {
 			l.b.rows = append(l.b.rows, row)

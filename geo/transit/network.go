@@ -89,6 +89,7 @@ type svcDay struct{ svc, day int32 }
 // the feed gives it) and whether riders may board and alight.
 type call struct {
 	stop, t, arr     int32
+	sign             uint16 // stop_headsign: index in Network.signs, 0 for none
 	noPickup, noDrop bool
 }
 
@@ -122,6 +123,7 @@ type Network struct {
 	tripSvc   []int32  // service of each trip
 	tripRoute []int32  // route of each trip
 	headsigns []string // trip_headsign of each trip
+	signs     []string // distinct stop_headsigns, signs[0] = ""
 	stopTimes int
 
 	transfers          []transfer // transfers.txt rules

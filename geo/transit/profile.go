@@ -19,6 +19,11 @@ type Summary struct {
 	Minutes          int           // departure minutes in the window
 }
 
+// Summarize returns the Summary of per-minute travel times (Unreachable
+// for unreached minutes), e.g. of TimesVia combined with a caller's own
+// walk. It does not modify times. O(n log n).
+func Summarize(times []time.Duration) Summary { return summarize(slices.Clone(times)) }
+
 // summarize returns the Summary of times (reordered in place).
 func summarize(times []time.Duration) Summary {
 	s := Summary{Min: Unreachable, Median: Unreachable, P90: Unreachable, Minutes: len(times)}
@@ -213,6 +218,20 @@ func (p *Profile) To(pt orb.Point) Summary { return summarize(p.Times(pt)) }
 
 // ToVia returns the summary of TimesVia(egress).
 func (p *Profile) ToVia(egress []StopWalk) Summary { return summarize(p.TimesVia(egress, nil)) }
+
+// ArriveBy answers "when must I leave to be at pt by by?" within the
+// window: the latest departure minute whose earliest arrival at pt
+// (Times) is no later than by, and false when no minute makes it.
+// O(len(Access(pt)) × minutes).
+func (p *Profile) ArriveBy(pt orb.Point, by time.Time) (int, bool) {
+	times := p.Times(pt)
+	for m := len(times) - 1; m >= 0; m-- {
+		if times[m] != Unreachable && !p.Departure(m).Add(times[m]).After(by) {
+			return m, true
+		}
+	}
+	return 0, false
+}
 
 // Journey returns the itinerary of an earliest arrival at pt departing at
 // minute m (0-based), as Arrivals.Journey; false when nothing reaches pt

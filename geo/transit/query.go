@@ -181,7 +181,7 @@ type Leg struct {
 	From, To         string // stop names; empty for the origin and destination points
 	Depart, Arrive   time.Time
 	Route            string     // a ride's route, Route.DisplayName
-	Headsign         string     // a ride's trip_headsign; may be empty
+	Headsign         string     // a ride's headsign: stop_headsign at the board stop, else trip_headsign; may be empty
 	Stops            int        // a ride's number of stops travelled (1: the next stop)
 	Walk             geo.Meters // walking distance of a walk or transfer
 }
@@ -284,9 +284,13 @@ func (r *Router) journey(origin *orb.Point, origins []StopWalk, day, t0 int32, d
 			dep := r.dep[p.time0+rp.board*T+rp.trip] + rp.shift
 			arr := r.arr[p.time0+rp.alight*T+rp.trip] + rp.shift
 			trip := r.tripOf[p.trip0+rp.trip]
+			sign := r.n.headsigns[trip]
+			if c := r.n.calls[r.n.callStart[trip]+rp.board]; c.sign != 0 {
+				sign = r.n.signs[c.sign]
+			}
 			rev = append(rev, Leg{Kind: LegRide, FromStop: int(bs), ToStop: int(stop),
 				From: r.stopName(int(bs)), To: r.stopName(int(stop)), Depart: at(dep), Arrive: at(arr),
-				Route: r.n.routes[p.route].DisplayName(), Headsign: r.n.headsigns[trip],
+				Route: r.n.routes[p.route].DisplayName(), Headsign: sign,
 				Stops: int(rp.alight - rp.board)})
 			rd := sc.readyP[rp.round-1][bs]
 			if rd.from < 0 {

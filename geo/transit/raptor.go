@@ -27,20 +27,19 @@ type readyParent struct {
 // ready[k][s] the earliest time a rider with at most k rides done can
 // board at s (access walk for k = 0; after a transfer for k ≥ 1).
 type scratch struct {
-	ride, ready   [][]int32
-	rideP         [][]rideParent
-	readyP        [][]readyParent
-	marked        []bool
-	markList      []int32
-	improved      []bool
-	impList       []int32
-	queue         []int32 // per pattern: earliest marked position, -1 when not queued
-	qList         []int32
-	shifts        [][]int32 // per service: seconds from the query day's start to the running days' starts
-	tmin          int32     // earliest departure of the query, seconds
-	bound         int32     // target pruning: labels at or past it are useless
-	egress        []StopWalk
-	direct, walk0 int32
+	ride, ready [][]int32
+	rideP       [][]rideParent
+	readyP      [][]readyParent
+	marked      []bool
+	markList    []int32
+	improved    []bool
+	impList     []int32
+	queue       []int32 // per pattern: earliest marked position, -1 when not queued
+	qList       []int32
+	shifts      [][]int32 // per service: seconds from the query day's start to the running days' starts
+	tmin        int32     // earliest departure of the query, seconds
+	bound       int32     // target pruning: labels at or past it are useless
+	egress      []StopWalk
 }
 
 func (r *Router) newScratch() any {
@@ -71,6 +70,17 @@ func (r *Router) reset(sc *scratch, day, t0, t1 int32) {
 		fill(sc.ride[k])
 		fill(sc.ready[k])
 	}
+	// A query cut short (ctx done) may leave marks behind.
+	for _, s := range sc.markList {
+		sc.marked[s] = false
+	}
+	for _, s := range sc.impList {
+		sc.improved[s] = false
+	}
+	for _, p := range sc.qList {
+		sc.queue[p] = -1
+	}
+	sc.markList, sc.impList, sc.qList = sc.markList[:0], sc.impList[:0], sc.qList[:0]
 	sc.tmin, sc.bound, sc.egress = t0, inf, nil
 	base := r.n.dayBase(day)
 	kmin := (t0-r.maxTime)/dayS - 2

@@ -111,7 +111,6 @@ type stopPat struct{ pat, pos int32 }
 
 type foot struct {
 	to, dur int32 // dur: seconds from alighting to being ready to board
-	walk    int32 // seconds of walking inside dur
 }
 
 // Router answers earliest-arrival and departure-window questions on a
@@ -334,7 +333,7 @@ func (r *Router) buildFootpaths() {
 					return
 				}
 				w := walkSeconds(st.Point, n.stops[to].Point)
-				f := foot{to: to, dur: w + r.slack, walk: w}
+				f := foot{to: to, dur: w + r.slack}
 				if t, ok := rules[pair{int32(s), to}]; ok {
 					switch t.typ {
 					case TransferForbidden:
@@ -384,6 +383,15 @@ func (r *Router) Access(p orb.Point) []StopWalk {
 	}
 	slices.SortFunc(out, func(a, b StopWalk) int { return a.Stop - b.Stop })
 	return out
+}
+
+// WalkTime returns the time to walk from a to b (geo.WalkTime of the
+// great-circle distance) and true when the walking distance is within
+// Options().MaxWalk — the walk To and Times count besides riding. Callers
+// of DepartFrom and RangeFrom use it to add a home's own walk.
+func (r *Router) WalkTime(a, b orb.Point) (time.Duration, bool) {
+	w, ok := r.directWalk(a, b)
+	return time.Duration(w) * time.Second, ok
 }
 
 // directWalk returns the walking seconds from a to b, or false past MaxWalk.

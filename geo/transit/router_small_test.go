@@ -3,6 +3,7 @@ package transit_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -211,4 +212,137 @@ func TestRouterErrors(t *testing.T) {
 			assert.True(t, errors.Is(err, tc.err), "got %v, want %v", err, tc.err)
 		})
 	}
+}
+
+// TestRouterDaylightSaving checks service-day times on the days clocks
+// change in New York: GTFS times count from noon minus 12 h, so on
+// 8 March 2026 (spring forward) "08:00:00" is 08:00 EDT and "01:30:00"
+// is 00:30 EST; on 1 November (fall back) "08:00:00" is 08:00 EST.
+func TestRouterDaylightSaving(t *testing.T) {
+	ny := mustLoc(t, "America/New_York")
+	b := transit.NewBuilder(ny)
+	require.NoError(t, b.AddAgency(transit.Agency{ID: "N", Name: "NY", Timezone: "America/New_York"}))
+	for i, id := range []string{"A", "B"} {
+		require.NoError(t, b.AddStop(transit.Stop{ID: id, Name: id, Point: orb.Point{-74.0, 40.7 + 0.02*float64(i)}}))
+	}
+	require.NoError(t, b.AddRoute(transit.Route{ID: "R", ShortName: "R", Type: 3}))
+	all := [7]bool{true, true, true, true, true, true, true}
+	require.NoError(t, b.AddCalendar("ALL", transit.Calendar{Weekdays: all,
+		Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}))
+	for i, dep := range []time.Duration{hm(1, 30), hm(8, 0)} {
+		require.NoError(t, b.AddTrip(transit.Trip{ID: fmt.Sprint("t", i), Route: "R", Service: "ALL", StopTimes: []transit.StopTime{
+			{Stop: "A", Departure: dep}, {Stop: "B", Departure: dep + 20*time.Minute}}}))
+	}
+	n, err := b.Build()
+	require.NoError(t, err)
+	r, err := transit.NewRouter(n, transit.RouterOptions{})
+	require.NoError(t, err)
+	a0, _ := n.StopByID("A")
+	b0, _ := n.StopByID("B")
+	for _, tc := range []struct {
+		name   string
+		at     time.Time
+		arrive time.Time
+	}{
+		{"spring forward, 08:00 is EDT", time.Date(2026, 3, 8, 7, 50, 0, 0, ny), time.Date(2026, 3, 8, 8, 20, 0, 0, ny)},
+		{"spring forward, 01:30 is 00:30 EST", time.Date(2026, 3, 8, 0, 20, 0, 0, ny), time.Date(2026, 3, 8, 0, 50, 0, 0, ny)},
+		{"fall back, 08:00 is EST", time.Date(2026, 11, 1, 7, 50, 0, 0, ny), time.Date(2026, 11, 1, 8, 20, 0, 0, ny)},
+		{"ordinary day", time.Date(2026, 3, 9, 1, 20, 0, 0, ny), time.Date(2026, 3, 9, 1, 50, 0, 0, ny)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := r.Depart(context.Background(), a0.Point, tc.at)
+			require.NoError(t, err)
+			d, ok := a.To(b0.Point)
+			require.True(t, ok)
+			assert.Equal(t, tc.arrive.UTC(), tc.at.Add(d).UTC(), "arrival")
+		})
+	}
+}
+
+// FuzzRouter loads feeds with arbitrary stop_times.txt and transfers.txt
+// and routes on them: nothing may panic, a feed either loads or reports
+// an error, and every travel time found is non-negative and agrees with
+// the journey's arrival.
+func FuzzRouter(f *testing.F) {
+	f.Add(minimalFeed()["stop_times.txt"], "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S2,2,120\n")
+	f.Add("trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type,drop_off_type\nT1,08:00:00,08:05:00,S1,1,0,1\nT1,,,S2,2,1,0\nT1,25:00:00,25:00:00,S1,3,,\n",
+		"from_stop_id,to_stop_id,transfer_type\nS1,S1,3\nS2,S1,1\n")
+	f.Add("trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT1,08:10:00,08:00:00,S1,1\nT1,08:20:00,08:20:00,S2,2\n",
+		"from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S9,2,x\n")
+	f.Fuzz(func(t *testing.T, stopTimes, transfers string) {
+		files := minimalFeed()
+		files["stop_times.txt"] = stopTimes
+		files["transfers.txt"] = transfers
+		files["frequencies.txt"] = "trip_id,start_time,end_time,headway_secs\nT1,06:00:00,07:00:00,600\n"
+		n, err := readFeed(files)
+		if err != nil {
+			require.Nil(t, n)
+			return
+		}
+		r, err := transit.NewRouter(n, transit.RouterOptions{MaxWalk: 3000, TransferWalk: 2000})
+		require.NoError(t, err)
+		s1, _ := n.StopByID("S1")
+		s2, _ := n.StopByID("S2")
+		at := time.Date(2026, 3, 4, 6, 30, 0, 0, n.Location())
+		a, err := r.Depart(context.Background(), s1.Point, at)
+		require.NoError(t, err)
+		if d, ok := a.To(s2.Point); ok {
+			require.GreaterOrEqual(t, d, time.Duration(0))
+			j, ok := a.Journey(s2.Point)
+			require.True(t, ok)
+			require.Equal(t, at.Add(d), j.Arrive)
+		}
+		p, err := r.Range(context.Background(), s1.Point, transit.Window{Date: at, Start: 6 * time.Hour, End: 7 * time.Hour})
+		require.NoError(t, err)
+		require.Equal(t, 60, p.To(s2.Point).Minutes)
+	})
+}
+
+// TestRouterAfterCancel checks that a query cut short by its context
+// leaves nothing behind for the next query drawing the same scratch.
+func TestRouterAfterCancel(t *testing.T) {
+	r, _ := cartaRouting(t)
+	n := r.Network()
+	home := n.Stops()[100].Point
+	dest := n.Stops()[900].Point
+	at := time.Date(2026, 6, 10, 16, 0, 0, 0, n.Location())
+	a, err := r.Depart(context.Background(), home, at)
+	require.NoError(t, err)
+	want, _ := a.To(dest)
+	for range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := r.Depart(ctx, n.Stops()[500].Point, at.Add(time.Hour))
+		require.ErrorIs(t, err, context.Canceled)
+		a, err := r.Depart(context.Background(), home, at)
+		require.NoError(t, err)
+		got, _ := a.To(dest)
+		require.Equal(t, want, got)
+	}
+}
+
+// TestJourneyLegs checks a hand-worked itinerary leg by leg: names,
+// times, routes, headsigns (stop_headsign over trip_headsign), stop
+// counts and walks.
+func TestJourneyLegs(t *testing.T) {
+	l := newLine(t)
+	require.NoError(t, l.b.AddTrip(transit.Trip{ID: "r1", Route: "R1", Service: "ALL", Headsign: "Bayside", StopTimes: []transit.StopTime{
+		{Stop: "A", Departure: hm(8, 0), Headsign: "Bayside via Main"}, {Stop: "B", Departure: hm(8, 10)}}}))
+	l.trip(t, "r2", "R2", "ALL", "B", hm(8, 11), "C", hm(8, 20), "D", hm(8, 30))
+	_, ok, j := l.route(t, transit.RouterOptions{}, time.Date(2026, 5, 13, 7, 55, 0, 0, time.UTC))
+	require.True(t, ok)
+	at := func(h, m int) time.Time { return time.Date(2026, 5, 13, h, m, 0, 0, time.UTC) }
+	want := []transit.Leg{
+		{Kind: transit.LegWalk, FromStop: -1, ToStop: 0, To: "Stop A", Depart: at(8, 0), Arrive: at(8, 0)},
+		{Kind: transit.LegRide, FromStop: 0, ToStop: 1, From: "Stop A", To: "Stop B", Depart: at(8, 0), Arrive: at(8, 10),
+			Route: "R1", Headsign: "Bayside via Main", Stops: 1},
+		{Kind: transit.LegTransfer, FromStop: 1, ToStop: 1, From: "Stop B", To: "Stop B", Depart: at(8, 10), Arrive: at(8, 10)},
+		{Kind: transit.LegRide, FromStop: 1, ToStop: 3, From: "Stop B", To: "Stop D", Depart: at(8, 11), Arrive: at(8, 30),
+			Route: "R2", Headsign: "to D", Stops: 2},
+		{Kind: transit.LegWalk, FromStop: 3, ToStop: -1, From: "Stop D", Depart: at(8, 30), Arrive: at(8, 30)},
+	}
+	assert.Equal(t, want, j.Legs)
+	assert.Equal(t, at(8, 0), j.Depart)
+	assert.Equal(t, at(8, 30), j.Arrive)
+	assert.Equal(t, 2, j.Rides())
 }

@@ -74,14 +74,16 @@ var cartaDates = []oracleDate{
 func TestRouterAgainstOracleCARTA(t *testing.T) {
 	r, oracle := cartaRouting(t)
 	n := r.Network()
-	perDate := 168 // 12 dates × 168 = 2,016 queries
+	perDate, dates := 168, cartaDates // 12 dates × 168 = 2,016 queries
 	if testing.Short() || raceEnabled {
-		perDate = 40
+		// Building each date's connections dominates under the race
+		// detector: a Sunday, a Saturday, a holiday and a Tuesday.
+		perDate, dates = 30, []oracleDate{cartaDates[0], cartaDates[3], cartaDates[6], cartaDates[9]}
 	}
 	rng := rand.New(rand.NewPCG(12, 2026))
 	stops := n.Stops()
 	var reached, walked, none int
-	for _, d := range cartaDates {
+	for _, d := range dates {
 		day := oracle.Day(d.y, d.m, d.d)
 		for q := range perDate {
 			var secs int32
@@ -118,7 +120,7 @@ func TestRouterAgainstOracleCARTA(t *testing.T) {
 		}
 	}
 	t.Logf("%d by transit, %d on foot, %d unreachable", reached, walked, none)
-	assert.Greater(t, reached, len(cartaDates)*perDate/3, "most queries should need a bus")
+	assert.Greater(t, reached, len(dates)*perDate/3, "most queries should need a bus")
 }
 
 // TestRouterAgainstOracleSample does the same on Google's sample feed,
@@ -189,7 +191,9 @@ func capped(v time.Duration) time.Duration {
 }
 
 // TestRangeEqualsMinuteByMinute checks that a range profile equals
-// single-departure runs minute by minute, for stops and points, and that
+// single-departure runs minute by minute, for every stop and for points
+// (walk-only reach included), that journeys of chosen minutes arrive
+// when the profile says, and that
 // its summaries are the nearest-rank percentiles of those runs.
 func TestRangeEqualsMinuteByMinute(t *testing.T) {
 	r, _ := cartaRouting(t)
@@ -213,7 +217,10 @@ func TestRangeEqualsMinuteByMinute(t *testing.T) {
 			assert.Equal(t, 2*len(n.Stops())*p.Minutes(), p.Size())
 			dests := []orb.Point{randomPlace(rng, n.Stops()), randomPlace(rng, n.Stops()), from}
 			single := make([][]time.Duration, len(dests))
-			stopsChecked := []int{rng.IntN(len(n.Stops())), rng.IntN(len(n.Stops())), rng.IntN(len(n.Stops()))}
+			perStop := make([][]time.Duration, len(n.Stops()))
+			for s := range perStop {
+				perStop[s] = p.StopTimes(s, nil)
+			}
 			for m := range p.Minutes() {
 				a, err := r.Depart(context.Background(), from, p.Departure(m))
 				require.NoError(t, err)
@@ -221,16 +228,49 @@ func TestRangeEqualsMinuteByMinute(t *testing.T) {
 					v, _ := a.To(d)
 					single[i] = append(single[i], capped(v))
 				}
-				for _, s := range stopsChecked {
+				for s := range perStop {
 					v, _ := a.Stop(s)
-					v = capped(v)
-					require.Equal(t, v, p.StopTimes(s, nil)[m], "stop %d minute %d of %+v", s, m, w)
+					require.Equal(t, capped(v), perStop[s][m], "stop %d minute %d of %+v", s, m, w)
 				}
 			}
 			for i, d := range dests {
 				require.Equal(t, single[i], p.Times(d), "window %+v from %v to %v", w, from, d)
+				for _, m := range []int{0, p.Minutes() / 2, p.Minutes() - 1} {
+					j, ok := p.Journey(d, m)
+					if single[i][m] != transit.Unreachable {
+						require.True(t, ok)
+						assert.Equal(t, p.Departure(m).Add(single[i][m]), j.Arrive, "journey of minute %d", m)
+					} else if ok {
+						assert.Greater(t, j.Arrive.Sub(p.Departure(m)), transit.MaxProfileTravel)
+					}
+				}
 				lo, med, p90, reach := summaryByRank(single[i])
-				assert.Equal(t, transit.Summary{Min: lo, Median: med, P90: p90, Reachable: reach, Minutes: p.Minutes()}, p.To(d))
+				want := transit.Summary{Min: lo, Median: med, P90: p90, Reachable: reach, Minutes: p.Minutes()}
+				assert.Equal(t, want, p.To(d))
+				// The shared-origin path: stops of the origin, egress of
+				// the destination, the home's own walk added by the caller.
+				q, err := r.RangeFrom(context.Background(), r.Access(from), w)
+				require.NoError(t, err)
+				times := q.TimesVia(r.Access(d), nil)
+				if wt, ok := r.WalkTime(from, d); ok {
+					for m := range times {
+						times[m] = min(times[m], wt)
+					}
+				}
+				assert.Equal(t, single[i], times)
+				assert.Equal(t, want, transit.Summarize(times))
+				// Arrive-by: the latest minute arriving by a deadline,
+				// found by brute force over the single runs.
+				by := p.Departure(p.Minutes() / 2).Add(40 * time.Minute)
+				wantM, wantOK := 0, false
+				for m, v := range single[i] {
+					if v != transit.Unreachable && !p.Departure(m).Add(v).After(by) {
+						wantM, wantOK = m, true
+					}
+				}
+				gotM, gotOK := p.ArriveBy(d, by)
+				assert.Equal(t, wantOK, gotOK)
+				assert.Equal(t, wantM, gotM)
 			}
 		}
 	}
@@ -247,6 +287,11 @@ func legTimes(t *testing.T) map[string][]scanRow {
 	return byTrip
 }
 
+type boardKey struct {
+	stop string
+	dep  int
+}
+
 // TestJourneysExistInTimetable checks itineraries on CARTA: every ride is
 // one trip of the named route calling at the board stop at the leg's
 // departure and, Stops calls later, at the alight stop at its arrival
@@ -258,6 +303,16 @@ func TestJourneysExistInTimetable(t *testing.T) {
 	n := r.Network()
 	s := cartaScan(t)
 	byTrip := legTimes(t)
+	type boardAt struct {
+		trip string
+		k    int
+	}
+	boards := map[boardKey][]boardAt{}
+	for trip, calls := range byTrip {
+		for k, c := range calls {
+			boards[boardKey{c.stop, c.dep}] = append(boards[boardKey{c.stop, c.dep}], boardAt{trip, k})
+		}
+	}
 	stops := n.Stops()
 	rng := rand.New(rand.NewPCG(5, 5))
 	count := 300
@@ -303,14 +358,11 @@ func TestJourneysExistInTimetable(t *testing.T) {
 				day := time.Date(l.Depart.Year(), l.Depart.Month(), l.Depart.Day(), 0, 0, 0, 0, n.Location())
 				for _, base := range []time.Time{day, day.AddDate(0, 0, -1)} {
 					dep, arr := int(l.Depart.Sub(base)/time.Second), int(l.Arrive.Sub(base)/time.Second)
-					for trip, calls := range byTrip {
-						if s.routeName[s.tripRoute[trip]] != l.Route {
-							continue
-						}
-						for k := 0; k+l.Stops < len(calls); k++ {
-							if calls[k].stop == from && calls[k].dep == dep && calls[k+l.Stops].stop == to && calls[k+l.Stops].dep == arr {
-								found = true
-							}
+					for _, c := range boards[boardKey{from, dep}] {
+						calls := byTrip[c.trip]
+						k := c.k + l.Stops
+						if s.routeName[s.tripRoute[c.trip]] == l.Route && k < len(calls) && calls[k].stop == to && calls[k].dep == arr {
+							found = true
 						}
 					}
 				}
@@ -321,4 +373,104 @@ func TestJourneysExistInTimetable(t *testing.T) {
 	t.Logf("%d rides, %d transfers checked", rides, transfers)
 	assert.Greater(t, rides, count/2)
 	assert.Greater(t, transfers, count/10)
+}
+
+// TestRouterConcurrent runs the same queries from several goroutines at
+// once and compares them with the answers computed one by one: the pool
+// of per-query scratch must not leak state between queries.
+func TestRouterConcurrent(t *testing.T) {
+	r, _ := cartaRouting(t)
+	n := r.Network()
+	rng := rand.New(rand.NewPCG(9, 9))
+	type q struct {
+		from, to orb.Point
+		at       time.Time
+	}
+	qs := make([]q, 24)
+	want := make([]time.Duration, len(qs))
+	for i := range qs {
+		qs[i] = q{randomPlace(rng, n.Stops()), randomPlace(rng, n.Stops()), time.Date(2026, 6, 10+i%3, 7+i%12, 13, 0, 0, n.Location())}
+		a, err := r.Depart(context.Background(), qs[i].from, qs[i].at)
+		require.NoError(t, err)
+		want[i], _ = a.To(qs[i].to)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(qs))
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range qs {
+				i := (k + g*5) % len(qs)
+				a, err := r.Depart(context.Background(), qs[i].from, qs[i].at)
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				if got, _ := a.To(qs[i].to); got != want[i] {
+					errs <- fmt.Sprintf("query %d: got %v, want %v", i, got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestRouterCapOfOneTransfer repeats the oracle comparison and the
+// minute-by-minute range check with at most one transfer (two rides),
+// where the cap binds often: the oracle scans connections once per ride,
+// so its cap is exact.
+func TestRouterCapOfOneTransfer(t *testing.T) {
+	n := carta(t)
+	r, err := transit.NewRouter(n, transit.RouterOptions{MaxTransfers: 1})
+	require.NoError(t, err)
+	opts := oracleOptions
+	opts.MaxRides = 2
+	oracle, err := csa.Read(demo.CARTAFeed(), opts)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(1, 1))
+	count := 300
+	if testing.Short() || raceEnabled {
+		count = 40
+	}
+	day := oracle.Day(2026, 6, 9)
+	capBinds := 0
+	rUncapped, _ := cartaRouting(t)
+	for range count {
+		secs := int32(6*3600 + rng.IntN(16*3600))
+		from, to := randomPlace(rng, n.Stops()), randomPlace(rng, n.Stops())
+		at := day.Start.Add(time.Duration(secs) * time.Second)
+		a, err := r.Depart(context.Background(), from, at)
+		require.NoError(t, err)
+		got, _ := a.To(to)
+		want := time.Duration(day.To(from, to, secs)-secs) * time.Second
+		if day.To(from, to, secs) == csa.Inf {
+			want = transit.Unreachable
+		}
+		require.Equal(t, want, got, "%v from %v to %v", at, from, to)
+		u, err := rUncapped.Depart(context.Background(), from, at)
+		require.NoError(t, err)
+		if d, _ := u.To(to); d < got {
+			capBinds++
+		}
+	}
+	t.Logf("the cap binds on %d of %d queries", capBinds, count)
+	assert.Positive(t, capBinds)
+
+	w := transit.Window{Date: n.Date(2026, 6, 9), Start: hm(16, 0), End: hm(16, 40)}
+	from := randomPlace(rng, n.Stops())
+	p, err := r.Range(context.Background(), from, w)
+	require.NoError(t, err)
+	for m := range p.Minutes() {
+		a, err := r.Depart(context.Background(), from, p.Departure(m))
+		require.NoError(t, err)
+		for s := range n.Stops() {
+			v, _ := a.Stop(s)
+			require.Equal(t, capped(v), p.StopTimes(s, nil)[m], "stop %d minute %d", s, m)
+		}
+	}
 }

@@ -1,0 +1,151 @@
+package benchmarks
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/demo"
+	"github.com/wraparound/wraparound/geo/transit"
+	"github.com/wraparound/wraparound/internal/csa"
+)
+
+// routeQuery is one rider's question: from home at a local time.
+type routeQuery struct {
+	home orb.Point
+	at   time.Time
+	day  int // index in the week, 0 = Monday
+	secs int32
+}
+
+var (
+	routeOnce    sync.Once
+	routeRouter  *transit.Router
+	routeOracle  *csa.Feed
+	routeDays    [7]*csa.Day
+	routeQueries []routeQuery
+)
+
+// routeSetup builds the router, the tests' independent oracle
+// (internal/csa) and a query mix of real users: homes sampled in
+// Chattanooga's neighborhoods, every day of the week of 8 June 2026,
+// weekdays 15:00–19:00 (after school), weekends 09:00–18:00.
+func routeSetup(tb testing.TB) {
+	routeOnce.Do(func() {
+		n := cartaNetwork(tb)
+		var err error
+		routeRouter, err = transit.NewRouter(n, transit.RouterOptions{})
+		require.NoError(tb, err)
+		routeOracle, err = csa.Read(demo.CARTAFeed(), csa.Options{MaxWalk: 800, TransferWalk: 400, Slack: 60, MaxRides: 4})
+		require.NoError(tb, err)
+		for d := range 7 {
+			routeDays[d] = routeOracle.Day(2026, time.June, 8+d)
+		}
+		homes := cityPoints(tb, 512)
+		rng := rand.New(rand.NewPCG(8, 6))
+		for i, h := range homes {
+			d := i % 7
+			var secs int32
+			if d < 5 {
+				secs = int32(15*3600 + rng.IntN(4*3600))
+			} else {
+				secs = int32(9*3600 + rng.IntN(9*3600))
+			}
+			at := routeDays[d].Start.Add(time.Duration(secs) * time.Second)
+			routeQueries = append(routeQueries, routeQuery{home: h, at: at, day: d, secs: secs})
+		}
+	})
+}
+
+// TestRouteBenchmarkAgreesWithOracle checks that the subject and the
+// baseline of BenchmarkRoute answer the same: every stop's arrival for
+// the first queries of the mix.
+func TestRouteBenchmarkAgreesWithOracle(t *testing.T) {
+	routeSetup(t)
+	n := routeRouter.Network()
+	for _, q := range routeQueries[:40] {
+		a, err := routeRouter.Depart(context.Background(), q.home, q.at)
+		require.NoError(t, err)
+		want := routeDays[q.day].Run(routeOracle.Access(q.home), q.secs)
+		for s := range n.Stops() {
+			got, ok := a.Stop(s)
+			if want[s] == csa.Inf {
+				require.False(t, ok, "stop %d from %v at %v", s, q.home, q.at)
+				continue
+			}
+			require.Equal(t, time.Duration(want[s]-q.secs)*time.Second, got, "stop %d from %v at %v", s, q.home, q.at)
+		}
+	}
+}
+
+func reportPercentiles(b *testing.B, took []time.Duration) {
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Nanoseconds()), "p50-ns")
+	b.ReportMetric(float64(took[len(took)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// BenchmarkRoute times the router on CARTA. one-to-all: one home to every
+// stop for one departure (RAPTOR, up to 4 rides); baseline: the tests'
+// independent round-by-round Connection Scan answering the same queries;
+// range-60min: every departure minute of an hour from one home
+// (rRAPTOR), reporting the profile's bytes. p50/p99 time each query once
+// while cycling through the mix.
+func BenchmarkRoute(b *testing.B) {
+	routeSetup(b)
+	ctx := context.Background()
+	b.Run("carta/one-to-all", func(b *testing.B) {
+		b.ReportAllocs()
+		var took []time.Duration
+		i := 0
+		for b.Loop() {
+			q := routeQueries[i%len(routeQueries)]
+			start := time.Now()
+			if _, err := routeRouter.Depart(ctx, q.home, q.at); err != nil {
+				b.Fatal(err)
+			}
+			took = append(took, time.Since(start))
+			i++
+		}
+		reportPercentiles(b, took)
+	})
+	b.Run("carta/baseline", func(b *testing.B) {
+		b.ReportAllocs()
+		var took []time.Duration
+		i := 0
+		for b.Loop() {
+			q := routeQueries[i%len(routeQueries)]
+			start := time.Now()
+			routeDays[q.day].Run(routeOracle.Access(q.home), q.secs)
+			took = append(took, time.Since(start))
+			i++
+		}
+		reportPercentiles(b, took)
+	})
+	b.Run("carta/range-60min", func(b *testing.B) {
+		b.ReportAllocs()
+		var took []time.Duration
+		size := 0
+		i := 0
+		for b.Loop() {
+			q := routeQueries[i%len(routeQueries)]
+			start := time.Now()
+			w := transit.Window{Date: q.at, Start: time.Duration(q.secs) * time.Second}
+			w.End = w.Start + time.Hour
+			p, err := routeRouter.Range(ctx, q.home, w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			took = append(took, time.Since(start))
+			size = p.Size()
+			i++
+		}
+		reportPercentiles(b, took)
+		b.ReportMetric(float64(size), "profile-bytes")
+	})
+}
