@@ -32,6 +32,7 @@ type Directory struct {
 	net       *transit.Network // nil unless built with Builder.Transit
 	reach     geo.Meters
 	stopsNear [][]NearStop // per provider, nearest first
+	routerState
 
 	text *textIndex // nil unless built with Builder.TextIndex
 

@@ -77,6 +77,10 @@ type Query struct {
 	// and few serving providers, every placed provider of the categories
 	// may be visited. A directory without region sets gives ErrBadQuery.
 	Serves bool `json:"serves,omitempty"`
+	// Trip keeps providers reachable by public transit from Near within
+	// a time, leaving in a window, from the timetable (see TripFilter);
+	// Search only.
+	Trip *TripFilter `json:"trip,omitempty"`
 }
 
 // Result is one provider found by a query.
@@ -93,6 +97,9 @@ type Result struct {
 	// which the provider serves Query.Near; set only when the query asked
 	// for Serves.
 	ServiceArea string
+	// Trip is how the provider is reached by transit; set only when the
+	// query had a Trip filter.
+	Trip *TripInfo
 }
 
 // Errors about queries.
@@ -344,6 +351,9 @@ func (d *Directory) tree(f *filter) (t *rtree.RTreeG[int32], ok bool) {
 // best-first rtree step with exact great-circle bounds, so the first
 // results arrive without scanning the directory.
 func (d *Directory) Nearby(q Query) (iter.Seq[Result], error) {
+	if q.Trip != nil {
+		return nil, fmt.Errorf("%w: a trip filter is answered by Search only", ErrBadQuery)
+	}
 	f, err := d.compile(&q)
 	if err != nil {
 		return nil, err
@@ -405,6 +415,9 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 // within q.Radius. The K nearest are exact great-circle nearest
 // neighbours, not an artefact of lon/lat boxes.
 func (d *Directory) Search(q Query) ([]Result, error) {
+	if q.Trip != nil {
+		return d.searchTrip(q)
+	}
 	if q.K == 0 && q.Radius == 0 && !q.Serves {
 		return nil, ErrNoLimit
 	}

@@ -249,6 +249,9 @@ func (d *Directory) HasTextIndex() bool { return d.text != nil }
 // core, some 25 times less than a substring scan (see package benchmarks).
 // SearchText is safe for concurrent use.
 func (d *Directory) SearchText(q TextQuery) (*TextResults, error) {
+	if q.Trip != nil {
+		return nil, fmt.Errorf("%w: a trip filter is answered by Search only", ErrBadQuery)
+	}
 	return d.searchText(&q, driveAuto)
 }
 
