@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,11 +13,11 @@ import (
 	"github.com/wraparound/wraparound/demo"
 )
 
-// TestRun checks that the example runs and that the stops and routes it
-// prints are CARTA's own.
+// TestRun checks that the example runs, finds food by bus and on foot,
+// and that every stop and route of its itineraries is CARTA's own.
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, run(&out, "Highland Park"))
+	require.NoError(t, run(&out, "Highland Park", 45*time.Minute))
 	net, err := demo.Network()
 	require.NoError(t, err)
 	stopNames := map[string]bool{}
@@ -28,30 +28,22 @@ func TestRun(t *testing.T) {
 	for _, r := range net.Routes() {
 		routeNames = append(routeNames, r.DisplayName())
 	}
-
-	getOff := regexp.MustCompile(`get off at (.+) \(routes ([^)]+), [0-9.]+ buses/h\)`)
-	board := regexp.MustCompile(`board routes? (.+) at (.+) \(\d+ min walk from home\)`)
 	text := out.String()
-	offs := getOff.FindAllStringSubmatch(text, -1)
-	require.NotEmpty(t, offs, "no provider found:\n%s", text)
-	for _, m := range offs {
-		assert.True(t, stopNames[m[1]], "stop %q is not in the feed", m[1])
-		for _, r := range strings.Split(m[2], ", ") {
-			assert.True(t, slices.Contains(routeNames, r), "route %q is not in the feed", r)
-		}
-	}
-	rides := board.FindAllStringSubmatch(text, -1)
-	require.NotEmpty(t, rides, "no one-seat ride:\n%s", text)
+	ride := regexp.MustCompile(`(\d\d:\d\d)  route (\S+)(?: toward .+)? from (.+) to (.+) \((\d+) stops\), arrive (\d\d:\d\d)`)
+	rides := ride.FindAllStringSubmatch(text, -1)
+	require.NotEmpty(t, rides, "no ride:\n%s", text)
 	for _, m := range rides {
-		assert.True(t, stopNames[m[2]], "stop %q is not in the feed", m[2])
-		for _, r := range strings.Split(m[1], " or ") {
-			assert.True(t, slices.Contains(routeNames, r), "route %q is not in the feed", r)
-		}
+		assert.True(t, slices.Contains(routeNames, m[2]), "route %q is not in the feed", m[2])
+		assert.True(t, stopNames[m[3]], "stop %q is not in the feed", m[3])
+		assert.True(t, stopNames[m[4]], "stop %q is not in the feed", m[4])
+		assert.Less(t, m[1], m[6], "a ride arrives after it leaves")
 	}
+	assert.Contains(t, text, "on foot:")
+	assert.Regexp(t, `by bus: \d+ min typical, \d+ min at best, \d+ min or less 9 times in 10`, text)
 	assert.Contains(t, text, demo.Attribution)
 }
 
 func TestUnknownNeighborhood(t *testing.T) {
 	var out bytes.Buffer
-	assert.Error(t, run(&out, "Atlantis"))
+	assert.Error(t, run(&out, "Atlantis", time.Hour))
 }
