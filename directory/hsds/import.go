@@ -49,6 +49,12 @@ type Options struct {
 	// KeepInactive keeps services whose status is inactive, defunct or
 	// temporarily closed; by default they are dropped and reported.
 	KeepInactive bool `json:"keep_inactive,omitempty"`
+	// MaxProblems is how many problems of each kind the Report keeps
+	// (every one is counted); 0 means DefaultMaxProblems, negative keeps
+	// all.
+	MaxProblems int `json:"max_problems,omitempty"`
+	// Limits bound the input's size; the zero value gives the defaults.
+	Limits Limits `json:"limits,omitzero"`
 }
 
 // Source says where a provider came from in the HSDS input: the IDs of
@@ -104,21 +110,26 @@ func (r *Result) AddTo(b *directory.Builder) {
 // name labels positions in problems. It fails only when the document is
 // not JSON or not HSDS at all; every other problem is in the report.
 func ReadJSON(ctx context.Context, r io.Reader, name string, opts Options) (*Result, error) {
-	data, err := io.ReadAll(r)
+	lim := opts.Limits.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("hsds: %s: %w", name, err)
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, fmt.Errorf("%w: %s: more than %d bytes", ErrTooLarge, name, lim.MaxBytes)
 	}
 	v, err := decodeJSON(data, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{}
+	data = nil // the decoded tree is all that is needed from here
+	c := newCollector(opts.MaxProblems)
 	ds := newDataset("json")
 	f := newFlattener(ds, c, name)
 	if err := f.top(v); err != nil {
 		return nil, err
 	}
-	if f.known == 0 && len(c.probs) > 0 {
+	if f.known == 0 && c.total > 0 {
 		return nil, fmt.Errorf("%w: %s: no HSDS records", ErrUnknownShape, name)
 	}
 	return assemble(ctx, ds, c, opts)
@@ -131,8 +142,8 @@ func ReadJSON(ctx context.Context, r io.Reader, name string, opts Options) (*Res
 // Columns are matched by header; missing optional tables are fine. It
 // fails only without a services table or on I/O errors.
 func ReadPackage(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
-	c := &collector{}
-	ds, err := readPackage(ctx, fsys, c)
+	c := newCollector(opts.MaxProblems)
+	ds, err := readPackage(ctx, fsys, c, opts.Limits.withDefaults())
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +210,8 @@ type importer struct {
 	// sal or org).
 	phones, scheds, langs, addrs, access, areas, costs, elig, pay, attrs map[string][]*row
 
-	unmapped map[Term][]string
+	unmapped map[Term]*Unmapped
+	maxList  int // providers kept per unmapped term, unmapped terms kept
 }
 
 // assemble turns a dataset into providers and a report.
@@ -217,7 +229,7 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("hsds: mapping: %w", err)
 	}
-	im := &importer{opts: opts, tax: tax, mp: mp, c: c, unmapped: map[Term][]string{}}
+	im := &importer{opts: opts, tax: tax, mp: mp, c: c, unmapped: map[Term]*Unmapped{}, maxList: c.max}
 	im.index(ds)
 	res := &Result{Sources: map[string]Source{}}
 	res.Report.Format = ds.format
@@ -301,14 +313,21 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		}
 	}
 	res.Report.Providers = len(res.Providers)
-	for t, ids := range im.unmapped {
-		res.Report.Unmapped = append(res.Report.Unmapped, Unmapped{Term: t, Providers: ids})
+	for _, u := range im.unmapped {
+		res.Report.Unmapped = append(res.Report.Unmapped, *u)
 	}
 	sort.Slice(res.Report.Unmapped, func(i, j int) bool {
 		a, b := res.Report.Unmapped[i].Term, res.Report.Unmapped[j].Term
-		return a.String() < b.String()
+		if a.String() != b.String() {
+			return a.String() < b.String()
+		}
+		return a.Taxonomy+"\x00"+a.Code+"\x00"+a.Name < b.Taxonomy+"\x00"+b.Code+"\x00"+b.Name
 	})
-	res.Report.Problems = c.probs
+	res.Report.UnmappedTotal = len(res.Report.Unmapped)
+	if im.maxList >= 0 && len(res.Report.Unmapped) > im.maxList {
+		res.Report.Unmapped = res.Report.Unmapped[:im.maxList]
+	}
+	c.fill(&res.Report)
 	return res, nil
 }
 
@@ -879,6 +898,7 @@ var errGuessed = errors.New("hsds: no taxonomy term maps; category read from the
 // categorize maps taxonomy terms onto categories, flags and keywords.
 func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 	var termNames []string
+	seenTerm := map[Term]bool{}
 	for _, a := range attrs {
 		t := im.terms[a.get("taxonomy_term_id", "taxonomy_id")]
 		if t == nil {
@@ -912,11 +932,18 @@ func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 		}
 		if !situation {
 			termNames = append(termNames, term.Name)
-			if ids := im.unmapped[term]; len(ids) == 0 || ids[len(ids)-1] != p.ID {
-				if len(ids) == 0 {
-					im.c.add(a.pos, tTerm, t.get("id"), "taxonomy_term_id", fmt.Errorf("%w: %s", ErrUnmappedTerm, term))
+			u := im.unmapped[term]
+			if u == nil {
+				u = &Unmapped{Term: term}
+				im.unmapped[term] = u
+				im.c.add(a.pos, tTerm, t.get("id"), "taxonomy_term_id", fmt.Errorf("%w: %s", ErrUnmappedTerm, term))
+			}
+			if !seenTerm[term] {
+				seenTerm[term] = true
+				u.Count++
+				if im.maxList < 0 || len(u.Providers) < im.maxList {
+					u.Providers = append(u.Providers, p.ID)
 				}
-				im.unmapped[term] = append(ids, p.ID)
 			}
 		}
 	}

@@ -97,7 +97,7 @@ func TestMessyJSONIsReportedNotFatal(t *testing.T) {
 		assert.Contains(t, got, w)
 	}
 	require.Len(t, res.Report.Unmapped, 1)
-	assert.Equal(t, hsds.Unmapped{Term: hsds.Term{Taxonomy: "Local", Code: "XX-1", Name: "Bereavement"}, Providers: []string{"sal1", "sal2", "sal3"}}, res.Report.Unmapped[0])
+	assert.Equal(t, hsds.Unmapped{Term: hsds.Term{Taxonomy: "Local", Code: "XX-1", Name: "Bereavement"}, Providers: []string{"sal1", "sal2", "sal3"}, Count: 3}, res.Report.Unmapped[0])
 	assert.Equal(t, 3, res.Report.Providers)
 	assert.Equal(t, 1, res.Report.Placed)
 	assert.Equal(t, 2, res.Report.Unplaced)
