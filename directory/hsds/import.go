@@ -34,7 +34,10 @@ type Options struct {
 	// categories. It is consulted before the Open Eligibility mapping.
 	Mapping Mapping `json:"mapping,omitempty"`
 	// DefaultCategory files services no term or word places in any
-	// category; "" drops them with a KindNoCategory problem.
+	// category. "" files them under directory.Uncategorised ("other")
+	// with a KindUncategorised problem, their terms kept as keywords so
+	// that text search finds them; with a Taxonomy that has no "other"
+	// they are dropped with a KindNoCategory problem.
 	DefaultCategory string `json:"default_category,omitempty"`
 	// NoGuess turns off reading a category from a service's term names,
 	// name and description when none of its terms maps.
@@ -961,7 +964,16 @@ func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 		p.Categories = []string{im.opts.DefaultCategory}
 		return
 	}
-	im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q dropped", ErrNoCategory, p.ID))
+	if im.tax.Check(directory.Uncategorised) == nil {
+		p.Categories = []string{directory.Uncategorised}
+		what := "it has no taxonomy terms"
+		if len(termNames) > 0 {
+			what = fmt.Sprintf("its %d taxonomy terms map to no category and are kept as keywords", len(termNames))
+		}
+		im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q filed under %q: %s", ErrUncategorised, p.ID, directory.Uncategorised, what))
+		return
+	}
+	im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q dropped (the taxonomy has no %q category)", ErrNoCategory, p.ID, directory.Uncategorised))
 }
 
 // wraparoundTerm reads the flags WriteJSON files under the wraparound

@@ -185,6 +185,9 @@ func newMapper(tax *directory.Taxonomy, user Mapping) (*mapper, error) {
 		}
 	}
 	for _, c := range tax.All() {
+		if c.Code == directory.Uncategorised {
+			continue // never guessed: it says no category fits
+		}
 		words := append([]string{c.Label}, c.Synonyms...)
 		for _, w := range words {
 			w = normWords(w)
