@@ -213,6 +213,10 @@ type importer struct {
 	// sal or org).
 	phones, scheds, langs, addrs, access, areas, costs, elig, pay, attrs map[string][]*row
 
+	zoneLoc   *time.Location // Options.Zone loaded; nil when ""
+	noZone    int            // providers with hours but no zone at all
+	noZonePos *row           // the first schedule of the first of them
+
 	unmapped map[Term]*Unmapped
 	maxList  int // providers kept per unmapped term, unmapped terms kept
 }
@@ -233,6 +237,13 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		return nil, fmt.Errorf("hsds: mapping: %w", err)
 	}
 	im := &importer{opts: opts, tax: tax, mp: mp, c: c, unmapped: map[Term]*Unmapped{}, maxList: c.max}
+	if opts.Zone != "" {
+		loc, err := time.LoadLocation(opts.Zone)
+		if err != nil {
+			return nil, fmt.Errorf("%w: Options.Zone %q: %w", directory.ErrUnknownZone, opts.Zone, err)
+		}
+		im.zoneLoc = loc
+	}
 	im.index(ds)
 	res := &Result{Sources: map[string]Source{}}
 	res.Report.Format = ds.format
@@ -242,17 +253,26 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 
 	// SALs by service, in input order.
 	salsBy := map[string][]*row{}
+	var links linkCount
 	for _, r := range ds.tables[tSAL] {
 		id := r.get("id")
 		if id == "" || im.sals[id] != r {
 			continue
 		}
 		sid, lid := r.get("service_id"), r.get("location_id")
+		if lid != "" {
+			links.locRefs++
+			if im.locs[lid] == nil {
+				links.locBroken++
+			}
+		}
 		if sid == "" {
 			c.add(r.at("service_id"), tSAL, id, "service_id", fmt.Errorf("%w: service_id", ErrMissingField))
 			continue
 		}
+		links.svcRefs++
 		if im.svcs[sid] == nil {
+			links.svcBroken++
 			c.add(r.at("service_id"), tSAL, id, "service_id", fmt.Errorf("%w: service %q", ErrBrokenReference, sid))
 			continue
 		}
@@ -299,6 +319,10 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 			res.Sources[p.ID] = src
 		}
 	}
+	if im.noZone > 0 {
+		r := im.noZonePos
+		im.c.add(r.pos, tSchedule, r.get("id"), "timezone", fmt.Errorf("%w: the hours of %d providers, from this schedule on, give no UTC offset and Options.Zone is empty; set it to the IANA zone of the data (\"America/New_York\"): the hours are not read as UTC", ErrNoZone, im.noZone))
+	}
 	im.vet(res)
 	sort.Slice(res.Providers, func(i, j int) bool { return res.Providers[i].ID < res.Providers[j].ID })
 	res.Report.Categories = map[string]int{}
@@ -316,6 +340,9 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		}
 	}
 	res.Report.Providers = len(res.Providers)
+	if res.Report.Placed == 0 && len(im.locs) > 0 && len(im.svcs) > 0 {
+		im.nothingPlaced(ds, links)
+	}
 	for _, u := range im.unmapped {
 		res.Report.Unmapped = append(res.Report.Unmapped, *u)
 	}
@@ -335,6 +362,53 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 }
 
 func (s Source) pos() pos { return pos{file: s.File, line: s.Line, path: s.Path} }
+
+// linkCount counts service_at_location references and those that
+// resolve to nothing.
+type linkCount struct {
+	svcRefs, svcBroken, locRefs, locBroken int
+}
+
+// tableName names a table in a summary: its file for CSV, else the table
+// with "records".
+func tableName(rows []*row, table string) string {
+	switch {
+	case len(rows) == 0:
+		return table + " records"
+	case rows[0].line > 0:
+		return rows[0].file
+	}
+	return table + " records of " + rows[0].file
+}
+
+// nothingPlaced explains, as one KindNothingPlaced problem, why no
+// provider reached the map although the input has locations: the link
+// from services to locations that never resolves, or else coordinates.
+func (im *importer) nothingPlaced(ds *dataset, l linkCount) {
+	sals, locs, svcs := ds.tables[tSAL], ds.tables[tLocation], ds.tables[tService]
+	salName, locName, svcName := tableName(sals, tSAL), tableName(locs, tLocation), tableName(svcs, tService)
+	var p pos
+	field := ""
+	var msg string
+	switch {
+	case len(sals) == 0:
+		p = locs[0].pos
+		msg = fmt.Sprintf("no service_at_location records link the %d services to the %d locations of %s", len(im.svcs), len(im.locs), locName)
+	case l.svcRefs > 0 && l.svcBroken == l.svcRefs:
+		p, field = sals[0].pos, "service_id"
+		msg = fmt.Sprintf("%s references service IDs not in %s (%d of %d references unresolved; %s has %d IDs)", salName, svcName, l.svcBroken, l.svcRefs, svcName, len(im.svcs))
+	case l.locRefs > 0 && l.locBroken == l.locRefs:
+		p, field = sals[0].pos, "location_id"
+		msg = fmt.Sprintf("%s references location IDs not in %s (%d of %d references unresolved; %s has %d IDs)", salName, locName, l.locBroken, l.locRefs, locName, len(im.locs))
+	case l.locRefs == 0:
+		p, field = sals[0].pos, "location_id"
+		msg = fmt.Sprintf("none of the %d rows of %s names a location", len(sals), salName)
+	default:
+		p, field = locs[0].pos, "latitude"
+		msg = fmt.Sprintf("none of the services' locations in %s has usable coordinates (see the %s and %s problems; %d of %d location references unresolved)", locName, KindUnplaced, KindBadCoordinates, l.locBroken, l.locRefs)
+	}
+	im.c.add(p, "", "", field, fmt.Errorf("%w: %s", ErrNothingPlaced, msg))
+}
 
 // vet runs the Builder's validation over the providers and drops, with a
 // problem, any that fail, so that every returned provider builds.

@@ -45,7 +45,7 @@ var (
 	ErrUncategorised = errors.New("hsds: service kept as uncategorised")
 	// ErrNothingPlaced: no provider could be placed on the map although
 	// the input has locations; the problem names the broken link.
-	ErrNothingPlaced = errors.New("hsds: no service could be placed")
+	ErrNothingPlaced = errors.New("hsds: 0 services could be placed")
 )
 
 // Kind names a class of problem, for grouping in reports. Kinds are stable

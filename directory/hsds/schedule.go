@@ -11,9 +11,26 @@ import (
 	"github.com/wraparound/wraparound/directory"
 )
 
-// errOddTime marks a time of day in a non-standard form ("9am", "0900")
-// that was normalised; its Problem has KindOddTime.
-var errOddTime = errors.New("hsds: time of day in a non-standard form, normalised")
+// errOddTime marks a time of day ("9am", "0900") or a list of days
+// ("Monday", "1-5") in a non-standard form that was normalised; its
+// Problem has KindOddTime and says what the value was read as.
+var errOddTime = errors.New("hsds: schedule value in a non-standard form, normalised")
+
+// hhmm renders a time of day as HH:MM ("24:00" for the end of the day).
+func hhmm(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// bydayString renders days as an RRULE BYDAY list ("MO,TU").
+func bydayString(days [7]bool) string {
+	var out []string
+	for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
+		if days[d] {
+			out = append(out, rruleDay[d])
+		}
+	}
+	return strings.Join(out, ",")
+}
 
 // parseClock reads a time of day: "09:00", "9:00:00", "9am", "9:30 p.m.",
 // "0930", "17", "noon", "midnight", with an optional trailing zone ("Z",
@@ -220,6 +237,12 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 	h := directory.Hours{Zone: im.opts.Zone}
 	var week [7][]directory.Span
 	any := false
+	var (
+		dataOff  time.Duration
+		hasOff   bool
+		offRow   *row
+		offField string
+	)
 	for _, r := range rows {
 		sid := r.get("id")
 		if !im.opts.Date.IsZero() {
@@ -262,7 +285,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 			continue
 		}
 		if oddDays {
-			im.c.add(r.at(dayField), tSchedule, sid, dayField, fmt.Errorf("%w: days %q", errOddTime, ds))
+			im.c.add(r.at(dayField), tSchedule, sid, dayField, fmt.Errorf("%w: days %q read as %s", errOddTime, ds, bydayString(days)))
 		}
 		os, cs := r.get("opens_at"), r.get("closes_at")
 		var sp directory.Span
@@ -285,10 +308,10 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 				continue
 			}
 			if odd1 {
-				im.c.add(r.at("opens_at"), tSchedule, sid, "opens_at", fmt.Errorf("%w: %q", errOddTime, os))
+				im.c.add(r.at("opens_at"), tSchedule, sid, "opens_at", fmt.Errorf("%w: opening time %q read as %s", errOddTime, os, hhmm(open)))
 			}
 			if odd2 {
-				im.c.add(r.at("closes_at"), tSchedule, sid, "closes_at", fmt.Errorf("%w: %q", errOddTime, cs))
+				im.c.add(r.at("closes_at"), tSchedule, sid, "closes_at", fmt.Errorf("%w: closing time %q read as %s", errOddTime, cs, hhmm(close)))
 			}
 			if close == open {
 				im.c.add(r.at("closes_at"), tSchedule, sid, "closes_at", fmt.Errorf("%w: opens and closes at %s", ErrBadTime, cs))
@@ -298,6 +321,14 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 				close += 24 * time.Hour // runs past midnight
 			}
 			sp = directory.Span{Open: open, Close: close}
+		}
+		if off, field, ok := im.rowOffset(r); ok {
+			switch {
+			case !hasOff:
+				dataOff, hasOff, offRow, offField = off, true, r, field
+			case off != dataOff:
+				im.c.add(r.at(field), tSchedule, sid, field, fmt.Errorf("%w: %s here, %s in schedule %q of the same provider %q; the first is used", ErrZoneConflict, offsetString(off), offsetString(dataOff), offRow.get("id"), id))
+			}
 		}
 		for d, on := range days {
 			if on {
@@ -309,6 +340,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 	if !any {
 		return h
 	}
+	h.Zone = im.zoneFor(hasOff, dataOff, offRow, offField, rows[0], id)
 	always := true
 	for d := range week {
 		week[d] = mergeSpans(week[d])
@@ -322,7 +354,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 	}
 	h.Week = week
 	if err := h.Validate(); err != nil {
-		im.c.add(pos{}, tSchedule, id, "hours", fmt.Errorf("%w: %w", ErrBadTime, err))
+		im.c.add(rows[0].pos, tSchedule, id, "hours", fmt.Errorf("%w: %w", ErrBadTime, err))
 		return directory.Hours{Zone: im.opts.Zone}
 	}
 	return h
@@ -349,4 +381,52 @@ func mergeSpans(s []directory.Span) []directory.Span {
 		out = append(out, x)
 	}
 	return out
+}
+
+// rowOffset returns the UTC offset a schedule row gives: its timezone
+// field, else a suffix on opens_at or closes_at. A timezone that cannot
+// be read is reported and ignored.
+func (im *importer) rowOffset(r *row) (time.Duration, string, bool) {
+	if v := r.get("timezone"); v != "" {
+		if off, ok := parseOffset(v); ok {
+			return off, "timezone", true
+		}
+		im.c.add(r.at("timezone"), tSchedule, r.get("id"), "timezone", fmt.Errorf("%w: timezone %q is not a UTC offset in hours", ErrBadValue, v))
+	}
+	for _, f := range []string{"opens_at", "closes_at"} {
+		if off, ok := clockOffset(r.get(f)); ok {
+			return off, f, true
+		}
+	}
+	return 0, "", false
+}
+
+// zoneFor picks the zone of one provider's hours (see zone.go) and
+// reports a disagreement with Options.Zone.
+func (im *importer) zoneFor(hasOff bool, off time.Duration, offRow *row, offField string, first *row, id string) string {
+	if !hasOff {
+		if im.opts.Zone == "" {
+			im.noZone++
+			if im.noZonePos == nil {
+				im.noZonePos = first
+			}
+		}
+		return im.opts.Zone
+	}
+	if im.zoneLoc != nil && zoneHas(im.zoneLoc, off) {
+		return im.opts.Zone
+	}
+	name, ok := fixedZone(off)
+	switch {
+	case ok && im.opts.Zone != "":
+		im.c.add(offRow.at(offField), tSchedule, offRow.get("id"), offField, fmt.Errorf("%w: the data says %s, which %s never is; hours of %q read in %s", ErrZoneConflict, offsetString(off), im.opts.Zone, id, name))
+		return name
+	case ok:
+		return name
+	case im.opts.Zone != "":
+		im.c.add(offRow.at(offField), tSchedule, offRow.get("id"), offField, fmt.Errorf("%w: the data says %s, which %s never is and no fixed zone has; hours of %q read in %s", ErrZoneConflict, offsetString(off), im.opts.Zone, id, im.opts.Zone))
+		return im.opts.Zone
+	}
+	im.c.add(offRow.at(offField), tSchedule, offRow.get("id"), offField, fmt.Errorf("%w: the data says %s, which no fixed zone has; set Options.Zone", ErrNoZone, offsetString(off)))
+	return ""
 }
