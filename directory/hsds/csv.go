@@ -32,7 +32,7 @@ func readPackage(ctx context.Context, fsys fs.FS, c *collector, lim Limits) (*da
 	if data, err := fs.ReadFile(fsys, "datapackage.json"); err == nil {
 		var dp datapackage
 		if err := json.Unmarshal(data, &dp); err != nil {
-			c.add(pos{file: "datapackage.json"}, "", "", "", fmt.Errorf("%w: %w", ErrMalformed, err))
+			c.addf(pos{file: "datapackage.json"}, "", "", "", ErrMalformed, "%w", err)
 		} else {
 			if strings.HasPrefix(dp.Version, "2") || strings.HasPrefix(dp.Version, "1") {
 				layout = "csv-2.0"
@@ -143,7 +143,7 @@ func readCSV(ctx context.Context, r io.Reader, file, table string, ds *dataset, 
 			return fmt.Errorf("hsds: %s:%d: %w", file, cr.line, err)
 		}
 		if n > lim.MaxFields {
-			c.add(pos{file: file, line: line}, table, "", "", fmt.Errorf("%w: header has %d columns; the %d past %d are ignored", ErrTooLarge, n, n-lim.MaxFields, lim.MaxFields))
+			c.addf(pos{file: file, line: line}, table, "", "", ErrTooLarge, "header has %d columns; the %d past %d are ignored", n, n-lim.MaxFields, lim.MaxFields)
 		}
 		header = h
 		break

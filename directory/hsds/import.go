@@ -267,21 +267,32 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 			}
 		}
 		if sid == "" {
-			c.add(r.at("service_id"), tSAL, id, "service_id", fmt.Errorf("%w: service_id", ErrMissingField))
+			c.addf(r.at("service_id"), tSAL, id, "service_id", ErrMissingField, "service_id")
 			continue
 		}
 		links.svcRefs++
 		if im.svcs[sid] == nil {
 			links.svcBroken++
-			c.add(r.at("service_id"), tSAL, id, "service_id", fmt.Errorf("%w: service %q", ErrBrokenReference, sid))
+			c.addf(r.at("service_id"), tSAL, id, "service_id", ErrBrokenReference, "service %q", sid)
 			continue
 		}
 		if lid != "" && im.locs[lid] == nil {
-			c.add(r.at("location_id"), tSAL, id, "location_id", fmt.Errorf("%w: location %q", ErrBrokenReference, lid))
+			c.addf(r.at("location_id"), tSAL, id, "location_id", ErrBrokenReference, "location %q", lid)
 		}
 		salsBy[sid] = append(salsBy[sid], r)
 	}
-	seenID := map[string]bool{}
+	// Size the results once: a Provider is large, and growing the slice
+	// by doubling would hold up to twice the providers at the end.
+	// Services dropped early (no name, inactive) are not counted.
+	want := 0
+	for _, svc := range ds.tables[tService] {
+		if sid := svc.get("id"); sid != "" && im.svcs[sid] == svc && svc.get("name") != "" && (opts.KeepInactive || !inactive(svc)) {
+			want += max(1, len(salsBy[sid]))
+		}
+	}
+	res.Providers = make([]directory.Provider, 0, want)
+	res.Sources = make(map[string]Source, want)
+	seenID := make(map[string]bool, want)
 	for i, svc := range ds.tables[tService] {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -292,8 +303,8 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		if sid == "" || im.svcs[sid] != svc {
 			continue
 		}
-		if st := strings.ToLower(svc.get("status")); !opts.KeepInactive && (st == "inactive" || st == "defunct" || st == "temporarily closed") {
-			c.add(svc.at("status"), tService, sid, "status", fmt.Errorf("%w: status %q", ErrInactive, st))
+		if st := strings.ToLower(svc.get("status")); !opts.KeepInactive && inactive(svc) {
+			c.addf(svc.at("status"), tService, sid, "status", ErrInactive, "status %q", st)
 			res.Report.Dropped += max(1, len(salsBy[sid]))
 			continue
 		}
@@ -310,7 +321,7 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 				continue
 			}
 			if seenID[p.ID] {
-				c.add(src.pos(), tSAL, p.ID, "id", fmt.Errorf("%w: provider id %q", ErrDuplicate, p.ID))
+				c.addf(src.pos(), tSAL, p.ID, "id", ErrDuplicate, "provider id %q", p.ID)
 				res.Report.Dropped++
 				continue
 			}
@@ -321,8 +332,9 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 	}
 	if im.noZone > 0 {
 		r := im.noZonePos
-		im.c.add(r.pos, tSchedule, r.get("id"), "timezone", fmt.Errorf("%w: the hours of %d providers, from this schedule on, give no UTC offset and Options.Zone is empty; set it to the IANA zone of the data (\"America/New_York\"): the hours are not read as UTC", ErrNoZone, im.noZone))
+		im.c.addf(r.pos, tSchedule, r.get("id"), "timezone", ErrNoZone, "the hours of %d providers, from this schedule on, give no UTC offset and Options.Zone is empty; set it to the IANA zone of the data (\"America/New_York\"): the hours are not read as UTC", im.noZone)
 	}
+	seenID = nil
 	im.vet(res)
 	sort.Slice(res.Providers, func(i, j int) bool { return res.Providers[i].ID < res.Providers[j].ID })
 	res.Report.Categories = map[string]int{}
@@ -359,6 +371,15 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 	}
 	c.fill(&res.Report)
 	return res, nil
+}
+
+// inactive reports whether a service's status says it is not running.
+func inactive(svc *row) bool {
+	switch strings.ToLower(svc.get("status")) {
+	case "inactive", "defunct", "temporarily closed":
+		return true
+	}
+	return false
 }
 
 func (s Source) pos() pos { return pos{file: s.File, line: s.Line, path: s.Path} }
@@ -407,38 +428,48 @@ func (im *importer) nothingPlaced(ds *dataset, l linkCount) {
 		p, field = locs[0].pos, "latitude"
 		msg = fmt.Sprintf("none of the services' locations in %s has usable coordinates (see the %s and %s problems; %d of %d location references unresolved)", locName, KindUnplaced, KindBadCoordinates, l.locBroken, l.locRefs)
 	}
-	im.c.add(p, "", "", field, fmt.Errorf("%w: %s", ErrNothingPlaced, msg))
+	im.c.addf(p, "", "", field, ErrNothingPlaced, "%s", msg)
 }
 
+// vetChunk is how many providers vet validates at a time: the Builder
+// copies what it is given, so validating in chunks bounds that copy.
+const vetChunk = 1024
+
 // vet runs the Builder's validation over the providers and drops, with a
-// problem, any that fail, so that every returned provider builds.
+// problem, any that fail, so that every returned provider builds. IDs are
+// unique already, so chunks are validated independently.
 func (im *importer) vet(res *Result) {
-	b := directory.NewBuilder()
-	b.Taxonomy = im.tax
-	for i, p := range res.Providers {
-		b.AddFrom(p, "", 0, i)
+	bad := map[string]bool{}
+	for lo := 0; lo < len(res.Providers); lo += vetChunk {
+		b := directory.NewBuilder()
+		b.Taxonomy = im.tax
+		for i, p := range res.Providers[lo:min(lo+vetChunk, len(res.Providers))] {
+			b.AddFrom(p, "", 0, lo+i)
+		}
+		_, err := b.Build()
+		if err == nil {
+			continue
+		}
+		var walk func(error)
+		walk = func(e error) {
+			var re *directory.RecordError
+			if j, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, x := range j.Unwrap() {
+					walk(x)
+				}
+				return
+			}
+			if errors.As(e, &re) {
+				bad[re.ID] = true
+				src := res.Sources[re.ID]
+				im.c.addf(src.pos(), tSAL, re.ID, re.Field, ErrInvalidProvider, "%w", re.Err)
+			}
+		}
+		walk(err)
 	}
-	_, err := b.Build()
-	if err == nil {
+	if len(bad) == 0 {
 		return
 	}
-	bad := map[string]bool{}
-	var walk func(error)
-	walk = func(e error) {
-		var re *directory.RecordError
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		if errors.As(e, &re) {
-			bad[re.ID] = true
-			src := res.Sources[re.ID]
-			im.c.add(src.pos(), tSAL, re.ID, re.Field, fmt.Errorf("%w: %w", ErrInvalidProvider, re.Err))
-		}
-	}
-	walk(err)
 	kept := res.Providers[:0]
 	for _, p := range res.Providers {
 		if bad[p.ID] {
@@ -448,6 +479,7 @@ func (im *importer) vet(res *Result) {
 		}
 		kept = append(kept, p)
 	}
+	clear(res.Providers[len(kept):])
 	res.Providers = kept
 }
 
@@ -459,11 +491,11 @@ func (im *importer) index(ds *dataset) {
 		for _, r := range ds.tables[table] {
 			id := r.get("id")
 			if id == "" {
-				im.c.add(r.at("id"), table, "", "id", fmt.Errorf("%w: id", ErrMissingField))
+				im.c.addf(r.at("id"), table, "", "id", ErrMissingField, "id")
 				continue
 			}
 			if _, dup := m[id]; dup {
-				im.c.add(r.at("id"), table, id, "id", fmt.Errorf("%w: %s id %q", ErrDuplicate, table, id))
+				im.c.addf(r.at("id"), table, id, "id", ErrDuplicate, "%s id %q", table, id)
 				continue
 			}
 			m[id] = r
@@ -484,12 +516,12 @@ func (im *importer) index(ds *dataset) {
 	}
 	for _, r := range ds.tables[tService] {
 		if o := r.get("organization_id"); o != "" && im.orgs[o] == nil && len(im.orgs) > 0 {
-			im.c.add(r.at("organization_id"), tService, r.get("id"), "organization_id", fmt.Errorf("%w: organization %q", ErrBrokenReference, o))
+			im.c.addf(r.at("organization_id"), tService, r.get("id"), "organization_id", ErrBrokenReference, "organization %q", o)
 		}
 	}
 	for _, r := range ds.tables[tLocation] {
 		if o := r.get("organization_id"); o != "" && im.orgs[o] == nil && len(im.orgs) > 0 {
-			im.c.add(r.at("organization_id"), tLocation, r.get("id"), "organization_id", fmt.Errorf("%w: organization %q", ErrBrokenReference, o))
+			im.c.addf(r.at("organization_id"), tLocation, r.get("id"), "organization_id", ErrBrokenReference, "organization %q", o)
 		}
 	}
 	type owner struct {
@@ -511,14 +543,14 @@ func (im *importer) index(ds *dataset) {
 				}
 				named = true
 				if o.m[v] == nil {
-					im.c.add(r.at(o.field), table, r.get("id"), o.field, fmt.Errorf("%w: %s %q", ErrBrokenReference, o.kind, v))
+					im.c.addf(r.at(o.field), table, r.get("id"), o.field, ErrBrokenReference, "%s %q", o.kind, v)
 					continue
 				}
 				out[o.kind+":"+v] = append(out[o.kind+":"+v], r)
 				linked = true
 			}
 			if !named && !linked && table != tLanguage {
-				im.c.add(r.pos, table, r.get("id"), "", fmt.Errorf("%w: no owner id", ErrMissingField))
+				im.c.addf(r.pos, table, r.get("id"), "", ErrMissingField, "no owner id")
 			}
 		}
 		return out
@@ -536,7 +568,7 @@ func (im *importer) index(ds *dataset) {
 	for _, r := range ds.tables[tAttribute] {
 		id := r.get("link_id", "service_id", "location_id", "service_at_location_id", "organization_id")
 		if id == "" {
-			im.c.add(r.at("link_id"), tAttribute, r.get("id"), "link_id", fmt.Errorf("%w: link_id", ErrMissingField))
+			im.c.addf(r.at("link_id"), tAttribute, r.get("id"), "link_id", ErrMissingField, "link_id")
 			continue
 		}
 		kind := ""
@@ -576,12 +608,12 @@ func (im *importer) index(ds *dataset) {
 			}
 		}
 		if kind == "" {
-			im.c.add(r.at("link_id"), tAttribute, r.get("id"), "link_id", fmt.Errorf("%w: %q", ErrBrokenReference, id))
+			im.c.addf(r.at("link_id"), tAttribute, r.get("id"), "link_id", ErrBrokenReference, "%q", id)
 			continue
 		}
 		tid := r.get("taxonomy_term_id", "taxonomy_id")
 		if tid != "" && im.terms[tid] == nil {
-			im.c.add(r.at("taxonomy_term_id"), tAttribute, r.get("id"), "taxonomy_term_id", fmt.Errorf("%w: taxonomy term %q", ErrBrokenReference, tid))
+			im.c.addf(r.at("taxonomy_term_id"), tAttribute, r.get("id"), "taxonomy_term_id", ErrBrokenReference, "taxonomy term %q", tid)
 			continue
 		}
 		im.attrs[kind+":"+id] = append(im.attrs[kind+":"+id], r)
@@ -638,7 +670,7 @@ func (im *importer) provider(svc, sal *row) (directory.Provider, Source, bool) {
 	}
 	p.Name = svc.get("name")
 	if p.Name == "" {
-		im.c.add(svc.at("name"), tService, sid, "name", fmt.Errorf("%w: name", ErrMissingField))
+		im.c.addf(svc.at("name"), tService, sid, "name", ErrMissingField, "name")
 		return p, src, false
 	}
 	p.Description = svc.get("description")
@@ -668,7 +700,7 @@ func (im *importer) provider(svc, sal *row) (directory.Provider, Source, bool) {
 				continue
 			}
 			if seen[n] {
-				im.c.add(r.at("number"), tPhone, r.get("id"), "number", fmt.Errorf("%w: phone %q listed twice for %q", ErrDuplicate, r.get("number"), p.ID))
+				im.c.addf(r.at("number"), tPhone, r.get("id"), "number", ErrDuplicate, "phone %q listed twice for %q", r.get("number"), p.ID)
 			}
 			seen[n] = true
 		}
@@ -682,7 +714,7 @@ func (im *importer) provider(svc, sal *row) (directory.Provider, Source, bool) {
 	for _, r := range langRows {
 		code, ok := langCode(r.get("code", "language"), r.get("name", "language"))
 		if !ok {
-			im.c.add(r.at("code"), tLanguage, r.get("id"), "code", fmt.Errorf("%w: language %q", ErrBadValue, r.get("code", "name", "language")))
+			im.c.addf(r.at("code"), tLanguage, r.get("id"), "code", ErrBadValue, "language %q", r.get("code", "name", "language"))
 			continue
 		}
 		if !slices.Contains(p.Languages, code) {
@@ -720,7 +752,7 @@ func (im *importer) provider(svc, sal *row) (directory.Provider, Source, bool) {
 		if v := svc.get(f); v != "" {
 			t, ok := parseDate(v)
 			if !ok {
-				im.c.add(svc.at(f), tService, sid, f, fmt.Errorf("%w: date %q", ErrBadValue, v))
+				im.c.addf(svc.at(f), tService, sid, f, ErrBadValue, "date %q", v)
 				continue
 			}
 			p.LastVerified = t
@@ -741,7 +773,7 @@ func (im *importer) provider(svc, sal *row) (directory.Provider, Source, bool) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			im.c.add(svc.at(f), tService, sid, f, fmt.Errorf("%w: %s %q", ErrBadValue, f, v))
+			im.c.addf(svc.at(f), tService, sid, f, ErrBadValue, "%s %q", f, v)
 			continue
 		}
 		if f == "capacity" {
@@ -774,7 +806,7 @@ func (im *importer) place(p *directory.Provider, loc, sal, svc *row) {
 		if sal != nil {
 			r, table, id = sal, tSAL, sal.get("id")
 		}
-		im.c.add(r.pos, table, id, "location", fmt.Errorf("%w: provider %q has no location", ErrUnplaced, p.ID))
+		im.c.addf(r.pos, table, id, "location", ErrUnplaced, "provider %q has no location", p.ID)
 		return
 	}
 	lid := loc.get("id")
@@ -834,30 +866,30 @@ func (im *importer) place(p *directory.Provider, loc, sal, svc *row) {
 	lt := strings.ToLower(loc.get("location_type"))
 	latS, lonS := loc.get("latitude", "lat"), loc.get("longitude", "lon", "lng", "long")
 	if lt == "virtual" || lt == "postal" {
-		im.c.add(loc.at("location_type"), tLocation, lid, "location_type", fmt.Errorf("%w: %s location of provider %q", ErrUnplaced, lt, p.ID))
+		im.c.addf(loc.at("location_type"), tLocation, lid, "location_type", ErrUnplaced, "%s location of provider %q", lt, p.ID)
 		return
 	}
 	if latS == "" || lonS == "" {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: provider %q has no coordinates", ErrUnplaced, p.ID))
+		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrUnplaced, "provider %q has no coordinates", p.ID)
 		return
 	}
 	lat, ok1 := parseNum(latS)
 	lon, ok2 := parseNum(lonS)
 	if !ok1 || !ok2 {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %q, %q", ErrBadCoordinates, latS, lonS))
+		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrBadCoordinates, "%q, %q", latS, lonS)
 		return
 	}
 	pt := orb.Point{lon, lat}
 	if err := geo.ValidatePoint(pt); err != nil {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %w", ErrBadCoordinates, err))
+		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrBadCoordinates, "%w", err)
 		return
 	}
 	if lat == 0 && lon == 0 {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: (0, 0)", ErrBadCoordinates))
+		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrBadCoordinates, "(0, 0)")
 		return
 	}
 	if geo.LikelySwappedUS(pt) {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: latitude %s and longitude %s look swapped", ErrBadCoordinates, latS, lonS))
+		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrBadCoordinates, "latitude %s and longitude %s look swapped", latS, lonS)
 		return
 	}
 	p.Point = pt
@@ -908,7 +940,7 @@ func (im *importer) eligibility(p *directory.Provider, svc *row, extra []*row) {
 		}
 		n, ok := parseNum(v)
 		if !ok || n < 0 || n > 130 {
-			im.c.add(svc.at(f), tService, sid, f, fmt.Errorf("%w: age %q", ErrBadValue, v))
+			im.c.addf(svc.at(f), tService, sid, f, ErrBadValue, "age %q", v)
 			return
 		}
 		*into = int(n)
@@ -919,7 +951,7 @@ func (im *importer) eligibility(p *directory.Provider, svc *row, extra []*row) {
 		readAge("maximum_age", &maxA)
 	}
 	if maxA > 0 && maxA < minA {
-		im.c.add(svc.at("maximum_age"), tService, sid, "maximum_age", fmt.Errorf("%w: maximum age %d below minimum %d", ErrBadValue, maxA, minA))
+		im.c.addf(svc.at("maximum_age"), tService, sid, "maximum_age", ErrBadValue, "maximum age %d below minimum %d", maxA, minA)
 		minA, maxA = 0, 0
 	}
 	e.MinAge, e.MaxAge = minA, maxA
@@ -946,7 +978,7 @@ func (im *importer) cost(svc *row, opts []*row) directory.Cost {
 			n, ok := parseNum(a)
 			switch {
 			case !ok:
-				im.c.add(r.at("amount"), tCost, r.get("id"), "amount", fmt.Errorf("%w: amount %q", ErrBadValue, a))
+				im.c.addf(r.at("amount"), tCost, r.get("id"), "amount", ErrBadValue, "amount %q", a)
 			case n == 0:
 				free = true
 			default:
@@ -1013,7 +1045,7 @@ func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 			if u == nil {
 				u = &Unmapped{Term: term}
 				im.unmapped[term] = u
-				im.c.add(a.pos, tTerm, t.get("id"), "taxonomy_term_id", fmt.Errorf("%w: %s", ErrUnmappedTerm, term))
+				im.c.addf(a.pos, tTerm, t.get("id"), "taxonomy_term_id", ErrUnmappedTerm, "%s", term)
 			}
 			if !seenTerm[term] {
 				seenTerm[term] = true
@@ -1030,7 +1062,7 @@ func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 	if !im.opts.NoGuess {
 		if code := im.mp.guess(strings.Join(termNames, " "), p.Name, p.Description); code != "" {
 			p.Categories = []string{code}
-			im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q for %q", errGuessed, code, p.ID))
+			im.c.addf(svc.pos, tService, svc.get("id"), "categories", errGuessed, "%q for %q", code, p.ID)
 			return
 		}
 	}
@@ -1044,10 +1076,10 @@ func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 		if len(termNames) > 0 {
 			what = fmt.Sprintf("its %d taxonomy terms map to no category and are kept as keywords", len(termNames))
 		}
-		im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q filed under %q: %s", ErrUncategorised, p.ID, directory.Uncategorised, what))
+		im.c.addf(svc.pos, tService, svc.get("id"), "categories", ErrUncategorised, "%q filed under %q: %s", p.ID, directory.Uncategorised, what)
 		return
 	}
-	im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q dropped (the taxonomy has no %q category)", ErrNoCategory, p.ID, directory.Uncategorised))
+	im.c.addf(svc.pos, tService, svc.get("id"), "categories", ErrNoCategory, "%q dropped (the taxonomy has no %q category)", p.ID, directory.Uncategorised)
 }
 
 // wraparoundTerm reads the flags WriteJSON files under the wraparound
@@ -1066,7 +1098,7 @@ func (im *importer) wraparoundTerm(p *directory.Provider, t Term, a *row) bool {
 	case "capacity", "enrolled":
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			im.c.add(a.at("value"), tAttribute, a.get("id"), "value", fmt.Errorf("%w: %s %q", ErrBadValue, t.Code, v))
+			im.c.addf(a.at("value"), tAttribute, a.get("id"), "value", ErrBadValue, "%s %q", t.Code, v)
 			return true
 		}
 		if t.Code == "capacity" {

@@ -194,7 +194,7 @@ func detect(m map[string]any) string {
 func (f *flattener) item(v any, path string) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		f.c.add(pos{file: f.file, path: path}, "", "", "", fmt.Errorf("%w: list item is not an object", ErrMalformed))
+		f.c.addf(pos{file: f.file, path: path}, "", "", "", ErrMalformed, "list item is not an object")
 		return
 	}
 	switch detect(obj) {
@@ -209,7 +209,7 @@ func (f *flattener) item(v any, path string) {
 	case tTerm:
 		f.record(tTerm, obj, path, nil)
 	default:
-		f.c.add(pos{file: f.file, path: path}, "", "", "", fmt.Errorf("%w: object with keys %s", ErrUnknownShape, keyList(obj)))
+		f.c.addf(pos{file: f.file, path: path}, "", "", "", ErrUnknownShape, "object with keys %s", keyList(obj))
 	}
 }
 
@@ -238,7 +238,7 @@ func (f *flattener) record(table string, obj map[string]any, path string, fk map
 			sort.Strings(keys)
 			for _, k := range keys {
 				if v, was := r.m[k], old.m[k]; v != "" && was != "" && v != was {
-					f.c.add(r.pos, table, id, k, fmt.Errorf("%w: %s id %q differs from the record at %s (field %q); dropped", ErrDuplicate, table, id, old.path, k))
+					f.c.addf(r.pos, table, id, k, ErrDuplicate, "%s id %q differs from the record at %s (field %q); dropped", table, id, old.path, k)
 					return id, false
 				}
 			}
@@ -274,13 +274,13 @@ func (f *flattener) list(obj map[string]any, key, path string, fn func(m map[str
 	}
 	items, ok := v.([]any)
 	if !ok {
-		f.c.add(pos{file: f.file, path: path + "." + key}, "", "", key, fmt.Errorf("%w: not a list", ErrBadValue))
+		f.c.addf(pos{file: f.file, path: path + "." + key}, "", "", key, ErrBadValue, "not a list")
 		return
 	}
 	for i, it := range items {
 		m, ok := it.(map[string]any)
 		if !ok {
-			f.c.add(pos{file: f.file, path: fmt.Sprintf("%s.%s[%d]", path, key, i)}, "", "", key, fmt.Errorf("%w: not an object", ErrBadValue))
+			f.c.addf(pos{file: f.file, path: fmt.Sprintf("%s.%s[%d]", path, key, i)}, "", "", key, ErrBadValue, "not an object")
 			continue
 		}
 		fn(m, fmt.Sprintf("%s.%s[%d]", path, key, i))
@@ -295,7 +295,7 @@ func (f *flattener) object(obj map[string]any, key, path string, fn func(m map[s
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		f.c.add(pos{file: f.file, path: path + "." + key}, "", "", key, fmt.Errorf("%w: not an object", ErrBadValue))
+		f.c.addf(pos{file: f.file, path: path + "." + key}, "", "", key, ErrBadValue, "not an object")
 		return
 	}
 	fn(m, path+"."+key)

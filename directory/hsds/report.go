@@ -321,6 +321,20 @@ func (c *collector) addAt(p pos, col int, table, id, field string, err error) {
 	c.probs = append(c.probs, pr)
 }
 
+// addf records a problem whose cause is sentinel with the text of format
+// and args after it ("%w: " + format). The text is made only for a
+// problem that is kept, so that a million problems of one kind cost a
+// count, not a million messages.
+func (c *collector) addf(p pos, table, id, field string, sentinel error, format string, args ...any) {
+	k := kindFor(sentinel)
+	if c.max >= 0 && c.counts[k] >= c.max {
+		c.total++
+		c.counts[k]++
+		return
+	}
+	c.addAt(p, 0, table, id, field, fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...))
+}
+
 // fill copies what was collected into r.
 func (c *collector) fill(r *Report) {
 	r.Problems = append(c.summary, c.probs...)

@@ -258,11 +258,11 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 		}
 		freq := strings.ToUpper(r.get("freq"))
 		if freq != "" && freq != "WEEKLY" {
-			im.c.add(r.at("freq"), tSchedule, sid, "freq", fmt.Errorf("%w: frequency %q (provider %q)", ErrUnsupportedSchedule, freq, id))
+			im.c.addf(r.at("freq"), tSchedule, sid, "freq", ErrUnsupportedSchedule, "frequency %q (provider %q)", freq, id)
 			continue
 		}
 		if iv := r.get("interval"); iv != "" && iv != "1" && iv != "0" {
-			im.c.add(r.at("interval"), tSchedule, sid, "interval", fmt.Errorf("%w: every %s weeks (provider %q)", ErrUnsupportedSchedule, iv, id))
+			im.c.addf(r.at("interval"), tSchedule, sid, "interval", ErrUnsupportedSchedule, "every %s weeks (provider %q)", iv, id)
 			continue
 		}
 		var ignored []string
@@ -272,7 +272,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 			}
 		}
 		if len(ignored) > 0 {
-			im.c.add(r.at(ignored[0]), tSchedule, sid, ignored[0], fmt.Errorf("%w: %s ignored in a weekly rule", ErrUnsupportedSchedule, strings.Join(ignored, ", ")))
+			im.c.addf(r.at(ignored[0]), tSchedule, sid, ignored[0], ErrUnsupportedSchedule, "%s ignored in a weekly rule", strings.Join(ignored, ", "))
 		}
 		dayField := "byday"
 		ds := r.get("byday")
@@ -285,14 +285,14 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 			continue
 		}
 		if oddDays {
-			im.c.add(r.at(dayField), tSchedule, sid, dayField, fmt.Errorf("%w: days %q read as %s", errOddTime, ds, bydayString(days)))
+			im.c.addf(r.at(dayField), tSchedule, sid, dayField, errOddTime, "days %q read as %s", ds, bydayString(days))
 		}
 		os, cs := r.get("opens_at"), r.get("closes_at")
 		var sp directory.Span
 		if os == "" && cs == "" {
 			desc := strings.ToLower(r.get("description"))
 			if !strings.Contains(desc, "24 hours") && !strings.Contains(desc, "24/7") {
-				im.c.add(r.at("opens_at"), tSchedule, sid, "opens_at", fmt.Errorf("%w: no opening time", ErrBadTime))
+				im.c.addf(r.at("opens_at"), tSchedule, sid, "opens_at", ErrBadTime, "no opening time")
 				continue
 			}
 			sp = directory.Span{Open: 0, Close: 24 * time.Hour}
@@ -308,13 +308,13 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 				continue
 			}
 			if odd1 {
-				im.c.add(r.at("opens_at"), tSchedule, sid, "opens_at", fmt.Errorf("%w: opening time %q read as %s", errOddTime, os, hhmm(open)))
+				im.c.addf(r.at("opens_at"), tSchedule, sid, "opens_at", errOddTime, "opening time %q read as %s", os, hhmm(open))
 			}
 			if odd2 {
-				im.c.add(r.at("closes_at"), tSchedule, sid, "closes_at", fmt.Errorf("%w: closing time %q read as %s", errOddTime, cs, hhmm(close)))
+				im.c.addf(r.at("closes_at"), tSchedule, sid, "closes_at", errOddTime, "closing time %q read as %s", cs, hhmm(close))
 			}
 			if close == open {
-				im.c.add(r.at("closes_at"), tSchedule, sid, "closes_at", fmt.Errorf("%w: opens and closes at %s", ErrBadTime, cs))
+				im.c.addf(r.at("closes_at"), tSchedule, sid, "closes_at", ErrBadTime, "opens and closes at %s", cs)
 				continue
 			}
 			if close < open {
@@ -327,7 +327,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 			case !hasOff:
 				dataOff, hasOff, offRow, offField = off, true, r, field
 			case off != dataOff:
-				im.c.add(r.at(field), tSchedule, sid, field, fmt.Errorf("%w: %s here, %s in schedule %q of the same provider %q; the first is used", ErrZoneConflict, offsetString(off), offsetString(dataOff), offRow.get("id"), id))
+				im.c.addf(r.at(field), tSchedule, sid, field, ErrZoneConflict, "%s here, %s in schedule %q of the same provider %q; the first is used", offsetString(off), offsetString(dataOff), offRow.get("id"), id)
 			}
 		}
 		for d, on := range days {
@@ -354,7 +354,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 	}
 	h.Week = week
 	if err := h.Validate(); err != nil {
-		im.c.add(rows[0].pos, tSchedule, id, "hours", fmt.Errorf("%w: %w", ErrBadTime, err))
+		im.c.addf(rows[0].pos, tSchedule, id, "hours", ErrBadTime, "%w", err)
 		return directory.Hours{Zone: im.opts.Zone}
 	}
 	return h
@@ -391,7 +391,7 @@ func (im *importer) rowOffset(r *row) (time.Duration, string, bool) {
 		if off, ok := parseOffset(v); ok {
 			return off, "timezone", true
 		}
-		im.c.add(r.at("timezone"), tSchedule, r.get("id"), "timezone", fmt.Errorf("%w: timezone %q is not a UTC offset in hours", ErrBadValue, v))
+		im.c.addf(r.at("timezone"), tSchedule, r.get("id"), "timezone", ErrBadValue, "timezone %q is not a UTC offset in hours", v)
 	}
 	for _, f := range []string{"opens_at", "closes_at"} {
 		if off, ok := clockOffset(r.get(f)); ok {
@@ -419,14 +419,14 @@ func (im *importer) zoneFor(hasOff bool, off time.Duration, offRow *row, offFiel
 	name, ok := fixedZone(off)
 	switch {
 	case ok && im.opts.Zone != "":
-		im.c.add(offRow.at(offField), tSchedule, offRow.get("id"), offField, fmt.Errorf("%w: the data says %s, which %s never is; hours of %q read in %s", ErrZoneConflict, offsetString(off), im.opts.Zone, id, name))
+		im.c.addf(offRow.at(offField), tSchedule, offRow.get("id"), offField, ErrZoneConflict, "the data says %s, which %s never is; hours of %q read in %s", offsetString(off), im.opts.Zone, id, name)
 		return name
 	case ok:
 		return name
 	case im.opts.Zone != "":
-		im.c.add(offRow.at(offField), tSchedule, offRow.get("id"), offField, fmt.Errorf("%w: the data says %s, which %s never is and no fixed zone has; hours of %q read in %s", ErrZoneConflict, offsetString(off), im.opts.Zone, id, im.opts.Zone))
+		im.c.addf(offRow.at(offField), tSchedule, offRow.get("id"), offField, ErrZoneConflict, "the data says %s, which %s never is and no fixed zone has; hours of %q read in %s", offsetString(off), im.opts.Zone, id, im.opts.Zone)
 		return im.opts.Zone
 	}
-	im.c.add(offRow.at(offField), tSchedule, offRow.get("id"), offField, fmt.Errorf("%w: the data says %s, which no fixed zone has; set Options.Zone", ErrNoZone, offsetString(off)))
+	im.c.addf(offRow.at(offField), tSchedule, offRow.get("id"), offField, ErrNoZone, "the data says %s, which no fixed zone has; set Options.Zone", offsetString(off))
 	return ""
 }

@@ -156,7 +156,7 @@ type mapper struct {
 }
 
 type guessWord struct {
-	word string
+	word string // normalised, with a space on each side
 	code string
 }
 
@@ -192,7 +192,7 @@ func newMapper(tax *directory.Taxonomy, user Mapping) (*mapper, error) {
 		for _, w := range words {
 			w = normWords(w)
 			if len(w) >= 3 {
-				m.guessW = append(m.guessW, guessWord{w, c.Code})
+				m.guessW = append(m.guessW, guessWord{" " + w + " ", c.Code})
 			}
 		}
 	}
@@ -254,7 +254,7 @@ func (m *mapper) guess(texts ...string) string {
 	for _, t := range texts {
 		t = " " + normWords(t) + " "
 		for _, g := range m.guessW {
-			if strings.Contains(t, " "+g.word+" ") {
+			if strings.Contains(t, g.word) {
 				score[g.code]++
 			}
 		}
