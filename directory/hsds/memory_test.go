@@ -364,7 +364,7 @@ func runChild(t *testing.T, name string, size int) childResult {
 
 // fixedOverhead is the heap an import may use whatever its input: read
 // buffers, maps' initial sizes, the taxonomy mapper, a capped field.
-const fixedOverhead = 16 << 20
+const fixedOverhead = 8 << 20
 
 // TestMemoryBounds imports adversarial inputs — a 50 MB unterminated
 // quote in CSV and in JSON, one 50 MB field, a million bad rows — each in
@@ -373,7 +373,8 @@ const fixedOverhead = 16 << 20
 // stays within 10× the input plus a fixed overhead. With -hsds.big the
 // full sizes run, and each case is also run at a tenth of its size to
 // check that time grows linearly (within a factor of 3 of proportional).
-// Without it, a tenth-size run of each keeps the suite fast.
+// Without it, a tenth-size run of each keeps the suite fast (a fortieth
+// under -race).
 func TestMemoryBounds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("subprocesses; -short")
@@ -381,8 +382,11 @@ func TestMemoryBounds(t *testing.T) {
 	for _, mc := range memCases {
 		t.Run(mc.name, func(t *testing.T) {
 			size := mc.small
-			if *bigInputs {
+			switch {
+			case *bigInputs:
 				size = mc.big
+			case raceEnabled:
+				size /= 4
 			}
 			r := runChild(t, mc.name, size)
 			used := int64(r.Peak) - int64(r.Baseline)
