@@ -33,6 +33,9 @@ func parseOffset(s string) (time.Duration, bool) {
 	if u == "" || u == "Z" {
 		return 0, s != ""
 	}
+	if (u[0] == '+' || u[0] == '-') && (strings.Contains(u, ":") || len(u) == 5) {
+		return suffixOffset(u) // "+05:00", "-0430"
+	}
 	if f, err := strconv.ParseFloat(u, 64); err == nil && !strings.ContainsAny(u, "eEnNxXpP_") {
 		if f < -14 || f > 14 {
 			return 0, false
