@@ -2,6 +2,7 @@ package hsds
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -144,20 +145,52 @@ func (r *csvReader) next(maxFields int) (fields []string, line, n int, err error
 	r.buf = r.buf[:0]
 	r.ends = r.ends[:0]
 	line = r.line
-	appendByte := func(c byte) {
-		fieldBytes++
-		recBytes++
+	// appendBytes adds the bytes of a field ending at column r.col, or
+	// marks the record bad at the first byte past a limit.
+	appendBytes := func(c []byte) {
+		first := r.col - len(c) + 1 // column of c[0]
+		fb, rb := fieldBytes, recBytes
+		fieldBytes += len(c)
+		recBytes += len(c)
 		if bad != nil {
 			return
 		}
 		switch {
-		case fieldBytes > r.lim.MaxFieldBytes:
-			bad = &csvError{r.line, r.col, fmt.Errorf("%w: field longer than %d bytes", ErrTooLarge, r.lim.MaxFieldBytes)}
+		case fieldBytes > r.lim.MaxFieldBytes && (recBytes <= r.lim.MaxRecordBytes || r.lim.MaxFieldBytes-fb <= r.lim.MaxRecordBytes-rb):
+			bad = &csvError{r.line, first + r.lim.MaxFieldBytes - fb, fmt.Errorf("%w: field longer than %d bytes", ErrTooLarge, r.lim.MaxFieldBytes)}
 		case recBytes > r.lim.MaxRecordBytes:
-			bad = &csvError{r.line, r.col, fmt.Errorf("%w: record longer than %d bytes", ErrTooLarge, r.lim.MaxRecordBytes)}
+			bad = &csvError{r.line, first + r.lim.MaxRecordBytes - rb, fmt.Errorf("%w: record longer than %d bytes", ErrTooLarge, r.lim.MaxRecordBytes)}
 		case n < maxFields:
-			r.buf = append(r.buf, c)
+			r.buf = append(r.buf, c...)
 		}
+	}
+	one := [1]byte{}
+	appendByte := func(c byte) {
+		one[0] = c
+		appendBytes(one[:])
+	}
+	// run consumes, in one step, the buffered bytes up to the next of
+	// stops, appending them to the field: the common case of a field's
+	// plain bytes, without a per-byte loop.
+	run := func(stops string) (bool, error) {
+		b, _ := r.br.Peek(r.br.Buffered())
+		i := bytes.IndexAny(b, stops)
+		if i < 0 {
+			i = len(b)
+		}
+		if i == 0 {
+			return false, nil
+		}
+		if r.budget != nil {
+			r.budget.left -= int64(i)
+			if r.budget.left < 0 {
+				return false, fmt.Errorf("%w: more than %d %w", ErrTooLarge, r.budget.max, errBudget)
+			}
+		}
+		r.col += i
+		appendBytes(b[:i])
+		_, err := r.br.Discard(i)
+		return true, err
 	}
 	endField := func() {
 		if n < maxFields && bad == nil {
@@ -185,6 +218,20 @@ func (r *csvReader) next(maxFields int) (fields []string, line, n int, err error
 		return out, line, n, nil
 	}
 	for {
+		var stops string
+		switch state {
+		case unquoted:
+			stops = ",\n\r"
+		case quoted:
+			stops = "\"\n\r"
+		}
+		if stops != "" {
+			if ok, err := run(stops); err != nil {
+				return nil, line, n, err
+			} else if ok {
+				continue
+			}
+		}
 		c, err := r.readByte()
 		if err == io.EOF {
 			r.eof = true
