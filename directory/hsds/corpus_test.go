@@ -145,6 +145,19 @@ func corpus() []corpusCase {
 				assert.Equal(t, "America/New_York", res.Providers[0].Hours.Zone, "EST is one of New York's offsets: daylight saving kept")
 				assert.Zero(t, res.Report.Count(hsds.KindZone))
 			}},
+		{name: "json/day names", json: svc(placedSAL + `, "schedules": [{"id": "sc1", "byday": "Monday; Friday", "opens_at": "09:00", "closes_at": "17:00"}]}]`),
+			opts: hsds.Options{Zone: "America/New_York"},
+			accept: func(t *testing.T, res *hsds.Result) {
+				ps := res.Report.ByKind()[hsds.KindOddTime]
+				require.Len(t, ps, 1)
+				assert.Equal(t, "$.service_at_locations[0].schedules[0].byday", ps[0].Path)
+				assert.Equal(t, `hsds: schedule value in a non-standard form, normalised: days "Monday; Friday" read as MO,FR`, ps[0].Message)
+				require.Len(t, res.Providers, 1)
+				w := res.Providers[0].Hours.Week
+				assert.NotEmpty(t, w[time.Monday])
+				assert.NotEmpty(t, w[time.Friday])
+				assert.Empty(t, w[time.Tuesday])
+			}},
 		{name: "json/offset and no option", json: svc(placedSAL + `, "schedules": [{"id": "sc1", "timezone": -5, "byday": "MO", "opens_at": "09:00", "closes_at": "17:00"}]}]`),
 			accept: func(t *testing.T, res *hsds.Result) {
 				require.Len(t, res.Providers, 1)

@@ -224,8 +224,10 @@ var memCases = []memCase{
 		},
 		small: 4 << 20, big: 40 << 20,
 		// The result alone is about 5× the input (measured); the peak
-		// adds the tables being read and the garbage collector's slack.
-		bound: 20,
+		// adds the tables being read and the garbage collector's slack:
+		// measured 18–20×, so this case does not meet the 10× of the
+		// other inputs.
+		bound: 25,
 	},
 	{
 		name: "one endless field",

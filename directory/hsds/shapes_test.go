@@ -102,6 +102,15 @@ func TestMessyJSONIsReportedNotFatal(t *testing.T) {
 	assert.Equal(t, 1, res.Report.Placed)
 	assert.Equal(t, 2, res.Report.Unplaced)
 
+	for _, p := range res.Report.ByKind()[hsds.KindOddTime] {
+		switch p.Field {
+		case "opens_at":
+			assert.Equal(t, `hsds: schedule value in a non-standard form, normalised: opening time "9am" read as 09:00`, p.Message)
+		case "closes_at":
+			assert.Equal(t, `hsds: schedule value in a non-standard form, normalised: closing time "12pm" read as 12:00`, p.Message)
+		}
+	}
+
 	err = res.Report.Err()
 	require.Error(t, err)
 	assert.ErrorIs(t, err, hsds.ErrBrokenReference)
