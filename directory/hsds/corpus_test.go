@@ -126,6 +126,13 @@ func corpus() []corpusCase {
 		{name: "json/unknown language", json: svc(`, "languages": [{"id": "g1", "name": "Klingonese"}]`), want: hsds.ErrBadValue, path: "$.languages[0].code", id: "g1"},
 		{name: "json/cost amount not a number", json: svc(`, "cost_options": [{"id": "c1", "amount": "lots"}]`), want: hsds.ErrBadValue, path: "$.cost_options[0].amount", id: "c1"},
 		{name: "json/date not a date", json: svc(`, "last_modified": "yesterday"`), want: hsds.ErrBadValue, path: "$.last_modified", id: "s1"},
+		{name: "json/huge bad value is not repeated", json: svc(`, "last_modified": "` + strings.Repeat("x", 10000) + `"`),
+			want: hsds.ErrBadValue, path: "$.last_modified", id: "s1",
+			accept: func(t *testing.T, res *hsds.Result) {
+				p := res.Report.ByKind()[hsds.KindBadValue][0]
+				assert.Less(t, len(p.Message), 200, "the value is clipped: %s", p.Message)
+				assert.Contains(t, p.Message, "xxx…")
+			}},
 		{name: "json/defunct service", json: `[{"id": "s1", "name": "Old Pantry", "status": "defunct"}]`, want: hsds.ErrInactive, path: "$[0].status", id: "s1"},
 		{name: "json/only an unmapped term", json: `[{"id": "s1", "name": "Wayfinding Desk", "status": "active",
 			"attributes": [{"id": "a1", "taxonomy_term": {"id": "t1", "code": "ZZ-9", "name": "Civic Navigation", "taxonomy": "Local"}}]}]`,

@@ -428,7 +428,7 @@ func (im *importer) nothingPlaced(ds *dataset, l linkCount) {
 		p, field = locs[0].pos, "latitude"
 		msg = fmt.Sprintf("none of the services' locations in %s has usable coordinates (see the %s and %s problems; %d of %d location references unresolved)", locName, KindUnplaced, KindBadCoordinates, l.locBroken, l.locRefs)
 	}
-	im.c.addf(p, "", "", field, ErrNothingPlaced, "%s", msg)
+	im.c.add(p, "", "", field, fmt.Errorf("%w: %s", ErrNothingPlaced, msg)) // msg is ours: never clipped
 }
 
 // vetChunk is how many providers vet validates at a time: the Builder
@@ -443,6 +443,9 @@ func (im *importer) vet(res *Result) {
 	for lo := 0; lo < len(res.Providers); lo += vetChunk {
 		b := directory.NewBuilder()
 		b.Taxonomy = im.tax
+		// Validation only: hours without a zone are reported as ErrNoZone,
+		// and the caller's Builder decides what its zone is.
+		b.Location = time.UTC
 		for i, p := range res.Providers[lo:min(lo+vetChunk, len(res.Providers))] {
 			b.AddFrom(p, "", 0, lo+i)
 		}
@@ -1076,7 +1079,7 @@ func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
 		if len(termNames) > 0 {
 			what = fmt.Sprintf("its %d taxonomy terms map to no category and are kept as keywords", len(termNames))
 		}
-		im.c.addf(svc.pos, tService, svc.get("id"), "categories", ErrUncategorised, "%q filed under %q: %s", p.ID, directory.Uncategorised, what)
+		im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q filed under %q: %s", ErrUncategorised, clip(p.ID), directory.Uncategorised, what))
 		return
 	}
 	im.c.addf(svc.pos, tService, svc.get("id"), "categories", ErrNoCategory, "%q dropped (the taxonomy has no %q category)", p.ID, directory.Uncategorised)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors. Fatal ones (ErrMalformed for a file that cannot be parsed at all,
@@ -332,7 +333,29 @@ func (c *collector) addf(p pos, table, id, field string, sentinel error, format 
 		c.counts[k]++
 		return
 	}
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = clip(s)
+		}
+	}
 	c.addAt(p, 0, table, id, field, fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...))
+}
+
+// clipLen is how much of a value a problem quotes.
+const clipLen = 80
+
+// clip shortens a value quoted in a problem to clipLen bytes (on a rune
+// boundary) and "…", so that a megabyte field is not repeated in its
+// problem.
+func clip(s string) string {
+	if len(s) <= clipLen {
+		return s
+	}
+	i := clipLen
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // fill copies what was collected into r.

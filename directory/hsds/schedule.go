@@ -41,7 +41,7 @@ func parseClock(s string, end bool) (d time.Duration, odd bool, err error) {
 	orig := s
 	s = strings.ToLower(strings.TrimSpace(s))
 	bad := func() (time.Duration, bool, error) {
-		return 0, false, fmt.Errorf("%w: %q", ErrBadTime, orig)
+		return 0, false, fmt.Errorf("%w: %q", ErrBadTime, clip(orig))
 	}
 	if s == "" {
 		return bad()
@@ -183,9 +183,9 @@ func parseDays(s string) (days [7]bool, odd bool, err error) {
 			return time.Weekday(n % 7), nil
 		}
 		if len(t) > 2 && (t[0] == '-' || t[0] == '+' || t[0] >= '0' && t[0] <= '9') {
-			return 0, fmt.Errorf("%w: ordinal day %q", ErrUnsupportedSchedule, t)
+			return 0, fmt.Errorf("%w: ordinal day %q", ErrUnsupportedSchedule, clip(t))
 		}
-		return 0, fmt.Errorf("%w: day %q", ErrBadValue, t)
+		return 0, fmt.Errorf("%w: day %q", ErrBadValue, clip(t))
 	}
 	for _, t := range toks {
 		if a, b, rng := strings.Cut(t, "-"); rng && a != "" {
