@@ -77,6 +77,8 @@ func corpus() []corpusCase {
 		{name: "json/unknown object", json: `{"foo": 1}`, fatal: hsds.ErrUnknownShape, msg: "foo"},
 		{name: "json/nesting 20000 deep", json: deep, fatal: hsds.ErrMalformed, msg: "depth"},
 		{name: "json/past MaxBytes", json: "[" + svc("") + "]", opts: hsds.Options{Limits: hsds.Limits{MaxBytes: 20}}, fatal: hsds.ErrTooLarge, msg: "more than 20 bytes"},
+		{name: "json/past MaxRows", json: "[" + svc(`, "phones": [{"id": "p1", "number": "1"}, {"id": "p2", "number": "2"}]`) + "]",
+			opts: hsds.Options{Limits: hsds.Limits{MaxRows: 2}}, fatal: hsds.ErrTooLarge, msg: "more than 2 records"},
 		{name: "json/bad zone option", json: svc(""), opts: hsds.Options{Zone: "Mars/Olympus"}, fatal: directory.ErrUnknownZone, msg: "Mars/Olympus"},
 
 		// ---- JSON: records with problems (reported, import goes on).

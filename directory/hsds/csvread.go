@@ -18,15 +18,16 @@ type Limits struct {
 	// a KindTooLarge problem at its line and column; its record is
 	// skipped.
 	MaxFieldBytes int `json:"max_field_bytes,omitempty"`
-	// MaxRecordBytes caps one CSV record (default 4 MiB), likewise.
+	// MaxRecordBytes caps the bytes of one CSV record's fields (default
+	// 4 MiB), likewise.
 	MaxRecordBytes int `json:"max_record_bytes,omitempty"`
 	// MaxFields caps the columns of a CSV header (default 1024); the
 	// columns past it are ignored with a problem. Data rows keep only
 	// as many fields as their header has.
 	MaxFields int `json:"max_fields,omitempty"`
-	// MaxRows caps the rows of all tables together (default 5,000,000).
-	// Passing it fails the import with ErrTooLarge: nothing is
-	// half-loaded.
+	// MaxRows caps the rows of all tables together, or the records of a
+	// JSON document, nested ones included (default 5,000,000). Passing
+	// it fails the import with ErrTooLarge: nothing is half-loaded.
 	MaxRows int `json:"max_rows,omitempty"`
 	// MaxBytes caps the bytes read in all: the CSV files of a package
 	// together, or one JSON document (default 1 GiB). Passing it fails

@@ -132,6 +132,9 @@ func ReadJSON(ctx context.Context, r io.Reader, name string, opts Options) (*Res
 	if err := f.top(v); err != nil {
 		return nil, err
 	}
+	if ds.rows > lim.MaxRows {
+		return nil, fmt.Errorf("%w: %s: more than %d records", ErrTooLarge, name, lim.MaxRows)
+	}
 	if f.known == 0 && c.total > 0 {
 		return nil, fmt.Errorf("%w: %s: no HSDS records", ErrUnknownShape, name)
 	}
