@@ -120,7 +120,12 @@ func corpus() []corpusCase {
 			{"id": "sc2", "timezone": -6, "byday": "TU", "opens_at": "09:00", "closes_at": "10:00"}]}]`),
 			want: hsds.ErrZoneConflict, path: "$.service_at_locations[0].schedules[1].timezone", id: "sc2"},
 		{name: "json/no zone anywhere", json: svc(placedSAL + `, "schedules": [{"id": "sc1", "byday": "MO", "opens_at": "09:00", "closes_at": "10:00"}]}]`),
-			want: hsds.ErrNoZone, path: "$.service_at_locations[0].schedules[0]", id: "sc1"},
+			want: hsds.ErrNoZone, path: "$.service_at_locations[0].schedules[0]", id: "sc1",
+			accept: func(t *testing.T, res *hsds.Result) {
+				assert.Equal(t, map[string]int{"": 1}, res.Report.Zones, "hours kept, their zone left to the caller")
+				require.Len(t, res.Providers, 1)
+				assert.True(t, res.Providers[0].Hours.Known())
+			}},
 		{name: "json/half-hour offset and no option", json: svc(placedSAL + `, "schedules": [{"id": "sc1", "byday": "MO", "opens_at": "09:00+05:30", "closes_at": "10:00+05:30"}]}]`),
 			want: hsds.ErrNoZone, path: "$.service_at_locations[0].schedules[0].opens_at", id: "sc1"},
 		{name: "json/age not a number", json: svc(`, "minimum_age": "teen"`), want: hsds.ErrBadValue, path: "$.minimum_age", id: "s1"},
@@ -153,6 +158,7 @@ func corpus() []corpusCase {
 				require.Len(t, res.Providers, 1)
 				assert.Equal(t, "America/New_York", res.Providers[0].Hours.Zone, "EST is one of New York's offsets: daylight saving kept")
 				assert.Zero(t, res.Report.Count(hsds.KindZone))
+				assert.Equal(t, map[string]int{"America/New_York": 1}, res.Report.Zones)
 			}},
 		{name: "json/day names", json: svc(placedSAL + `, "schedules": [{"id": "sc1", "byday": "Monday; Friday", "opens_at": "09:00", "closes_at": "17:00"}]}]`),
 			opts: hsds.Options{Zone: "America/New_York"},
@@ -172,6 +178,7 @@ func corpus() []corpusCase {
 				require.Len(t, res.Providers, 1)
 				assert.Equal(t, "Etc/GMT+5", res.Providers[0].Hours.Zone, "UTC-05:00 is the fixed zone Etc/GMT+5")
 				assert.Zero(t, res.Report.Count(hsds.KindZone))
+				assert.Equal(t, map[string]int{"Etc/GMT+5": 1}, res.Report.Zones)
 			}},
 
 		// ---- CSV: fatal.

@@ -354,6 +354,12 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		for _, cat := range p.Categories {
 			res.Report.Categories[cat]++
 		}
+		if p.Hours.Known() {
+			if res.Report.Zones == nil {
+				res.Report.Zones = map[string]int{}
+			}
+			res.Report.Zones[p.Hours.Zone]++
+		}
 	}
 	res.Report.Providers = len(res.Providers)
 	if res.Report.Placed == 0 && len(im.locs) > 0 && len(im.svcs) > 0 {

@@ -205,6 +205,10 @@ type Report struct {
 	// Dropped counts services at locations that gave no provider
 	// (inactive, no category, invalid): each has a Problem.
 	Dropped int `json:"dropped"`
+	// Zones counts the providers with known hours per Hours.Zone; the
+	// key "" counts those whose hours have no zone (see ErrNoZone). Use
+	// it to pick directory.Builder.Location.
+	Zones map[string]int `json:"zones,omitempty"`
 	// Categories counts providers per category code they list directly.
 	Categories map[string]int `json:"categories"`
 	// Problems are the problems kept: for each kind, the first

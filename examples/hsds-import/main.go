@@ -66,6 +66,7 @@ type summary struct {
 	Confidential  int                       `json:"confidential"`
 	Dropped       int                       `json:"dropped"`
 	Categories    map[string]int            `json:"categories"`
+	Zones         map[string]int            `json:"zones"`
 	ProblemCount  int                       `json:"problem_count"`
 	Problems      map[hsds.Kind]kindSummary `json:"problems"`
 	Unmapped      []hsds.Unmapped           `json:"unmapped_terms"`
@@ -182,7 +183,7 @@ func run(w io.Writer, c config) error {
 	s := summary{
 		Source: source, Format: r.Format, Services: r.Services, Locations: r.Locations, Organizations: r.Organizations,
 		Providers: r.Providers, Placed: r.Placed, Unplaced: r.Unplaced, Confidential: r.Confidential, Dropped: r.Dropped,
-		Categories: r.Categories, ProblemCount: r.Total, Problems: map[hsds.Kind]kindSummary{},
+		Categories: r.Categories, Zones: r.Zones, ProblemCount: r.Total, Problems: map[hsds.Kind]kindSummary{},
 		Unmapped: r.Unmapped, UnmappedTotal: r.UnmappedTotal, Category: c.category,
 	}
 	if c.near == "" && r.Placed > 0 {
@@ -255,6 +256,22 @@ func printText(w io.Writer, s summary, r hsds.Report, first int) {
 	fmt.Fprintln(w, "categories:")
 	for _, c := range cats {
 		fmt.Fprintf(w, "  %-24s %d\n", c, s.Categories[c])
+	}
+	if len(s.Zones) > 0 {
+		zs := make([]string, 0, len(s.Zones))
+		for z := range s.Zones {
+			zs = append(zs, z)
+		}
+		sort.Strings(zs)
+		fmt.Fprint(w, "opening hours by time zone:")
+		for _, z := range zs {
+			name := z
+			if name == "" {
+				name = "none given (set -zone)"
+			}
+			fmt.Fprintf(w, " %s %d;", name, s.Zones[z])
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "problems: %d\n", s.ProblemCount)
 	if ps := r.ByKind()[hsds.KindNothingPlaced]; len(ps) > 0 {

@@ -67,6 +67,7 @@ func TestRunOffline(t *testing.T) {
 	assert.EqualValues(t, 120, s["services"])
 	assert.Len(t, s["nearby"], 3)
 	assert.Equal(t, false, s["near_is_centre"])
+	assert.Contains(t, s["zones"], "America/New_York", "the generated package's hours are read in -zone's default")
 
 	require.NoError(t, run(&out, config{path: "../../directory/hsds/testdata/csv", k: 3, category: "health", first: 2}))
 	assert.Contains(t, out.String(), "none on the map")
