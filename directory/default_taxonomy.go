@@ -43,7 +43,16 @@ var defaultCategories = []Category{
 	{Code: "family.legal", Label: "Legal aid", Synonyms: []string{"lawyer", "legal help", "immigration", "custody", "abogado", "ayuda legal", "inmigración"}},
 	{Code: "family.parenting", Label: "Parenting support", Synonyms: []string{"parenting class", "parent support", "new parents", "crianza", "padres"}},
 	{Code: "family.benefits", Label: "Benefits enrollment", Synonyms: []string{"SNAP application", "food stamps", "Medicaid", "TennCare", "WIC enrollment", "benefits", "cupones de alimentos", "beneficios"}},
+	{Code: Uncategorised, Label: "Other services", Synonyms: []string{"uncategorised", "uncategorized", "miscellaneous", "otros servicios"}},
 }
+
+// Uncategorised is the category of the default taxonomy for providers an
+// importer could not place in any other: a service whose source taxonomy
+// terms map to nothing wraparound knows (see package directory/hsds). It
+// is a root with no children, so a query for any other category never
+// returns these providers; they are found by text (their source terms
+// are kept as keywords) or by asking for "other" itself.
+const Uncategorised = "other"
 
 var (
 	defaultTaxonomyOnce sync.Once
@@ -56,8 +65,9 @@ var (
 // dental, vision, mental health, substance use), education (tutoring,
 // mentoring, after-school, early childhood, college and career), enrichment
 // (sports, arts, music, STEM, summer programs), work (jobs, internships) and
-// family support (legal aid, parenting, benefits enrollment). The result is
-// shared and immutable.
+// family support (legal aid, parenting, benefits enrollment), and
+// Uncategorised ("other") for imported services that fit none of these.
+// The result is shared and immutable.
 func DefaultTaxonomy() *Taxonomy {
 	defaultTaxonomyOnce.Do(func() {
 		t, err := NewTaxonomy(defaultCategories)

@@ -12,7 +12,7 @@ import (
 func TestDefaultTaxonomy(t *testing.T) {
 	t.Parallel()
 	tax := directory.DefaultTaxonomy()
-	assert.Equal(t, []string{"basic", "education", "enrichment", "family", "health", "work"}, tax.Roots())
+	assert.Equal(t, []string{"basic", "education", "enrichment", "family", "health", "other", "work"}, tax.Roots())
 	assert.Equal(t, []string{"basic.food", "basic.food.groceries", "basic.food.meals", "basic.food.pantry"}, tax.Subtree("basic.food"))
 	assert.Equal(t, []string{"basic.food", "basic"}, tax.Ancestors("basic.food.pantry"))
 	c, ok := tax.Lookup("health.vision")

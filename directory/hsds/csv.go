@@ -2,7 +2,6 @@ package hsds
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,28 +11,6 @@ import (
 	"sort"
 	"strings"
 )
-
-// collector gathers problems in input order.
-type collector struct {
-	probs []*Problem
-}
-
-// add records a problem at p about record id of table (field may be "").
-func (c *collector) add(p pos, table, id, field string, err error) {
-	k := KindBadValue
-	for _, ke := range kindOf {
-		if errors.Is(err, ke.err) {
-			k = ke.kind
-			break
-		}
-	}
-	if errors.Is(err, errOddTime) {
-		k = KindOddTime
-	} else if errors.Is(err, errGuessed) {
-		k = KindGuessed
-	}
-	c.probs = append(c.probs, &Problem{Kind: k, File: p.file, Line: p.line, Path: p.path, Table: table, ID: id, Field: field, Err: err, Message: err.Error()})
-}
 
 // datapackage is the part of a Frictionless Data package descriptor the
 // reader uses.
@@ -49,13 +26,13 @@ type datapackage struct {
 // a datapackage.json names, or else every *.csv file at the root. Tables
 // are recognised by file (or resource) name in either the 3.0 or the 2.0
 // layout; unknown files are ignored.
-func readPackage(ctx context.Context, fsys fs.FS, c *collector) (*dataset, error) {
+func readPackage(ctx context.Context, fsys fs.FS, c *collector, lim Limits) (*dataset, error) {
 	files := map[string]string{} // file path → canonical table
 	layout := ""
 	if data, err := fs.ReadFile(fsys, "datapackage.json"); err == nil {
 		var dp datapackage
 		if err := json.Unmarshal(data, &dp); err != nil {
-			c.add(pos{file: "datapackage.json"}, "", "", "", fmt.Errorf("%w: %w", ErrMalformed, err))
+			c.addf(pos{file: "datapackage.json"}, "", "", "", ErrMalformed, "%w", err)
 		} else {
 			if strings.HasPrefix(dp.Version, "2") || strings.HasPrefix(dp.Version, "1") {
 				layout = "csv-2.0"
@@ -112,6 +89,7 @@ func readPackage(ctx context.Context, fsys fs.FS, c *collector) (*dataset, error
 		return nil, fmt.Errorf("%w: services.csv", ErrMissingTable)
 	}
 	ds := newDataset(layout)
+	bud := &budget{left: lim.MaxBytes, max: lim.MaxBytes}
 	order := make([]string, 0, len(files))
 	for f := range files {
 		order = append(order, f)
@@ -128,7 +106,7 @@ func readPackage(ctx context.Context, fsys fs.FS, c *collector) (*dataset, error
 			}
 			return nil, fmt.Errorf("hsds: %s: %w", name, err)
 		}
-		err = readCSV(ctx, fh, name, files[name], ds, c)
+		err = readCSV(ctx, fh, name, files[name], ds, c, lim, bud)
 		fh.Close()
 		if err != nil {
 			return nil, err
@@ -139,23 +117,36 @@ func readPackage(ctx context.Context, fsys fs.FS, c *collector) (*dataset, error
 
 // readCSV appends the rows of one table. Columns are matched by header
 // name; extra columns are kept on the row and unknown ones are ignored
-// later. A row that cannot be parsed is reported and skipped.
-func readCSV(ctx context.Context, r io.Reader, file, table string, ds *dataset, c *collector) error {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil
+// later. A row that cannot be read (an unterminated quote, a field past
+// Limits) is reported at its line and column and skipped; passing
+// Limits.MaxRows or MaxBytes is fatal.
+func readCSV(ctx context.Context, r io.Reader, file, table string, ds *dataset, c *collector, lim Limits, bud *budget) error {
+	cr := newCSVReader(r, lim, bud)
+	skipped := func(err error) bool {
+		var ce *csvError
+		if errors.As(err, &ce) {
+			c.addAt(pos{file: file, line: ce.line}, ce.col, table, "", "", fmt.Errorf("%w: %w", ErrMalformed, ce.err))
+			return true
+		}
+		return false
 	}
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			c.add(pos{file: file, line: pe.Line}, table, "", "", fmt.Errorf("%w: header: %w", ErrMalformed, pe.Err))
+	var header []string
+	for {
+		h, line, n, err := cr.next(lim.MaxFields)
+		if err == io.EOF {
 			return nil
 		}
-		return fmt.Errorf("hsds: %s: %w", file, err)
+		if err != nil {
+			if skipped(err) {
+				continue // the header is the first row that reads
+			}
+			return fmt.Errorf("hsds: %s:%d: %w", file, cr.line, err)
+		}
+		if n > lim.MaxFields {
+			c.addf(pos{file: file, line: line}, table, "", "", ErrTooLarge, "header has %d columns; the %d past %d are ignored", n, n-lim.MaxFields, lim.MaxFields)
+		}
+		header = h
+		break
 	}
 	idx := make(map[string]int, len(header)+1)
 	for i, h := range header {
@@ -187,25 +178,19 @@ func readCSV(ctx context.Context, r io.Reader, file, table string, ds *dataset, 
 				return err
 			}
 		}
-		rec, err := cr.Read()
+		rec, line, _, err := cr.next(len(header))
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				c.add(pos{file: file, line: pe.Line}, table, "", "", fmt.Errorf("%w: %w", ErrMalformed, pe.Err))
+			if skipped(err) {
 				continue
 			}
-			return fmt.Errorf("hsds: %s: %w", file, err)
+			return fmt.Errorf("hsds: %s:%d: %w", file, cr.line, err)
 		}
-		line, _ := cr.FieldPos(0)
 		blank := true
 		vals := make([]string, width)
 		for i, v := range rec {
-			if i >= len(header) {
-				break
-			}
 			vals[i] = cleanValue(v)
 			if vals[i] != "" {
 				blank = false
@@ -216,6 +201,9 @@ func readCSV(ctx context.Context, r io.Reader, file, table string, ds *dataset, 
 		}
 		if extra != "" {
 			vals[len(header)] = extra
+		}
+		if ds.rows >= lim.MaxRows {
+			return fmt.Errorf("%w: %s:%d: more than %d rows in all tables", ErrTooLarge, file, line, lim.MaxRows)
 		}
 		ds.add(table, &row{pos: pos{file: file, line: line}, idx: idx, vals: vals})
 	}

@@ -99,12 +99,13 @@ type (
 		Number string `json:"number"`
 	}
 	xSchedule struct {
-		ID          string `json:"id"`
-		Freq        string `json:"freq"`
-		Byday       string `json:"byday"`
-		OpensAt     string `json:"opens_at"`
-		ClosesAt    string `json:"closes_at"`
-		Description string `json:"description,omitempty"`
+		ID          string   `json:"id"`
+		Freq        string   `json:"freq"`
+		Byday       string   `json:"byday"`
+		OpensAt     string   `json:"opens_at"`
+		ClosesAt    string   `json:"closes_at"`
+		Timezone    *float64 `json:"timezone,omitempty"`
+		Description string   `json:"description,omitempty"`
 	}
 	xArea struct {
 		ID   string `json:"id"`
@@ -157,8 +158,9 @@ func uuid(parts ...string) string {
 // eligibility fields as eligibility_description text (the notes followed
 // by a canonical sentence per field) and minimum_age/maximum_age; cost as
 // fees_description. ReadJSON reads all of it back: import → export →
-// import keeps every field of the provider model except Hours.Zone (HSDS
-// has only a numeric UTC offset; set Options.Zone), Regions (the Builder's
+// import keeps every field of the provider model except Hours.Zone when
+// it is a named zone (HSDS has only a numeric UTC offset, written for
+// the fixed zones "Etc/GMT±N" alone; set Options.Zone), Regions (the Builder's
 // annotation) and, for confidential providers, the coordinates and street
 // address, which are never written: such a provider reads back unplaced.
 //
@@ -363,6 +365,11 @@ func schedules(p *directory.Provider) []xSchedule {
 			groups[i].days = append(groups[i].days, rruleDay[d])
 		}
 	}
+	var tz *float64
+	if off, ok := zoneOffset(h.Zone); ok {
+		hours := off.Hours()
+		tz = &hours
+	}
 	var out []xSchedule
 	for _, g := range groups {
 		byday := ""
@@ -378,6 +385,7 @@ func schedules(p *directory.Provider) []xSchedule {
 			Byday:    byday,
 			OpensAt:  clock(g.sp.Open),
 			ClosesAt: clock(g.sp.Close % (24 * time.Hour)),
+			Timezone: tz,
 		})
 		if g.sp.Close == 24*time.Hour {
 			out[len(out)-1].ClosesAt = "24:00"

@@ -11,21 +11,18 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/wraparound/wraparound/directory"
-	"github.com/wraparound/wraparound/geo"
 )
 
 // Options tune an import. The zero value is useful: default taxonomy, the
-// Open Eligibility mapping, every schedule regardless of its dates, and
-// services with no category dropped (and reported).
+// Open Eligibility mapping, every schedule regardless of its dates,
+// services no term places filed under "other" (and reported), hours in
+// the zone their data gives or else reported as having none, 100
+// problems kept per kind, and the default Limits.
 type Options struct {
 	// Taxonomy is the taxonomy categories must belong to; nil means
 	// directory.DefaultTaxonomy(). Use the same one in the Builder.
@@ -34,13 +31,20 @@ type Options struct {
 	// categories. It is consulted before the Open Eligibility mapping.
 	Mapping Mapping `json:"mapping,omitempty"`
 	// DefaultCategory files services no term or word places in any
-	// category; "" drops them with a KindNoCategory problem.
+	// category. "" files them under directory.Uncategorised ("other")
+	// with a KindUncategorised problem, their terms kept as keywords so
+	// that text search finds them; with a Taxonomy that has no "other"
+	// they are dropped with a KindNoCategory problem.
 	DefaultCategory string `json:"default_category,omitempty"`
 	// NoGuess turns off reading a category from a service's term names,
 	// name and description when none of its terms maps.
 	NoGuess bool `json:"no_guess,omitempty"`
-	// Zone is the IANA time zone of the schedules ("America/New_York");
-	// HSDS gives none. "" leaves Hours.Zone empty (the directory default).
+	// Zone is the IANA time zone of schedules ("America/New_York"). HSDS
+	// gives at most a UTC offset: hours take Zone when it has that offset
+	// or none is given, else the offset's fixed zone (see the package
+	// doc). With "" and no offset, Hours.Zone stays empty and a KindZone
+	// problem says so: a zone is never assumed. An unknown name fails
+	// the import with directory.ErrUnknownZone.
 	Zone string `json:"zone,omitempty"`
 	// Date, when set, keeps only schedules valid on that day (valid_from,
 	// valid_to, until). The zero value keeps every schedule, so that
@@ -49,6 +53,12 @@ type Options struct {
 	// KeepInactive keeps services whose status is inactive, defunct or
 	// temporarily closed; by default they are dropped and reported.
 	KeepInactive bool `json:"keep_inactive,omitempty"`
+	// MaxProblems is how many problems of each kind the Report keeps
+	// (every one is counted); 0 means DefaultMaxProblems, negative keeps
+	// all.
+	MaxProblems int `json:"max_problems,omitempty"`
+	// Limits bound the input's size; the zero value gives the defaults.
+	Limits Limits `json:"limits,omitzero"`
 }
 
 // Source says where a provider came from in the HSDS input: the IDs of
@@ -104,21 +114,29 @@ func (r *Result) AddTo(b *directory.Builder) {
 // name labels positions in problems. It fails only when the document is
 // not JSON or not HSDS at all; every other problem is in the report.
 func ReadJSON(ctx context.Context, r io.Reader, name string, opts Options) (*Result, error) {
-	data, err := io.ReadAll(r)
+	lim := opts.Limits.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, lim.MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("hsds: %s: %w", name, err)
+	}
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, fmt.Errorf("%w: %s: more than %d bytes", ErrTooLarge, name, lim.MaxBytes)
 	}
 	v, err := decodeJSON(data, name)
 	if err != nil {
 		return nil, err
 	}
-	c := &collector{}
+	data = nil // the decoded tree is all that is needed from here
+	c := newCollector(opts.MaxProblems)
 	ds := newDataset("json")
 	f := newFlattener(ds, c, name)
 	if err := f.top(v); err != nil {
 		return nil, err
 	}
-	if f.known == 0 && len(c.probs) > 0 {
+	if ds.rows > lim.MaxRows {
+		return nil, fmt.Errorf("%w: %s: more than %d records", ErrTooLarge, name, lim.MaxRows)
+	}
+	if f.known == 0 && c.total > 0 {
 		return nil, fmt.Errorf("%w: %s: no HSDS records", ErrUnknownShape, name)
 	}
 	return assemble(ctx, ds, c, opts)
@@ -131,8 +149,8 @@ func ReadJSON(ctx context.Context, r io.Reader, name string, opts Options) (*Res
 // Columns are matched by header; missing optional tables are fine. It
 // fails only without a services table or on I/O errors.
 func ReadPackage(ctx context.Context, fsys fs.FS, opts Options) (*Result, error) {
-	c := &collector{}
-	ds, err := readPackage(ctx, fsys, c)
+	c := newCollector(opts.MaxProblems)
+	ds, err := readPackage(ctx, fsys, c, opts.Limits.withDefaults())
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +217,12 @@ type importer struct {
 	// sal or org).
 	phones, scheds, langs, addrs, access, areas, costs, elig, pay, attrs map[string][]*row
 
-	unmapped map[Term][]string
+	zoneLoc   *time.Location // Options.Zone loaded; nil when ""
+	noZone    int            // providers with hours but no zone at all
+	noZonePos *row           // the first schedule of the first of them
+
+	unmapped map[Term]*Unmapped
+	maxList  int // providers kept per unmapped term, unmapped terms kept
 }
 
 // assemble turns a dataset into providers and a report.
@@ -217,7 +240,14 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("hsds: mapping: %w", err)
 	}
-	im := &importer{opts: opts, tax: tax, mp: mp, c: c, unmapped: map[Term][]string{}}
+	im := &importer{opts: opts, tax: tax, mp: mp, c: c, unmapped: map[Term]*Unmapped{}, maxList: c.max}
+	if opts.Zone != "" {
+		loc, err := time.LoadLocation(opts.Zone)
+		if err != nil {
+			return nil, fmt.Errorf("%w: Options.Zone %q: %w", directory.ErrUnknownZone, opts.Zone, err)
+		}
+		im.zoneLoc = loc
+	}
 	im.index(ds)
 	res := &Result{Sources: map[string]Source{}}
 	res.Report.Format = ds.format
@@ -227,26 +257,46 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 
 	// SALs by service, in input order.
 	salsBy := map[string][]*row{}
+	var links linkCount
 	for _, r := range ds.tables[tSAL] {
 		id := r.get("id")
 		if id == "" || im.sals[id] != r {
 			continue
 		}
 		sid, lid := r.get("service_id"), r.get("location_id")
+		if lid != "" {
+			links.locRefs++
+			if im.locs[lid] == nil {
+				links.locBroken++
+			}
+		}
 		if sid == "" {
-			c.add(r.at("service_id"), tSAL, id, "service_id", fmt.Errorf("%w: service_id", ErrMissingField))
+			c.addf(r.at("service_id"), tSAL, id, "service_id", ErrMissingField, "service_id")
 			continue
 		}
+		links.svcRefs++
 		if im.svcs[sid] == nil {
-			c.add(r.at("service_id"), tSAL, id, "service_id", fmt.Errorf("%w: service %q", ErrBrokenReference, sid))
+			links.svcBroken++
+			c.addf(r.at("service_id"), tSAL, id, "service_id", ErrBrokenReference, "service %q", sid)
 			continue
 		}
 		if lid != "" && im.locs[lid] == nil {
-			c.add(r.at("location_id"), tSAL, id, "location_id", fmt.Errorf("%w: location %q", ErrBrokenReference, lid))
+			c.addf(r.at("location_id"), tSAL, id, "location_id", ErrBrokenReference, "location %q", lid)
 		}
 		salsBy[sid] = append(salsBy[sid], r)
 	}
-	seenID := map[string]bool{}
+	// Size the results once: a Provider is large, and growing the slice
+	// by doubling would hold up to twice the providers at the end.
+	// Services dropped early (no name, inactive) are not counted.
+	want := 0
+	for _, svc := range ds.tables[tService] {
+		if sid := svc.get("id"); sid != "" && im.svcs[sid] == svc && svc.get("name") != "" && (opts.KeepInactive || !inactive(svc)) {
+			want += max(1, len(salsBy[sid]))
+		}
+	}
+	res.Providers = make([]directory.Provider, 0, want)
+	res.Sources = make(map[string]Source, want)
+	seenID := make(map[string]bool, want)
 	for i, svc := range ds.tables[tService] {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -257,8 +307,8 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		if sid == "" || im.svcs[sid] != svc {
 			continue
 		}
-		if st := strings.ToLower(svc.get("status")); !opts.KeepInactive && (st == "inactive" || st == "defunct" || st == "temporarily closed") {
-			c.add(svc.at("status"), tService, sid, "status", fmt.Errorf("%w: status %q", ErrInactive, st))
+		if st := strings.ToLower(svc.get("status")); !opts.KeepInactive && inactive(svc) {
+			c.addf(svc.at("status"), tService, sid, "status", ErrInactive, "status %q", st)
 			res.Report.Dropped += max(1, len(salsBy[sid]))
 			continue
 		}
@@ -275,7 +325,7 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 				continue
 			}
 			if seenID[p.ID] {
-				c.add(src.pos(), tSAL, p.ID, "id", fmt.Errorf("%w: provider id %q", ErrDuplicate, p.ID))
+				c.addf(src.pos(), tSAL, p.ID, "id", ErrDuplicate, "provider id %q", p.ID)
 				res.Report.Dropped++
 				continue
 			}
@@ -284,6 +334,11 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 			res.Sources[p.ID] = src
 		}
 	}
+	if im.noZone > 0 {
+		r := im.noZonePos
+		im.c.addf(r.pos, tSchedule, r.get("id"), "timezone", ErrNoZone, "the hours of %d providers, from this schedule on, give no UTC offset and Options.Zone is empty; set it to the IANA zone of the data (\"America/New_York\"): the hours are not read as UTC", im.noZone)
+	}
+	seenID = nil
 	im.vet(res)
 	sort.Slice(res.Providers, func(i, j int) bool { return res.Providers[i].ID < res.Providers[j].ID })
 	res.Report.Categories = map[string]int{}
@@ -299,50 +354,135 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		for _, cat := range p.Categories {
 			res.Report.Categories[cat]++
 		}
+		if p.Hours.Known() {
+			if res.Report.Zones == nil {
+				res.Report.Zones = map[string]int{}
+			}
+			res.Report.Zones[p.Hours.Zone]++
+		}
 	}
 	res.Report.Providers = len(res.Providers)
-	for t, ids := range im.unmapped {
-		res.Report.Unmapped = append(res.Report.Unmapped, Unmapped{Term: t, Providers: ids})
+	if res.Report.Placed == 0 && len(im.locs) > 0 && len(im.svcs) > 0 {
+		im.nothingPlaced(ds, links)
+	}
+	for _, u := range im.unmapped {
+		res.Report.Unmapped = append(res.Report.Unmapped, *u)
 	}
 	sort.Slice(res.Report.Unmapped, func(i, j int) bool {
 		a, b := res.Report.Unmapped[i].Term, res.Report.Unmapped[j].Term
-		return a.String() < b.String()
+		if a.String() != b.String() {
+			return a.String() < b.String()
+		}
+		return a.Taxonomy+"\x00"+a.Code+"\x00"+a.Name < b.Taxonomy+"\x00"+b.Code+"\x00"+b.Name
 	})
-	res.Report.Problems = c.probs
+	res.Report.UnmappedTotal = len(res.Report.Unmapped)
+	if im.maxList >= 0 && len(res.Report.Unmapped) > im.maxList {
+		res.Report.Unmapped = res.Report.Unmapped[:im.maxList]
+	}
+	c.fill(&res.Report)
 	return res, nil
+}
+
+// inactive reports whether a service's status says it is not running.
+func inactive(svc *row) bool {
+	switch strings.ToLower(svc.get("status")) {
+	case "inactive", "defunct", "temporarily closed":
+		return true
+	}
+	return false
 }
 
 func (s Source) pos() pos { return pos{file: s.File, line: s.Line, path: s.Path} }
 
-// vet runs the Builder's validation over the providers and drops, with a
-// problem, any that fail, so that every returned provider builds.
-func (im *importer) vet(res *Result) {
-	b := directory.NewBuilder()
-	b.Taxonomy = im.tax
-	for i, p := range res.Providers {
-		b.AddFrom(p, "", 0, i)
+// linkCount counts service_at_location references and those that
+// resolve to nothing.
+type linkCount struct {
+	svcRefs, svcBroken, locRefs, locBroken int
+}
+
+// tableName names a table in a summary: its file for CSV, else the table
+// with "records".
+func tableName(rows []*row, table string) string {
+	switch {
+	case len(rows) == 0:
+		return table + " records"
+	case rows[0].line > 0:
+		return rows[0].file
 	}
-	_, err := b.Build()
-	if err == nil {
+	return table + " records of " + rows[0].file
+}
+
+// nothingPlaced explains, as one KindNothingPlaced problem, why no
+// provider reached the map although the input has locations: the link
+// from services to locations that never resolves, or else coordinates.
+func (im *importer) nothingPlaced(ds *dataset, l linkCount) {
+	sals, locs, svcs := ds.tables[tSAL], ds.tables[tLocation], ds.tables[tService]
+	salName, locName, svcName := tableName(sals, tSAL), tableName(locs, tLocation), tableName(svcs, tService)
+	var p pos
+	field := ""
+	var msg string
+	switch {
+	case len(sals) == 0:
+		p = locs[0].pos
+		msg = fmt.Sprintf("no service_at_location records link the %d services to the %d locations of %s", len(im.svcs), len(im.locs), locName)
+	case l.svcRefs > 0 && l.svcBroken == l.svcRefs:
+		p, field = sals[0].pos, "service_id"
+		msg = fmt.Sprintf("%s references service IDs not in %s (%d of %d references unresolved; %s has %d IDs)", salName, svcName, l.svcBroken, l.svcRefs, svcName, len(im.svcs))
+	case l.locRefs > 0 && l.locBroken == l.locRefs:
+		p, field = sals[0].pos, "location_id"
+		msg = fmt.Sprintf("%s references location IDs not in %s (%d of %d references unresolved; %s has %d IDs)", salName, locName, l.locBroken, l.locRefs, locName, len(im.locs))
+	case l.locRefs == 0:
+		p, field = sals[0].pos, "location_id"
+		msg = fmt.Sprintf("none of the %d rows of %s names a location", len(sals), salName)
+	default:
+		p, field = locs[0].pos, "latitude"
+		msg = fmt.Sprintf("none of the services' locations in %s has usable coordinates (see the %s and %s problems; %d of %d location references unresolved)", locName, KindUnplaced, KindBadCoordinates, l.locBroken, l.locRefs)
+	}
+	im.c.add(p, "", "", field, fmt.Errorf("%w: %s", ErrNothingPlaced, msg)) // msg is ours: never clipped
+}
+
+// vetChunk is how many providers vet validates at a time: the Builder
+// copies what it is given, so validating in chunks bounds that copy.
+const vetChunk = 1024
+
+// vet runs the Builder's validation over the providers and drops, with a
+// problem, any that fail, so that every returned provider builds. IDs are
+// unique already, so chunks are validated independently.
+func (im *importer) vet(res *Result) {
+	bad := map[string]bool{}
+	for lo := 0; lo < len(res.Providers); lo += vetChunk {
+		b := directory.NewBuilder()
+		b.Taxonomy = im.tax
+		// Validation only: hours without a zone are reported as ErrNoZone,
+		// and the caller's Builder decides what its zone is.
+		b.Location = time.UTC
+		for i, p := range res.Providers[lo:min(lo+vetChunk, len(res.Providers))] {
+			b.AddFrom(p, "", 0, lo+i)
+		}
+		_, err := b.Build()
+		if err == nil {
+			continue
+		}
+		var walk func(error)
+		walk = func(e error) {
+			var re *directory.RecordError
+			if j, ok := e.(interface{ Unwrap() []error }); ok {
+				for _, x := range j.Unwrap() {
+					walk(x)
+				}
+				return
+			}
+			if errors.As(e, &re) {
+				bad[re.ID] = true
+				src := res.Sources[re.ID]
+				im.c.addf(src.pos(), tSAL, re.ID, re.Field, ErrInvalidProvider, "%w", re.Err)
+			}
+		}
+		walk(err)
+	}
+	if len(bad) == 0 {
 		return
 	}
-	bad := map[string]bool{}
-	var walk func(error)
-	walk = func(e error) {
-		var re *directory.RecordError
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		if errors.As(e, &re) {
-			bad[re.ID] = true
-			src := res.Sources[re.ID]
-			im.c.add(src.pos(), tSAL, re.ID, re.Field, fmt.Errorf("%w: %w", ErrInvalidProvider, re.Err))
-		}
-	}
-	walk(err)
 	kept := res.Providers[:0]
 	for _, p := range res.Providers {
 		if bad[p.ID] {
@@ -352,6 +492,7 @@ func (im *importer) vet(res *Result) {
 		}
 		kept = append(kept, p)
 	}
+	clear(res.Providers[len(kept):])
 	res.Providers = kept
 }
 
@@ -363,11 +504,11 @@ func (im *importer) index(ds *dataset) {
 		for _, r := range ds.tables[table] {
 			id := r.get("id")
 			if id == "" {
-				im.c.add(r.at("id"), table, "", "id", fmt.Errorf("%w: id", ErrMissingField))
+				im.c.addf(r.at("id"), table, "", "id", ErrMissingField, "id")
 				continue
 			}
 			if _, dup := m[id]; dup {
-				im.c.add(r.at("id"), table, id, "id", fmt.Errorf("%w: %s id %q", ErrDuplicate, table, id))
+				im.c.addf(r.at("id"), table, id, "id", ErrDuplicate, "%s id %q", table, id)
 				continue
 			}
 			m[id] = r
@@ -388,12 +529,12 @@ func (im *importer) index(ds *dataset) {
 	}
 	for _, r := range ds.tables[tService] {
 		if o := r.get("organization_id"); o != "" && im.orgs[o] == nil && len(im.orgs) > 0 {
-			im.c.add(r.at("organization_id"), tService, r.get("id"), "organization_id", fmt.Errorf("%w: organization %q", ErrBrokenReference, o))
+			im.c.addf(r.at("organization_id"), tService, r.get("id"), "organization_id", ErrBrokenReference, "organization %q", o)
 		}
 	}
 	for _, r := range ds.tables[tLocation] {
 		if o := r.get("organization_id"); o != "" && im.orgs[o] == nil && len(im.orgs) > 0 {
-			im.c.add(r.at("organization_id"), tLocation, r.get("id"), "organization_id", fmt.Errorf("%w: organization %q", ErrBrokenReference, o))
+			im.c.addf(r.at("organization_id"), tLocation, r.get("id"), "organization_id", ErrBrokenReference, "organization %q", o)
 		}
 	}
 	type owner struct {
@@ -415,14 +556,14 @@ func (im *importer) index(ds *dataset) {
 				}
 				named = true
 				if o.m[v] == nil {
-					im.c.add(r.at(o.field), table, r.get("id"), o.field, fmt.Errorf("%w: %s %q", ErrBrokenReference, o.kind, v))
+					im.c.addf(r.at(o.field), table, r.get("id"), o.field, ErrBrokenReference, "%s %q", o.kind, v)
 					continue
 				}
 				out[o.kind+":"+v] = append(out[o.kind+":"+v], r)
 				linked = true
 			}
 			if !named && !linked && table != tLanguage {
-				im.c.add(r.pos, table, r.get("id"), "", fmt.Errorf("%w: no owner id", ErrMissingField))
+				im.c.addf(r.pos, table, r.get("id"), "", ErrMissingField, "no owner id")
 			}
 		}
 		return out
@@ -440,7 +581,7 @@ func (im *importer) index(ds *dataset) {
 	for _, r := range ds.tables[tAttribute] {
 		id := r.get("link_id", "service_id", "location_id", "service_at_location_id", "organization_id")
 		if id == "" {
-			im.c.add(r.at("link_id"), tAttribute, r.get("id"), "link_id", fmt.Errorf("%w: link_id", ErrMissingField))
+			im.c.addf(r.at("link_id"), tAttribute, r.get("id"), "link_id", ErrMissingField, "link_id")
 			continue
 		}
 		kind := ""
@@ -480,491 +621,14 @@ func (im *importer) index(ds *dataset) {
 			}
 		}
 		if kind == "" {
-			im.c.add(r.at("link_id"), tAttribute, r.get("id"), "link_id", fmt.Errorf("%w: %q", ErrBrokenReference, id))
+			im.c.addf(r.at("link_id"), tAttribute, r.get("id"), "link_id", ErrBrokenReference, "%q", id)
 			continue
 		}
 		tid := r.get("taxonomy_term_id", "taxonomy_id")
 		if tid != "" && im.terms[tid] == nil {
-			im.c.add(r.at("taxonomy_term_id"), tAttribute, r.get("id"), "taxonomy_term_id", fmt.Errorf("%w: taxonomy term %q", ErrBrokenReference, tid))
+			im.c.addf(r.at("taxonomy_term_id"), tAttribute, r.get("id"), "taxonomy_term_id", ErrBrokenReference, "taxonomy term %q", tid)
 			continue
 		}
 		im.attrs[kind+":"+id] = append(im.attrs[kind+":"+id], r)
 	}
-}
-
-// firstOf returns the children of the first of keys (owners in priority
-// order) that has any.
-func firstOf(m map[string][]*row, keys ...string) []*row {
-	for _, k := range keys {
-		if rs := m[k]; len(rs) > 0 {
-			return rs
-		}
-	}
-	return nil
-}
-
-// allOf returns the children of every owner in keys.
-func allOf(m map[string][]*row, keys ...string) []*row {
-	var out []*row
-	for _, k := range keys {
-		out = append(out, m[k]...)
-	}
-	return out
-}
-
-// provider maps one service at one location (sal nil: the service alone).
-func (im *importer) provider(svc, sal *row) (directory.Provider, Source, bool) {
-	sid := svc.get("id")
-	src := Source{ServiceID: sid, File: svc.file, Line: svc.line, Path: svc.path}
-	var p directory.Provider
-	p.ID = sid
-	var loc *row
-	keys := struct{ svc, sal, loc, org string }{svc: "service:" + sid}
-	if sal != nil {
-		p.ID = sal.get("id")
-		src.SALID = p.ID
-		src.File, src.Line, src.Path = sal.file, sal.line, sal.path
-		keys.sal = "sal:" + p.ID
-		if lid := sal.get("location_id"); lid != "" {
-			loc = im.locs[lid]
-			if loc != nil {
-				src.LocationID = lid
-				keys.loc = "location:" + lid
-			}
-		}
-	}
-	if oid := svc.get("organization_id"); oid != "" {
-		src.OrganizationID = oid
-		keys.org = "org:" + oid
-		if o := im.orgs[oid]; o != nil {
-			p.Organization = o.get("name")
-		}
-	}
-	p.Name = svc.get("name")
-	if p.Name == "" {
-		im.c.add(svc.at("name"), tService, sid, "name", fmt.Errorf("%w: name", ErrMissingField))
-		return p, src, false
-	}
-	p.Description = svc.get("description")
-	if sal != nil && p.Description == "" {
-		p.Description = sal.get("description")
-	}
-	p.URL = svc.get("url")
-	p.Email = svc.get("email")
-	if o := im.orgs[src.OrganizationID]; o != nil {
-		if p.URL == "" {
-			p.URL = o.get("website", "url")
-		}
-		if p.Email == "" {
-			p.Email = o.get("email")
-		}
-	}
-
-	im.place(&p, loc, sal, svc)
-
-	// Phone: the most specific record's first phone.
-	if ph := firstOf(im.phones, keys.sal, keys.loc, keys.svc, keys.org); len(ph) > 0 {
-		p.Phone = phoneText(ph[0])
-		seen := map[string]bool{}
-		for _, r := range ph {
-			n := normPhone(r.get("number"))
-			if n == "" {
-				continue
-			}
-			if seen[n] {
-				im.c.add(r.at("number"), tPhone, r.get("id"), "number", fmt.Errorf("%w: phone %q listed twice for %q", ErrDuplicate, r.get("number"), p.ID))
-			}
-			seen[n] = true
-		}
-	}
-	// Hours: the schedule of the service at this location, else of the
-	// service, else of the location.
-	p.Hours = im.hours(firstOf(im.scheds, keys.sal, keys.svc, keys.loc), p.ID)
-
-	// Languages of the service and of the place, and of its phones.
-	langRows := allOf(im.langs, keys.svc, keys.loc)
-	for _, r := range langRows {
-		code, ok := langCode(r.get("code", "language"), r.get("name", "language"))
-		if !ok {
-			im.c.add(r.at("code"), tLanguage, r.get("id"), "code", fmt.Errorf("%w: language %q", ErrBadValue, r.get("code", "name", "language")))
-			continue
-		}
-		if !slices.Contains(p.Languages, code) {
-			p.Languages = append(p.Languages, code)
-		}
-	}
-	for _, field := range []string{"languages"} { // 2.0 / 1.x services carry a list
-		if v := svc.get(field); v != "" {
-			for _, l := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' }) {
-				if code, ok := langCode(l, l); ok && !slices.Contains(p.Languages, code) {
-					p.Languages = append(p.Languages, code)
-				}
-			}
-		}
-	}
-	sort.Strings(p.Languages)
-
-	im.eligibility(&p, svc, allOf(im.elig, keys.svc))
-	p.Cost = im.cost(svc, allOf(im.costs, keys.svc))
-
-	// Service areas: who the service serves, by name.
-	for _, r := range allOf(im.areas, keys.svc) {
-		if a := r.get("name", "service_area", "description"); a != "" && !slices.Contains(p.ServiceAreas, a) {
-			p.ServiceAreas = append(p.ServiceAreas, a)
-		}
-	}
-	// Payments accepted (2.0) become attributes ("snap", "wic").
-	for _, r := range allOf(im.pay, keys.svc) {
-		if a := strings.ToLower(r.get("payment", "name")); a != "" && !slices.Contains(p.Attributes, a) {
-			p.Attributes = append(p.Attributes, a)
-		}
-	}
-	// Verified: assured_date, else last_modified.
-	for _, f := range []string{"assured_date", "last_modified"} {
-		if v := svc.get(f); v != "" {
-			t, ok := parseDate(v)
-			if !ok {
-				im.c.add(svc.at(f), tService, sid, f, fmt.Errorf("%w: date %q", ErrBadValue, v))
-				continue
-			}
-			p.LastVerified = t
-			break
-		}
-	}
-	// Extra columns the model has room for.
-	for _, f := range []string{"capacity", "enrolled"} {
-		v := ""
-		if sal != nil {
-			v = sal.get(f)
-		}
-		if v == "" {
-			v = svc.get(f)
-		}
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			im.c.add(svc.at(f), tService, sid, f, fmt.Errorf("%w: %s %q", ErrBadValue, f, v))
-			continue
-		}
-		if f == "capacity" {
-			p.Capacity = n
-		} else {
-			p.Enrolled = n
-		}
-	}
-	if kw := svc.get("keywords"); kw != "" {
-		for _, k := range strings.Split(kw, ",") {
-			if k = strings.TrimSpace(k); k != "" && !slices.Contains(p.Keywords, k) {
-				p.Keywords = append(p.Keywords, k)
-			}
-		}
-	}
-
-	im.categorize(&p, svc, allOf(im.attrs, keys.svc, keys.sal, keys.loc))
-	if len(p.Categories) == 0 {
-		return p, src, false
-	}
-	return p, src, true
-}
-
-// place sets the point, address, accessibility and confidentiality from
-// the location.
-func (im *importer) place(p *directory.Provider, loc, sal, svc *row) {
-	p.Unplaced = true
-	if loc == nil {
-		r, table, id := svc, tService, svc.get("id")
-		if sal != nil {
-			r, table, id = sal, tSAL, sal.get("id")
-		}
-		im.c.add(r.pos, table, id, "location", fmt.Errorf("%w: provider %q has no location", ErrUnplaced, p.ID))
-		return
-	}
-	lid := loc.get("id")
-	p.Confidential = truthy(loc.get("confidential"))
-	for _, r := range im.attrs["location:"+lid] {
-		if t := im.terms[r.get("taxonomy_term_id")]; t != nil {
-			if normTerm(t.get("code")) == "confidential" || normTerm(t.get("name")) == "confidential" {
-				p.Confidential = true
-			}
-		}
-	}
-	// Address: physical first, then any other kind.
-	addrs := im.addrs["location:"+lid]
-	var addr *row
-	for _, want := range []string{"physical", ""} {
-		for _, a := range addrs {
-			if t := strings.ToLower(a.get("address_type")); want == "" || t == want {
-				addr = a
-				break
-			}
-		}
-		if addr != nil {
-			break
-		}
-	}
-	if addr != nil {
-		street := addr.get("address_1")
-		if a2 := addr.get("address_2"); a2 != "" {
-			street = strings.TrimSpace(street + ", " + a2)
-		}
-		p.Address = directory.Address{
-			Street:     street,
-			City:       addr.get("city"),
-			State:      addr.get("state_province", "state"),
-			PostalCode: addr.get("postal_code", "zip"),
-			Country:    addr.get("country"),
-		}
-	}
-	for _, r := range im.access["location:"+lid] {
-		for _, f := range []string{"description", "accessibility", "details"} {
-			v := r.get(f)
-			if v == "" {
-				continue
-			}
-			if wheelchairText(v) {
-				p.Wheelchair = true
-			}
-			if strings.EqualFold(v, wheelchairCanon) {
-				break
-			}
-			if !slices.Contains(p.Accessibility, v) {
-				p.Accessibility = append(p.Accessibility, v)
-			}
-			break // details elaborate on the description
-		}
-	}
-	lt := strings.ToLower(loc.get("location_type"))
-	latS, lonS := loc.get("latitude", "lat"), loc.get("longitude", "lon", "lng", "long")
-	if lt == "virtual" || lt == "postal" {
-		im.c.add(loc.at("location_type"), tLocation, lid, "location_type", fmt.Errorf("%w: %s location of provider %q", ErrUnplaced, lt, p.ID))
-		return
-	}
-	if latS == "" || lonS == "" {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: provider %q has no coordinates", ErrUnplaced, p.ID))
-		return
-	}
-	lat, ok1 := parseNum(latS)
-	lon, ok2 := parseNum(lonS)
-	if !ok1 || !ok2 {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %q, %q", ErrBadCoordinates, latS, lonS))
-		return
-	}
-	pt := orb.Point{lon, lat}
-	if err := geo.ValidatePoint(pt); err != nil {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %w", ErrBadCoordinates, err))
-		return
-	}
-	if lat == 0 && lon == 0 {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: (0, 0)", ErrBadCoordinates))
-		return
-	}
-	if geo.LikelySwappedUS(pt) {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: latitude %s and longitude %s look swapped", ErrBadCoordinates, latS, lonS))
-		return
-	}
-	p.Point = pt
-	p.Unplaced = false
-}
-
-// wheelchairCanon is the accessibility entry WriteJSON writes for
-// Provider.Wheelchair.
-const wheelchairCanon = "Wheelchair accessible"
-
-func phoneText(r *row) string {
-	n := cleanValue(r.get("number"))
-	if ext := r.get("extension"); ext != "" {
-		n += " x" + ext
-	}
-	return n
-}
-
-func normPhone(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// eligibility reads ages from minimum_age/maximum_age, else from the text;
-// grades, income and residency from the text.
-func (im *importer) eligibility(p *directory.Provider, svc *row, extra []*row) {
-	text := svc.get("eligibility_description", "eligibility")
-	for _, r := range extra {
-		if v := r.get("eligibility", "description"); v != "" {
-			if text != "" {
-				text += "; "
-			}
-			text += v
-		}
-	}
-	e, minT, maxT := parseEligibility(text)
-	minA, maxA := minT, maxT
-	sid := svc.get("id")
-	readAge := func(f string, into *int) {
-		v := svc.get(f)
-		if v == "" {
-			return
-		}
-		n, ok := parseNum(v)
-		if !ok || n < 0 || n > 130 {
-			im.c.add(svc.at(f), tService, sid, f, fmt.Errorf("%w: age %q", ErrBadValue, v))
-			return
-		}
-		*into = int(n)
-	}
-	if svc.get("minimum_age") != "" || svc.get("maximum_age") != "" {
-		minA, maxA = 0, 0
-		readAge("minimum_age", &minA)
-		readAge("maximum_age", &maxA)
-	}
-	if maxA > 0 && maxA < minA {
-		im.c.add(svc.at("maximum_age"), tService, sid, "maximum_age", fmt.Errorf("%w: maximum age %d below minimum %d", ErrBadValue, maxA, minA))
-		minA, maxA = 0, 0
-	}
-	e.MinAge, e.MaxAge = minA, maxA
-	p.Eligibility = e
-}
-
-// cost classifies what the service costs from its cost options and fee
-// text: a sliding scale anywhere wins, then any positive amount or fee
-// text, then anything saying free.
-func (im *importer) cost(svc *row, opts []*row) directory.Cost {
-	free, fee, sliding := false, false, false
-	see := func(c directory.Cost) {
-		switch c {
-		case directory.CostFree:
-			free = true
-		case directory.CostFee:
-			fee = true
-		case directory.CostSlidingScale:
-			sliding = true
-		}
-	}
-	for _, r := range opts {
-		if a := r.get("amount"); a != "" {
-			n, ok := parseNum(a)
-			switch {
-			case !ok:
-				im.c.add(r.at("amount"), tCost, r.get("id"), "amount", fmt.Errorf("%w: amount %q", ErrBadValue, a))
-			case n == 0:
-				free = true
-			default:
-				fee = true
-			}
-		}
-		see(costFromText(r.get("option") + " " + r.get("amount_description")))
-	}
-	see(costFromText(svc.get("fees_description")))
-	see(costFromText(svc.get("fees")))
-	switch {
-	case sliding:
-		return directory.CostSlidingScale
-	case fee:
-		return directory.CostFee
-	case free:
-		return directory.CostFree
-	}
-	return directory.CostUnknown
-}
-
-// errGuessed marks a category read from words; its Problem has
-// KindGuessed.
-var errGuessed = errors.New("hsds: no taxonomy term maps; category read from the service's words")
-
-// categorize maps taxonomy terms onto categories, flags and keywords.
-func (im *importer) categorize(p *directory.Provider, svc *row, attrs []*row) {
-	var termNames []string
-	for _, a := range attrs {
-		t := im.terms[a.get("taxonomy_term_id", "taxonomy_id")]
-		if t == nil {
-			continue
-		}
-		term := Term{Taxonomy: t.get("taxonomy", "vocabulary"), Code: t.get("code"), Name: t.get("name", "term")}
-		if term.Code == "" && term.Taxonomy == "" && a.get("taxonomy_id") != "" {
-			term.Code = t.get("id") // 2.0 taxonomy.csv: the ID is the code
-		}
-		if normTerm(term.Code) == "confidential" || normTerm(term.Name) == "confidential" {
-			continue // read with the location
-		}
-		if strings.EqualFold(term.Taxonomy, Taxonomy) {
-			if im.wraparoundTerm(p, term, a) {
-				continue
-			}
-		}
-		code, situation := im.mp.resolve(term)
-		if code != "" {
-			if !slices.Contains(p.Categories, code) {
-				p.Categories = append(p.Categories, code)
-			}
-			continue
-		}
-		kw := term.Name
-		if kw == "" {
-			kw = term.Code
-		}
-		if kw != "" && !slices.Contains(p.Keywords, kw) {
-			p.Keywords = append(p.Keywords, kw)
-		}
-		if !situation {
-			termNames = append(termNames, term.Name)
-			if ids := im.unmapped[term]; len(ids) == 0 || ids[len(ids)-1] != p.ID {
-				if len(ids) == 0 {
-					im.c.add(a.pos, tTerm, t.get("id"), "taxonomy_term_id", fmt.Errorf("%w: %s", ErrUnmappedTerm, term))
-				}
-				im.unmapped[term] = append(ids, p.ID)
-			}
-		}
-	}
-	if len(p.Categories) > 0 {
-		return
-	}
-	if !im.opts.NoGuess {
-		if code := im.mp.guess(strings.Join(termNames, " "), p.Name, p.Description); code != "" {
-			p.Categories = []string{code}
-			im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q for %q", errGuessed, code, p.ID))
-			return
-		}
-	}
-	if im.opts.DefaultCategory != "" {
-		p.Categories = []string{im.opts.DefaultCategory}
-		return
-	}
-	im.c.add(svc.pos, tService, svc.get("id"), "categories", fmt.Errorf("%w: %q dropped", ErrNoCategory, p.ID))
-}
-
-// wraparoundTerm reads the flags WriteJSON files under the wraparound
-// taxonomy. It reports whether the term was one of them.
-func (im *importer) wraparoundTerm(p *directory.Provider, t Term, a *row) bool {
-	v := a.get("value")
-	switch t.Code {
-	case "keyword":
-		if v != "" && !slices.Contains(p.Keywords, v) {
-			p.Keywords = append(p.Keywords, v)
-		}
-	case "attribute":
-		if v != "" && !slices.Contains(p.Attributes, v) {
-			p.Attributes = append(p.Attributes, v)
-		}
-	case "capacity", "enrolled":
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			im.c.add(a.at("value"), tAttribute, a.get("id"), "value", fmt.Errorf("%w: %s %q", ErrBadValue, t.Code, v))
-			return true
-		}
-		if t.Code == "capacity" {
-			p.Capacity = n
-		} else {
-			p.Enrolled = n
-		}
-	case "confidential":
-		// read with the location
-	default:
-		return false
-	}
-	return true
 }

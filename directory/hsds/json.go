@@ -194,7 +194,7 @@ func detect(m map[string]any) string {
 func (f *flattener) item(v any, path string) {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		f.c.add(pos{file: f.file, path: path}, "", "", "", fmt.Errorf("%w: list item is not an object", ErrMalformed))
+		f.c.addf(pos{file: f.file, path: path}, "", "", "", ErrMalformed, "list item is not an object")
 		return
 	}
 	switch detect(obj) {
@@ -209,21 +209,21 @@ func (f *flattener) item(v any, path string) {
 	case tTerm:
 		f.record(tTerm, obj, path, nil)
 	default:
-		f.c.add(pos{file: f.file, path: path}, "", "", "", fmt.Errorf("%w: object with keys %s", ErrUnknownShape, keyList(obj)))
+		f.c.addf(pos{file: f.file, path: path}, "", "", "", ErrUnknownShape, "object with keys %s", keyList(obj))
 	}
 }
 
 // record adds obj's scalar fields as a row of table, with the foreign keys
 // fk filled in where obj leaves them blank. It returns the record's ID. A
-// record already seen under the same ID is merged, not repeated.
-func (f *flattener) record(table string, obj map[string]any, path string, fk map[string]string) string {
+// record already seen under the same ID is merged, not repeated: the same
+// phone nested under a service and its location is one phone. A record
+// whose own fields disagree with the one seen before is a different
+// record under a used ID: it is reported as a duplicate and dropped with
+// everything nested in it (ok is false), as the CSV path drops a repeated
+// ID.
+func (f *flattener) record(table string, obj map[string]any, path string, fk map[string]string) (id string, ok bool) {
 	r := f.flatRow(obj, path)
-	for k, v := range fk {
-		if v != "" && r.m[k] == "" {
-			r.m[k] = v
-		}
-	}
-	id := r.m["id"]
+	id = r.m["id"]
 	if id != "" {
 		seen := f.seen[table]
 		if seen == nil {
@@ -231,18 +231,39 @@ func (f *flattener) record(table string, obj map[string]any, path string, fk map
 			f.seen[table] = seen
 		}
 		if old, dup := seen[id]; dup {
+			keys := make([]string, 0, len(r.m))
+			for k := range r.m {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if v, was := r.m[k], old.m[k]; v != "" && was != "" && v != was {
+					f.c.addf(r.pos, table, id, k, ErrDuplicate, "%s id %q differs from the record at %s (field %q); dropped", table, id, old.path, k)
+					return id, false
+				}
+			}
+			for k, v := range fk {
+				if v != "" && r.m[k] == "" {
+					r.m[k] = v
+				}
+			}
 			for k, v := range r.m {
 				if old.m[k] == "" {
 					old.m[k] = v
 				}
 			}
-			return id
+			return id, true
 		}
 		seen[id] = r
 	}
+	for k, v := range fk {
+		if v != "" && r.m[k] == "" {
+			r.m[k] = v
+		}
+	}
 	f.ds.add(table, r)
 	f.known++
-	return id
+	return id, true
 }
 
 // list calls fn for each object of the list under key.
@@ -253,13 +274,13 @@ func (f *flattener) list(obj map[string]any, key, path string, fn func(m map[str
 	}
 	items, ok := v.([]any)
 	if !ok {
-		f.c.add(pos{file: f.file, path: path + "." + key}, "", "", key, fmt.Errorf("%w: not a list", ErrBadValue))
+		f.c.addf(pos{file: f.file, path: path + "." + key}, "", "", key, ErrBadValue, "not a list")
 		return
 	}
 	for i, it := range items {
 		m, ok := it.(map[string]any)
 		if !ok {
-			f.c.add(pos{file: f.file, path: fmt.Sprintf("%s.%s[%d]", path, key, i)}, "", "", key, fmt.Errorf("%w: not an object", ErrBadValue))
+			f.c.addf(pos{file: f.file, path: fmt.Sprintf("%s.%s[%d]", path, key, i)}, "", "", key, ErrBadValue, "not an object")
 			continue
 		}
 		fn(m, fmt.Sprintf("%s.%s[%d]", path, key, i))
@@ -274,7 +295,7 @@ func (f *flattener) object(obj map[string]any, key, path string, fn func(m map[s
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		f.c.add(pos{file: f.file, path: path + "." + key}, "", "", key, fmt.Errorf("%w: not an object", ErrBadValue))
+		f.c.addf(pos{file: f.file, path: path + "." + key}, "", "", key, ErrBadValue, "not an object")
 		return
 	}
 	fn(m, path+"."+key)
@@ -288,8 +309,9 @@ func (f *flattener) children(obj map[string]any, path, table, key, fkField, id s
 
 func (f *flattener) phones(obj map[string]any, path, fkField, id string) {
 	f.list(obj, "phones", path, func(m map[string]any, p string) {
-		pid := f.record(tPhone, m, p, map[string]string{fkField: id})
-		f.children(m, p, tLanguage, "languages", "phone_id", pid)
+		if pid, ok := f.record(tPhone, m, p, map[string]string{fkField: id}); ok {
+			f.children(m, p, tLanguage, "languages", "phone_id", pid)
+		}
 	})
 }
 
@@ -310,7 +332,8 @@ func (f *flattener) term(t map[string]any, path string) string {
 			fk["taxonomy"] = s
 		}
 	})
-	return f.record(tTerm, t, path, fk)
+	id, _ := f.record(tTerm, t, path, fk)
+	return id
 }
 
 func (f *flattener) service(obj map[string]any, path, orgID string) string {
@@ -318,9 +341,9 @@ func (f *flattener) service(obj map[string]any, path, orgID string) string {
 	f.object(obj, "organization", path, func(m map[string]any, p string) {
 		fk["organization_id"] = f.organization(m, p)
 	})
-	id := f.record(tService, obj, path, fk)
-	if id == "" {
-		return ""
+	id, ok := f.record(tService, obj, path, fk)
+	if id == "" || !ok {
+		return id
 	}
 	f.phones(obj, path, "service_id", id)
 	f.children(obj, path, tSchedule, "schedules", "service_id", id)
@@ -342,9 +365,9 @@ func (f *flattener) sal(obj map[string]any, path, serviceID string) string {
 	f.object(obj, "location", path, func(m map[string]any, p string) {
 		fk["location_id"] = f.location(m, p, "")
 	})
-	id := f.record(tSAL, obj, path, fk)
-	if id == "" {
-		return ""
+	id, ok := f.record(tSAL, obj, path, fk)
+	if id == "" || !ok {
+		return id
 	}
 	f.phones(obj, path, "service_at_location_id", id)
 	f.children(obj, path, tSchedule, "schedules", "service_at_location_id", id)
@@ -353,9 +376,9 @@ func (f *flattener) sal(obj map[string]any, path, serviceID string) string {
 }
 
 func (f *flattener) location(obj map[string]any, path, orgID string) string {
-	id := f.record(tLocation, obj, path, map[string]string{"organization_id": orgID})
-	if id == "" {
-		return ""
+	id, ok := f.record(tLocation, obj, path, map[string]string{"organization_id": orgID})
+	if id == "" || !ok {
+		return id
 	}
 	f.children(obj, path, tAddress, "addresses", "location_id", id)
 	f.phones(obj, path, "location_id", id)
@@ -367,9 +390,9 @@ func (f *flattener) location(obj map[string]any, path, orgID string) string {
 }
 
 func (f *flattener) organization(obj map[string]any, path string) string {
-	id := f.record(tOrganization, obj, path, nil)
-	if id == "" {
-		return ""
+	id, ok := f.record(tOrganization, obj, path, nil)
+	if id == "" || !ok {
+		return id
 	}
 	f.phones(obj, path, "organization_id", id)
 	f.list(obj, "locations", path, func(m map[string]any, p string) { f.location(m, p, id) })

@@ -222,7 +222,7 @@ func official(id string) directory.Provider {
 		URL:        "http://example.com/counselling",
 		Email:      "email@example.com",
 		Languages:  []string{"ur"},
-		Hours:      directory.Hours{Week: week},
+		Hours:      directory.Hours{Week: week, Zone: "Etc/GMT-3"}, // "timezone": 3 is UTC+03:00
 		Eligibility: directory.Eligibility{MinAge: 12, MaxAge: 100,
 			Notes: "This service is intended for all people aged 12 and over who require counselling services in the MyCity area"},
 		Cost:          directory.CostFee, // £35 cost option and "pay" in fees_description

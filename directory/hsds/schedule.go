@@ -11,9 +11,26 @@ import (
 	"github.com/wraparound/wraparound/directory"
 )
 
-// errOddTime marks a time of day in a non-standard form ("9am", "0900")
-// that was normalised; its Problem has KindOddTime.
-var errOddTime = errors.New("hsds: time of day in a non-standard form, normalised")
+// errOddTime marks a time of day ("9am", "0900") or a list of days
+// ("Monday", "1-5") in a non-standard form that was normalised; its
+// Problem has KindOddTime and says what the value was read as.
+var errOddTime = errors.New("hsds: schedule value in a non-standard form, normalised")
+
+// hhmm renders a time of day as HH:MM ("24:00" for the end of the day).
+func hhmm(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// bydayString renders days as an RRULE BYDAY list ("MO,TU").
+func bydayString(days [7]bool) string {
+	var out []string
+	for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
+		if days[d] {
+			out = append(out, rruleDay[d])
+		}
+	}
+	return strings.Join(out, ",")
+}
 
 // parseClock reads a time of day: "09:00", "9:00:00", "9am", "9:30 p.m.",
 // "0930", "17", "noon", "midnight", with an optional trailing zone ("Z",
@@ -24,7 +41,7 @@ func parseClock(s string, end bool) (d time.Duration, odd bool, err error) {
 	orig := s
 	s = strings.ToLower(strings.TrimSpace(s))
 	bad := func() (time.Duration, bool, error) {
-		return 0, false, fmt.Errorf("%w: %q", ErrBadTime, orig)
+		return 0, false, fmt.Errorf("%w: %q", ErrBadTime, clip(orig))
 	}
 	if s == "" {
 		return bad()
@@ -166,9 +183,9 @@ func parseDays(s string) (days [7]bool, odd bool, err error) {
 			return time.Weekday(n % 7), nil
 		}
 		if len(t) > 2 && (t[0] == '-' || t[0] == '+' || t[0] >= '0' && t[0] <= '9') {
-			return 0, fmt.Errorf("%w: ordinal day %q", ErrUnsupportedSchedule, t)
+			return 0, fmt.Errorf("%w: ordinal day %q", ErrUnsupportedSchedule, clip(t))
 		}
-		return 0, fmt.Errorf("%w: day %q", ErrBadValue, t)
+		return 0, fmt.Errorf("%w: day %q", ErrBadValue, clip(t))
 	}
 	for _, t := range toks {
 		if a, b, rng := strings.Cut(t, "-"); rng && a != "" {
@@ -220,6 +237,12 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 	h := directory.Hours{Zone: im.opts.Zone}
 	var week [7][]directory.Span
 	any := false
+	var (
+		dataOff  time.Duration
+		hasOff   bool
+		offRow   *row
+		offField string
+	)
 	for _, r := range rows {
 		sid := r.get("id")
 		if !im.opts.Date.IsZero() {
@@ -235,11 +258,11 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 		}
 		freq := strings.ToUpper(r.get("freq"))
 		if freq != "" && freq != "WEEKLY" {
-			im.c.add(r.at("freq"), tSchedule, sid, "freq", fmt.Errorf("%w: frequency %q (provider %q)", ErrUnsupportedSchedule, freq, id))
+			im.c.addf(r.at("freq"), tSchedule, sid, "freq", ErrUnsupportedSchedule, "frequency %q (provider %q)", freq, id)
 			continue
 		}
 		if iv := r.get("interval"); iv != "" && iv != "1" && iv != "0" {
-			im.c.add(r.at("interval"), tSchedule, sid, "interval", fmt.Errorf("%w: every %s weeks (provider %q)", ErrUnsupportedSchedule, iv, id))
+			im.c.addf(r.at("interval"), tSchedule, sid, "interval", ErrUnsupportedSchedule, "every %s weeks (provider %q)", iv, id)
 			continue
 		}
 		var ignored []string
@@ -249,7 +272,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 			}
 		}
 		if len(ignored) > 0 {
-			im.c.add(r.at(ignored[0]), tSchedule, sid, ignored[0], fmt.Errorf("%w: %s ignored in a weekly rule", ErrUnsupportedSchedule, strings.Join(ignored, ", ")))
+			im.c.addf(r.at(ignored[0]), tSchedule, sid, ignored[0], ErrUnsupportedSchedule, "%s ignored in a weekly rule", strings.Join(ignored, ", "))
 		}
 		dayField := "byday"
 		ds := r.get("byday")
@@ -262,14 +285,14 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 			continue
 		}
 		if oddDays {
-			im.c.add(r.at(dayField), tSchedule, sid, dayField, fmt.Errorf("%w: days %q", errOddTime, ds))
+			im.c.addf(r.at(dayField), tSchedule, sid, dayField, errOddTime, "days %q read as %s", ds, bydayString(days))
 		}
 		os, cs := r.get("opens_at"), r.get("closes_at")
 		var sp directory.Span
 		if os == "" && cs == "" {
 			desc := strings.ToLower(r.get("description"))
 			if !strings.Contains(desc, "24 hours") && !strings.Contains(desc, "24/7") {
-				im.c.add(r.at("opens_at"), tSchedule, sid, "opens_at", fmt.Errorf("%w: no opening time", ErrBadTime))
+				im.c.addf(r.at("opens_at"), tSchedule, sid, "opens_at", ErrBadTime, "no opening time")
 				continue
 			}
 			sp = directory.Span{Open: 0, Close: 24 * time.Hour}
@@ -285,19 +308,27 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 				continue
 			}
 			if odd1 {
-				im.c.add(r.at("opens_at"), tSchedule, sid, "opens_at", fmt.Errorf("%w: %q", errOddTime, os))
+				im.c.addf(r.at("opens_at"), tSchedule, sid, "opens_at", errOddTime, "opening time %q read as %s", os, hhmm(open))
 			}
 			if odd2 {
-				im.c.add(r.at("closes_at"), tSchedule, sid, "closes_at", fmt.Errorf("%w: %q", errOddTime, cs))
+				im.c.addf(r.at("closes_at"), tSchedule, sid, "closes_at", errOddTime, "closing time %q read as %s", cs, hhmm(close))
 			}
 			if close == open {
-				im.c.add(r.at("closes_at"), tSchedule, sid, "closes_at", fmt.Errorf("%w: opens and closes at %s", ErrBadTime, cs))
+				im.c.addf(r.at("closes_at"), tSchedule, sid, "closes_at", ErrBadTime, "opens and closes at %s", cs)
 				continue
 			}
 			if close < open {
 				close += 24 * time.Hour // runs past midnight
 			}
 			sp = directory.Span{Open: open, Close: close}
+		}
+		if off, field, ok := im.rowOffset(r); ok {
+			switch {
+			case !hasOff:
+				dataOff, hasOff, offRow, offField = off, true, r, field
+			case off != dataOff:
+				im.c.addf(r.at(field), tSchedule, sid, field, ErrZoneConflict, "%s here, %s in schedule %q of the same provider %q; the first is used", offsetString(off), offsetString(dataOff), offRow.get("id"), id)
+			}
 		}
 		for d, on := range days {
 			if on {
@@ -309,6 +340,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 	if !any {
 		return h
 	}
+	h.Zone = im.zoneFor(hasOff, dataOff, offRow, offField, rows[0], id)
 	always := true
 	for d := range week {
 		week[d] = mergeSpans(week[d])
@@ -322,7 +354,7 @@ func (im *importer) hours(rows []*row, id string) directory.Hours {
 	}
 	h.Week = week
 	if err := h.Validate(); err != nil {
-		im.c.add(pos{}, tSchedule, id, "hours", fmt.Errorf("%w: %w", ErrBadTime, err))
+		im.c.addf(rows[0].pos, tSchedule, id, "hours", ErrBadTime, "%w", err)
 		return directory.Hours{Zone: im.opts.Zone}
 	}
 	return h
@@ -349,4 +381,52 @@ func mergeSpans(s []directory.Span) []directory.Span {
 		out = append(out, x)
 	}
 	return out
+}
+
+// rowOffset returns the UTC offset a schedule row gives: its timezone
+// field, else a suffix on opens_at or closes_at. A timezone that cannot
+// be read is reported and ignored.
+func (im *importer) rowOffset(r *row) (time.Duration, string, bool) {
+	if v := r.get("timezone"); v != "" {
+		if off, ok := parseOffset(v); ok {
+			return off, "timezone", true
+		}
+		im.c.addf(r.at("timezone"), tSchedule, r.get("id"), "timezone", ErrBadValue, "timezone %q is not a UTC offset in hours", v)
+	}
+	for _, f := range []string{"opens_at", "closes_at"} {
+		if off, ok := clockOffset(r.get(f)); ok {
+			return off, f, true
+		}
+	}
+	return 0, "", false
+}
+
+// zoneFor picks the zone of one provider's hours (see zone.go) and
+// reports a disagreement with Options.Zone.
+func (im *importer) zoneFor(hasOff bool, off time.Duration, offRow *row, offField string, first *row, id string) string {
+	if !hasOff {
+		if im.opts.Zone == "" {
+			im.noZone++
+			if im.noZonePos == nil {
+				im.noZonePos = first
+			}
+		}
+		return im.opts.Zone
+	}
+	if im.zoneLoc != nil && zoneHas(im.zoneLoc, off) {
+		return im.opts.Zone
+	}
+	name, ok := fixedZone(off)
+	switch {
+	case ok && im.opts.Zone != "":
+		im.c.addf(offRow.at(offField), tSchedule, offRow.get("id"), offField, ErrZoneConflict, "the data says %s, which %s never is; hours of %q read in %s", offsetString(off), im.opts.Zone, id, name)
+		return name
+	case ok:
+		return name
+	case im.opts.Zone != "":
+		im.c.addf(offRow.at(offField), tSchedule, offRow.get("id"), offField, ErrZoneConflict, "the data says %s, which %s never is and no fixed zone has; hours of %q read in %s", offsetString(off), im.opts.Zone, id, im.opts.Zone)
+		return im.opts.Zone
+	}
+	im.c.addf(offRow.at(offField), tSchedule, offRow.get("id"), offField, ErrNoZone, "the data says %s, which no fixed zone has; set Options.Zone", offsetString(off))
+	return ""
 }

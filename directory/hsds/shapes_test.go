@@ -97,10 +97,19 @@ func TestMessyJSONIsReportedNotFatal(t *testing.T) {
 		assert.Contains(t, got, w)
 	}
 	require.Len(t, res.Report.Unmapped, 1)
-	assert.Equal(t, hsds.Unmapped{Term: hsds.Term{Taxonomy: "Local", Code: "XX-1", Name: "Bereavement"}, Providers: []string{"sal1", "sal2", "sal3"}}, res.Report.Unmapped[0])
+	assert.Equal(t, hsds.Unmapped{Term: hsds.Term{Taxonomy: "Local", Code: "XX-1", Name: "Bereavement"}, Providers: []string{"sal1", "sal2", "sal3"}, Count: 3}, res.Report.Unmapped[0])
 	assert.Equal(t, 3, res.Report.Providers)
 	assert.Equal(t, 1, res.Report.Placed)
 	assert.Equal(t, 2, res.Report.Unplaced)
+
+	for _, p := range res.Report.ByKind()[hsds.KindOddTime] {
+		switch p.Field {
+		case "opens_at":
+			assert.Equal(t, `hsds: schedule value in a non-standard form, normalised: opening time "9am" read as 09:00`, p.Message)
+		case "closes_at":
+			assert.Equal(t, `hsds: schedule value in a non-standard form, normalised: closing time "12pm" read as 12:00`, p.Message)
+		}
+	}
 
 	err = res.Report.Err()
 	require.Error(t, err)
@@ -126,11 +135,13 @@ func TestOptions(t *testing.T) {
 	}
 	t.Run("defaults", func(t *testing.T) {
 		res := read(hsds.Options{})
-		require.Len(t, res.Providers, 1, "uncategorised and defunct services dropped")
-		assert.Equal(t, 1, res.Report.Count(hsds.KindNoCategory))
+		require.Len(t, res.Providers, 2, "defunct service dropped, uncategorised one kept")
+		assert.Equal(t, []string{directory.Uncategorised}, res.Providers[0].Categories)
+		assert.Equal(t, 1, res.Report.Count(hsds.KindUncategorised))
+		assert.Zero(t, res.Report.Count(hsds.KindNoCategory))
 		assert.Equal(t, 1, res.Report.Count(hsds.KindInactive))
 		assert.Equal(t, 2, res.Report.Count(hsds.KindSchedule), "monthly and every-other-week")
-		h := res.Providers[0].Hours
+		h := res.Providers[1].Hours
 		assert.NotEmpty(t, h.Week[time.Monday], "no date: every schedule counts")
 		assert.NotEmpty(t, h.Week[time.Tuesday])
 		assert.Empty(t, h.Week[time.Wednesday])
@@ -148,8 +159,19 @@ func TestOptions(t *testing.T) {
 	})
 	t.Run("no guess", func(t *testing.T) {
 		res := read(hsds.Options{NoGuess: true})
+		require.Len(t, res.Providers, 2)
+		for _, p := range res.Providers {
+			assert.Equal(t, []string{directory.Uncategorised}, p.Categories, p.ID)
+		}
+		assert.Equal(t, 2, res.Report.Count(hsds.KindUncategorised))
+	})
+	t.Run("taxonomy without other", func(t *testing.T) {
+		tax, err := directory.NewTaxonomy([]directory.Category{{Code: "education", Label: "Education"}, {Code: "education.tutoring", Label: "Tutoring"}})
+		require.NoError(t, err)
+		res := read(hsds.Options{NoGuess: true, Taxonomy: tax})
 		assert.Empty(t, res.Providers)
 		assert.Equal(t, 2, res.Report.Count(hsds.KindNoCategory))
+		assert.Equal(t, 3, res.Report.Dropped, "two without category, one defunct")
 	})
 }
 
@@ -169,8 +191,10 @@ func TestPackageQuirks(t *testing.T) {
 	res, err := hsds.ReadPackage(context.Background(), fsys, hsds.Options{})
 	require.NoError(t, err)
 	assert.Equal(t, "csv-2.0", res.Report.Format)
-	require.Len(t, res.Providers, 2)
-	a, b := res.Providers[0], res.Providers[1]
+	require.Len(t, res.Providers, 3)
+	assert.Equal(t, "s3", res.Providers[0].ID, "a service with no location and no category is kept, unplaced")
+	assert.Equal(t, []string{directory.Uncategorised}, res.Providers[0].Categories)
+	a, b := res.Providers[1], res.Providers[2]
 	assert.Equal(t, "x1", a.ID)
 	assert.Equal(t, directory.CostFree, a.Cost)
 	assert.Equal(t, []directory.Span{{Open: 15 * time.Hour, Close: 17 * time.Hour}}, a.Hours.Week[time.Tuesday])

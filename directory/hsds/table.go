@@ -83,13 +83,17 @@ const (
 type dataset struct {
 	format string
 	tables map[string][]*row
+	rows   int
 }
 
 func newDataset(format string) *dataset {
 	return &dataset{format: format, tables: make(map[string][]*row)}
 }
 
-func (d *dataset) add(table string, r *row) { d.tables[table] = append(d.tables[table], r) }
+func (d *dataset) add(table string, r *row) {
+	d.tables[table] = append(d.tables[table], r)
+	d.rows++
+}
 
 // tableFiles maps file names (without ".csv") of the 3.0 and 2.0 tabular
 // layouts, and of older 1.x exports, onto canonical tables. Address tables

@@ -156,7 +156,7 @@ type mapper struct {
 }
 
 type guessWord struct {
-	word string
+	word string // normalised, with a space on each side
 	code string
 }
 
@@ -185,11 +185,14 @@ func newMapper(tax *directory.Taxonomy, user Mapping) (*mapper, error) {
 		}
 	}
 	for _, c := range tax.All() {
+		if c.Code == directory.Uncategorised {
+			continue // never guessed: it says no category fits
+		}
 		words := append([]string{c.Label}, c.Synonyms...)
 		for _, w := range words {
 			w = normWords(w)
 			if len(w) >= 3 {
-				m.guessW = append(m.guessW, guessWord{w, c.Code})
+				m.guessW = append(m.guessW, guessWord{" " + w + " ", c.Code})
 			}
 		}
 	}
@@ -251,7 +254,7 @@ func (m *mapper) guess(texts ...string) string {
 	for _, t := range texts {
 		t = " " + normWords(t) + " "
 		for _, g := range m.guessW {
-			if strings.Contains(t, " "+g.word+" ") {
+			if strings.Contains(t, g.word) {
 				score[g.code]++
 			}
 		}

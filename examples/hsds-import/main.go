@@ -4,8 +4,15 @@
 // on the map, categories, problems by kind with the first few of each,
 // taxonomy terms that map to no category) and answers a nearby query.
 //
-//	go run ./examples/hsds-import path/to/package
+//	go run ./examples/hsds-import -zone America/New_York path/to/package
 //	go run ./examples/hsds-import -json -near 35.0456,-85.3097 partners.json
+//	go run ./examples/hsds-import -keep-inactive -default-category family export.zip
+//
+// The nearby query is asked at -near, or else at the data's centre (the
+// median latitude and longitude of the providers placed on the map).
+// When no provider could be placed — a package whose IDs never resolve
+// across tables — the report says which link is broken and no query is
+// asked.
 //
 // With no path it generates a messy synthetic package of invented
 // Chattanooga services (package hsdsgen), so it runs offline. Real exports
@@ -16,6 +23,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +31,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
@@ -55,96 +66,181 @@ type summary struct {
 	Confidential  int                       `json:"confidential"`
 	Dropped       int                       `json:"dropped"`
 	Categories    map[string]int            `json:"categories"`
+	Zones         map[string]int            `json:"zones"`
 	ProblemCount  int                       `json:"problem_count"`
 	Problems      map[hsds.Kind]kindSummary `json:"problems"`
 	Unmapped      []hsds.Unmapped           `json:"unmapped_terms"`
+	UnmappedTotal int                       `json:"unmapped_total"`
 	Near          [2]float64                `json:"near"` // lat, lon
+	NearIsCentre  bool                      `json:"near_is_centre"`
 	Nearby        []nearbyResult            `json:"nearby"`
 	Category      string                    `json:"category,omitempty"`
 }
 
-func main() {
-	asJSON := flag.Bool("json", false, "print the summary as JSON")
-	near := flag.String("near", "35.0456,-85.3097", "point for the nearby query, as lat,lon")
-	k := flag.Int("k", 5, "how many providers the nearby query returns")
-	category := flag.String("category", "", "limit the nearby query to a category code (basic.food…)")
-	first := flag.Int("first", 3, "problems shown per kind")
-	zone := flag.String("zone", "America/New_York", "IANA time zone of the schedules")
-	n := flag.Int("n", 300, "services to generate when no path is given")
-	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: hsds-import [flags] [path]\n")
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-	if err := run(os.Stdout, flag.Arg(0), *asJSON, *near, *k, *category, *first, *zone, *n); err != nil {
-		fmt.Fprintln(os.Stderr, "hsds-import:", err)
-		os.Exit(1)
-	}
+// config is what the flags set.
+type config struct {
+	path            string
+	asJSON          bool
+	near            string // "lat,lon"; "" means the data's centre
+	k               int
+	category        string
+	first           int
+	zone            string
+	n               int
+	keepInactive    bool
+	defaultCategory string
 }
 
-func run(w io.Writer, path string, asJSON bool, near string, k int, category string, first int, zone string, n int) error {
+func main() { os.Exit(realMain(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// realMain parses args, runs, and returns the exit code: 0 on success and
+// for -h, 2 for bad flags, 1 when the import fails.
+func realMain(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("hsds-import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	fs.BoolVar(&c.asJSON, "json", false, "print the summary as JSON")
+	fs.StringVar(&c.near, "near", "", "point for the nearby query, as lat,lon (default: the median of the placed providers)")
+	fs.IntVar(&c.k, "k", 5, "how many providers the nearby query returns")
+	fs.StringVar(&c.category, "category", "", "limit the nearby query to a category code (basic.food…)")
+	fs.IntVar(&c.first, "first", 3, "problems shown per kind")
+	fs.StringVar(&c.zone, "zone", "", "IANA time zone of schedules that give no UTC offset (America/New_York); the generated package defaults to it")
+	fs.IntVar(&c.n, "n", 300, "services to generate when no path is given")
+	fs.BoolVar(&c.keepInactive, "keep-inactive", false, "keep inactive, defunct and temporarily closed services")
+	fs.StringVar(&c.defaultCategory, "default-category", "", "category code for services no taxonomy term or word places (default: other, reported)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: hsds-import [flags] [path]\n\n"+
+			"Imports an HSDS package (folder, .zip, datapackage.json) or JSON document,\n"+
+			"prints what it found and what was wrong, and answers a nearby query.\n"+
+			"With no path it imports a generated package of invented services.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintln(stderr, "hsds-import: one path at most")
+		fs.Usage()
+		return 2
+	}
+	c.path = fs.Arg(0)
+	if err := run(stdout, c); err != nil {
+		fmt.Fprintln(stderr, "hsds-import:", err)
+		return 1
+	}
+	return 0
+}
+
+func run(w io.Writer, c config) error {
 	ctx := context.Background()
-	lat, lon, err := parseLatLon(near)
-	if err != nil {
-		return err
+	var home orb.Point
+	var lat, lon float64
+	if c.near != "" {
+		var err error
+		lat, lon, err = parseLatLon(c.near)
+		if err != nil {
+			return err
+		}
+		if home, err = geo.PointFromLatLon(lat, lon); err != nil {
+			return fmt.Errorf("-near: %w", err)
+		}
 	}
-	home, err := geo.PointFromLatLon(lat, lon)
-	if err != nil {
-		return fmt.Errorf("-near: %w", err)
-	}
-	opts := hsds.Options{Zone: zone}
+	opts := hsds.Options{Zone: c.zone, KeepInactive: c.keepInactive, DefaultCategory: c.defaultCategory}
 	var res *hsds.Result
-	source := path
-	if path == "" {
-		pkg := hsdsgen.Generate(hsdsgen.Config{Services: n, Seed: 1, Layout: hsdsgen.V3})
-		source = fmt.Sprintf("generated: %d invented services, seed 1, HSDS 3.0 tabular layout", n)
+	var err error
+	source := c.path
+	if c.path == "" {
+		pkg := hsdsgen.Generate(hsdsgen.Config{Services: c.n, Seed: 1, Layout: hsdsgen.V3})
+		source = fmt.Sprintf("generated: %d invented services, seed 1, HSDS 3.0 tabular layout", c.n)
 		opts.Mapping = hsdsgen.AIRSMapping
+		if opts.Zone == "" {
+			opts.Zone = "America/New_York" // the generator's services are in Chattanooga
+		}
 		res, err = hsds.ReadPackage(ctx, pkg.FS(), opts)
 	} else {
-		res, err = hsds.Open(ctx, path, opts)
+		res, err = hsds.Open(ctx, c.path, opts)
 	}
 	if err != nil {
 		return err
 	}
 	b := directory.NewBuilder()
+	if opts.Zone != "" {
+		if b.Location, err = time.LoadLocation(opts.Zone); err != nil {
+			return fmt.Errorf("-zone: %w", err)
+		}
+	}
 	res.AddTo(b)
 	dir, err := b.Build()
 	if err != nil {
 		return fmt.Errorf("building the directory: %w", err)
 	}
-	q := directory.Query{Near: home, K: k}
-	if category != "" {
-		q.Categories = []string{category}
-	}
-	found, err := dir.Search(q)
-	if err != nil {
-		return fmt.Errorf("nearby query: %w", err)
-	}
-
 	r := res.Report
 	s := summary{
 		Source: source, Format: r.Format, Services: r.Services, Locations: r.Locations, Organizations: r.Organizations,
 		Providers: r.Providers, Placed: r.Placed, Unplaced: r.Unplaced, Confidential: r.Confidential, Dropped: r.Dropped,
-		Categories: r.Categories, ProblemCount: len(r.Problems), Problems: map[hsds.Kind]kindSummary{},
-		Unmapped: r.Unmapped, Near: [2]float64{lat, lon}, Category: category,
+		Categories: r.Categories, Zones: r.Zones, ProblemCount: r.Total, Problems: map[hsds.Kind]kindSummary{},
+		Unmapped: r.Unmapped, UnmappedTotal: r.UnmappedTotal, Category: c.category,
+	}
+	if c.near == "" && r.Placed > 0 {
+		home = centre(res.Providers)
+		lat, lon = home.Lat(), home.Lon()
+		s.NearIsCentre = true
+	}
+	s.Near = [2]float64{lat, lon}
+	if r.Placed > 0 {
+		q := directory.Query{Near: home, K: c.k}
+		if c.category != "" {
+			q.Categories = []string{c.category}
+		}
+		found, err := dir.Search(q)
+		if err != nil {
+			return fmt.Errorf("nearby query: %w", err)
+		}
+		for _, f := range found {
+			s.Nearby = append(s.Nearby, nearbyResult{ID: f.Provider.ID, Name: f.Provider.Name, Categories: f.Provider.Categories,
+				Meters: float64(f.Distance), Hours: f.Provider.Hours.String()})
+		}
 	}
 	for kind, ps := range r.ByKind() {
-		s.Problems[kind] = kindSummary{Count: len(ps), First: ps[:min(first, len(ps))]}
-	}
-	for _, f := range found {
-		s.Nearby = append(s.Nearby, nearbyResult{ID: f.Provider.ID, Name: f.Provider.Name, Categories: f.Provider.Categories,
-			Meters: float64(f.Distance), Hours: f.Provider.Hours.String()})
+		s.Problems[kind] = kindSummary{Count: r.Count(kind), First: ps[:min(c.first, len(ps))]}
 	}
 	if s.Unmapped == nil {
 		s.Unmapped = []hsds.Unmapped{}
 	}
-	if asJSON {
+	if c.asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}
-	printText(w, s, r, first)
+	printText(w, s, r, c.first)
 	return nil
+}
+
+// centre is the median latitude and the median longitude of the placed
+// providers: the middle of the data, robust to a few far-off sites.
+func centre(ps []directory.Provider) orb.Point {
+	var lats, lons []float64
+	for _, p := range ps {
+		if !p.Unplaced {
+			lons = append(lons, p.Point.Lon())
+			lats = append(lats, p.Point.Lat())
+		}
+	}
+	return orb.Point{median(lons), median(lats)}
+}
+
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
 }
 
 func printText(w io.Writer, s summary, r hsds.Report, first int) {
@@ -161,7 +257,26 @@ func printText(w io.Writer, s summary, r hsds.Report, first int) {
 	for _, c := range cats {
 		fmt.Fprintf(w, "  %-24s %d\n", c, s.Categories[c])
 	}
+	if len(s.Zones) > 0 {
+		zs := make([]string, 0, len(s.Zones))
+		for z := range s.Zones {
+			zs = append(zs, z)
+		}
+		sort.Strings(zs)
+		fmt.Fprint(w, "opening hours by time zone:")
+		for _, z := range zs {
+			name := z
+			if name == "" {
+				name = "none given (set -zone)"
+			}
+			fmt.Fprintf(w, " %s %d;", name, s.Zones[z])
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "problems: %d\n", s.ProblemCount)
+	if ps := r.ByKind()[hsds.KindNothingPlaced]; len(ps) > 0 {
+		fmt.Fprintf(w, "  NOTHING ON THE MAP: %s\n", ps[0])
+	}
 	for _, kind := range r.Kinds() {
 		ks := s.Problems[kind]
 		fmt.Fprintf(w, "  %s (%d)\n", kind, ks.Count)
@@ -176,17 +291,27 @@ func printText(w io.Writer, s summary, r hsds.Report, first int) {
 		fmt.Fprintln(w, "taxonomy terms with no category (kept as keywords):")
 		for i, u := range s.Unmapped {
 			if i == 10 {
-				fmt.Fprintf(w, "  … %d more\n", len(s.Unmapped)-10)
 				break
 			}
-			fmt.Fprintf(w, "  %s: %d providers\n", u.Term, len(u.Providers))
+			fmt.Fprintf(w, "  %s: %d providers\n", u.Term, u.Count)
+		}
+		if s.UnmappedTotal > 10 {
+			fmt.Fprintf(w, "  … %d more\n", s.UnmappedTotal-10)
 		}
 	}
 	what := "any category"
 	if s.Category != "" {
 		what = s.Category
 	}
-	fmt.Fprintf(w, "nearest to %.4f,%.4f (%s):\n", s.Near[0], s.Near[1], what)
+	if s.Placed == 0 {
+		fmt.Fprintf(w, "nearest (%s): none on the map: no provider was placed\n", what)
+		return
+	}
+	where := ""
+	if s.NearIsCentre {
+		where = ", the median of the placed providers"
+	}
+	fmt.Fprintf(w, "nearest to %.4f,%.4f%s (%s):\n", s.Near[0], s.Near[1], where, what)
 	if len(s.Nearby) == 0 {
 		fmt.Fprintln(w, "  none on the map")
 	}

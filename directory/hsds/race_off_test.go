@@ -1,0 +1,5 @@
+//go:build !race
+
+package hsds_test
+
+const raceEnabled = false
