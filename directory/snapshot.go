@@ -806,7 +806,7 @@ func (s *checkedSnapshot) build(setup func(*Builder)) (*Directory, error) {
 		return nil, &SnapshotError{Dir: dir, File: taxonomyFile, Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
 	}
 	loc, err := time.LoadLocation(m.Location)
-	if err != nil || m.Location == "" || m.Location == "Local" {
+	if err != nil || m.Location == "" {
 		return nil, badSnapshot(dir, manifestFile, "zone %q unknown", m.Location)
 	}
 	var provs []Provider
