@@ -54,6 +54,6 @@ b,,basic.food.pantry,35.04,-85.31
 `), directory.ReadOptions{Name: "providers.csv"})
 	fmt.Println(err)
 	// Output:
-	// directory: providers.csv:2: id "a": field "latitude": bad coordinates: latitude -85.31, longitude 35.04: geo: latitude and longitude look swapped
-	// directory: providers.csv:3: id "b": field "name": missing name
+	// directory: providers.csv:2:4: id "a": field "latitude": bad coordinates: latitude -85.31, longitude 35.04: geo: latitude and longitude look swapped
+	// directory: providers.csv:3:2: id "b": field "name": missing name
 }

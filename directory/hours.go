@@ -35,6 +35,10 @@ type Span struct {
 	Close time.Duration `json:"close"`
 }
 
+// IsZero reports whether the hours are the zero value: unknown, with no
+// zone. JSON encoding leaves such hours out (omitzero).
+func (h Hours) IsZero() bool { return h.Zone == "" && !h.Known() }
+
 // Known reports whether any opening hours are given.
 func (h *Hours) Known() bool {
 	if h.Always {

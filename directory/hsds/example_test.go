@@ -25,6 +25,7 @@ func Example() {
 	   "attributes": [{"id": "a2", "taxonomy_term": {"id": "t2", "code": "RP-1500.1400", "name": "Crisis Lines", "taxonomy": "AIRS", "description": ""}}]}]}`
 	res, err := hsds.ReadJSON(context.Background(), strings.NewReader(doc), "partners.json", hsds.Options{
 		Mapping: hsds.Mapping{"RP-1500": "health.mental"}, // a 211 code, by its ancestor
+		Zone:    "America/New_York",                       // HSDS schedules name no zone
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -319,6 +319,9 @@ func (s Source) pos() pos { return pos{file: s.File, line: s.Line, path: s.Path}
 func (im *importer) vet(res *Result) {
 	b := directory.NewBuilder()
 	b.Taxonomy = im.tax
+	// The zone of hours is the caller's Builder's to require; vetting
+	// checks the records themselves.
+	b.Location = time.UTC
 	for i, p := range res.Providers {
 		b.AddFrom(p, "", 0, i)
 	}
