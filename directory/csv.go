@@ -3,11 +3,13 @@ package directory
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -157,6 +159,7 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 		return nil, err
 	}
 	var out []Provider
+	var rowErrs []*RecordError
 	rows := 0
 	for idx := 0; ; idx++ {
 		rec, err := cr.Read()
@@ -183,16 +186,20 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 			}
 			return ""
 		}
-		before := rd.errs.len()
 		var id string
+		rowErrs = rowErrs[:0]
 		p := rd.provider(get, func(field string, err error) {
 			c := 0
 			if i, ok := col[field]; ok {
 				c = i + 1
 			}
-			rd.errs.add(&RecordError{File: opts.Name, Line: line, Column: c, Index: idx, ID: id, Field: field, Err: err})
+			rowErrs = append(rowErrs, &RecordError{File: opts.Name, Line: line, Column: c, Index: idx, ID: id, Field: field, Err: err})
 		}, &id, "line "+strconv.Itoa(line))
-		if rd.errs.len() > before {
+		if len(rowErrs) > 0 {
+			slices.SortStableFunc(rowErrs, func(a, b *RecordError) int { return cmp.Compare(a.Column, b.Column) })
+			for _, e := range rowErrs {
+				rd.errs.add(e)
+			}
 			out = nil // nothing is returned on error: stop keeping records
 			continue
 		}

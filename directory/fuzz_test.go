@@ -5,13 +5,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/directory"
 )
 
-// FuzzReadCSV checks that any input is either read into providers that
-// build, or rejected with an error — never a panic, never both.
+// FuzzReadCSV checks that any input is either rejected with an error and
+// no providers, or read into providers that build: the reader makes every
+// check Build makes on a record (Build is given a default zone, as the
+// reader may leave hours without one).
 func FuzzReadCSV(f *testing.F) {
 	var buf bytes.Buffer
 	d, err := demo.Directory()
@@ -30,6 +33,8 @@ func FuzzReadCSV(f *testing.F) {
 	}
 	f.Add(buf.String())
 	f.Add(csvHeader + "p1,A,basic.food,35,-85,Mo-Fr 09:00-17:00,America/New_York,3,12,free,20,yes,en;es\n")
+	f.Add(csvHeader + csvRow(map[int]string{4: "0x1p-2", 13: "english"}))
+	f.Add(csvHeader + csvRow(map[int]string{6: "Sa 12:00-33:00", 8: "12", 9: "8"}) + csvRow(nil))
 	f.Add("\xef\xbb\xbfid,name\r\n\"a,b\",c\r\n")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, in string) {
@@ -38,13 +43,19 @@ func FuzzReadCSV(f *testing.F) {
 			if provs != nil {
 				t.Fatalf("error %v with %d providers", err, len(provs))
 			}
+			if n := directory.ProblemCount(err); n < 1 {
+				t.Fatalf("error %v counts %d problems", err, n)
+			}
 			return
 		}
 		b := directory.NewBuilder()
+		b.Location = time.UTC
 		for _, p := range provs {
 			b.Add(p)
 		}
-		_, _ = b.Build() // may reject (unknown category, duplicate ID) but must not panic
+		if _, err := b.Build(); err != nil {
+			t.Fatalf("read providers do not build: %v", err)
+		}
 	})
 }
 
@@ -86,14 +97,27 @@ func FuzzParseOpeningHours(f *testing.F) {
 	})
 }
 
-// FuzzReadGeoJSON checks that any input is read or rejected without panic.
+// FuzzReadGeoJSON checks that any input is either rejected with no
+// providers, or read into providers that build.
 func FuzzReadGeoJSON(f *testing.F) {
 	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[-85.3,35]},"properties":{"id":"a","name":"A","categories":["basic.food"]}}]}`)
 	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"id":1}}]}`)
+	f.Add(gjCollection(gjFeature(`{"type":"Point","coordinates":[35]}`, `{"id":"a","name":"A","categories":"basic.food","hours":"Mo 10:00-35:00","min_age":3}`)))
 	f.Fuzz(func(t *testing.T, in string) {
 		provs, err := directory.ReadGeoJSON(strings.NewReader(in), directory.ReadOptions{})
-		if err != nil && provs != nil {
-			t.Fatalf("error %v with %d providers", err, len(provs))
+		if err != nil {
+			if provs != nil {
+				t.Fatalf("error %v with %d providers", err, len(provs))
+			}
+			return
+		}
+		b := directory.NewBuilder()
+		b.Location = time.UTC
+		for _, p := range provs {
+			b.Add(p)
+		}
+		if _, err := b.Build(); err != nil {
+			t.Fatalf("read providers do not build: %v", err)
 		}
 	})
 }

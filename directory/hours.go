@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -102,7 +103,8 @@ func (e *HoursError) Error() string {
 		fmt.Fprintf(&b, " at column %d near %q", e.Column, e.Near)
 	}
 	b.WriteString(": ")
-	b.WriteString(strings.TrimPrefix(e.Err.Error(), "directory: "))
+	msg := strings.TrimPrefix(e.Err.Error(), ErrBadHours.Error()+": ")
+	b.WriteString(strings.TrimPrefix(msg, "directory: "))
 	return b.String()
 }
 
@@ -182,12 +184,20 @@ func (h *Hours) Location() *time.Location {
 		return h.loc
 	}
 	if h.Zone != "" {
+		if loc, ok := loadedZones.Load(h.Zone); ok {
+			return loc.(*time.Location)
+		}
 		if loc, err := time.LoadLocation(h.Zone); err == nil {
+			loadedZones.Store(h.Zone, loc)
 			return loc
 		}
 	}
 	return nil
 }
+
+// loadedZones caches time.LoadLocation, which reads the zone database on
+// every call, for hours used outside a Directory. Zone names are few.
+var loadedZones sync.Map // string → *time.Location
 
 // OpenAt reports whether the place is open at instant t, in the hours' own
 // time zone (see Location; hours without one are read on t's own wall
@@ -565,8 +575,9 @@ func parseSpan(tok string) (Span, error) {
 		}
 		close += 24 * time.Hour // runs past midnight
 		if close-open > MaxWrapSpan {
-			return Span{}, fmt.Errorf("%w: span %s-%s would run past midnight for %v; write the end as %s if that is meant",
-				ErrBadHours, clock(open), clock(close-24*time.Hour), close-open, clock(close))
+			length := strings.TrimSuffix(strings.TrimSuffix((close-open).String(), "0s"), "0m")
+			return Span{}, fmt.Errorf("%w: span %s-%s would run past midnight for %s, longer than %vh; write the end as %s if that is meant",
+				ErrBadHours, clock(open), clock(close-24*time.Hour), length, MaxWrapSpan.Hours(), clock(close))
 		}
 	}
 	return Span{open, close}, nil
