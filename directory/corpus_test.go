@@ -301,6 +301,18 @@ func TestReadReportsEveryProblemOfARow(t *testing.T) {
 	assert.Contains(t, err.Error(), `use "en"`)
 	assert.Contains(t, err.Error(), "basic.food.groceries", "the unknown category's message lists the codes under basic.food")
 
+	// GeoJSON: a property of the wrong JSON type is one problem, not also
+	// a missing value.
+	_, err = directory.ReadGeoJSON(strings.NewReader(gjCollection(gjFeature(`{"type":"Point","coordinates":[35]}`,
+		`{"id":"a","name":{"en":"A"},"categories":[7],"min_age":"x","languages":"english"}`))), directory.ReadOptions{})
+	fields = nil
+	for _, re := range recordErrors(err) {
+		assert.Equal(t, 0, re.Index)
+		assert.Equal(t, "a", re.ID)
+		fields = append(fields, re.Field)
+	}
+	assert.ElementsMatch(t, []string{"name", "categories", "min_age", "languages", "geometry"}, fields, "%v", err)
+
 	// Both coordinates out of range: each against its own column.
 	_, err = directory.ReadCSV(strings.NewReader(csvHeader+csvRow(map[int]string{4: "95", 5: "-185"})), directory.ReadOptions{})
 	fields = nil

@@ -180,11 +180,11 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 			continue // blank line
 		}
 		rows++
-		get := func(name string) string {
+		get := func(name string) (string, error) {
 			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return strings.TrimSpace(rec[i]), nil
 			}
-			return ""
+			return "", nil
 		}
 		var id string
 		rowErrs = rowErrs[:0]
@@ -228,19 +228,22 @@ func csvError(name string, err error) error {
 var multiLine = map[string]bool{"description": true, "street": true}
 
 // provider builds a provider from named text fields, shared by the CSV
-// and GeoJSON readers, and reports every problem to fail: field values
-// that do not parse, then the model checks Build makes, then a duplicate
-// ID. *id is set as soon as the ID is known, for fail to report. where
+// and GeoJSON readers, and reports every problem to fail: fields get
+// cannot give as text, field values that do not parse, then the model
+// checks Build makes, then a duplicate ID. *id is set as soon as the ID is known, for fail to report. where
 // names the record ("line 7") for a later duplicate to point back to.
-func (rd *reader) provider(get func(string) string, fail func(field string, err error), id *string, where string) Provider {
+func (rd *reader) provider(get func(string) (string, error), fail func(field string, err error), id *string, where string) Provider {
 	bad := map[string]bool{}
 	report := func(field string, err error) {
 		bad[field] = true
 		fail(field, err)
 	}
 	text := func(name string) string {
-		v := get(name)
-		if err := checkText(v, !multiLine[name]); err != nil {
+		v, err := get(name)
+		if err == nil {
+			err = checkText(v, !multiLine[name])
+		}
+		if err != nil {
 			report(name, err)
 		}
 		return v
@@ -334,10 +337,12 @@ func (rd *reader) provider(get func(string) string, fail func(field string, err 
 		}
 	}
 	p.Eligibility.Residency = text("residency")
-	if c, ok := ParseCost(strings.ToLower(text("cost"))); ok {
-		p.Cost = c
-	} else if !bad["cost"] {
-		report("cost", fmt.Errorf("%w: cost %q is not free, sliding-scale or fee", ErrBadValue, excerpt(get("cost"))))
+	if cost := text("cost"); !bad["cost"] {
+		if c, ok := ParseCost(strings.ToLower(cost)); ok {
+			p.Cost = c
+		} else {
+			report("cost", fmt.Errorf("%w: cost %q is not free, sliding-scale or fee", ErrBadValue, excerpt(cost)))
+		}
 	}
 	var err error
 	if p.Wheelchair, err = parseBool(text("wheelchair")); err != nil {
@@ -363,7 +368,7 @@ func (rd *reader) provider(get func(string) string, fail func(field string, err 
 				continue
 			}
 		}
-		if !bad[field] && !(field == "name" && p.Name != "" && bad["name"]) {
+		if !bad[field] {
 			report(field, fe.err)
 		}
 	}

@@ -178,60 +178,50 @@ func (rd *reader) feature(fr json.RawMessage, fail func(string, error), id *stri
 	if _, ok := props["id"]; !ok && f.ID != nil {
 		props["id"] = f.ID
 	}
-	typeErr := map[string]error{}
-	get := func(name string) string {
+	get := func(name string) (string, error) {
 		v, ok := props[name]
 		if !ok || v == nil {
-			return ""
+			return "", nil
 		}
 		switch x := v.(type) {
 		case string:
-			return strings.TrimSpace(x)
+			return strings.TrimSpace(x), nil
 		case json.Number:
-			return x.String()
+			return x.String(), nil
 		case bool:
-			return strconv.FormatBool(x)
+			return strconv.FormatBool(x), nil
 		case []any:
 			parts := make([]string, 0, len(x))
 			for _, e := range x {
 				s, ok := e.(string)
 				if !ok {
-					typeErr[name] = fmt.Errorf("%w: list item %s is not a string", ErrBadValue, jsonKind(e))
-					return ""
+					return "", fmt.Errorf("%w: list item is %s, not a string", ErrBadValue, jsonKind(e))
 				}
 				parts = append(parts, s)
 			}
-			return strings.Join(parts, ";")
+			return strings.Join(parts, ";"), nil
 		}
-		typeErr[name] = fmt.Errorf("%w: %s where a string, number or list was expected", ErrBadValue, jsonKind(v))
-		return ""
+		return "", fmt.Errorf("%w: %s where a string, number or list was expected", ErrBadValue, jsonKind(v))
 	}
 	if f.Type != "Feature" {
 		fail("type", fmt.Errorf("%w: type %q is not Feature", ErrBadValue, excerpt(f.Type)))
 	}
 	lat, lon, geomErr := pointOf(f.Geometry)
-	withGeom := func(name string) string {
+	withGeom := func(name string) (string, error) {
 		switch name {
 		case "latitude":
-			return lat
+			return lat, nil
 		case "longitude":
-			return lon
+			return lon, nil
 		}
-		v := get(name)
-		if err, ok := typeErr[name]; ok {
-			delete(typeErr, name)
-			fail(name, err)
-		}
-		return v
+		return get(name)
 	}
-	var idv string
 	p := rd.provider(withGeom, func(field string, err error) {
 		if field == "latitude" || field == "longitude" {
 			field = "geometry"
 		}
 		fail(field, err)
-	}, &idv, where)
-	*id = idv
+	}, id, where)
 	if geomErr != nil {
 		fail("geometry", geomErr)
 	}

@@ -203,10 +203,13 @@ func peakHeap(f func()) (uint64, time.Duration) {
 
 // TestAdversarialMemory bounds peak heap on hostile inputs: at most ten
 // times the input plus a fixed 32 MB. It is not parallel, so that other
-// tests' allocations do not count. Many bad rows run 100,000 rows here;
+// tests' allocations do not count. Many bad rows run 100,000 rows here (20,000 under -race or -short);
 // -directory.big runs the million.
 func TestAdversarialMemory(t *testing.T) {
 	rows := 100_000
+	if raceEnabled || testing.Short() {
+		rows = 20_000
+	}
 	if *bigInputs {
 		rows = 1_000_000
 	}
