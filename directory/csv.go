@@ -78,7 +78,8 @@ type ReadOptions struct {
 type reader struct {
 	opts ReadOptions
 	ck   checker
-	seen map[string]string // ID → where it was first used
+	seen map[string]int // ID → line (CSV) or feature index (GeoJSON) of first use
+	unit string         // "line" or "feature", naming seen's numbers
 	errs errList
 }
 
@@ -87,7 +88,7 @@ func newReader(opts ReadOptions) (*reader, error) {
 	if tax == nil {
 		tax = DefaultTaxonomy()
 	}
-	rd := &reader{opts: opts, ck: checker{tax: tax, zc: zoneCache{}}, seen: map[string]string{}}
+	rd := &reader{opts: opts, ck: checker{tax: tax, zc: zoneCache{}}, seen: map[string]int{}, unit: "line"}
 	if opts.Zone != "" {
 		if _, err := rd.ck.zc.load(opts.Zone); err != nil {
 			return nil, &RecordError{File: opts.Name, Index: -1, Field: "timezone", Err: fmt.Errorf("%w: ReadOptions.Zone %q", ErrUnknownZone, excerpt(opts.Zone))}
@@ -194,7 +195,7 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 				c = i + 1
 			}
 			rowErrs = append(rowErrs, &RecordError{File: opts.Name, Line: line, Column: c, Index: idx, ID: id, Field: field, Err: err})
-		}, &id, "line "+strconv.Itoa(line))
+		}, &id, line)
 		if len(rowErrs) > 0 {
 			slices.SortStableFunc(rowErrs, func(a, b *RecordError) int { return cmp.Compare(a.Column, b.Column) })
 			for _, e := range rowErrs {
@@ -230,9 +231,10 @@ var multiLine = map[string]bool{"description": true, "street": true}
 // provider builds a provider from named text fields, shared by the CSV
 // and GeoJSON readers, and reports every problem to fail: fields get
 // cannot give as text, field values that do not parse, then the model
-// checks Build makes, then a duplicate ID. *id is set as soon as the ID is known, for fail to report. where
-// names the record ("line 7") for a later duplicate to point back to.
-func (rd *reader) provider(get func(string) (string, error), fail func(field string, err error), id *string, where string) Provider {
+// checks Build makes, then a duplicate ID. *id is set as soon as the ID
+// is known, for fail to report. pos is the record's line or feature
+// index, for a later duplicate to point back to.
+func (rd *reader) provider(get func(string) (string, error), fail func(field string, err error), id *string, pos int) Provider {
 	bad := map[string]bool{}
 	report := func(field string, err error) {
 		bad[field] = true
@@ -374,9 +376,9 @@ func (rd *reader) provider(get func(string) (string, error), fail func(field str
 	}
 	if p.ID != "" && !bad["id"] {
 		if first, dup := rd.seen[p.ID]; dup {
-			report("id", fmt.Errorf("%w: first used on %s", ErrDuplicateID, first))
+			report("id", fmt.Errorf("%w: first used on %s %d", ErrDuplicateID, rd.unit, first))
 		} else {
-			rd.seen[p.ID] = where
+			rd.seen[strings.Clone(p.ID)] = pos // not a slice of the whole row
 		}
 	}
 	return p

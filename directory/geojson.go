@@ -36,6 +36,7 @@ func ReadGeoJSON(r io.Reader, opts ReadOptions) ([]Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	rd.unit = "feature"
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("directory: reading %s: %w", opts.Name, err)
@@ -95,7 +96,7 @@ func ReadGeoJSON(r io.Reader, opts ReadOptions) ([]Provider, error) {
 				var id string
 				p := rd.feature(fr, func(field string, err error) {
 					rd.errs.add(&RecordError{File: opts.Name, Line: line, Index: i, ID: id, Field: field, Err: err})
-				}, &id, "feature "+strconv.Itoa(i))
+				}, &id, i)
 				if rd.errs.len() > before {
 					out = nil
 				} else if rd.errs.len() == 0 {
@@ -150,7 +151,7 @@ func (lc *lineCounter) at(off int) int {
 
 // feature reads one GeoJSON feature into a provider, reporting every
 // problem to fail.
-func (rd *reader) feature(fr json.RawMessage, fail func(string, error), id *string, where string) Provider {
+func (rd *reader) feature(fr json.RawMessage, fail func(string, error), id *string, pos int) Provider {
 	var f struct {
 		Type       string          `json:"type"`
 		Geometry   json.RawMessage `json:"geometry"`
@@ -221,7 +222,7 @@ func (rd *reader) feature(fr json.RawMessage, fail func(string, error), id *stri
 			field = "geometry"
 		}
 		fail(field, err)
-	}, id, where)
+	}, id, pos)
 	if geomErr != nil {
 		fail("geometry", geomErr)
 	}
