@@ -156,13 +156,30 @@ func (zc zoneCache) load(name string) (*time.Location, error) {
 	if loc, ok := zc[name]; ok {
 		return loc, nil
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := loadZone(name)
 	if err != nil {
 		return nil, err
 	}
 	zc[name] = loc
 	return loc, nil
 }
+
+// loadZone is time.LoadLocation, which reads and parses the zone database
+// on every call, cached for the process. Only zones that load are kept,
+// so the cache holds at most the few hundred zones of the database.
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := loadedZones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	loadedZones.Store(name, loc)
+	return loc, nil
+}
+
+var loadedZones sync.Map // zone name → *time.Location
 
 // resolve caches the zone's *time.Location, falling back to def.
 func (h *Hours) resolve(zc zoneCache, def *time.Location) {
@@ -184,20 +201,12 @@ func (h *Hours) Location() *time.Location {
 		return h.loc
 	}
 	if h.Zone != "" {
-		if loc, ok := loadedZones.Load(h.Zone); ok {
-			return loc.(*time.Location)
-		}
-		if loc, err := time.LoadLocation(h.Zone); err == nil {
-			loadedZones.Store(h.Zone, loc)
+		if loc, err := loadZone(h.Zone); err == nil {
 			return loc
 		}
 	}
 	return nil
 }
-
-// loadedZones caches time.LoadLocation, which reads the zone database on
-// every call, for hours used outside a Directory. Zone names are few.
-var loadedZones sync.Map // string → *time.Location
 
 // OpenAt reports whether the place is open at instant t, in the hours' own
 // time zone (see Location; hours without one are read on t's own wall
