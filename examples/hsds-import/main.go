@@ -16,6 +16,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -109,6 +110,9 @@ func run(w io.Writer, path string, asJSON bool, near string, k int, category str
 	b := directory.NewBuilder()
 	res.AddTo(b)
 	dir, err := b.Build()
+	if errors.Is(err, directory.ErrNoZone) {
+		return fmt.Errorf("building the directory: the schedules name no time zone; give one with -zone: %w", err)
+	}
 	if err != nil {
 		return fmt.Errorf("building the directory: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/directory"
 )
 
 func TestRunOffline(t *testing.T) {
@@ -21,7 +23,11 @@ func TestRunOffline(t *testing.T) {
 	assert.Len(t, s["nearby"], 3)
 
 	out.Reset()
-	require.NoError(t, run(&out, "../../directory/hsds/testdata/csv", false, "35.0456,-85.3097", 3, "health", 2, "", 0))
+	require.NoError(t, run(&out, "../../directory/hsds/testdata/csv", false, "35.0456,-85.3097", 3, "health", 2, "America/New_York", 0))
 	assert.Contains(t, out.String(), "none on the map")
+	// HSDS schedules name no zone, and none is assumed.
+	err := run(&out, "../../directory/hsds/testdata/csv", false, "35.0456,-85.3097", 3, "health", 2, "", 0)
+	assert.ErrorIs(t, err, directory.ErrNoZone)
+	assert.ErrorContains(t, err, "-zone")
 	assert.Error(t, run(&out, "", false, "north", 3, "", 2, "", 10))
 }
