@@ -84,6 +84,7 @@ func (e *RecordError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause, which wraps one of the package's sentinels.
 func (e *RecordError) Unwrap() error { return e.Err }
 
 // MoreProblemsError ends an error list cut at MaxReportedErrors: Omitted
