@@ -60,7 +60,7 @@ func TestHSDSImportAgainstBaseline(t *testing.T) {
 		r := csv.NewReader(bytes.NewReader(pkg.Files["services.csv"]))
 		recs, err := r.ReadAll()
 		require.NoError(t, err)
-		res, err := hsds.ReadPackage(context.Background(), pkg.FS(), hsds.Options{Mapping: hsdsgen.AIRSMapping})
+		res, err := hsds.ReadPackage(context.Background(), pkg.FS(), hsds.Options{Mapping: hsdsgen.AIRSMapping, Zone: "America/New_York"})
 		require.NoError(t, err)
 		assert.Equal(t, len(recs)-1, res.Report.Services, l.name)
 		assert.Equal(t, len(pkg.Truth.Providers), res.Report.Providers, l.name)
@@ -89,7 +89,7 @@ func BenchmarkHSDSImport(b *testing.B) {
 			var res *hsds.Result
 			for b.Loop() {
 				var err error
-				res, err = hsds.ReadPackage(ctx, fsys, hsds.Options{Mapping: hsdsgen.AIRSMapping})
+				res, err = hsds.ReadPackage(ctx, fsys, hsds.Options{Mapping: hsdsgen.AIRSMapping, Zone: "America/New_York"})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -109,7 +109,7 @@ func BenchmarkHSDSImport(b *testing.B) {
 		b.Run("layout="+l.name+"/n=2000/import+build", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err := hsds.ReadPackage(ctx, fsys, hsds.Options{Mapping: hsdsgen.AIRSMapping})
+				res, err := hsds.ReadPackage(ctx, fsys, hsds.Options{Mapping: hsdsgen.AIRSMapping, Zone: "America/New_York"})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -121,7 +121,7 @@ func BenchmarkHSDSImport(b *testing.B) {
 			}
 		})
 	}
-	res, err := hsds.ReadPackage(ctx, hsdsgen.Generate(hsdsgen.Config{Services: n, Seed: 1}).FS(), hsds.Options{Mapping: hsdsgen.AIRSMapping})
+	res, err := hsds.ReadPackage(ctx, hsdsgen.Generate(hsdsgen.Config{Services: n, Seed: 1}).FS(), hsds.Options{Mapping: hsdsgen.AIRSMapping, Zone: "America/New_York"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidwall/rtree"
 
@@ -29,7 +31,11 @@ import (
 type Builder struct {
 	// Taxonomy checks and expands categories; nil means DefaultTaxonomy.
 	Taxonomy *Taxonomy
-	// Location is the time zone of hours that name none; nil means UTC.
+	// Location is the time zone of hours that name none. nil means there
+	// is no default: Build then refuses, with ErrNoZone, every provider
+	// whose hours need a zone and name none (hours that are unknown or
+	// 24/7 need none). No zone is ever assumed; set time.UTC explicitly
+	// for data kept in UTC.
 	Location *time.Location
 
 	// Transit, when set, is recorded with the directory: each provider's
@@ -66,7 +72,8 @@ func NewBuilder() *Builder { return &Builder{} }
 // Len returns the number of providers added so far.
 func (b *Builder) Len() int { return len(b.recs) }
 
-// Add adds a provider. It is validated by Build.
+// Add adds a provider. It is validated by Build, which names it by ID and
+// by its index among the providers added.
 func (b *Builder) Add(p Provider) { b.recs = append(b.recs, record{p: p, index: len(b.recs)}) }
 
 // AddFrom adds a provider read from file at line (1-based, 0 if none) or
@@ -83,9 +90,14 @@ func (b *Builder) AddRegions(set string, rs *geo.Regions) {
 	b.regionSets = append(b.regionSets, regionSet{name: set, regions: rs})
 }
 
-// Build validates every provider and builds the Directory. All bad records
-// are reported together as *RecordError values joined with errors.Join;
-// on error no Directory is returned. The Builder may be reused afterwards.
+// Build validates every provider and builds the Directory. Every problem
+// of every bad record is reported as a *RecordError (its file and line when
+// added with AddFrom, else its index and ID), joined with errors.Join and
+// cut at MaxReportedErrors; on error no Directory is returned. The Builder
+// may be reused afterwards. The checks are those ReadCSV and ReadGeoJSON
+// already make at read time, plus duplicate IDs across sources, residency
+// regions against the region sets, and a zone for every provider's hours
+// (see Location).
 //
 // Build sorts providers by ID, builds one rtree over every placed provider
 // and one per taxonomy category (holding the providers of the category and
@@ -98,9 +110,6 @@ func (b *Builder) Build() (*Directory, error) {
 		tax = DefaultTaxonomy()
 	}
 	loc := b.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	d := &Directory{
 		tax:       tax,
 		loc:       loc,
@@ -114,28 +123,27 @@ func (b *Builder) Build() (*Directory, error) {
 		d.regionSet[rs.name] = rs.regions
 		d.regionNames = append(d.regionNames, rs.name)
 	}
-	var errs []error
+	var errs errList
 	zc := zoneCache{}
+	ck := checker{tax: tax, zc: zc, regionSet: d.regionSet, needZone: loc == nil, text: true}
 	seen := make(map[string]int, len(b.recs))
 	for _, r := range b.recs {
 		fail := func(field string, err error) {
-			errs = append(errs, &RecordError{File: r.file, Line: r.line, Index: r.index, ID: r.p.ID, Field: field, Err: err})
+			errs.add(&RecordError{File: r.file, Line: r.line, Index: r.index, ID: r.p.ID, Field: field, Err: err})
 		}
 		if r.p.ID == "" {
 			fail("id", ErrMissingID)
-			continue
+		} else if first, dup := seen[r.p.ID]; dup {
+			fail("id", fmt.Errorf("%w: also record %d", ErrDuplicateID, first))
+		} else {
+			seen[r.p.ID] = r.index
 		}
-		if _, dup := seen[r.p.ID]; dup {
-			fail("id", ErrDuplicateID)
-			continue
-		}
-		seen[r.p.ID] = r.index
-		if field, err := d.validate(&r.p, zc); err != nil {
-			fail(field, err)
+		for _, fe := range ck.check(&r.p) {
+			fail(fe.field, fe.err)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	d.providers = make([]Provider, len(b.recs))
 	for i, r := range b.recs {
@@ -224,61 +232,178 @@ func (p *Provider) treeCodes() []string {
 	return out
 }
 
-// validate returns the first problem with p and the field at fault.
-func (d *Directory) validate(p *Provider, zc zoneCache) (string, error) {
+// fieldError is one problem with one field of a provider.
+type fieldError struct {
+	field string
+	err   error
+}
+
+// checker runs the checks on a provider's values that do not depend on
+// how it was read: taxonomy codes, language codes, eligibility, hours.
+// Importers run it at read time, Build again for providers added in code.
+type checker struct {
+	tax       *Taxonomy
+	zc        zoneCache
+	regionSet map[string]*geo.Regions // residency regions; nil at read time
+	needZone  bool                    // hours that need a zone must name one
+	text      bool                    // check text fields (importers check raw fields instead)
+}
+
+// check returns every problem with p, in field order.
+func (c *checker) check(p *Provider) []fieldError {
+	var out []fieldError
+	fail := func(field string, err error) { out = append(out, fieldError{field, err}) }
+	if c.text {
+		if err := checkText(p.ID, true); err != nil {
+			fail("id", err)
+		}
+		for _, f := range []struct{ name, v string }{
+			{"name", p.Name}, {"organization", p.Organization}, {"description", p.Description},
+			{"street", p.Address.Street}, {"city", p.Address.City}, {"state", p.Address.State},
+			{"postal_code", p.Address.PostalCode}, {"phone", p.Phone}, {"url", p.URL}, {"email", p.Email},
+		} {
+			if err := checkText(f.v, f.name != "description" && f.name != "street"); err != nil {
+				fail(f.name, err)
+			}
+		}
+	}
 	if strings.TrimSpace(p.Name) == "" {
-		return "name", ErrMissingName
+		fail("name", ErrMissingName)
 	}
 	if len(p.Categories) == 0 {
-		return "categories", ErrNoCategory
+		fail("categories", ErrNoCategory)
 	}
-	for _, c := range p.Categories {
-		if err := d.tax.Check(c); err != nil {
-			return "categories", err
+	for _, code := range p.Categories {
+		if err := c.checkCategory(code); err != nil {
+			fail("categories", err)
 		}
 	}
 	if !p.Unplaced {
 		if err := geo.ValidatePoint(p.Point); err != nil {
-			return "point", fmt.Errorf("%w: %w", ErrBadLocation, err)
+			fail("point", fmt.Errorf("%w: %w", ErrBadLocation, err))
 		}
 	}
-	if err := p.Hours.validate(zc); err != nil {
-		return "hours", err
+	if err := p.Hours.validate(c.zc); errors.Is(err, ErrUnknownZone) {
+		fail("timezone", err)
+	} else if err != nil {
+		fail("hours", err)
+	} else if c.needZone && p.Hours.Zone == "" && p.Hours.Known() && !p.Hours.Always {
+		fail("timezone", fmt.Errorf("%w: name one in the timezone column, ReadOptions.Zone or Builder.Location", ErrNoZone))
 	}
 	e := p.Eligibility
-	switch {
-	case e.MinAge < 0 || e.MinAge > 130 || e.MaxAge < 0 || e.MaxAge > 130:
-		return "eligibility.age", fmt.Errorf("%w: age limits %d-%d out of range", ErrBadEligibility, e.MinAge, e.MaxAge)
-	case e.MaxAge > 0 && e.MaxAge < e.MinAge:
-		return "eligibility.age", fmt.Errorf("%w: max age %d below min age %d", ErrBadEligibility, e.MaxAge, e.MinAge)
-	case e.HasGrades && (e.MinGrade < GradePreK || e.MaxGrade > 12 || e.MaxGrade < e.MinGrade):
-		return "eligibility.grades", fmt.Errorf("%w: grades %d-%d", ErrBadEligibility, e.MinGrade, e.MaxGrade)
-	case e.IncomeLimitFPL < 0:
-		return "eligibility.income_limit_fpl", fmt.Errorf("%w: negative income limit", ErrBadEligibility)
+	if e.MinAge < 0 || e.MinAge > 130 || e.MaxAge < 0 || e.MaxAge > 130 {
+		fail("eligibility.age", fmt.Errorf("%w: age limits %d-%d are not within 0-130", ErrBadEligibility, e.MinAge, e.MaxAge))
+	} else if e.MaxAge > 0 && e.MaxAge < e.MinAge {
+		fail("eligibility.age", fmt.Errorf("%w: max age %d below min age %d", ErrBadEligibility, e.MaxAge, e.MinAge))
+	}
+	if e.HasGrades && (e.MinGrade < GradePreK || e.MaxGrade > 12 || e.MaxGrade < e.MinGrade) {
+		fail("eligibility.grades", fmt.Errorf("%w: grades %s-%s are not an ordered range within PK-12", ErrBadEligibility, gradeString(e.MinGrade), gradeString(e.MaxGrade)))
+	}
+	if e.IncomeLimitFPL < 0 {
+		fail("eligibility.income_limit_fpl", fmt.Errorf("%w: negative income limit", ErrBadEligibility))
 	}
 	if e.Residency != "" {
 		set, name, ok := strings.Cut(e.Residency, ":")
-		if !ok || name == "" {
-			return "eligibility.residency", fmt.Errorf("%w: residency %q is not set:name", ErrBadEligibility, e.Residency)
-		}
-		if rs, known := d.regionSet[set]; known {
+		if !ok || set == "" || name == "" {
+			fail("eligibility.residency", fmt.Errorf("%w: residency %q is not set:name, as in \"zipcodes:37404\"", ErrBadEligibility, excerpt(e.Residency)))
+		} else if rs, known := c.regionSet[set]; known {
 			if _, ok := rs.ByName(name); !ok {
-				return "eligibility.residency", fmt.Errorf("%w: no region %q in set %q", ErrBadEligibility, name, set)
+				fail("eligibility.residency", fmt.Errorf("%w: no region %q in set %q", ErrBadEligibility, excerpt(name), set))
 			}
 		}
 	}
 	if p.Capacity < 0 || p.Enrolled < 0 {
-		return "capacity", fmt.Errorf("%w: negative capacity or enrolment", ErrBadValue)
+		fail("capacity", fmt.Errorf("%w: negative capacity or enrolment", ErrBadValue))
 	}
 	if p.Cost < CostUnknown || p.Cost > CostFee {
-		return "cost", fmt.Errorf("%w: cost %d", ErrBadValue, int(p.Cost))
+		fail("cost", fmt.Errorf("%w: cost %d", ErrBadValue, int(p.Cost)))
 	}
 	for _, l := range p.Languages {
-		if len(l) < 2 || len(l) > 3 || strings.ToLower(l) != l {
-			return "languages", fmt.Errorf("%w: language %q is not a lower-case ISO 639 code", ErrBadValue, l)
+		if err := checkLanguage(l); err != nil {
+			fail("languages", err)
 		}
 	}
-	return "", nil
+	return out
+}
+
+// checkCategory checks a category code against the taxonomy and, when it
+// is unknown, names the codes that could have been meant.
+func (c *checker) checkCategory(code string) error {
+	if err := checkText(code, true); err != nil {
+		return err
+	}
+	if c.tax.Check(code) == nil {
+		return nil
+	}
+	parent := ParentCode(code)
+	for parent != "" && c.tax.Check(parent) != nil {
+		parent = ParentCode(parent)
+	}
+	var opts []string
+	if parent != "" {
+		opts = c.tax.Children(parent)
+		if len(opts) == 0 {
+			return fmt.Errorf("%w: %q; %q has no subcategories, use it", ErrUnknownCategory, excerpt(code), parent)
+		}
+	} else {
+		opts = c.tax.Roots()
+	}
+	more := ""
+	if len(opts) > 8 {
+		opts, more = opts[:8], ", …"
+	}
+	return fmt.Errorf("%w: %q; use one of %s%s", ErrUnknownCategory, excerpt(code), strings.Join(opts, ", "), more)
+}
+
+// languageCodes maps language names a clerk may type to ISO 639-1 codes.
+var languageCodes = map[string]string{
+	"english": "en", "spanish": "es", "español": "es", "espanol": "es", "castellano": "es",
+	"arabic": "ar", "somali": "so", "vietnamese": "vi", "chinese": "zh", "mandarin": "zh",
+	"cantonese": "zh", "french": "fr", "swahili": "sw", "nepali": "ne", "burmese": "my",
+	"korean": "ko", "russian": "ru", "portuguese": "pt", "haitian creole": "ht", "creole": "ht",
+	"kreyol": "ht", "amharic": "am", "tigrinya": "ti", "farsi": "fa", "persian": "fa", "dari": "fa",
+	"pashto": "ps", "ukrainian": "uk", "hindi": "hi", "urdu": "ur", "bengali": "bn",
+	"german": "de", "japanese": "ja", "tagalog": "tl", "filipino": "tl", "kinyarwanda": "rw",
+	"italian": "it", "polish": "pl", "turkish": "tr", "hmong": "hmn", "karen": "kar",
+	"sign language": "ase", "asl": "ase", "american sign language": "ase",
+}
+
+// checkLanguage accepts a lower-case ISO 639 code (two or three letters)
+// and, for a language name it knows, says which code to use.
+func checkLanguage(l string) error {
+	ok := len(l) >= 2 && len(l) <= 3
+	for i := 0; ok && i < len(l); i++ {
+		ok = l[i] >= 'a' && l[i] <= 'z'
+	}
+	if ok {
+		return nil
+	}
+	if code, known := languageCodes[strings.ToLower(strings.TrimSpace(l))]; known {
+		return fmt.Errorf("%w: language %q is not a lower-case ISO 639 code; use %q", ErrBadValue, excerpt(l), code)
+	}
+	if low := strings.ToLower(l); low != l && checkLanguage(low) == nil {
+		return fmt.Errorf("%w: language %q is not a lower-case ISO 639 code; use %q", ErrBadValue, excerpt(l), low)
+	}
+	return fmt.Errorf("%w: language %q is not a lower-case ISO 639 code such as \"en\" or \"es\"", ErrBadValue, excerpt(l))
+}
+
+// checkText refuses text that is not valid UTF-8, has a NUL, or, when
+// oneLine, any control character; free text (descriptions) may hold tabs
+// and line breaks. Positions are byte offsets from 1.
+func checkText(s string, oneLine bool) error {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return fmt.Errorf("%w: byte %d (0x%02x) is not UTF-8; save the file as UTF-8 (it may be Windows-1252)", ErrBadText, i+1, s[i])
+		case r == 0:
+			return fmt.Errorf("%w: NUL byte at byte %d", ErrBadText, i+1)
+		case unicode.IsControl(r) && (oneLine || r != '\t' && r != '\n' && r != '\r'):
+			return fmt.Errorf("%w: control character %U at byte %d", ErrBadText, r, i+1)
+		}
+		i += n
+	}
+	return nil
 }
 
 func cloneProvider(p Provider) Provider {

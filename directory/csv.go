@@ -1,19 +1,16 @@
 package directory
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"math"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/paulmach/orb"
-
-	"github.com/wraparound/wraparound/geo"
 )
 
 // Columns read by ReadCSV, in the order WriteCSV writes them. Headers are
@@ -27,13 +24,13 @@ import (
 //	organization    organization running it
 //	description     free text
 //	categories      taxonomy codes, e.g. "basic.food.pantry;basic.food.meals"
-//	latitude        WGS84 degrees; empty with longitude empty = unplaced
-//	longitude       WGS84 degrees
+//	latitude        WGS84 decimal degrees; empty with longitude empty = unplaced
+//	longitude       WGS84 decimal degrees
 //	street, city, state, postal_code   postal address
 //	phone, url, email
-//	languages       ISO 639-1 codes, e.g. "en;es"
-//	hours           OpenStreetMap opening_hours, e.g. "Mo-Fr 09:00-17:00"; empty = unknown
-//	timezone        IANA zone of the hours; empty = the builder's default
+//	languages       ISO 639 codes, any case, e.g. "en;es" (a name such as "Spanish" is refused with the code to use)
+//	hours           OpenStreetMap opening_hours, e.g. "Mo-Fr 09:00-17:00"; empty = unknown (see ParseOpeningHours)
+//	timezone        IANA zone of the hours; empty = ReadOptions.Zone, else the builder's Location
 //	min_age, max_age          whole years; empty = no limit
 //	min_grade, max_grade      PK, K or 1-12; empty = no limit
 //	residency       "set:name" region whose residents alone are served
@@ -53,26 +50,30 @@ var CSVColumns = []string{
 
 var requiredColumns = []string{"id", "name", "categories", "latitude", "longitude"}
 
-// ReadOptions tune ReadCSV and ReadGeoJSON. The zero value reads U.S. data.
-type ReadOptions struct {
-	// Name is the source name used in errors (a file name).
-	Name string
-	// NonUS turns off the check that rejects coordinates which only make
-	// sense in the United States with latitude and longitude swapped.
-	NonUS bool
-}
-
 // ReadCSV reads providers from CSV with a header row (see CSVColumns). A
 // UTF-8 byte-order mark, CRLF line ends and quoted fields are accepted.
-// Every bad row is reported as a *RecordError with line, column and ID,
-// joined with errors.Join; on any error no providers are returned.
+// Every check Build makes on a record is made here too, so that each
+// problem is reported where it is: a *RecordError with line, column
+// (field number), ID and column name, every problem of a row at once,
+// joined with errors.Join and cut at MaxReportedErrors (ProblemCount gives
+// the total). On any error no providers are returned.
+//
+// Text must be UTF-8 (a Windows-1252 export is refused with the byte at
+// fault), with no NUL anywhere and no control character in single-line
+// fields. Coordinates are plain decimal degrees: hex floats, "Inf", "NaN",
+// underscores and values that overflow are refused. IDs are unique within
+// the file. The input is read as a stream: memory grows with the providers
+// kept, not with the size of the input or the number of bad rows.
 func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
-	data, err := io.ReadAll(r)
+	rd, err := newReader(opts)
 	if err != nil {
-		return nil, fmt.Errorf("directory: reading %s: %w", opts.Name, err)
+		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	cr := csv.NewReader(bytes.NewReader(data))
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -84,26 +85,37 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 	}
 	col := make(map[string]int, len(header))
 	for i, h := range header {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
+		name := strings.ToLower(strings.TrimSpace(h))
+		if err := checkText(name, true); err != nil {
+			rd.errs.add(&RecordError{File: opts.Name, Line: 1, Column: i + 1, Index: -1, Err: fmt.Errorf("%w: not a CSV header: %w", ErrBadValue, err)})
+			return nil, rd.errs.err()
+		}
+		if first, dup := col[name]; dup && name != "" {
+			rd.errs.add(&RecordError{File: opts.Name, Line: 1, Column: i + 1, Index: -1, Field: name, Err: fmt.Errorf("%w: column %q is also column %d", ErrBadValue, excerpt(name), first+1)})
+			continue
+		}
+		col[name] = i
 	}
-	var errs []error
 	for _, req := range requiredColumns {
 		if _, ok := col[req]; !ok {
-			errs = append(errs, &RecordError{File: opts.Name, Line: 1, Index: -1, Field: req, Err: ErrMissingColumn})
+			rd.errs.add(&RecordError{File: opts.Name, Line: 1, Index: -1, Field: req, Err: ErrMissingColumn})
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := rd.errs.err(); err != nil {
+		return nil, err
 	}
 	var out []Provider
+	var rowErrs []*RecordError
+	rows := 0
 	for idx := 0; ; idx++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			errs = append(errs, csvError(opts.Name, err))
-			if _, ok := err.(*csv.ParseError); ok {
+			rd.errs.add(csvError(opts.Name, err))
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && !errors.Is(err, csv.ErrFieldCount) {
 				// encoding/csv cannot resynchronise after a bad quote.
 				break
 			}
@@ -113,23 +125,38 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
-		get := func(name string) string {
+		rows++
+		get := func(name string) (string, error) {
 			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return strings.TrimSpace(rec[i]), nil
 			}
-			return ""
+			return "", nil
 		}
-		p, field, err := providerFromFields(get, opts)
-		if err != nil {
-			errs = append(errs, &RecordError{File: opts.Name, Line: line, Index: idx, ID: p.ID, Field: field, Err: err})
+		var id string
+		rowErrs = rowErrs[:0]
+		p := rd.provider(get, func(field string, err error) {
+			c := 0
+			if i, ok := col[field]; ok {
+				c = i + 1
+			}
+			rowErrs = append(rowErrs, &RecordError{File: opts.Name, Line: line, Column: c, Index: idx, ID: id, Field: field, Err: err})
+		}, &id, line)
+		if len(rowErrs) > 0 {
+			slices.SortStableFunc(rowErrs, func(a, b *RecordError) int { return cmp.Compare(a.Column, b.Column) })
+			for _, e := range rowErrs {
+				rd.errs.add(e)
+			}
+			out = nil // nothing is returned on error: stop keeping records
 			continue
 		}
-		out = append(out, p)
+		if rd.errs.len() == 0 {
+			out = append(out, p)
+		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := rd.errs.err(); err != nil {
+		return nil, err
 	}
-	if len(out) == 0 {
+	if rows == 0 {
 		return nil, &RecordError{File: opts.Name, Line: 2, Index: -1, Err: ErrEmptyInput}
 	}
 	return out, nil
@@ -138,141 +165,9 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 func csvError(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &RecordError{File: name, Line: pe.Line, Index: -1, Field: fmt.Sprintf("column %d", pe.Column), Err: fmt.Errorf("%w: %w", ErrBadValue, pe.Err)}
+		return &RecordError{File: name, Line: pe.Line, Column: pe.Column, Index: -1, Field: fmt.Sprintf("column %d", pe.Column), Err: fmt.Errorf("%w: %w", ErrBadValue, pe.Err)}
 	}
-	return &RecordError{File: name, Index: -1, Err: err}
-}
-
-// providerFromFields builds a provider from named text fields, shared by
-// the CSV and GeoJSON readers. It returns the field at fault with any
-// error; the provider's ID is set even on error.
-func providerFromFields(get func(string) string, opts ReadOptions) (Provider, string, error) {
-	p := Provider{
-		ID:           get("id"),
-		Name:         get("name"),
-		Organization: get("organization"),
-		Description:  get("description"),
-		Categories:   splitList(get("categories")),
-		Address: Address{
-			Street: get("street"), City: get("city"), State: get("state"),
-			PostalCode: get("postal_code"), Country: get("country"),
-		},
-		Phone:        get("phone"),
-		URL:          get("url"),
-		Email:        get("email"),
-		Languages:    splitList(strings.ToLower(get("languages"))),
-		Keywords:     splitList(get("keywords")),
-		Attributes:   splitList(strings.ToLower(get("attributes"))),
-		ServiceAreas: splitList(get("service_areas")),
-	}
-	if p.ID == "" {
-		return p, "id", ErrMissingID
-	}
-	if p.Name == "" {
-		return p, "name", ErrMissingName
-	}
-	if len(p.Categories) == 0 {
-		return p, "categories", ErrNoCategory
-	}
-	lat, lon := get("latitude"), get("longitude")
-	switch {
-	case lat == "" && lon == "":
-		p.Unplaced = true
-	case lat == "":
-		return p, "latitude", fmt.Errorf("%w: latitude missing", ErrBadLocation)
-	case lon == "":
-		return p, "longitude", fmt.Errorf("%w: longitude missing", ErrBadLocation)
-	default:
-		la, err := strconv.ParseFloat(lat, 64)
-		if err != nil {
-			return p, "latitude", fmt.Errorf("%w: %q is not a number", ErrBadLocation, lat)
-		}
-		lo, err := strconv.ParseFloat(lon, 64)
-		if err != nil {
-			return p, "longitude", fmt.Errorf("%w: %q is not a number", ErrBadLocation, lon)
-		}
-		pt, field, err := checkLatLon(la, lo, opts)
-		if err != nil {
-			return p, field, err
-		}
-		p.Point = pt
-	}
-	var err error
-	if p.Hours, err = ParseOpeningHours(get("hours"), get("timezone")); err != nil {
-		return p, "hours", err
-	}
-	ints := []struct {
-		name string
-		dst  *int
-	}{
-		{"min_age", &p.Eligibility.MinAge}, {"max_age", &p.Eligibility.MaxAge},
-		{"income_limit_fpl", &p.Eligibility.IncomeLimitFPL},
-		{"capacity", &p.Capacity}, {"enrolled", &p.Enrolled},
-	}
-	for _, f := range ints {
-		if s := get(f.name); s != "" {
-			v, err := strconv.Atoi(s)
-			if err != nil || v < 0 {
-				return p, f.name, fmt.Errorf("%w: %q is not a whole number ≥ 0", ErrBadValue, s)
-			}
-			*f.dst = v
-		}
-	}
-	ming, maxg := get("min_grade"), get("max_grade")
-	if ming != "" || maxg != "" {
-		p.Eligibility.HasGrades = true
-		p.Eligibility.MinGrade, p.Eligibility.MaxGrade = GradePreK, 12
-		if ming != "" {
-			if p.Eligibility.MinGrade, err = ParseGrade(ming); err != nil {
-				return p, "min_grade", err
-			}
-		}
-		if maxg != "" {
-			if p.Eligibility.MaxGrade, err = ParseGrade(maxg); err != nil {
-				return p, "max_grade", err
-			}
-		}
-	}
-	p.Eligibility.Residency = get("residency")
-	c, ok := ParseCost(strings.ToLower(get("cost")))
-	if !ok {
-		return p, "cost", fmt.Errorf("%w: cost %q is not free, sliding-scale or fee", ErrBadValue, get("cost"))
-	}
-	p.Cost = c
-	if p.Wheelchair, err = parseBool(get("wheelchair")); err != nil {
-		return p, "wheelchair", err
-	}
-	if p.Confidential, err = parseBool(get("confidential")); err != nil {
-		return p, "confidential", err
-	}
-	if s := get("last_verified"); s != "" {
-		t, err := time.Parse("2006-01-02", s)
-		if err != nil {
-			return p, "last_verified", fmt.Errorf("%w: %q is not YYYY-MM-DD", ErrBadValue, s)
-		}
-		p.LastVerified = t
-	}
-	return p, "", nil
-}
-
-// checkLatLon validates a latitude/longitude pair, naming the field at
-// fault and saying when the two look swapped.
-func checkLatLon(lat, lon float64, opts ReadOptions) (orb.Point, string, error) {
-	pt := orb.Point{lon, lat}
-	if err := geo.ValidatePoint(pt); err != nil {
-		field := "latitude"
-		if errors.Is(err, geo.ErrLongitude) {
-			field = "longitude"
-		}
-		return pt, field, fmt.Errorf("%w: %w", ErrBadLocation, err)
-	}
-	if !opts.NonUS && geo.LikelySwappedUS(pt) {
-		return pt, "latitude", fmt.Errorf("%w: latitude %g, longitude %g: %w", ErrBadLocation, lat, lon, geo.ErrLikelySwapped)
-	}
-	if math.Abs(lat) < 1e-9 && math.Abs(lon) < 1e-9 {
-		return pt, "latitude", fmt.Errorf("%w: (0, 0) is a placeholder, not a place", ErrBadLocation)
-	}
-	return pt, "", nil
+	return &RecordError{File: name, Index: -1, Err: fmt.Errorf("directory: reading %s: %w", name, err)}
 }
 
 // ParseGrade reads a school grade: "PK" (or "pre-k"), "K", or 1-12.
@@ -314,7 +209,10 @@ func splitList(s string) []string {
 }
 
 // WriteCSV writes providers in the CSVColumns layout. Confidential
-// providers are written without coordinates or street address.
+// providers are written without coordinates or street address. Hours are
+// written with their zone — for a provider of a Directory whose hours
+// name none, the directory's default zone — so that ReadCSV reads back
+// hours open at the same instants.
 func WriteCSV(w io.Writer, providers []*Provider) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVColumns); err != nil {
@@ -341,7 +239,7 @@ func fieldsOf(p *Provider) map[string]string {
 		"categories": strings.Join(p.Categories, ";"),
 		"street":     p.Address.Street, "city": p.Address.City, "state": p.Address.State,
 		"postal_code": p.Address.PostalCode, "phone": p.Phone, "url": p.URL, "email": p.Email,
-		"languages": strings.Join(p.Languages, ";"), "hours": p.Hours.String(), "timezone": p.Hours.Zone,
+		"languages": strings.Join(p.Languages, ";"), "hours": p.Hours.String(), "timezone": hoursZone(&p.Hours),
 		"residency": p.Eligibility.Residency, "keywords": strings.Join(p.Keywords, ";"),
 		"attributes": strings.Join(p.Attributes, ";"), "service_areas": strings.Join(p.ServiceAreas, ";"),
 	}
@@ -374,6 +272,18 @@ func fieldsOf(p *Provider) map[string]string {
 		f["last_verified"] = p.LastVerified.Format("2006-01-02")
 	}
 	return f
+}
+
+// hoursZone names the zone of known hours: their own, else the zone they
+// were resolved to in a Directory, else "".
+func hoursZone(h *Hours) string {
+	if h.Zone != "" || !h.Known() || h.Always {
+		return h.Zone
+	}
+	if loc := h.Location(); loc != nil {
+		return loc.String()
+	}
+	return ""
 }
 
 func gradeString(g int) string {

@@ -116,7 +116,7 @@ func TestBuildErrors(t *testing.T) {
 		{"overlapping hours", func(p *directory.Provider) {
 			p.Hours.Week[1] = []directory.Span{{Open: 9 * hour, Close: 12 * hour}, {Open: 11 * hour, Close: 14 * hour}}
 		}, directory.ErrBadHours, "hours"},
-		{"unknown time zone", func(p *directory.Provider) { p.Hours.Zone = "America/Atlantis" }, directory.ErrUnknownZone, "hours"},
+		{"unknown time zone", func(p *directory.Provider) { p.Hours.Zone = "America/Atlantis" }, directory.ErrUnknownZone, "timezone"},
 		{"max age below min age", func(p *directory.Provider) { p.Eligibility.MinAge, p.Eligibility.MaxAge = 12, 8 }, directory.ErrBadEligibility, "eligibility.age"},
 		{"grade out of range", func(p *directory.Provider) {
 			p.Eligibility.HasGrades, p.Eligibility.MinGrade, p.Eligibility.MaxGrade = true, 3, 14

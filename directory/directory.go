@@ -45,7 +45,9 @@ func (d *Directory) Len() int { return len(d.providers) }
 // Taxonomy returns the taxonomy the directory was built with.
 func (d *Directory) Taxonomy() *Taxonomy { return d.tax }
 
-// Location returns the default time zone of the directory's hours.
+// Location returns the default time zone of the directory's hours, as set
+// by Builder.Location; nil when none was set (then every provider's hours
+// that need a zone name their own).
 func (d *Directory) Location() *time.Location { return d.loc }
 
 // Provider returns the provider with the given ID. The pointer is shared:

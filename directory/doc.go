@@ -18,12 +18,16 @@
 // A Directory is safe for any number of concurrent readers; to update,
 // build a new one and swap it in.
 //
-// Typical usage:
+// Typical usage (compiled as ExampleDirectory_Search):
 //
+//	f, err := os.Open("providers.csv")
+//	if err != nil { … }
+//	provs, err := directory.ReadCSV(f, directory.ReadOptions{
+//		Name: "providers.csv",     // named in every error
+//		Zone: "America/New_York", // for hours with an empty timezone column
+//	})
+//	if err != nil { … } // every bad row, with line, column, ID and field
 //	b := directory.NewBuilder()
-//	b.Location = nyc
-//	provs, err := directory.ReadCSV(f, "providers.csv")
-//	if err != nil { … } // every bad row, with line, column and ID
 //	for _, p := range provs {
 //		b.Add(p)
 //	}
@@ -39,6 +43,10 @@
 //		fmt.Println(r.Provider.Name, r.Distance, r.Walk)
 //	}
 //
+// Time zones are never assumed: hours are read in the zone their record
+// names, else ReadOptions.Zone, else Builder.Location; Build refuses
+// hours with none of the three (ErrNoZone).
+//
 // Text search: built with Builder.TextIndex, a Directory also answers
 // SearchText — the family's own words ("free eye glasses", "comida",
 // "tutorng") in English or Spanish, matched against names, descriptions,
@@ -52,6 +60,9 @@
 // a crash mid-save leaves the previous snapshot loadable. Open reads it
 // back without re-indexing.
 //
-// Bad input is reported as *RecordError values (file, line or record index,
-// ID, field, cause) joined with errors.Join; nothing is half-loaded.
+// Bad input is reported as *RecordError values (file, line and column or
+// record index, ID, field, cause) joined with errors.Join, at most
+// MaxReportedErrors of them with the rest counted (ProblemCount); nothing
+// is half-loaded. The importers make every check Build makes, so each
+// problem is reported where it is in the file.
 package directory

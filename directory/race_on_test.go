@@ -2,6 +2,7 @@
 
 package directory_test
 
-// raceEnabled reports a build with the race detector, under which the
-// crash campaign's child processes run several times slower.
+// raceEnabled reports a build with the race detector, which slows the
+// crash campaign and the hostile-input tests several times, so they run
+// fewer or smaller cases under it.
 const raceEnabled = true

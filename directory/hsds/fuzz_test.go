@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
@@ -27,6 +28,7 @@ func checkResult(t *testing.T, res *hsds.Result) {
 		}
 	}
 	b := directory.NewBuilder()
+	b.Location = time.UTC // hours the data gives no zone for take the caller's
 	res.AddTo(b)
 	if _, err := b.Build(); err != nil {
 		t.Fatalf("imported providers do not build: %v", err)
@@ -45,7 +47,7 @@ func checkResult(t *testing.T, res *hsds.Result) {
 	if err := hsds.WriteJSON(&buf, res.All(), hsds.ExportOptions{Sources: res.Sources}); err != nil {
 		t.Fatalf("export: %v", err)
 	}
-	again, err := hsds.ReadJSON(context.Background(), &buf, "again.json", hsds.Options{})
+	again, err := hsds.ReadJSON(context.Background(), &buf, "again.json", hsds.Options{Zone: "America/New_York"})
 	if err != nil {
 		t.Fatalf("re-import of export: %v", err)
 	}
@@ -66,7 +68,7 @@ func FuzzReadJSON(f *testing.F) {
 	f.Add([]byte(pantry))
 	f.Add([]byte(`{"contents": [{"id": "x", "service": {"id": "s", "name": "Food Pantry", "status": "active"}, "location": {"id": "l", "latitude": "a", "longitude": 1e999}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := hsds.ReadJSON(context.Background(), bytes.NewReader(data), "fuzz.json", hsds.Options{DefaultCategory: "family"})
+		res, err := hsds.ReadJSON(context.Background(), bytes.NewReader(data), "fuzz.json", hsds.Options{DefaultCategory: "family", Zone: "America/New_York"})
 		if err != nil {
 			return
 		}
@@ -104,7 +106,7 @@ func FuzzReadPackage(f *testing.F) {
 				"schedules.csv":           {Data: schedules},
 			},
 		} {
-			res, err := hsds.ReadPackage(context.Background(), fsys, hsds.Options{DefaultCategory: "family"})
+			res, err := hsds.ReadPackage(context.Background(), fsys, hsds.Options{DefaultCategory: "family", Zone: "America/New_York"})
 			if err != nil {
 				continue
 			}

@@ -176,6 +176,9 @@ func run(w io.Writer, c config) error {
 	}
 	res.AddTo(b)
 	dir, err := b.Build()
+	if errors.Is(err, directory.ErrNoZone) {
+		return fmt.Errorf("building the directory: the schedules name no time zone; give one with -zone: %w", err)
+	}
 	if err != nil {
 		return fmt.Errorf("building the directory: %w", err)
 	}
