@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -261,16 +260,14 @@ func checkLatLon(lat, lon float64, opts ReadOptions) (orb.Point, string, error) 
 	pt := orb.Point{lon, lat}
 	if err := geo.ValidatePoint(pt); err != nil {
 		field := "latitude"
-		if errors.Is(err, geo.ErrLongitude) {
+		var pe *geo.PointError
+		if errors.As(err, &pe) && pe.Field == "longitude" {
 			field = "longitude"
 		}
 		return pt, field, fmt.Errorf("%w: %w", ErrBadLocation, err)
 	}
 	if !opts.NonUS && geo.LikelySwappedUS(pt) {
 		return pt, "latitude", fmt.Errorf("%w: latitude %g, longitude %g: %w", ErrBadLocation, lat, lon, geo.ErrLikelySwapped)
-	}
-	if math.Abs(lat) < 1e-9 && math.Abs(lon) < 1e-9 {
-		return pt, "latitude", fmt.Errorf("%w: (0, 0) is a placeholder, not a place", ErrBadLocation)
 	}
 	return pt, "", nil
 }

@@ -1,9 +1,9 @@
 package geo_test
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,20 +67,34 @@ func TestWalk(t *testing.T) {
 
 func TestValidatePoint(t *testing.T) {
 	t.Parallel()
+	inf := math.Inf(1)
 	cases := []struct {
 		name     string
 		lat, lon float64
+		field    string // PointError.Field; "" when valid
 		want     []error
 	}{
-		{"Chattanooga", 35.0456, -85.3097, nil},
-		{"null island is a place", 0, 0, nil},
-		{"poles and antimeridian", 90, 180, nil},
-		{"latitude too large", 95, 10, []error{geo.ErrLatitude}},
-		{"swapped for Chattanooga", -85.3097, 35.0456, nil}, // valid as given: see LikelySwappedUS
-		{"swapped, latitude out of range", -120.5, 45.2, []error{geo.ErrLatitude, geo.ErrLikelySwapped}},
-		{"longitude too large", 10, 200, []error{geo.ErrLongitude}},
-		{"NaN", math.NaN(), 0, []error{geo.ErrNotFinite}},
-		{"infinite", 0, math.Inf(1), []error{geo.ErrNotFinite}},
+		{"Chattanooga", 35.0456, -85.3097, "", nil},
+		{"poles and antimeridian", 90, 180, "", nil},
+		{"south pole, west antimeridian", -90, -180, "", nil},
+		{"on the equator", 0, 12.5, "", nil},
+		{"on the prime meridian", 51.48, 0, "", nil},
+		{"just off null island", 0, 1e-6, "", nil},
+		{"null island", 0, 0, "point", []error{geo.ErrNullIsland}},
+		{"negative zero null island", math.Copysign(0, -1), 0, "point", []error{geo.ErrNullIsland}},
+		{"rounding noise at null island", 1e-12, -1e-12, "point", []error{geo.ErrNullIsland}},
+		{"latitude too large", 95, 10, "latitude", []error{geo.ErrLatitude}},
+		{"latitude just past the pole", math.Nextafter(90, 91), 10, "latitude", []error{geo.ErrLatitude}},
+		{"swapped for Chattanooga", -85.3097, 35.0456, "", nil}, // valid as given: see LikelySwappedUS
+		{"swapped, latitude out of range", -120.5, 45.2, "latitude", []error{geo.ErrLatitude, geo.ErrLikelySwapped}},
+		{"longitude too large", 10, 200, "longitude", []error{geo.ErrLongitude}},
+		{"longitude just past the antimeridian", 10, math.Nextafter(-180, -181), "longitude", []error{geo.ErrLongitude}},
+		{"latitude NaN", math.NaN(), 0, "latitude", []error{geo.ErrNotFinite, geo.ErrLatitude}},
+		{"longitude NaN", 35, math.NaN(), "longitude", []error{geo.ErrNotFinite, geo.ErrLongitude}},
+		{"longitude +Inf", 0, inf, "longitude", []error{geo.ErrNotFinite, geo.ErrLongitude}},
+		{"longitude -Inf", 35, -inf, "longitude", []error{geo.ErrNotFinite, geo.ErrLongitude}},
+		{"latitude -Inf", -inf, -85, "latitude", []error{geo.ErrNotFinite, geo.ErrLatitude}},
+		{"both NaN: latitude first", math.NaN(), math.NaN(), "latitude", []error{geo.ErrNotFinite}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,8 +106,15 @@ func TestValidatePoint(t *testing.T) {
 			}
 			require.Error(t, err)
 			for _, w := range tc.want {
-				assert.True(t, errors.Is(err, w), "lat %v lon %v: got %v, want %v", tc.lat, tc.lon, err, w)
+				assert.ErrorIs(t, err, w, "lat %v lon %v", tc.lat, tc.lon)
 			}
+			var pe *geo.PointError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.field, pe.Field, "lat %v lon %v: %v", tc.lat, tc.lon, err)
+			assert.Contains(t, err.Error(), tc.field)
+			// Messages never quote coordinates: no digit at all.
+			msg := strings.NewReplacer("[-90, 90]", "", "[-180, 180]", "", "(0, 0)", "").Replace(err.Error())
+			assert.NotRegexp(t, `[0-9]|NaN|Inf`, msg, "message must not quote the coordinates: %v", err)
 		})
 	}
 	assert.True(t, geo.LikelySwappedUS(orb.Point{35.0456, -85.3097}))

@@ -177,7 +177,7 @@ func checkMultiPolygon(mp orb.MultiPolygon) error {
 				return fmt.Errorf("polygon %d ring %d: %w", pi, ri, ErrBadRing)
 			}
 			for vi, pt := range ring {
-				if err := ValidatePoint(pt); err != nil {
+				if err := validateCoords(pt); err != nil {
 					return fmt.Errorf("polygon %d ring %d vertex %d: %w", pi, ri, vi, err)
 				}
 			}

@@ -756,10 +756,6 @@ func (im *importer) place(p *directory.Provider, loc, sal, svc *row) {
 		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %w", ErrBadCoordinates, err))
 		return
 	}
-	if lat == 0 && lon == 0 {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: (0, 0)", ErrBadCoordinates))
-		return
-	}
 	if geo.LikelySwappedUS(pt) {
 		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: latitude %s and longitude %s look swapped", ErrBadCoordinates, latS, lonS))
 		return
