@@ -1,0 +1,574 @@
+package geo
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/big"
+	"slices"
+
+	"github.com/paulmach/orb"
+)
+
+// Validity of a polygon, in the sense of OGC Simple Features with one
+// relaxation, checked in O(n log n) for n vertices:
+//
+//   - every ring has at least 4 positions, the last equal to the first;
+//   - every vertex is finite and in range (null island is allowed here);
+//   - no ring has zero area (all its vertices on one line);
+//   - no two edges of the polygon (same ring or different rings) cross
+//     at a point inside both, or overlap along a stretch of line;
+//   - where the boundary meets itself at a single point (a ring touching
+//     itself or another ring at a vertex, or a vertex lying on another
+//     edge), the pieces of boundary through that point must not cross
+//     there: they may touch, as the two lobes of a figure eight drawn with
+//     a vertex at its waist do, but not pass through each other;
+//   - every hole lies inside the shell (touching it at points is allowed)
+//     and inside no other hole.
+//
+// The relaxation: OGC forbids a ring from touching itself; real boundary
+// files (and this package's even-odd containment) handle such a touch
+// without ambiguity, so it is accepted. Repeated consecutive positions are
+// accepted and ignored. Polygons of one MultiPolygon are checked one by
+// one: they may overlap each other (Locate answers with their union).
+
+// checkPolygon returns nil or a *CoordError naming the first problem found.
+func checkPolygon(pi int, poly orb.Polygon) error {
+	if len(poly) == 0 {
+		return &CoordError{Polygon: pi, Ring: -1, Vertex: -1, Err: fmt.Errorf("%w: polygon has no rings", ErrEmptyGeometry)}
+	}
+	for ri, ring := range poly {
+		if len(ring) < 4 {
+			return &CoordError{Polygon: pi, Ring: ri, Vertex: -1, Err: fmt.Errorf("%w: %d", ErrBadRing, len(ring))}
+		}
+		for vi, pt := range ring {
+			if err := validateCoords(pt); err != nil {
+				return &CoordError{Polygon: pi, Ring: ri, Vertex: vi, Err: err}
+			}
+		}
+		if ring[0] != ring[len(ring)-1] {
+			return &CoordError{Polygon: pi, Ring: ri, Vertex: len(ring) - 1, Err: ErrUnclosedRing}
+		}
+		if collinear(ring) {
+			return &CoordError{Polygon: pi, Ring: ri, Vertex: -1, Err: ErrZeroArea}
+		}
+	}
+	if err := checkCrossings(poly); err != nil {
+		err.Polygon = pi
+		return err
+	}
+	if err := checkHoles(poly); err != nil {
+		err.Polygon = pi
+		return err
+	}
+	return nil
+}
+
+// collinear reports whether every vertex of r lies on one line (which
+// includes a ring of one repeated point).
+func collinear(r orb.Ring) bool {
+	a := r[0]
+	j := 1
+	for j < len(r) && r[j] == a {
+		j++
+	}
+	if j == len(r) {
+		return true
+	}
+	b := r[j]
+	for _, c := range r[j+1:] {
+		if orient(a, b, c) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// orient returns the sign of the cross product (b-a)×(c-a): +1 when c is to
+// the left of the line a→b, -1 to the right, 0 on it. It is exact: a fast
+// floating-point filter (Shewchuk's error bound) decides nearly every
+// case, and rational arithmetic the rest.
+func orient(a, b, c orb.Point) int {
+	l := (a[0] - c[0]) * (b[1] - c[1])
+	r := (a[1] - c[1]) * (b[0] - c[0])
+	det := l - r
+	const errBound = (3 + 16*0x1p-53) * 0x1p-53
+	bound := errBound * math.Abs(l+r)
+	if math.Abs(l+r) < math.Abs(l)+math.Abs(r) {
+		bound = errBound * (math.Abs(l) + math.Abs(r))
+	}
+	if det > bound {
+		return 1
+	}
+	if -det > bound {
+		return -1
+	}
+	if det == 0 && l == 0 && r == 0 {
+		// Exact zeros: both products vanish only when a factor does.
+		return 0
+	}
+	return orientExact(a, b, c)
+}
+
+func orientExact(a, b, c orb.Point) int {
+	var ax, ay, bx, by, cx, cy big.Rat
+	ax.SetFloat64(a[0])
+	ay.SetFloat64(a[1])
+	bx.SetFloat64(b[0])
+	by.SetFloat64(b[1])
+	cx.SetFloat64(c[0])
+	cy.SetFloat64(c[1])
+	var l, r, t big.Rat
+	l.Mul(t.Sub(&ax, &cx), new(big.Rat).Sub(&by, &cy))
+	r.Mul(t.Sub(&ay, &cy), new(big.Rat).Sub(&bx, &cx))
+	return l.Cmp(&r)
+}
+
+// vref names one vertex of a polygon: ring and index in the ring.
+type vref struct{ ring, idx int32 }
+
+// chain is the boundary through a vertex: its previous and next distinct
+// positions.
+func chainAt(poly orb.Polygon, v vref) (prev, next orb.Point) {
+	r := poly[v.ring]
+	n := len(r) - 1 // positions without the closing repeat
+	p := r[v.idx]
+	i := int(v.idx)
+	for k := 0; k < n; k++ {
+		i = (i - 1 + n) % n
+		if r[i] != p {
+			prev = r[i]
+			break
+		}
+	}
+	i = int(v.idx)
+	for k := 0; k < n; k++ {
+		i = (i + 1) % n
+		if r[i] != p {
+			next = r[i]
+			break
+		}
+	}
+	return prev, next
+}
+
+// seg is one edge for the sweep, stored left endpoint first (smaller x,
+// then smaller y).
+type seg struct {
+	a, b   orb.Point
+	ring   int32
+	from   int32 // index of the edge's first vertex in its ring
+	aIdx   int32 // index in the ring of the vertex at a
+	bIdx   int32 // index in the ring of the vertex at b
+	id     int32
+	slope  float64
+	prio   uint64
+	l, r   *seg // treap children
+	inTree bool
+}
+
+// sweep is a Shamos–Hoey sweep: segments are kept ordered bottom to top
+// along a vertical line moving left to right, and only neighbours in that
+// order are tested, which finds a crossing if there is one in O(n log n).
+// The order lives in a treap whose comparison reads the sweep position.
+type sweep struct {
+	poly  orb.Polygon
+	x, y  float64 // current event point
+	right bool    // comparing just right of x (inserting) or just left (deleting)
+	root  *seg
+	seed  uint64
+	found *CoordError
+}
+
+func (sw *sweep) yAt(s *seg) float64 {
+	switch {
+	case s.a[0] == s.b[0]:
+		return math.Max(s.a[1], math.Min(s.b[1], sw.y))
+	case sw.x == s.a[0]:
+		return s.a[1]
+	case sw.x == s.b[0]:
+		return s.b[1]
+	}
+	return s.a[1] + (sw.x-s.a[0])*(s.b[1]-s.a[1])/(s.b[0]-s.a[0])
+}
+
+func (sw *sweep) less(s, t *seg) bool {
+	if s == t {
+		return false
+	}
+	ys, yt := sw.yAt(s), sw.yAt(t)
+	if ys != yt {
+		return ys < yt
+	}
+	if s.slope != t.slope {
+		if sw.right {
+			return s.slope < t.slope
+		}
+		return s.slope > t.slope
+	}
+	return s.id < t.id
+}
+
+func (sw *sweep) insert(n *seg) {
+	sw.seed = sw.seed*6364136223846793005 + 1442695040888963407
+	n.prio = sw.seed
+	n.l, n.r, n.inTree = nil, nil, true
+	sw.root = sw.ins(sw.root, n)
+}
+
+func (sw *sweep) ins(t, n *seg) *seg {
+	if t == nil {
+		return n
+	}
+	if sw.less(n, t) {
+		t.l = sw.ins(t.l, n)
+		if t.l.prio > t.prio {
+			l := t.l
+			t.l, l.r = l.r, t
+			return l
+		}
+	} else {
+		t.r = sw.ins(t.r, n)
+		if t.r.prio > t.prio {
+			r := t.r
+			t.r, r.l = r.l, t
+			return r
+		}
+	}
+	return t
+}
+
+func (sw *sweep) remove(n *seg) {
+	sw.root = sw.del(sw.root, n)
+	n.inTree = false
+}
+
+func (sw *sweep) del(t, n *seg) *seg {
+	if t == nil {
+		return nil
+	}
+	if t == n {
+		return merge(t.l, t.r)
+	}
+	if sw.less(n, t) {
+		t.l = sw.del(t.l, n)
+	} else {
+		t.r = sw.del(t.r, n)
+	}
+	return t
+}
+
+func merge(a, b *seg) *seg {
+	if a == nil {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	if a.prio > b.prio {
+		a.r = merge(a.r, b)
+		return a
+	}
+	b.l = merge(a, b.l)
+	return b
+}
+
+// below returns the greatest segment in the tree ordered before n, above
+// the least after it; either may be nil.
+func (sw *sweep) below(n *seg) *seg {
+	var best *seg
+	for t := sw.root; t != nil; {
+		if t != n && sw.less(t, n) {
+			best, t = t, t.r
+		} else {
+			t = t.l
+		}
+	}
+	return best
+}
+
+func (sw *sweep) above(n *seg) *seg {
+	var best *seg
+	for t := sw.root; t != nil; {
+		if t != n && sw.less(n, t) {
+			best, t = t, t.l
+		} else {
+			t = t.r
+		}
+	}
+	return best
+}
+
+// check tests two segments and records the first forbidden meeting.
+func (sw *sweep) check(s, t *seg) {
+	if s == nil || t == nil || sw.found != nil {
+		return
+	}
+	if err := meet(sw.poly, s, t); err != nil {
+		sw.found = err
+	}
+}
+
+// meet classifies how two edges meet: nil when they do not, or only at a
+// shared vertex, or where a vertex of one lies on the other and the
+// boundary through that vertex does not cross the other edge.
+func meet(poly orb.Polygon, s, t *seg) *CoordError {
+	if s.b[0] < t.a[0] || t.b[0] < s.a[0] ||
+		math.Max(s.a[1], s.b[1]) < math.Min(t.a[1], t.b[1]) || math.Max(t.a[1], t.b[1]) < math.Min(s.a[1], s.b[1]) {
+		return nil
+	}
+	d1, d2 := orient(s.a, s.b, t.a), orient(s.a, s.b, t.b)
+	d3, d4 := orient(t.a, t.b, s.a), orient(t.a, t.b, s.b)
+	crossing := func(why string) *CoordError {
+		return &CoordError{Ring: int(s.ring), Vertex: int(s.from), Err: fmt.Errorf("%w: edge from vertex %d %s ring %d edge from vertex %d near (%g, %g)",
+			ErrSelfIntersection, s.from, why, t.ring, t.from, t.a[0], t.a[1])}
+	}
+	if d1*d2 < 0 && d3*d4 < 0 {
+		return crossing("crosses")
+	}
+	if d1 == 0 && d2 == 0 {
+		// Collinear: overlapping along a stretch is forbidden; meeting
+		// end to end is a touch at a vertex.
+		lo, hi := lexMax(s.a, t.a), lexMin(s.b, t.b)
+		if lexLess(lo, hi) {
+			return crossing("overlaps")
+		}
+		return nil
+	}
+	// A vertex of one edge on the inside of the other: the boundary
+	// through that vertex must stay on one side of the other edge.
+	touch := func(e *seg, v orb.Point, vi int32, other *seg) *CoordError {
+		if v == other.a || v == other.b || !onSegment(v, other) {
+			return nil
+		}
+		prev, next := chainAt(poly, vref{e.ring, vi})
+		if orient(other.a, other.b, prev)*orient(other.a, other.b, next) < 0 {
+			return crossing("meets at a vertex and crosses")
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		d     int
+		e     *seg
+		v     orb.Point
+		vi    int32
+		other *seg
+	}{{d1, t, t.a, t.aIdx, s}, {d2, t, t.b, t.bIdx, s}, {d3, s, s.a, s.aIdx, t}, {d4, s, s.b, s.bIdx, t}} {
+		if c.d == 0 {
+			if err := touch(c.e, c.v, c.vi, c.other); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func onSegment(p orb.Point, s *seg) bool {
+	return p[0] >= math.Min(s.a[0], s.b[0]) && p[0] <= math.Max(s.a[0], s.b[0]) &&
+		p[1] >= math.Min(s.a[1], s.b[1]) && p[1] <= math.Max(s.a[1], s.b[1])
+}
+
+func lexLess(p, q orb.Point) bool { return p[0] < q[0] || (p[0] == q[0] && p[1] < q[1]) }
+
+func lexMax(p, q orb.Point) orb.Point {
+	if lexLess(p, q) {
+		return q
+	}
+	return p
+}
+
+func lexMin(p, q orb.Point) orb.Point {
+	if lexLess(p, q) {
+		return p
+	}
+	return q
+}
+
+type event struct {
+	p   orb.Point
+	s   *seg
+	end bool
+}
+
+// checkCrossings finds edges that cross or overlap, and vertices where the
+// boundary passes through itself. O(n log n) for n vertices.
+func checkCrossings(poly orb.Polygon) *CoordError {
+	n := 0
+	for _, r := range poly {
+		n += len(r) - 1
+	}
+	segs := make([]seg, 0, n)
+	for ri, r := range poly {
+		for i := 0; i+1 < len(r); i++ {
+			a, b := r[i], r[i+1]
+			if a == b {
+				continue
+			}
+			s := seg{a: a, b: b, ring: int32(ri), from: int32(i), aIdx: int32(i), bIdx: int32(i + 1), id: int32(len(segs))}
+			if i+1 == len(r)-1 {
+				s.bIdx = 0
+			}
+			if lexLess(b, a) {
+				s.a, s.b, s.aIdx, s.bIdx = b, a, s.bIdx, s.aIdx
+			}
+			if s.a[0] == s.b[0] {
+				s.slope = math.Inf(1)
+			} else {
+				s.slope = (s.b[1] - s.a[1]) / (s.b[0] - s.a[0])
+			}
+			segs = append(segs, s)
+		}
+	}
+	events := make([]event, 0, 2*len(segs))
+	for i := range segs {
+		events = append(events, event{segs[i].a, &segs[i], false}, event{segs[i].b, &segs[i], true})
+	}
+	slices.SortFunc(events, func(e, f event) int {
+		if c := cmp.Compare(e.p[0], f.p[0]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(e.p[1], f.p[1]); c != 0 {
+			return c
+		}
+		if e.end != f.end {
+			if e.end {
+				return -1 // ends before starts at one point
+			}
+			return 1
+		}
+		return cmp.Compare(e.s.id, f.s.id)
+	})
+	sw := &sweep{poly: poly, seed: 0x9e3779b97f4a7c15}
+	for i := 0; i < len(events) && sw.found == nil; {
+		p := events[i].p
+		sw.x, sw.y = p[0], p[1]
+		j := i
+		sw.right = false
+		for ; j < len(events) && events[j].p == p && events[j].end; j++ {
+			s := events[j].s
+			lo, hi := sw.below(s), sw.above(s)
+			sw.remove(s)
+			sw.check(lo, hi)
+		}
+		sw.right = true
+		for ; j < len(events) && events[j].p == p; j++ {
+			s := events[j].s
+			sw.insert(s)
+			sw.check(s, sw.below(s))
+			sw.check(s, sw.above(s))
+		}
+		i = j
+	}
+	if sw.found != nil {
+		return sw.found
+	}
+	return checkVertexChains(poly)
+}
+
+// checkVertexChains looks at every position the boundary visits more than
+// once and rejects it when two pieces of boundary cross there: around the
+// point, the directions of each piece (in and out) must nest like
+// brackets. O(n log n).
+func checkVertexChains(poly orb.Polygon) *CoordError {
+	type occ struct {
+		p orb.Point
+		v vref
+	}
+	var occs []occ
+	for ri, r := range poly {
+		for i := 0; i+1 < len(r); i++ {
+			if i > 0 && r[i] == r[i-1] {
+				continue
+			}
+			if i+2 == len(r) && r[i] == r[0] {
+				continue
+			}
+			occs = append(occs, occ{r[i], vref{int32(ri), int32(i)}})
+		}
+	}
+	slices.SortFunc(occs, func(a, b occ) int {
+		if c := cmp.Compare(a.p[0], b.p[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.p[1], b.p[1])
+	})
+	type ray struct {
+		ang   float64
+		chain int
+	}
+	var rays []ray
+	var stack []int
+	for i := 0; i < len(occs); {
+		j := i + 1
+		for j < len(occs) && occs[j].p == occs[i].p {
+			j++
+		}
+		if j-i > 1 {
+			p := occs[i].p
+			rays = rays[:0]
+			for k := i; k < j; k++ {
+				prev, next := chainAt(poly, occs[k].v)
+				rays = append(rays, ray{math.Atan2(prev[1]-p[1], prev[0]-p[0]), k}, ray{math.Atan2(next[1]-p[1], next[0]-p[0]), k})
+			}
+			slices.SortFunc(rays, func(a, b ray) int { return cmp.Compare(a.ang, b.ang) })
+			stack = stack[:0]
+			for k, r := range rays {
+				if k > 0 && r.ang == rays[k-1].ang && r.chain != rays[k-1].chain {
+					v := occs[r.chain].v
+					return &CoordError{Ring: int(v.ring), Vertex: int(v.idx), Err: fmt.Errorf("%w: two edges leave vertex %d in the same direction", ErrSelfIntersection, v.idx)}
+				}
+				if len(stack) > 0 && stack[len(stack)-1] == r.chain {
+					stack = stack[:len(stack)-1]
+					continue
+				}
+				stack = append(stack, r.chain)
+			}
+			if len(stack) > 0 {
+				v := occs[stack[0]].v
+				return &CoordError{Ring: int(v.ring), Vertex: int(v.idx), Err: fmt.Errorf("%w: the boundary crosses itself at vertex %d (%g, %g)", ErrSelfIntersection, v.idx, p[0], p[1])}
+			}
+		}
+		i = j
+	}
+	return nil
+}
+
+// checkHoles rejects a hole outside its shell or inside another hole. It
+// tests one point of each hole that is not on another ring (a vertex, or
+// failing that an edge's midpoint) by ray casting through a band index of
+// the polygon's edges.
+func checkHoles(poly orb.Polygon) *CoordError {
+	if len(poly) < 2 {
+		return nil
+	}
+	ix := newPart(-1, poly, true)
+	for h := 1; h < len(poly); h++ {
+		ring := poly[h]
+		decided := false
+		probe := func(q orb.Point) *CoordError {
+			onOther, inShell, inHoles := ix.probe(q, int32(h))
+			if onOther {
+				return nil
+			}
+			decided = true
+			switch {
+			case !inShell:
+				return &CoordError{Ring: h, Vertex: -1, Err: ErrHoleOutside}
+			case inHoles:
+				return &CoordError{Ring: h, Vertex: -1, Err: ErrNestedHole}
+			}
+			return nil
+		}
+		for i := 0; i+1 < len(ring) && !decided; i++ {
+			if err := probe(ring[i]); err != nil {
+				return err
+			}
+		}
+		for i := 0; i+1 < len(ring) && !decided; i++ {
+			if err := probe(orb.Point{(ring[i][0] + ring[i+1][0]) / 2, (ring[i][1] + ring[i+1][1]) / 2}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
