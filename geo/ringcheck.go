@@ -21,8 +21,10 @@ import (
 //   - where the boundary meets itself at a single point (a ring touching
 //     itself or another ring at a vertex, or a vertex lying on another
 //     edge), the pieces of boundary through that point must not cross
-//     there: they may touch, as the two lobes of a figure eight drawn with
-//     a vertex at its waist do, but not pass through each other;
+//     there. They may touch: an hourglass drawn as one ring whose two
+//     triangles meet at their tips comes to the waist and turns back on
+//     the side it came from. A figure eight drawn in one stroke passes
+//     through its waist, with or without a vertex there, and is rejected;
 //   - every hole lies inside the shell (touching it at points is allowed)
 //     and inside no other hole.
 //
@@ -153,18 +155,39 @@ func chainAt(poly orb.Polygon, v vref) (prev, next orb.Point) {
 }
 
 // seg is one edge for the sweep, stored left endpoint first (smaller x,
-// then smaller y).
+// then smaller y). 64 bytes: the sweep's memory is O(n) with a small
+// constant.
 type seg struct {
-	a, b   orb.Point
-	ring   int32
-	from   int32 // index of the edge's first vertex in its ring
-	aIdx   int32 // index in the ring of the vertex at a
-	bIdx   int32 // index in the ring of the vertex at b
-	id     int32
-	slope  float64
-	prio   uint64
-	l, r   *seg // treap children
-	inTree bool
+	a, b    orb.Point
+	slope   float64
+	ring    int32
+	from    int32 // index of the edge's first vertex in its ring
+	prio    uint32
+	l, r    int32 // treap children, indexes into sweep.segs; -1 for none
+	swapped bool  // a is the ring's vertex from+1, b the vertex from
+}
+
+// aIdx and bIdx return the ring indexes of the vertices at a and b.
+func (s *seg) aIdx(poly orb.Polygon) int32 {
+	if s.swapped {
+		return s.next(poly)
+	}
+	return s.from
+}
+
+func (s *seg) bIdx(poly orb.Polygon) int32 {
+	if s.swapped {
+		return s.from
+	}
+	return s.next(poly)
+}
+
+// next is the ring index of the vertex after from (0 for the closing one).
+func (s *seg) next(poly orb.Polygon) int32 {
+	if int(s.from)+2 == len(poly[s.ring]) {
+		return 0
+	}
+	return s.from + 1
 }
 
 // sweep is a Shamos–Hoey sweep: segments are kept ordered bottom to top
@@ -173,10 +196,11 @@ type seg struct {
 // The order lives in a treap whose comparison reads the sweep position.
 type sweep struct {
 	poly  orb.Polygon
+	segs  []seg
 	x, y  float64 // current event point
 	right bool    // comparing just right of x (inserting) or just left (deleting)
-	root  *seg
-	seed  uint64
+	root  int32
+	seed  uint32
 	found *CoordError
 }
 
@@ -192,10 +216,12 @@ func (sw *sweep) yAt(s *seg) float64 {
 	return s.a[1] + (sw.x-s.a[0])*(s.b[1]-s.a[1])/(s.b[0]-s.a[0])
 }
 
-func (sw *sweep) less(s, t *seg) bool {
-	if s == t {
+// less orders segments i and j along the sweep line.
+func (sw *sweep) less(i, j int32) bool {
+	if i == j {
 		return false
 	}
+	s, t := &sw.segs[i], &sw.segs[j]
 	ys, yt := sw.yAt(s), sw.yAt(t)
 	if ys != yt {
 		return ys < yt
@@ -206,105 +232,105 @@ func (sw *sweep) less(s, t *seg) bool {
 		}
 		return s.slope > t.slope
 	}
-	return s.id < t.id
+	return i < j
 }
 
-func (sw *sweep) insert(n *seg) {
-	sw.seed = sw.seed*6364136223846793005 + 1442695040888963407
-	n.prio = sw.seed
-	n.l, n.r, n.inTree = nil, nil, true
+func (sw *sweep) insert(n int32) {
+	sw.seed = sw.seed*1664525 + 1013904223
+	s := &sw.segs[n]
+	s.prio, s.l, s.r = sw.seed, -1, -1
 	sw.root = sw.ins(sw.root, n)
 }
 
-func (sw *sweep) ins(t, n *seg) *seg {
-	if t == nil {
+func (sw *sweep) ins(t, n int32) int32 {
+	if t < 0 {
 		return n
 	}
+	ts := &sw.segs[t]
 	if sw.less(n, t) {
-		t.l = sw.ins(t.l, n)
-		if t.l.prio > t.prio {
-			l := t.l
-			t.l, l.r = l.r, t
-			return l
+		ts.l = sw.ins(ts.l, n)
+		if l := &sw.segs[ts.l]; l.prio > ts.prio {
+			li := ts.l
+			ts.l, l.r = l.r, t
+			return li
 		}
 	} else {
-		t.r = sw.ins(t.r, n)
-		if t.r.prio > t.prio {
-			r := t.r
-			t.r, r.l = r.l, t
-			return r
+		ts.r = sw.ins(ts.r, n)
+		if r := &sw.segs[ts.r]; r.prio > ts.prio {
+			ri := ts.r
+			ts.r, r.l = r.l, t
+			return ri
 		}
 	}
 	return t
 }
 
-func (sw *sweep) remove(n *seg) {
-	sw.root = sw.del(sw.root, n)
-	n.inTree = false
-}
+func (sw *sweep) remove(n int32) { sw.root = sw.del(sw.root, n) }
 
-func (sw *sweep) del(t, n *seg) *seg {
-	if t == nil {
-		return nil
+func (sw *sweep) del(t, n int32) int32 {
+	if t < 0 {
+		return -1
 	}
+	ts := &sw.segs[t]
 	if t == n {
-		return merge(t.l, t.r)
+		return sw.merge(ts.l, ts.r)
 	}
 	if sw.less(n, t) {
-		t.l = sw.del(t.l, n)
+		ts.l = sw.del(ts.l, n)
 	} else {
-		t.r = sw.del(t.r, n)
+		ts.r = sw.del(ts.r, n)
 	}
 	return t
 }
 
-func merge(a, b *seg) *seg {
-	if a == nil {
+func (sw *sweep) merge(a, b int32) int32 {
+	if a < 0 {
 		return b
 	}
-	if b == nil {
+	if b < 0 {
 		return a
 	}
-	if a.prio > b.prio {
-		a.r = merge(a.r, b)
+	if sa, sb := &sw.segs[a], &sw.segs[b]; sa.prio > sb.prio {
+		sa.r = sw.merge(sa.r, b)
 		return a
+	} else {
+		sb.l = sw.merge(a, sb.l)
+		return b
 	}
-	b.l = merge(a, b.l)
-	return b
 }
 
 // below returns the greatest segment in the tree ordered before n, above
-// the least after it; either may be nil.
-func (sw *sweep) below(n *seg) *seg {
-	var best *seg
-	for t := sw.root; t != nil; {
+// the least after it; either may be -1.
+func (sw *sweep) below(n int32) int32 {
+	best := int32(-1)
+	for t := sw.root; t >= 0; {
 		if t != n && sw.less(t, n) {
-			best, t = t, t.r
+			best, t = t, sw.segs[t].r
 		} else {
-			t = t.l
+			t = sw.segs[t].l
 		}
 	}
 	return best
 }
 
-func (sw *sweep) above(n *seg) *seg {
-	var best *seg
-	for t := sw.root; t != nil; {
+func (sw *sweep) above(n int32) int32 {
+	best := int32(-1)
+	for t := sw.root; t >= 0; {
 		if t != n && sw.less(n, t) {
-			best, t = t, t.l
+			best, t = t, sw.segs[t].l
 		} else {
-			t = t.r
+			t = sw.segs[t].r
 		}
 	}
 	return best
 }
 
 // check tests two segments and records the first forbidden meeting.
-func (sw *sweep) check(s, t *seg) {
-	if s == nil || t == nil || sw.found != nil {
+func (sw *sweep) check(i, j int32) {
+	if i < 0 || j < 0 || sw.found != nil {
 		return
 	}
-	if err := meet(sw.poly, s, t); err != nil {
+	if err := meet(sw.poly, &sw.segs[i], &sw.segs[j]); err != nil {
 		sw.found = err
 	}
 }
@@ -337,9 +363,13 @@ func meet(poly orb.Polygon, s, t *seg) *CoordError {
 	}
 	// A vertex of one edge on the inside of the other: the boundary
 	// through that vertex must stay on one side of the other edge.
-	touch := func(e *seg, v orb.Point, vi int32, other *seg) *CoordError {
+	touch := func(e *seg, v orb.Point, atB bool, other *seg) *CoordError {
 		if v == other.a || v == other.b || !onSegment(v, other) {
 			return nil
+		}
+		vi := e.aIdx(poly)
+		if atB {
+			vi = e.bIdx(poly)
 		}
 		prev, next := chainAt(poly, vref{e.ring, vi})
 		if orient(other.a, other.b, prev)*orient(other.a, other.b, next) < 0 {
@@ -351,11 +381,11 @@ func meet(poly orb.Polygon, s, t *seg) *CoordError {
 		d     int
 		e     *seg
 		v     orb.Point
-		vi    int32
+		atB   bool
 		other *seg
-	}{{d1, t, t.a, t.aIdx, s}, {d2, t, t.b, t.bIdx, s}, {d3, s, s.a, s.aIdx, t}, {d4, s, s.b, s.bIdx, t}} {
+	}{{d1, t, t.a, false, s}, {d2, t, t.b, true, s}, {d3, s, s.a, false, t}, {d4, s, s.b, true, t}} {
 		if c.d == 0 {
-			if err := touch(c.e, c.v, c.vi, c.other); err != nil {
+			if err := touch(c.e, c.v, c.atB, c.other); err != nil {
 				return err
 			}
 		}
@@ -384,75 +414,72 @@ func lexMin(p, q orb.Point) orb.Point {
 	return q
 }
 
-type event struct {
-	p   orb.Point
-	s   *seg
-	end bool
-}
-
 // checkCrossings finds edges that cross or overlap, and vertices where the
-// boundary passes through itself. O(n log n) for n vertices.
+// boundary passes through itself. O(n log n) time for n vertices, and 72
+// bytes of memory per edge.
 func checkCrossings(poly orb.Polygon) *CoordError {
 	n := 0
 	for _, r := range poly {
 		n += len(r) - 1
 	}
-	segs := make([]seg, 0, n)
+	sw := &sweep{poly: poly, segs: make([]seg, 0, n), root: -1, seed: 0x9e3779b9}
 	for ri, r := range poly {
 		for i := 0; i+1 < len(r); i++ {
 			a, b := r[i], r[i+1]
 			if a == b {
 				continue
 			}
-			s := seg{a: a, b: b, ring: int32(ri), from: int32(i), aIdx: int32(i), bIdx: int32(i + 1), id: int32(len(segs))}
-			if i+1 == len(r)-1 {
-				s.bIdx = 0
-			}
+			s := seg{a: a, b: b, ring: int32(ri), from: int32(i), l: -1, r: -1}
 			if lexLess(b, a) {
-				s.a, s.b, s.aIdx, s.bIdx = b, a, s.bIdx, s.aIdx
+				s.a, s.b, s.swapped = b, a, true
 			}
 			if s.a[0] == s.b[0] {
 				s.slope = math.Inf(1)
 			} else {
 				s.slope = (s.b[1] - s.a[1]) / (s.b[0] - s.a[0])
 			}
-			segs = append(segs, s)
+			sw.segs = append(sw.segs, s)
 		}
 	}
-	events := make([]event, 0, 2*len(segs))
-	for i := range segs {
-		events = append(events, event{segs[i].a, &segs[i], false}, event{segs[i].b, &segs[i], true})
+	// An event is a segment index times two, plus one at its right end.
+	events := make([]int32, 0, 2*len(sw.segs))
+	for i := range sw.segs {
+		events = append(events, int32(2*i), int32(2*i+1))
 	}
-	slices.SortFunc(events, func(e, f event) int {
-		if c := cmp.Compare(e.p[0], f.p[0]); c != 0 {
+	at := func(e int32) orb.Point {
+		if e&1 == 0 {
+			return sw.segs[e>>1].a
+		}
+		return sw.segs[e>>1].b
+	}
+	slices.SortFunc(events, func(e, f int32) int {
+		p, q := at(e), at(f)
+		if c := cmp.Compare(p[0], q[0]); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(e.p[1], f.p[1]); c != 0 {
+		if c := cmp.Compare(p[1], q[1]); c != 0 {
 			return c
 		}
-		if e.end != f.end {
-			if e.end {
-				return -1 // ends before starts at one point
-			}
-			return 1
+		// At one point, ends come before starts.
+		if c := cmp.Compare(f&1, e&1); c != 0 {
+			return c
 		}
-		return cmp.Compare(e.s.id, f.s.id)
+		return cmp.Compare(e, f)
 	})
-	sw := &sweep{poly: poly, seed: 0x9e3779b97f4a7c15}
 	for i := 0; i < len(events) && sw.found == nil; {
-		p := events[i].p
+		p := at(events[i])
 		sw.x, sw.y = p[0], p[1]
 		j := i
 		sw.right = false
-		for ; j < len(events) && events[j].p == p && events[j].end; j++ {
-			s := events[j].s
+		for ; j < len(events) && events[j]&1 == 1 && at(events[j]) == p; j++ {
+			s := events[j] >> 1
 			lo, hi := sw.below(s), sw.above(s)
 			sw.remove(s)
 			sw.check(lo, hi)
 		}
 		sw.right = true
-		for ; j < len(events) && events[j].p == p; j++ {
-			s := events[j].s
+		for ; j < len(events) && at(events[j]) == p; j++ {
+			s := events[j] >> 1
 			sw.insert(s)
 			sw.check(s, sw.below(s))
 			sw.check(s, sw.above(s))
@@ -462,6 +489,7 @@ func checkCrossings(poly orb.Polygon) *CoordError {
 	if sw.found != nil {
 		return sw.found
 	}
+	sw.segs, events = nil, nil
 	return checkVertexChains(poly)
 }
 
@@ -470,11 +498,11 @@ func checkCrossings(poly orb.Polygon) *CoordError {
 // point, the directions of each piece (in and out) must nest like
 // brackets. O(n log n).
 func checkVertexChains(poly orb.Polygon) *CoordError {
-	type occ struct {
-		p orb.Point
-		v vref
+	n := 0
+	for _, r := range poly {
+		n += len(r) - 1
 	}
-	var occs []occ
+	occs := make([]vref, 0, n)
 	for ri, r := range poly {
 		for i := 0; i+1 < len(r); i++ {
 			if i > 0 && r[i] == r[i-1] {
@@ -483,14 +511,22 @@ func checkVertexChains(poly orb.Polygon) *CoordError {
 			if i+2 == len(r) && r[i] == r[0] {
 				continue
 			}
-			occs = append(occs, occ{r[i], vref{int32(ri), int32(i)}})
+			occs = append(occs, vref{int32(ri), int32(i)})
 		}
 	}
-	slices.SortFunc(occs, func(a, b occ) int {
-		if c := cmp.Compare(a.p[0], b.p[0]); c != 0 {
+	pt := func(v vref) orb.Point { return poly[v.ring][v.idx] }
+	slices.SortFunc(occs, func(a, b vref) int {
+		p, q := pt(a), pt(b)
+		if c := cmp.Compare(p[0], q[0]); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.p[1], b.p[1])
+		if c := cmp.Compare(p[1], q[1]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.ring, b.ring); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.idx, b.idx)
 	})
 	type ray struct {
 		ang   float64
@@ -500,21 +536,21 @@ func checkVertexChains(poly orb.Polygon) *CoordError {
 	var stack []int
 	for i := 0; i < len(occs); {
 		j := i + 1
-		for j < len(occs) && occs[j].p == occs[i].p {
+		for j < len(occs) && pt(occs[j]) == pt(occs[i]) {
 			j++
 		}
 		if j-i > 1 {
-			p := occs[i].p
+			p := pt(occs[i])
 			rays = rays[:0]
 			for k := i; k < j; k++ {
-				prev, next := chainAt(poly, occs[k].v)
+				prev, next := chainAt(poly, occs[k])
 				rays = append(rays, ray{math.Atan2(prev[1]-p[1], prev[0]-p[0]), k}, ray{math.Atan2(next[1]-p[1], next[0]-p[0]), k})
 			}
 			slices.SortFunc(rays, func(a, b ray) int { return cmp.Compare(a.ang, b.ang) })
 			stack = stack[:0]
 			for k, r := range rays {
 				if k > 0 && r.ang == rays[k-1].ang && r.chain != rays[k-1].chain {
-					v := occs[r.chain].v
+					v := occs[r.chain]
 					return &CoordError{Ring: int(v.ring), Vertex: int(v.idx), Err: fmt.Errorf("%w: two edges leave vertex %d in the same direction", ErrSelfIntersection, v.idx)}
 				}
 				if len(stack) > 0 && stack[len(stack)-1] == r.chain {
@@ -524,7 +560,7 @@ func checkVertexChains(poly orb.Polygon) *CoordError {
 				stack = append(stack, r.chain)
 			}
 			if len(stack) > 0 {
-				v := occs[stack[0]].v
+				v := occs[stack[0]]
 				return &CoordError{Ring: int(v.ring), Vertex: int(v.idx), Err: fmt.Errorf("%w: the boundary crosses itself at vertex %d (%g, %g)", ErrSelfIntersection, v.idx, p[0], p[1])}
 			}
 		}

@@ -20,12 +20,9 @@ func bruteCrossings(poly orb.Polygon) *CoordError {
 			if a == b {
 				continue
 			}
-			s := &seg{a: a, b: b, ring: int32(ri), from: int32(i), aIdx: int32(i), bIdx: int32(i + 1)}
-			if i+1 == len(r)-1 {
-				s.bIdx = 0
-			}
+			s := &seg{a: a, b: b, ring: int32(ri), from: int32(i)}
 			if lexLess(b, a) {
-				s.a, s.b, s.aIdx, s.bIdx = b, a, s.bIdx, s.aIdx
+				s.a, s.b, s.swapped = b, a, true
 			}
 			segs = append(segs, s)
 		}
