@@ -182,11 +182,11 @@ func providerFromFields(get func(string) string, opts ReadOptions) (Provider, st
 	case lon == "":
 		return p, "longitude", fmt.Errorf("%w: longitude missing", ErrBadLocation)
 	default:
-		la, err := strconv.ParseFloat(lat, 64)
+		la, err := geo.ParseDegrees(lat)
 		if err != nil {
 			return p, "latitude", fmt.Errorf("%w: %q is not a number", ErrBadLocation, lat)
 		}
-		lo, err := strconv.ParseFloat(lon, 64)
+		lo, err := geo.ParseDegrees(lon)
 		if err != nil {
 			return p, "longitude", fmt.Errorf("%w: %q is not a number", ErrBadLocation, lon)
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -173,6 +174,59 @@ func validateCoords(p orb.Point) error {
 		return &PointError{Field: "longitude", Err: ErrLongitude}
 	}
 	return nil
+}
+
+// ErrNotDecimal is returned by ParseDegrees for text that is not a plain
+// decimal number.
+var ErrNotDecimal = errors.New("geo: coordinate is not a decimal number")
+
+// ParseDegrees reads one coordinate written as a plain decimal number:
+// an optional sign, digits with an optional decimal point, and an optional
+// exponent ("-85.3097", "+35", ".5", "3.5e1"). It refuses what
+// strconv.ParseFloat would also take but no coordinate column means: hex
+// floats ("0x1p-2"), "Inf", "NaN", underscores, spaces and empty text
+// (ErrNotDecimal), and numbers too large for a float64 (ErrNotFinite). It
+// does not check the range: ValidatePoint does. The error quotes nothing.
+// O(len(s)); it does not allocate.
+func ParseDegrees(s string) (float64, error) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return 0, ErrNotDecimal
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return 0, ErrNotDecimal
+		}
+	}
+	if i != len(s) {
+		return 0, ErrNotDecimal
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) {
+		return 0, ErrNotFinite
+	}
+	return v, nil
 }
 
 // LikelySwappedUS reports whether p, valid as given, would make sense in the

@@ -3,6 +3,7 @@ package geo_test
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -178,4 +179,71 @@ func TestDistanceToBoundIsExactMinimum(t *testing.T) {
 		require.LessOrEqual(t, got, want+1e-6, "must be a lower bound: p %v b %v", p, b)
 		require.InDelta(t, want, got, 2, "p %v b %v", p, b) // grid step is ~15 m, error quadratic
 	}
+}
+
+func TestParseDegrees(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   string
+		want float64
+		err  error
+	}{
+		{"-85.3097", -85.3097, nil},
+		{"35", 35, nil},
+		{"+35.5", 35.5, nil},
+		{".5", 0.5, nil},
+		{"5.", 5, nil},
+		{"3.5e1", 35, nil},
+		{"-1E-2", -0.01, nil},
+		{"0", 0, nil}, // (0, 0) is refused later, by ValidatePoint
+		{"0x1p-2", 0, geo.ErrNotDecimal},
+		{"0X1P+2", 0, geo.ErrNotDecimal},
+		{"Inf", 0, geo.ErrNotDecimal},
+		{"-infinity", 0, geo.ErrNotDecimal},
+		{"NaN", 0, geo.ErrNotDecimal},
+		{"1_000", 0, geo.ErrNotDecimal},
+		{"", 0, geo.ErrNotDecimal},
+		{" 35", 0, geo.ErrNotDecimal},
+		{"35 ", 0, geo.ErrNotDecimal},
+		{"35,5", 0, geo.ErrNotDecimal},
+		{"-", 0, geo.ErrNotDecimal},
+		{".", 0, geo.ErrNotDecimal},
+		{"1e", 0, geo.ErrNotDecimal},
+		{"1e+", 0, geo.ErrNotDecimal},
+		{"--1", 0, geo.ErrNotDecimal},
+		{"35\x00", 0, geo.ErrNotDecimal},
+		{"1e400", 0, geo.ErrNotFinite},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := geo.ParseDegrees(tc.in)
+			if tc.err != nil {
+				assert.ErrorIs(t, err, tc.err, "ParseDegrees(%q)", tc.in)
+				return
+			}
+			require.NoError(t, err, "ParseDegrees(%q)", tc.in)
+			assert.Equal(t, tc.want, got, "ParseDegrees(%q)", tc.in)
+		})
+	}
+}
+
+// FuzzParseDegrees: accepted text is a plain decimal that strconv reads to
+// the same finite value; nothing panics.
+func FuzzParseDegrees(f *testing.F) {
+	for _, s := range []string{"-85.3097", "35", "0x1p-2", "Inf", "1e400", ".5e-3", "1_0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := geo.ParseDegrees(s)
+		if err != nil {
+			return
+		}
+		if strings.Trim(s, "0123456789+-.eE") != "" {
+			t.Fatalf("accepted %q", s)
+		}
+		w, perr := strconv.ParseFloat(s, 64)
+		if perr != nil || w != v || math.IsInf(v, 0) || math.IsNaN(v) {
+			t.Fatalf("ParseDegrees(%q) = %v, strconv says %v, %v", s, v, w, perr)
+		}
+	})
 }

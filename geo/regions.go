@@ -36,6 +36,10 @@ type Region struct {
 
 // Regions is an immutable set of named regions with fast point lookup. The
 // zero value is an empty set. It is safe for concurrent use.
+//
+// Memory: the regions' positions (16 bytes each) plus a band index of at
+// most 2 copies of each edge (64 bytes per vertex) and an rtree entry per
+// polygon: O(n) in the vertices, whatever the shapes.
 type Regions struct {
 	regions []Region
 	byName  map[string]int
@@ -540,9 +544,16 @@ func (rs *Regions) ByName(name string) (Region, bool) {
 }
 
 // Locate returns the region that contains p. Points on a boundary are
-// considered in. Where regions overlap, the one that comes first in the
-// set wins. It costs an rtree lookup plus an exact point-in-polygon test
-// over the edges of one latitude band of each candidate polygon.
+// considered in (a hole's boundary too). Where regions overlap, the one
+// that comes first in the set wins. p is not validated: a point outside
+// every region, (0, 0) included, is simply not found.
+//
+// It costs an rtree lookup plus an even-odd ray cast over the edges of one
+// latitude band of each candidate polygon. For real boundaries a band
+// holds about 8–16 edges (about 1 µs on Chattanooga's neighborhoods);
+// shapes whose many long edges span most bands, such as a comb, get few
+// bands so that memory stays linear, and their queries tend toward O(n)
+// in the polygon's vertices (2.5 ms on an 80k-vertex comb).
 func (rs *Regions) Locate(p orb.Point) (Region, bool) {
 	i := rs.LocateIndex(p)
 	if i < 0 {

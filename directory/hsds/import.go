@@ -745,9 +745,9 @@ func (im *importer) place(p *directory.Provider, loc, sal, svc *row) {
 		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: provider %q has no coordinates", ErrUnplaced, p.ID))
 		return
 	}
-	lat, ok1 := parseNum(latS)
-	lon, ok2 := parseNum(lonS)
-	if !ok1 || !ok2 {
+	lat, err1 := geo.ParseDegrees(strings.TrimSpace(latS))
+	lon, err2 := geo.ParseDegrees(strings.TrimSpace(lonS))
+	if err1 != nil || err2 != nil {
 		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %q, %q", ErrBadCoordinates, latS, lonS))
 		return
 	}
