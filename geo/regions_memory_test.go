@@ -125,8 +125,8 @@ func TestRegionsMemoryBound(t *testing.T) {
 // about 4× (n log n: 4.5×; quadratic would be 16×) the time of a 20k one.
 // The best of three runs is compared, with room for a loaded machine.
 func TestRegionsTimeLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("times two large reads")
+	if testing.Short() || geo.RaceEnabled {
+		t.Skip("times two large reads; timings under the race detector mean nothing")
 	}
 	small, large := combGeoJSON(20000), combGeoJSON(80000)
 	best := func(in []byte) time.Duration {

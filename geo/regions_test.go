@@ -33,7 +33,7 @@ func TestLocateMatchesBruteForce(t *testing.T) {
 				want := -1
 				var all []int
 				for i, r := range rs.All() {
-					if planar.MultiPolygonContains(r.Geometry, p) {
+					if r.Bound.Contains(p) && planar.MultiPolygonContains(r.Geometry, p) {
 						if want < 0 {
 							want = i
 						}

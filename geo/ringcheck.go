@@ -155,11 +155,10 @@ func chainAt(poly orb.Polygon, v vref) (prev, next orb.Point) {
 }
 
 // seg is one edge for the sweep, stored left endpoint first (smaller x,
-// then smaller y). 64 bytes: the sweep's memory is O(n) with a small
+// then smaller y). 56 bytes: the sweep's memory is O(n) with a small
 // constant.
 type seg struct {
 	a, b    orb.Point
-	slope   float64
 	ring    int32
 	from    int32 // index of the edge's first vertex in its ring
 	prio    uint32
@@ -199,40 +198,56 @@ type sweep struct {
 	segs  []seg
 	x, y  float64 // current event point
 	right bool    // comparing just right of x (inserting) or just left (deleting)
+	cur   int32   // the segment being inserted, removed or searched for
 	root  int32
 	seed  uint32
 	found *CoordError
 }
 
-func (sw *sweep) yAt(s *seg) float64 {
-	switch {
-	case s.a[0] == s.b[0]:
-		return math.Max(s.a[1], math.Min(s.b[1], sw.y))
-	case sw.x == s.a[0]:
-		return s.a[1]
-	case sw.x == s.b[0]:
-		return s.b[1]
+// side compares segment n, which has the current event point p as an
+// endpoint, with segment t along the sweep line: -1 when n is below t, +1
+// above, 0 only for n itself or an exact overlap. It is exact (it only uses
+// orient): every comparison the sweep makes has the segment being
+// inserted, removed or searched for as n, so no y is ever interpolated.
+// Where n and t meet at p, their directions decide: to the right of p when
+// inserting, to the left when removing.
+func (sw *sweep) side(n, t int32) int {
+	if n == t {
+		return 0
 	}
-	return s.a[1] + (sw.x-s.a[0])*(s.b[1]-s.a[1])/(s.b[0]-s.a[0])
+	ns, ts := &sw.segs[n], &sw.segs[t]
+	p := orb.Point{sw.x, sw.y}
+	var o int
+	if ts.a[0] == ts.b[0] {
+		switch {
+		case p[1] > ts.b[1]:
+			o = 1
+		case p[1] < ts.a[1]:
+			o = -1
+		}
+	} else {
+		o = orient(ts.a, ts.b, p)
+	}
+	if o == 0 {
+		if sw.right {
+			o = orient(p, ts.b, ns.b)
+		} else {
+			o = -orient(p, ts.a, ns.a)
+		}
+	}
+	if o == 0 {
+		o = cmp.Compare(n, t)
+	}
+	return o
 }
 
-// less orders segments i and j along the sweep line.
+// less orders segments i and j along the sweep line; one of them is the
+// segment the sweep is working on (sw.cur).
 func (sw *sweep) less(i, j int32) bool {
-	if i == j {
-		return false
+	if i == sw.cur {
+		return sw.side(i, j) < 0
 	}
-	s, t := &sw.segs[i], &sw.segs[j]
-	ys, yt := sw.yAt(s), sw.yAt(t)
-	if ys != yt {
-		return ys < yt
-	}
-	if s.slope != t.slope {
-		if sw.right {
-			return s.slope < t.slope
-		}
-		return s.slope > t.slope
-	}
-	return i < j
+	return sw.side(j, i) > 0
 }
 
 func (sw *sweep) insert(n int32) {
@@ -265,22 +280,35 @@ func (sw *sweep) ins(t, n int32) int32 {
 	return t
 }
 
-func (sw *sweep) remove(n int32) { sw.root = sw.del(sw.root, n) }
+// remove takes n out of the tree. Rounding in yAt can, for nearly
+// touching edges, make the ordered search miss n; then the whole tree is
+// searched, so that the tree never keeps a finished segment.
+func (sw *sweep) remove(n int32) {
+	var found bool
+	sw.root, found = sw.del(sw.root, n, true)
+	if !found {
+		sw.root, _ = sw.del(sw.root, n, false)
+	}
+}
 
-func (sw *sweep) del(t, n int32) int32 {
+// del removes n from the subtree t, following the order when ordered and
+// visiting every node otherwise.
+func (sw *sweep) del(t, n int32, ordered bool) (int32, bool) {
 	if t < 0 {
-		return -1
+		return -1, false
 	}
 	ts := &sw.segs[t]
 	if t == n {
-		return sw.merge(ts.l, ts.r)
+		return sw.merge(ts.l, ts.r), true
 	}
-	if sw.less(n, t) {
-		ts.l = sw.del(ts.l, n)
-	} else {
-		ts.r = sw.del(ts.r, n)
+	var found bool
+	if !ordered || sw.less(n, t) {
+		ts.l, found = sw.del(ts.l, n, ordered)
 	}
-	return t
+	if !found && (!ordered || !sw.less(n, t)) {
+		ts.r, found = sw.del(ts.r, n, ordered)
+	}
+	return t, found
 }
 
 func (sw *sweep) merge(a, b int32) int32 {
@@ -415,7 +443,7 @@ func lexMin(p, q orb.Point) orb.Point {
 }
 
 // checkCrossings finds edges that cross or overlap, and vertices where the
-// boundary passes through itself. O(n log n) time for n vertices, and 72
+// boundary passes through itself. O(n log n) time for n vertices, and 64
 // bytes of memory per edge.
 func checkCrossings(poly orb.Polygon) *CoordError {
 	n := 0
@@ -432,11 +460,6 @@ func checkCrossings(poly orb.Polygon) *CoordError {
 			s := seg{a: a, b: b, ring: int32(ri), from: int32(i), l: -1, r: -1}
 			if lexLess(b, a) {
 				s.a, s.b, s.swapped = b, a, true
-			}
-			if s.a[0] == s.b[0] {
-				s.slope = math.Inf(1)
-			} else {
-				s.slope = (s.b[1] - s.a[1]) / (s.b[0] - s.a[0])
 			}
 			sw.segs = append(sw.segs, s)
 		}
@@ -473,6 +496,7 @@ func checkCrossings(poly orb.Polygon) *CoordError {
 		sw.right = false
 		for ; j < len(events) && events[j]&1 == 1 && at(events[j]) == p; j++ {
 			s := events[j] >> 1
+			sw.cur = s
 			lo, hi := sw.below(s), sw.above(s)
 			sw.remove(s)
 			sw.check(lo, hi)
@@ -480,6 +504,7 @@ func checkCrossings(poly orb.Polygon) *CoordError {
 		sw.right = true
 		for ; j < len(events) && at(events[j]) == p; j++ {
 			s := events[j] >> 1
+			sw.cur = s
 			sw.insert(s)
 			sw.check(s, sw.below(s))
 			sw.check(s, sw.above(s))
