@@ -103,6 +103,15 @@ func TestReadRegionsMalformed(t *testing.T) {
 				assertOut(t, rs, orb.Point{0.5, 2})
 				assertOut(t, rs, orb.Point{3.5, 2})
 			}},
+		{name: "accepted: clover of three lobes meeting at one vertex", input: fc(feat("a", poly(`[[5,5],[9,4],[9,6],[5,5],[6,9],[4,9],[5,5],[1,6],[1,4],[5,5]]`))),
+			check: func(t *testing.T, rs *geo.Regions) {
+				assertIn(t, rs, orb.Point{8, 5}, "a")
+				assertIn(t, rs, orb.Point{5, 8}, "a")
+				assertIn(t, rs, orb.Point{2, 5}, "a")
+				assertOut(t, rs, orb.Point{7, 7})
+				assertOut(t, rs, orb.Point{5, 3})
+			}},
+		{name: "clover whose stroke crosses at its centre", input: fc(feat("a", poly(`[[5,5],[9,4],[9,6],[5,5],[4,9],[6,9],[5,5],[1,6],[1,4],[5,5]]`))), want: geo.ErrSelfIntersection, at: &pos{0, 0, 0, -2}},
 		{name: "vertex on an edge, crossing it", input: fc(feat("a", poly(`[[0,0],[4,0],[4,4],[2,0],[1,-2],[0,4],[0,0]]`))), want: geo.ErrSelfIntersection, at: &pos{0, 0, 0, -2}},
 		{name: "vertex on an edge, touching it", input: fc(feat("a", poly(`[[0,0],[4,0],[4,4],[2,0],[0,4],[0,0]]`))), want: nil,
 			check: func(t *testing.T, rs *geo.Regions) {

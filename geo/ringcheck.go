@@ -553,8 +553,12 @@ func checkVertexChains(poly orb.Polygon) *CoordError {
 		}
 		return cmp.Compare(a.idx, b.idx)
 	})
+	// A ray is the direction from the shared point to a neighbour, compared
+	// exactly: first by half-plane (upper, counterclockwise from +x, then
+	// lower), then by orientation.
 	type ray struct {
-		ang   float64
+		to    orb.Point
+		half  int
 		chain int
 	}
 	var rays []ray
@@ -569,12 +573,18 @@ func checkVertexChains(poly orb.Polygon) *CoordError {
 			rays = rays[:0]
 			for k := i; k < j; k++ {
 				prev, next := chainAt(poly, occs[k])
-				rays = append(rays, ray{math.Atan2(prev[1]-p[1], prev[0]-p[0]), k}, ray{math.Atan2(next[1]-p[1], next[0]-p[0]), k})
+				rays = append(rays, ray{prev, halfPlane(p, prev), k}, ray{next, halfPlane(p, next), k})
 			}
-			slices.SortFunc(rays, func(a, b ray) int { return cmp.Compare(a.ang, b.ang) })
+			angle := func(a, b ray) int {
+				if a.half != b.half {
+					return a.half - b.half
+				}
+				return -orient(p, a.to, b.to)
+			}
+			slices.SortFunc(rays, angle)
 			stack = stack[:0]
 			for k, r := range rays {
-				if k > 0 && r.ang == rays[k-1].ang && r.chain != rays[k-1].chain {
+				if k > 0 && angle(r, rays[k-1]) == 0 && r.chain != rays[k-1].chain {
 					v := occs[r.chain]
 					return &CoordError{Ring: int(v.ring), Vertex: int(v.idx), Err: fmt.Errorf("%w: two edges leave vertex %d in the same direction", ErrSelfIntersection, v.idx)}
 				}
@@ -592,6 +602,15 @@ func checkVertexChains(poly orb.Polygon) *CoordError {
 		i = j
 	}
 	return nil
+}
+
+// halfPlane is 0 for a direction from p to q in the upper half plane
+// (angles [0, π)) and 1 for the lower one.
+func halfPlane(p, q orb.Point) int {
+	if q[1] > p[1] || (q[1] == p[1] && q[0] > p[0]) {
+		return 0
+	}
+	return 1
 }
 
 // checkHoles rejects a hole outside its shell or inside another hole. It
