@@ -748,12 +748,21 @@ func (im *importer) place(p *directory.Provider, loc, sal, svc *row) {
 	lat, err1 := geo.ParseDegrees(strings.TrimSpace(latS))
 	lon, err2 := geo.ParseDegrees(strings.TrimSpace(lonS))
 	if err1 != nil || err2 != nil {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %q, %q", ErrBadCoordinates, latS, lonS))
+		field := "latitude"
+		if err1 == nil {
+			field = "longitude"
+		}
+		im.c.add(loc.at(field), tLocation, lid, field, fmt.Errorf("%w: %q, %q", ErrBadCoordinates, latS, lonS))
 		return
 	}
 	pt := orb.Point{lon, lat}
 	if err := geo.ValidatePoint(pt); err != nil {
-		im.c.add(loc.at("latitude"), tLocation, lid, "latitude", fmt.Errorf("%w: %w", ErrBadCoordinates, err))
+		field := "latitude"
+		var pe *geo.PointError
+		if errors.As(err, &pe) && pe.Field == "longitude" {
+			field = "longitude"
+		}
+		im.c.add(loc.at(field), tLocation, lid, field, fmt.Errorf("%w: %w", ErrBadCoordinates, err))
 		return
 	}
 	if geo.LikelySwappedUS(pt) {
