@@ -333,6 +333,14 @@ func ReadRegions(r io.Reader, nameProp string) (*Regions, error) {
 	}
 	var fc rawCollection
 	if err := json.Unmarshal(data, &fc); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("%w: byte %d: %v", ErrNotCollection, se.Offset, err)
+		case errors.As(err, &te):
+			return nil, fmt.Errorf("%w: byte %d: %q is a JSON %s", ErrNotCollection, te.Offset, te.Field, te.Value)
+		}
 		return nil, fmt.Errorf("%w: %v", ErrNotCollection, err)
 	}
 	if fc.Type != "FeatureCollection" {

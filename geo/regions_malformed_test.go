@@ -49,15 +49,18 @@ func TestReadRegionsMalformed(t *testing.T) {
 		input string
 		want  error // nil: accepted, then check runs
 		at    *pos  // nil: no RegionError expected (whole-document problem)
-		check func(t *testing.T, rs *geo.Regions)
+		// wantText, when set, must appear in the message.
+		wantText string
+		check    func(t *testing.T, rs *geo.Regions)
 	}{
-		{name: "not JSON", input: `{"type":`, want: geo.ErrNotCollection},
+		{name: "not JSON", input: `{"type":`, want: geo.ErrNotCollection, wantText: "byte 8"},
+		{name: "features is a string", input: `{"type":"FeatureCollection","features":"x"}`, want: geo.ErrNotCollection, wantText: `"features" is a JSON string`},
 		{name: "JSON array", input: `[1,2]`, want: geo.ErrNotCollection},
 		{name: "a Feature, not a collection", input: goodFeature, want: geo.ErrNotCollection},
 		{name: "trailing garbage", input: fc(goodFeature) + `]`, want: geo.ErrNotCollection},
 		{name: "no features", input: fc(), want: geo.ErrNoFeatures},
 		{name: "features null", input: `{"type":"FeatureCollection","features":null}`, want: geo.ErrNoFeatures},
-		{name: "hex float", input: fc(feat("a", poly(`[[0x1p-2,0],[4,0],[4,4],[0,0]]`))), want: geo.ErrNotCollection},
+		{name: "hex float", input: fc(feat("a", poly(`[[0x1p-2,0],[4,0],[4,4],[0,0]]`))), want: geo.ErrNotCollection, wantText: "byte 132"},
 		{name: "NaN literal", input: fc(feat("a", poly(`[[NaN,0],[4,0],[4,4],[0,0]]`))), want: geo.ErrNotCollection},
 		{name: "feature of another type", input: fc(`{"type":"Thing","properties":{"name":"a"},"geometry":` + poly(square) + `}`), want: geo.ErrNotPolygon, at: &noGeom},
 		{name: "name missing", input: fc(`{"type":"Feature","properties":{},"geometry":` + poly(square) + `}`), want: geo.ErrNoName, at: &noGeom},
@@ -183,6 +186,9 @@ func TestReadRegionsMalformed(t *testing.T) {
 			require.Error(t, err, "input %s", tc.input)
 			assert.Nil(t, rs)
 			assert.ErrorIs(t, err, tc.want, "input %s", tc.input)
+			if tc.wantText != "" {
+				assert.Contains(t, err.Error(), tc.wantText)
+			}
 			if tc.at == nil {
 				var re *geo.RegionError
 				assert.False(t, errors.As(err, &re), "a whole-document problem has no feature: %v", err)
