@@ -140,23 +140,25 @@ func newPart(region int32, poly orb.Polygon, withRings bool) part {
 	})
 	// Within a band, edges farthest east come first: a ray cast toward +x
 	// from (x, y) can stop at the first edge lying wholly west of x.
+	type tagged struct {
+		e    edge
+		ring int32
+	}
+	var scratch []tagged
 	for b := 0; b < nb; b++ {
 		lo, hi := p.start[b], p.start[b+1]
-		if withRings {
-			idx := make([]int32, hi-lo)
-			for i := range idx {
-				idx[i] = lo + int32(i)
-			}
-			slices.SortStableFunc(idx, func(i, j int32) int { return cmp.Compare(p.edges[j].maxX(), p.edges[i].maxX()) })
-			es, rs := make([]edge, len(idx)), make([]int32, len(idx))
-			for k, i := range idx {
-				es[k], rs[k] = p.edges[i], p.rings[i]
-			}
-			copy(p.edges[lo:hi], es)
-			copy(p.rings[lo:hi], rs)
+		if !withRings {
+			slices.SortStableFunc(p.edges[lo:hi], func(e, f edge) int { return cmp.Compare(f.maxX(), e.maxX()) })
 			continue
 		}
-		slices.SortStableFunc(p.edges[lo:hi], func(e, f edge) int { return cmp.Compare(f.maxX(), e.maxX()) })
+		scratch = scratch[:0]
+		for i := lo; i < hi; i++ {
+			scratch = append(scratch, tagged{p.edges[i], p.rings[i]})
+		}
+		slices.SortStableFunc(scratch, func(e, f tagged) int { return cmp.Compare(f.e.maxX(), e.e.maxX()) })
+		for k, t := range scratch {
+			p.edges[lo+int32(k)], p.rings[lo+int32(k)] = t.e, t.ring
+		}
 	}
 	return p
 }
