@@ -125,7 +125,7 @@ func TestLongWordMemory(t *testing.T) {
 		open = allocated(func() {
 			got, err := directory.Open(dir)
 			require.NoError(t, err)
-			res, err := got.SearchText(directory.TextQuery{Words: "pantry"})
+			res, err := got.SearchText(directory.TextQuery{Words: "pantry", Query: directory.Query{Near: demo.Downtown}})
 			require.NoError(t, err)
 			require.Equal(t, 1, res.Total)
 		})
@@ -159,13 +159,13 @@ func TestLongWordFound(t *testing.T) {
 	b.Add(directory.Provider{ID: "other", Name: "Pantry", Keywords: []string{other}, Categories: []string{"basic.food.pantry"}, Point: orb.Point{demo.Downtown[0] + 0.01, demo.Downtown[1]}})
 	d, err := b.Build()
 	require.NoError(t, err)
-	res, err := d.SearchText(directory.TextQuery{Words: long})
+	res, err := d.SearchText(directory.TextQuery{Words: long, Query: directory.Query{Near: demo.Downtown}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"long"}, hitIDs(res))
 	assert.Empty(t, res.Unmatched)
 	// One letter changed: a typo of a word this long is not corrected.
 	typo := "x" + long[1:]
-	res, err = d.SearchText(directory.TextQuery{Words: typo + " pantry"})
+	res, err = d.SearchText(directory.TextQuery{Words: typo + " pantry", Query: directory.Query{Near: demo.Downtown}})
 	require.NoError(t, err)
 	assert.Empty(t, res.Corrections)
 	assert.Equal(t, []string{typo[:256]}, res.Unmatched, "reported as indexed: cut to 256 bytes")

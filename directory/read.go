@@ -207,6 +207,9 @@ func (rd *reader) provider(get func(string) (string, error), fail func(field str
 				continue
 			}
 		}
+		if field == "latitude" && bad["longitude"] {
+			continue // the point was never read
+		}
 		if !bad[field] {
 			report(field, fe.err)
 		}
@@ -222,53 +225,16 @@ func (rd *reader) provider(get func(string) (string, error), fail func(field str
 }
 
 // parseDegrees reads a coordinate written as plain decimal degrees
-// ("-85.3097", "35", "3.5e1"); strconv.ParseFloat alone would also take
-// hex floats, "Inf", "NaN" and underscores.
+// (geo.ParseDegrees: no hex floats, "Inf", "NaN" or underscores).
 func parseDegrees(s string) (float64, error) {
-	if !isDecimal(s) {
+	v, err := geo.ParseDegrees(s)
+	switch {
+	case errors.Is(err, geo.ErrNotFinite):
+		return 0, fmt.Errorf("%w: %q is out of range", ErrBadLocation, excerpt(s))
+	case err != nil:
 		return 0, fmt.Errorf("%w: %q is not a decimal number of degrees", ErrBadLocation, excerpt(s))
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %q is out of range", ErrBadLocation, excerpt(s))
-	}
 	return v, nil
-}
-
-// isDecimal reports whether s is [+-]digits[.digits][e[+-]digits] with at
-// least one digit before the exponent.
-func isDecimal(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && isDigit(s[i]) {
-		i, digits = i+1, digits+1
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isDigit(s[i]) {
-			i, digits = i+1, digits+1
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && isDigit(s[i]) {
-			i, exp = i+1, exp+1
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
 }
 
 // checkLatLon validates a latitude/longitude pair, reporting each
@@ -302,8 +268,8 @@ func checkLatLon(lat, lon float64, opts ReadOptions, fail func(string, error)) (
 		fail("latitude", fmt.Errorf("%w: latitude %g, longitude %g: %w", ErrBadLocation, lat, lon, geo.ErrLikelySwapped))
 		return pt, false
 	}
-	if math.Abs(lat) < 1e-9 && math.Abs(lon) < 1e-9 {
-		fail("latitude", fmt.Errorf("%w: (0, 0) is a placeholder, not a place", ErrBadLocation))
+	if err := geo.ValidatePoint(pt); errors.Is(err, geo.ErrNullIsland) {
+		fail("latitude", fmt.Errorf("%w: %w", ErrBadLocation, geo.ErrNullIsland))
 		return pt, false
 	}
 	return pt, true

@@ -33,5 +33,5 @@ func ExampleReadRegions() {
 func ExamplePointFromLatLon() {
 	_, err := geo.PointFromLatLon(-122.42, 37.77) // San Francisco, given lon first
 	fmt.Println(err)
-	// Output: geo: latitude out of range [-90, 90]: latitude -122.42, longitude 37.77 (geo: latitude and longitude look swapped)
+	// Output: geo: latitude out of range [-90, 90] (latitude and longitude look swapped)
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -64,7 +66,8 @@ func WalkReach(t time.Duration) Meters {
 	return Meters(t.Seconds() * WalkSpeed / DetourFactor)
 }
 
-// Errors returned by ValidatePoint and PointFromLatLon. Test with errors.Is.
+// Errors returned by ValidatePoint and PointFromLatLon, inside a
+// *PointError. Test with errors.Is.
 var (
 	ErrLatitude  = errors.New("geo: latitude out of range [-90, 90]")
 	ErrLongitude = errors.New("geo: longitude out of range [-180, 180]")
@@ -73,7 +76,50 @@ var (
 	// while its "longitude" would be a valid latitude: almost always
 	// latitude and longitude given in the wrong order.
 	ErrLikelySwapped = errors.New("geo: latitude and longitude look swapped")
+	// ErrNullIsland marks the point (0, 0): what a failed geocode, an
+	// empty spreadsheet cell or a zero-valued orb.Point produces. It is in
+	// the Gulf of Guinea, where no student lives and no provider serves,
+	// so it is never accepted as a home, a provider or a query point.
+	ErrNullIsland = errors.New("geo: (0, 0) is the placeholder of a failed geocode, not a place")
 )
+
+// nullIslandTolerance is how close to (0, 0), in degrees on both axes, a
+// point must be to count as the null-island placeholder: about 0.1 mm, so
+// that only zeros and their rounding noise are caught.
+const nullIslandTolerance = 1e-9
+
+// PointError reports why a point cannot be used and which coordinate is at
+// fault. It never quotes the coordinate values, so it may be logged even
+// when the point is a student's home. Err is the sentinel (ErrLatitude,
+// ErrLongitude, ErrNotFinite, ErrNullIsland); Also, when set, is a second
+// sentinel that holds too (ErrLikelySwapped beside ErrLatitude, ErrLatitude
+// or ErrLongitude beside ErrNotFinite). errors.Is finds both.
+type PointError struct {
+	// Field names the coordinate at fault: "latitude", "longitude", or
+	// "point" when it is the pair (ErrNullIsland).
+	Field string
+	Err   error
+	Also  error
+}
+
+func (e *PointError) Error() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "geo: ")
+	if !strings.HasPrefix(msg, e.Field) {
+		msg = e.Field + ": " + msg
+	}
+	if e.Also != nil && !errors.Is(e.Err, ErrNotFinite) {
+		msg += " (" + strings.TrimPrefix(e.Also.Error(), "geo: ") + ")"
+	}
+	return "geo: " + msg
+}
+
+// Unwrap returns Err and, when set, Also.
+func (e *PointError) Unwrap() []error {
+	if e.Also == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Also}
+}
 
 // PointFromLatLon returns the point at latitude lat and longitude lon
 // (degrees, WGS84) as an orb.Point in (lon, lat) order, after ValidatePoint.
@@ -85,26 +131,102 @@ func PointFromLatLon(lat, lon float64) (orb.Point, error) {
 	return p, nil
 }
 
-// ValidatePoint reports whether p is a usable (lon, lat) point: both finite,
-// latitude in [-90, 90], longitude in [-180, 180]. When the latitude is out
-// of range but the pair would be valid swapped, the error wraps
-// ErrLikelySwapped as well as ErrLatitude. (0, 0) is valid: it is a real
-// place, even if rarely the intended one.
+// ValidatePoint reports whether p is a usable place for a person, a
+// provider or a query, in (lon, lat) order. It returns nil or a *PointError:
+//
+//   - latitude NaN or ±Inf: Field "latitude", ErrNotFinite (and ErrLatitude);
+//     longitude likewise with ErrLongitude; the latitude is checked first;
+//   - latitude outside [-90, 90]: ErrLatitude, with ErrLikelySwapped as
+//     well when the pair would be valid the other way round;
+//   - longitude outside [-180, 180]: ErrLongitude;
+//   - both coordinates within 1e-9 degrees of 0: Field "point",
+//     ErrNullIsland. (0, 0) is what failed geocodes and zero values
+//     produce; every importer, query and student check shares this rule.
+//
+// The boundaries ±90 and ±180 are valid. Error messages never quote the
+// coordinates. It costs a few comparisons and does not allocate when p is
+// valid. Region vertices are checked by ReadRegions without the null-island
+// rule, since (0, 0) is a legitimate corner of a polygon.
 func ValidatePoint(p orb.Point) error {
-	lon, lat := p[0], p[1]
-	if math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0) {
-		return ErrNotFinite
+	if err := validateCoords(p); err != nil {
+		return err
 	}
-	if lat < -90 || lat > 90 {
-		if lon >= -90 && lon <= 90 && lat >= -180 && lat <= 180 {
-			return fmt.Errorf("%w: latitude %g, longitude %g (%w)", ErrLatitude, lat, lon, ErrLikelySwapped)
-		}
-		return fmt.Errorf("%w: %g", ErrLatitude, lat)
-	}
-	if lon < -180 || lon > 180 {
-		return fmt.Errorf("%w: %g", ErrLongitude, lon)
+	if math.Abs(p[0]) < nullIslandTolerance && math.Abs(p[1]) < nullIslandTolerance {
+		return &PointError{Field: "point", Err: ErrNullIsland}
 	}
 	return nil
+}
+
+// validateCoords is ValidatePoint without the null-island rule.
+func validateCoords(p orb.Point) error {
+	lon, lat := p[0], p[1]
+	switch {
+	case math.IsNaN(lat) || math.IsInf(lat, 0):
+		return &PointError{Field: "latitude", Err: ErrNotFinite, Also: ErrLatitude}
+	case math.IsNaN(lon) || math.IsInf(lon, 0):
+		return &PointError{Field: "longitude", Err: ErrNotFinite, Also: ErrLongitude}
+	case lat < -90 || lat > 90:
+		if lon >= -90 && lon <= 90 && lat >= -180 && lat <= 180 {
+			return &PointError{Field: "latitude", Err: ErrLatitude, Also: ErrLikelySwapped}
+		}
+		return &PointError{Field: "latitude", Err: ErrLatitude}
+	case lon < -180 || lon > 180:
+		return &PointError{Field: "longitude", Err: ErrLongitude}
+	}
+	return nil
+}
+
+// ErrNotDecimal is returned by ParseDegrees for text that is not a plain
+// decimal number.
+var ErrNotDecimal = errors.New("geo: coordinate is not a decimal number")
+
+// ParseDegrees reads one coordinate written as a plain decimal number:
+// an optional sign, digits with an optional decimal point, and an optional
+// exponent ("-85.3097", "+35", ".5", "3.5e1"). It refuses what
+// strconv.ParseFloat would also take but no coordinate column means: hex
+// floats ("0x1p-2"), "Inf", "NaN", underscores, spaces and empty text
+// (ErrNotDecimal), and numbers too large for a float64 (ErrNotFinite). It
+// does not check the range: ValidatePoint does. The error quotes nothing.
+// O(len(s)); it does not allocate.
+func ParseDegrees(s string) (float64, error) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return 0, ErrNotDecimal
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return 0, ErrNotDecimal
+		}
+	}
+	if i != len(s) {
+		return 0, ErrNotDecimal
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) {
+		return 0, ErrNotFinite
+	}
+	return v, nil
 }
 
 // LikelySwappedUS reports whether p, valid as given, would make sense in the

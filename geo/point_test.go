@@ -1,9 +1,10 @@
 package geo_test
 
 import (
-	"errors"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,20 +68,34 @@ func TestWalk(t *testing.T) {
 
 func TestValidatePoint(t *testing.T) {
 	t.Parallel()
+	inf := math.Inf(1)
 	cases := []struct {
 		name     string
 		lat, lon float64
+		field    string // PointError.Field; "" when valid
 		want     []error
 	}{
-		{"Chattanooga", 35.0456, -85.3097, nil},
-		{"null island is a place", 0, 0, nil},
-		{"poles and antimeridian", 90, 180, nil},
-		{"latitude too large", 95, 10, []error{geo.ErrLatitude}},
-		{"swapped for Chattanooga", -85.3097, 35.0456, nil}, // valid as given: see LikelySwappedUS
-		{"swapped, latitude out of range", -120.5, 45.2, []error{geo.ErrLatitude, geo.ErrLikelySwapped}},
-		{"longitude too large", 10, 200, []error{geo.ErrLongitude}},
-		{"NaN", math.NaN(), 0, []error{geo.ErrNotFinite}},
-		{"infinite", 0, math.Inf(1), []error{geo.ErrNotFinite}},
+		{"Chattanooga", 35.0456, -85.3097, "", nil},
+		{"poles and antimeridian", 90, 180, "", nil},
+		{"south pole, west antimeridian", -90, -180, "", nil},
+		{"on the equator", 0, 12.5, "", nil},
+		{"on the prime meridian", 51.48, 0, "", nil},
+		{"just off null island", 0, 1e-6, "", nil},
+		{"null island", 0, 0, "point", []error{geo.ErrNullIsland}},
+		{"negative zero null island", math.Copysign(0, -1), 0, "point", []error{geo.ErrNullIsland}},
+		{"rounding noise at null island", 1e-12, -1e-12, "point", []error{geo.ErrNullIsland}},
+		{"latitude too large", 95, 10, "latitude", []error{geo.ErrLatitude}},
+		{"latitude just past the pole", math.Nextafter(90, 91), 10, "latitude", []error{geo.ErrLatitude}},
+		{"swapped for Chattanooga", -85.3097, 35.0456, "", nil}, // valid as given: see LikelySwappedUS
+		{"swapped, latitude out of range", -120.5, 45.2, "latitude", []error{geo.ErrLatitude, geo.ErrLikelySwapped}},
+		{"longitude too large", 10, 200, "longitude", []error{geo.ErrLongitude}},
+		{"longitude just past the antimeridian", 10, math.Nextafter(-180, -181), "longitude", []error{geo.ErrLongitude}},
+		{"latitude NaN", math.NaN(), 0, "latitude", []error{geo.ErrNotFinite, geo.ErrLatitude}},
+		{"longitude NaN", 35, math.NaN(), "longitude", []error{geo.ErrNotFinite, geo.ErrLongitude}},
+		{"longitude +Inf", 0, inf, "longitude", []error{geo.ErrNotFinite, geo.ErrLongitude}},
+		{"longitude -Inf", 35, -inf, "longitude", []error{geo.ErrNotFinite, geo.ErrLongitude}},
+		{"latitude -Inf", -inf, -85, "latitude", []error{geo.ErrNotFinite, geo.ErrLatitude}},
+		{"both NaN: latitude first", math.NaN(), math.NaN(), "latitude", []error{geo.ErrNotFinite}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,8 +107,15 @@ func TestValidatePoint(t *testing.T) {
 			}
 			require.Error(t, err)
 			for _, w := range tc.want {
-				assert.True(t, errors.Is(err, w), "lat %v lon %v: got %v, want %v", tc.lat, tc.lon, err, w)
+				assert.ErrorIs(t, err, w, "lat %v lon %v", tc.lat, tc.lon)
 			}
+			var pe *geo.PointError
+			require.ErrorAs(t, err, &pe)
+			assert.Equal(t, tc.field, pe.Field, "lat %v lon %v: %v", tc.lat, tc.lon, err)
+			assert.Contains(t, err.Error(), tc.field)
+			// Messages never quote coordinates: no digit at all.
+			msg := strings.NewReplacer("[-90, 90]", "", "[-180, 180]", "", "(0, 0)", "").Replace(err.Error())
+			assert.NotRegexp(t, `[0-9]|NaN|Inf`, msg, "message must not quote the coordinates: %v", err)
 		})
 	}
 	assert.True(t, geo.LikelySwappedUS(orb.Point{35.0456, -85.3097}))
@@ -157,4 +179,71 @@ func TestDistanceToBoundIsExactMinimum(t *testing.T) {
 		require.LessOrEqual(t, got, want+1e-6, "must be a lower bound: p %v b %v", p, b)
 		require.InDelta(t, want, got, 2, "p %v b %v", p, b) // grid step is ~15 m, error quadratic
 	}
+}
+
+func TestParseDegrees(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   string
+		want float64
+		err  error
+	}{
+		{"-85.3097", -85.3097, nil},
+		{"35", 35, nil},
+		{"+35.5", 35.5, nil},
+		{".5", 0.5, nil},
+		{"5.", 5, nil},
+		{"3.5e1", 35, nil},
+		{"-1E-2", -0.01, nil},
+		{"0", 0, nil}, // (0, 0) is refused later, by ValidatePoint
+		{"0x1p-2", 0, geo.ErrNotDecimal},
+		{"0X1P+2", 0, geo.ErrNotDecimal},
+		{"Inf", 0, geo.ErrNotDecimal},
+		{"-infinity", 0, geo.ErrNotDecimal},
+		{"NaN", 0, geo.ErrNotDecimal},
+		{"1_000", 0, geo.ErrNotDecimal},
+		{"", 0, geo.ErrNotDecimal},
+		{" 35", 0, geo.ErrNotDecimal},
+		{"35 ", 0, geo.ErrNotDecimal},
+		{"35,5", 0, geo.ErrNotDecimal},
+		{"-", 0, geo.ErrNotDecimal},
+		{".", 0, geo.ErrNotDecimal},
+		{"1e", 0, geo.ErrNotDecimal},
+		{"1e+", 0, geo.ErrNotDecimal},
+		{"--1", 0, geo.ErrNotDecimal},
+		{"35\x00", 0, geo.ErrNotDecimal},
+		{"1e400", 0, geo.ErrNotFinite},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := geo.ParseDegrees(tc.in)
+			if tc.err != nil {
+				assert.ErrorIs(t, err, tc.err, "ParseDegrees(%q)", tc.in)
+				return
+			}
+			require.NoError(t, err, "ParseDegrees(%q)", tc.in)
+			assert.Equal(t, tc.want, got, "ParseDegrees(%q)", tc.in)
+		})
+	}
+}
+
+// FuzzParseDegrees: accepted text is a plain decimal that strconv reads to
+// the same finite value; nothing panics.
+func FuzzParseDegrees(f *testing.F) {
+	for _, s := range []string{"-85.3097", "35", "0x1p-2", "Inf", "1e400", ".5e-3", "1_0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := geo.ParseDegrees(s)
+		if err != nil {
+			return
+		}
+		if strings.Trim(s, "0123456789+-.eE") != "" {
+			t.Fatalf("accepted %q", s)
+		}
+		w, perr := strconv.ParseFloat(s, 64)
+		if perr != nil || w != v || math.IsInf(v, 0) || math.IsNaN(v) {
+			t.Fatalf("ParseDegrees(%q) = %v, strconv says %v, %v", s, v, w, perr)
+		}
+	})
 }

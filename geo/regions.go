@@ -1,13 +1,17 @@
 package geo
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -33,6 +37,10 @@ type Region struct {
 
 // Regions is an immutable set of named regions with fast point lookup. The
 // zero value is an empty set. It is safe for concurrent use.
+//
+// Memory: the regions' positions (16 bytes each) plus a band index of at
+// most 2 copies of each edge (64 bytes per vertex) and an rtree entry per
+// polygon: O(n) in the vertices, whatever the shapes.
 type Regions struct {
 	regions []Region
 	byName  map[string]int
@@ -41,21 +49,205 @@ type Regions struct {
 }
 
 // part is one polygon of a region, prepared for fast containment tests.
+//
+// Its edges (of the outer ring and the holes) are bucketed into horizontal
+// bands, so that a ray cast from a point only meets edges of the point's
+// band. An edge is copied into every band it spans; the number of bands is
+// chosen so that the copies total at most maxBandCopies times the edges,
+// which bounds a part's memory at about 32·maxBandCopies bytes per vertex
+// whatever its shape (a comb whose long teeth span every band gets few
+// bands, a compact city polygon about one band per 8 edges).
 type part struct {
 	region int32
 	bound  orb.Bound
-	// Edges of all rings (outer and holes) bucketed into horizontal bands:
-	// a ray cast from a point only meets edges of the point's band.
-	bandLo, bandH float64
-	bands         [][]edge
+	bandLo float64
+	bandH  float64
+	start  []int32 // band b holds edges[start[b]:start[b+1]]
+	edges  []edge
+	rings  []int32 // ring of each entry of edges; kept only while validating
 }
 
 type edge struct{ x0, y0, x1, y1 float64 }
 
+// maxBandCopies bounds the band index of a part: the total of edge copies
+// over all bands is at most this many times the part's edge count.
+const maxBandCopies = 2
+
+// newPart indexes poly. It costs O(n log n) time for n vertices (at most
+// log₂(n) recounts while the band count is halved) and O(n) memory. With
+// withRings it records the ring of each edge for checkHoles.
+func newPart(region int32, poly orb.Polygon, withRings bool) part {
+	p := part{region: region, bound: poly.Bound()}
+	// each calls fn for every edge of positive length (the closing edge of
+	// an unclosed ring too, so that containment never leaks).
+	each := func(fn func(ring int32, e edge)) {
+		for ri, ring := range poly {
+			n := len(ring)
+			for i := 0; i < n; i++ {
+				a, b := ring[i], ring[(i+1)%n]
+				if a != b {
+					fn(int32(ri), edge{a[0], a[1], b[0], b[1]})
+				}
+			}
+		}
+	}
+	m := 0
+	each(func(int32, edge) { m++ })
+	p.bandLo = p.bound.Min[1]
+	span := p.bound.Max[1] - p.bound.Min[1]
+	nb := m/8 + 1
+	if !(span > 0) || math.IsInf(span, 0) {
+		nb, span = 1, 1
+	}
+	budget := maxBandCopies*m + 1
+	for {
+		p.bandH = span / float64(nb)
+		p.start = make([]int32, nb+1)
+		total := 0
+		each(func(_ int32, e edge) {
+			lo, hi := p.band(math.Min(e.y0, e.y1)), p.band(math.Max(e.y0, e.y1))
+			total += hi - lo + 1
+		})
+		if total <= budget || nb == 1 {
+			break
+		}
+		nb /= 2
+	}
+	// Counting sort of the copies into bands (CSR layout: one slice).
+	each(func(_ int32, e edge) {
+		lo, hi := p.band(math.Min(e.y0, e.y1)), p.band(math.Max(e.y0, e.y1))
+		for b := lo; b <= hi; b++ {
+			p.start[b+1]++
+		}
+	})
+	for b := 1; b <= nb; b++ {
+		p.start[b] += p.start[b-1]
+	}
+	p.edges = make([]edge, p.start[nb])
+	if withRings {
+		p.rings = make([]int32, p.start[nb])
+	}
+	fill := slices.Clone(p.start[:nb])
+	each(func(ring int32, e edge) {
+		lo, hi := p.band(math.Min(e.y0, e.y1)), p.band(math.Max(e.y0, e.y1))
+		for b := lo; b <= hi; b++ {
+			p.edges[fill[b]] = e
+			if withRings {
+				p.rings[fill[b]] = ring
+			}
+			fill[b]++
+		}
+	})
+	// Within a band, edges farthest east come first: a ray cast toward +x
+	// from (x, y) can stop at the first edge lying wholly west of x.
+	type tagged struct {
+		e    edge
+		ring int32
+	}
+	var scratch []tagged
+	for b := 0; b < nb; b++ {
+		lo, hi := p.start[b], p.start[b+1]
+		if !withRings {
+			slices.SortStableFunc(p.edges[lo:hi], func(e, f edge) int { return cmp.Compare(f.maxX(), e.maxX()) })
+			continue
+		}
+		scratch = scratch[:0]
+		for i := lo; i < hi; i++ {
+			scratch = append(scratch, tagged{p.edges[i], p.rings[i]})
+		}
+		slices.SortStableFunc(scratch, func(e, f tagged) int { return cmp.Compare(f.e.maxX(), e.e.maxX()) })
+		for k, t := range scratch {
+			p.edges[lo+int32(k)], p.rings[lo+int32(k)] = t.e, t.ring
+		}
+	}
+	return p
+}
+
+func (e *edge) maxX() float64 { return math.Max(e.x0, e.x1) }
+
+func (p *part) band(y float64) int {
+	b := int((y - p.bandLo) / p.bandH)
+	nb := len(p.start) - 1
+	if b < 0 || y != y {
+		return 0
+	}
+	if b >= nb {
+		return nb - 1
+	}
+	return b
+}
+
+// onEdge reports whether pt lies on e (collinear and within its box).
+func onEdge(e *edge, x, y float64) bool {
+	return (x-e.x0)*(e.y1-e.y0) == (y-e.y0)*(e.x1-e.x0) &&
+		x >= math.Min(e.x0, e.x1) && x <= math.Max(e.x0, e.x1) &&
+		y >= math.Min(e.y0, e.y1) && y <= math.Max(e.y0, e.y1)
+}
+
+// crosses reports whether a ray from (x, y) toward +x crosses e (half-open
+// in y, so a vertex on the ray is counted once).
+func crosses(e *edge, x, y float64) bool {
+	if (e.y0 > y) != (e.y1 > y) {
+		return x < e.x0+(y-e.y0)*(e.x1-e.x0)/(e.y1-e.y0)
+	}
+	return false
+}
+
+// contains reports whether pt is inside the polygon (even-odd rule over the
+// outer ring and its holes). Points on an edge count as inside.
+func (p *part) contains(pt orb.Point) bool {
+	x, y := pt[0], pt[1]
+	b := p.band(y)
+	in := false
+	for i := p.start[b]; i < p.start[b+1]; i++ {
+		e := &p.edges[i]
+		if e.x0 < x && e.x1 < x {
+			break // this edge and all after it lie west of pt
+		}
+		if onEdge(e, x, y) {
+			return true
+		}
+		if crosses(e, x, y) {
+			in = !in
+		}
+	}
+	return in
+}
+
+// probe is contains for checkHoles: for a point of ring own it reports
+// whether it lies on another ring, inside the shell (ring 0), and inside
+// an odd number of the other holes.
+func (p *part) probe(pt orb.Point, own int32) (onOther, inShell, inHoles bool) {
+	x, y := pt[0], pt[1]
+	b := p.band(y)
+	for i := p.start[b]; i < p.start[b+1]; i++ {
+		r := p.rings[i]
+		if r == own {
+			continue
+		}
+		e := &p.edges[i]
+		if e.x0 < x && e.x1 < x {
+			break // this edge and all after it lie west of pt
+		}
+		if onEdge(e, x, y) {
+			return true, false, false
+		}
+		if crosses(e, x, y) {
+			if r == 0 {
+				inShell = !inShell
+			} else {
+				inHoles = !inHoles
+			}
+		}
+	}
+	return false, inShell, inHoles
+}
+
 // RegionError reports a GeoJSON feature that cannot be used as a region.
+// Err is a *CoordError when the problem is inside the geometry.
 type RegionError struct {
-	Feature int // zero-based index in the FeatureCollection
-	Name    string
+	Feature int    // zero-based index in the FeatureCollection
+	Name    string // the region's name, when the feature has one
 	Err     error
 }
 
@@ -68,81 +260,279 @@ func (e *RegionError) Error() string {
 
 func (e *RegionError) Unwrap() error { return e.Err }
 
-// Errors wrapped by RegionError.
+// CoordError places a problem inside a region's geometry. Polygon is the
+// polygon's index in a MultiPolygon (0 for a Polygon), Ring the ring's
+// index in the polygon (0 is the outer ring, then the holes), Vertex the
+// position's index in the ring; each is -1 when it does not apply.
+type CoordError struct {
+	Polygon, Ring, Vertex int
+	Err                   error
+}
+
+func (e *CoordError) Error() string {
+	var b strings.Builder
+	if e.Polygon >= 0 {
+		fmt.Fprintf(&b, "polygon %d", e.Polygon)
+	}
+	if e.Ring >= 0 {
+		fmt.Fprintf(&b, " ring %d", e.Ring)
+	}
+	if e.Vertex >= 0 {
+		fmt.Fprintf(&b, " vertex %d", e.Vertex)
+	}
+	if b.Len() == 0 {
+		return e.Err.Error()
+	}
+	return strings.TrimPrefix(b.String(), " ") + ": " + e.Err.Error()
+}
+
+func (e *CoordError) Unwrap() error { return e.Err }
+
+// Errors wrapped by RegionError and CoordError. Test with errors.Is.
 var (
-	ErrNotPolygon     = errors.New("geo: geometry is not a Polygon or MultiPolygon")
-	ErrNoName         = errors.New("geo: naming property missing or empty")
-	ErrDuplicateName  = errors.New("geo: duplicate region name")
-	ErrBadRing        = errors.New("geo: ring has fewer than 4 points")
-	ErrNoFeatures     = errors.New("geo: feature collection has no features")
-	ErrNotCollection  = errors.New("geo: not a GeoJSON FeatureCollection")
-	ErrRegionNotFound = errors.New("geo: region not found")
+	ErrNotPolygon       = errors.New("geo: geometry is not a Polygon or MultiPolygon")
+	ErrEmptyGeometry    = errors.New("geo: geometry is empty")
+	ErrNoName           = errors.New("geo: naming property missing or empty")
+	ErrDuplicateName    = errors.New("geo: duplicate region name")
+	ErrBadCoordinates   = errors.New("geo: malformed coordinates")
+	ErrBadRing          = errors.New("geo: ring has fewer than 4 positions")
+	ErrUnclosedRing     = errors.New("geo: ring is not closed (last position differs from the first)")
+	ErrZeroArea         = errors.New("geo: ring has zero area (all its positions on one line)")
+	ErrSelfIntersection = errors.New("geo: boundary crosses itself")
+	ErrHoleOutside      = errors.New("geo: hole lies outside its polygon's outer ring")
+	ErrNestedHole       = errors.New("geo: hole lies inside another hole")
+	ErrNoFeatures       = errors.New("geo: feature collection has no features")
+	ErrNotCollection    = errors.New("geo: not a GeoJSON FeatureCollection")
+	ErrRegionNotFound   = errors.New("geo: region not found")
+	// ErrTooManyProblems ends a joined error list that was cut at
+	// MaxRegionProblems; its message gives the total.
+	ErrTooManyProblems = errors.New("geo: too many problems")
 )
+
+// MaxRegionProblems is the most problems ReadRegions and
+// RegionsFromFeatures report one by one; past it they add one
+// ErrTooManyProblems error that states how many there were in all.
+const MaxRegionProblems = 100
 
 // ReadRegions reads a GeoJSON FeatureCollection of Polygon and MultiPolygon
 // features from r and names each region by the feature property nameProp
-// (strings and numbers are accepted). Every bad feature is reported, joined
-// with errors.Join; on any error no Regions is returned.
+// (strings and numbers are accepted).
+//
+// Every feature is checked (see below); every bad feature is reported as a
+// *RegionError, joined with errors.Join (at most MaxRegionProblems, then
+// one ErrTooManyProblems with the total). On any error no Regions is
+// returned: a set is never half-loaded. Accepted input is never changed,
+// with one documented exception: a position's optional third number (an
+// altitude) is dropped.
+//
+// Rejected, each with the feature's index and name and, inside the
+// geometry, the polygon, ring and vertex (a *CoordError):
+//
+//   - a document that is not JSON (with the byte offset), or not a
+//     FeatureCollection (ErrNotCollection), or has no features
+//     (ErrNoFeatures);
+//   - a feature without the naming property (ErrNoName), or whose name an
+//     earlier feature already has (ErrDuplicateName: ByName must be
+//     unambiguous; merge the parts into one MultiPolygon instead);
+//   - a null or empty geometry, a polygon without rings (ErrEmptyGeometry);
+//     any geometry type other than Polygon and MultiPolygon, including a
+//     GeometryCollection (ErrNotPolygon);
+//   - a position that is not 2 or 3 numbers (ErrBadCoordinates), or whose
+//     numbers are not finite or out of range (a *PointError: ErrLatitude,
+//     ErrLongitude, ErrNotFinite, with ErrLikelySwapped when latitude and
+//     longitude look exchanged). (0, 0) is accepted as a vertex;
+//   - a ring of fewer than 4 positions (ErrBadRing), one whose last
+//     position differs from its first (ErrUnclosedRing: it is not closed
+//     silently), one of zero area (ErrZeroArea);
+//   - edges that cross, or overlap along a line, within a ring or between
+//     rings of one polygon, and a boundary passing through itself at a
+//     vertex (ErrSelfIntersection); a hole outside the outer ring
+//     (ErrHoleOutside) or inside another hole (ErrNestedHole).
+//
+// Accepted: a ring touching itself or another ring at single points
+// without crossing (the OGC rule forbids a ring touching itself; boundary
+// files do it and even-odd containment is unambiguous there), repeated
+// consecutive positions, rings in either winding order, and polygons of
+// one MultiPolygon that overlap (Locate answers with their union).
+//
+// Cost: O(n log n) time and O(n) memory for n vertices; peak heap stays
+// within a small multiple of the input's size (the tests assert ≤ 10×
+// plus 4 MiB on adversarial shapes). r is read to the end.
 func ReadRegions(r io.Reader, nameProp string) (*Regions, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("geo: reading regions: %w", err)
 	}
-	fc, err := geojson.UnmarshalFeatureCollection(data)
-	if err != nil {
+	var fc rawCollection
+	if err := json.Unmarshal(data, &fc); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("%w: byte %d: %v", ErrNotCollection, se.Offset, err)
+		case errors.As(err, &te):
+			return nil, fmt.Errorf("%w: byte %d: %q is a JSON %s", ErrNotCollection, te.Offset, te.Field, te.Value)
+		}
 		return nil, fmt.Errorf("%w: %v", ErrNotCollection, err)
 	}
-	return RegionsFromFeatures(fc, nameProp)
+	if fc.Type != "FeatureCollection" {
+		return nil, fmt.Errorf("%w: type %q", ErrNotCollection, fc.Type)
+	}
+	if len(fc.Features) == 0 {
+		return nil, ErrNoFeatures
+	}
+	b := newRegionsBuilder(len(fc.Features), nameProp)
+	for i := range fc.Features {
+		f := &fc.Features[i]
+		g := &f.Geometry
+		var gerr error
+		switch {
+		case f.Type != "Feature":
+			gerr = fmt.Errorf("%w: feature has type %q, want \"Feature\"", ErrNotPolygon, f.Type)
+		case g.err != nil:
+			gerr = g.err
+		case g.null || g.typ == "":
+			gerr = fmt.Errorf("%w: feature has no geometry", ErrEmptyGeometry)
+		}
+		b.add(i, f.Properties, g.mp, gerr)
+		fc.Features[i] = rawFeature{} // let the collection go as it is used
+	}
+	return b.finish()
 }
 
-// RegionsFromFeatures builds Regions from a parsed FeatureCollection, as
-// ReadRegions does.
+// readAll is io.ReadAll that sizes its buffer from r when r can tell
+// (bytes.Reader, strings.Reader, bytes.Buffer, *os.File) and otherwise
+// doubles it, so that it allocates at most about 3× what it reads
+// (io.ReadAll grows by 1.25× for large inputs and allocates about 5×).
+func readAll(r io.Reader) ([]byte, error) {
+	size := 512
+	switch x := r.(type) {
+	case interface{ Len() int }:
+		size = x.Len() + 1
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := x.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < math.MaxInt32 {
+			size = int(fi.Size()) + 1
+		}
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+			b = slices.Grow(b, len(b))
+		}
+	}
+}
+
+// RegionsFromFeatures builds Regions from a parsed FeatureCollection, with
+// the checks of ReadRegions. (orb/geojson has already read each position
+// into two numbers, so positions of the wrong length cannot be told.)
 func RegionsFromFeatures(fc *geojson.FeatureCollection, nameProp string) (*Regions, error) {
 	if fc == nil || len(fc.Features) == 0 {
 		return nil, ErrNoFeatures
 	}
-	rs := &Regions{byName: make(map[string]int, len(fc.Features))}
-	var errs []error
+	b := newRegionsBuilder(len(fc.Features), nameProp)
 	for i, f := range fc.Features {
-		name := propString(f.Properties[nameProp])
-		if name == "" {
-			errs = append(errs, &RegionError{Feature: i, Err: fmt.Errorf("%w: %q", ErrNoName, nameProp)})
+		if f == nil {
+			b.add(i, nil, nil, fmt.Errorf("%w: feature is null", ErrEmptyGeometry))
 			continue
 		}
 		var mp orb.MultiPolygon
+		var gerr error
 		switch g := f.Geometry.(type) {
+		case nil:
+			gerr = fmt.Errorf("%w: feature has no geometry", ErrEmptyGeometry)
 		case orb.Polygon:
 			mp = orb.MultiPolygon{g}
 		case orb.MultiPolygon:
 			mp = g
+			if len(mp) == 0 {
+				gerr = &CoordError{Polygon: -1, Ring: -1, Vertex: -1, Err: fmt.Errorf("%w: MultiPolygon has no polygons", ErrEmptyGeometry)}
+			}
 		default:
-			errs = append(errs, &RegionError{Feature: i, Name: name, Err: ErrNotPolygon})
-			continue
+			gerr = fmt.Errorf("%w: type %q", ErrNotPolygon, g.GeoJSONType())
 		}
-		if err := checkMultiPolygon(mp); err != nil {
-			errs = append(errs, &RegionError{Feature: i, Name: name, Err: err})
-			continue
-		}
-		if _, dup := rs.byName[name]; dup {
-			errs = append(errs, &RegionError{Feature: i, Name: name, Err: ErrDuplicateName})
-			continue
-		}
-		props := make(map[string]any, len(f.Properties))
-		for k, v := range f.Properties {
-			if k != nameProp {
-				props[k] = v
+		b.add(i, f.Properties, mp, gerr)
+	}
+	return b.finish()
+}
+
+// regionsBuilder checks features one at a time and builds the set.
+type regionsBuilder struct {
+	rs       *Regions
+	nameProp string
+	firstOf  map[string]int // name → feature index that has it
+	errs     []error
+	total    int
+}
+
+func newRegionsBuilder(n int, nameProp string) *regionsBuilder {
+	return &regionsBuilder{rs: &Regions{byName: make(map[string]int, n)}, nameProp: nameProp, firstOf: make(map[string]int, n)}
+}
+
+func (b *regionsBuilder) fail(err error) {
+	b.total++
+	if len(b.errs) < MaxRegionProblems {
+		b.errs = append(b.errs, err)
+	}
+}
+
+func (b *regionsBuilder) add(i int, props map[string]any, mp orb.MultiPolygon, gerr error) {
+	name := propString(props[b.nameProp])
+	if name == "" {
+		b.fail(&RegionError{Feature: i, Err: fmt.Errorf("%w: %q", ErrNoName, b.nameProp)})
+		return
+	}
+	if gerr == nil {
+		for pi, poly := range mp {
+			if err := checkPolygon(pi, poly); err != nil {
+				gerr = err
+				break
 			}
 		}
-		idx := len(rs.regions)
-		rs.byName[name] = idx
-		rs.regions = append(rs.regions, Region{Index: idx, Name: name, Geometry: mp, Bound: mp.Bound(), Properties: props})
 	}
-	if len(errs) > 0 {
+	if gerr != nil {
+		b.fail(&RegionError{Feature: i, Name: name, Err: gerr})
+		return
+	}
+	if first, dup := b.firstOf[name]; dup {
+		b.fail(&RegionError{Feature: i, Name: name, Err: fmt.Errorf("%w: feature %d has it too", ErrDuplicateName, first)})
+		return
+	}
+	b.firstOf[name] = i
+	if b.total > 0 {
+		return // the set will not be built: keep nothing more
+	}
+	props2 := make(map[string]any, len(props))
+	for k, v := range props {
+		if k != b.nameProp {
+			props2[k] = v
+		}
+	}
+	idx := len(b.rs.regions)
+	b.rs.byName[name] = idx
+	b.rs.regions = append(b.rs.regions, Region{Index: idx, Name: name, Geometry: mp, Bound: mp.Bound(), Properties: props2})
+}
+
+func (b *regionsBuilder) finish() (*Regions, error) {
+	if b.total > 0 {
+		errs := b.errs
+		if b.total > len(errs) {
+			errs = append(errs, fmt.Errorf("%w: %d in all, the first %d shown", ErrTooManyProblems, b.total, len(b.errs)))
+		}
 		return nil, errors.Join(errs...)
 	}
+	rs := b.rs
 	for ri, reg := range rs.regions {
 		for _, poly := range reg.Geometry {
-			p := newPart(int32(ri), poly)
+			p := newPart(int32(ri), poly, false)
 			rs.index.Insert(p.bound.Min, p.bound.Max, int32(len(rs.parts)))
 			rs.parts = append(rs.parts, p)
 		}
@@ -162,92 +552,6 @@ func propString(v any) string {
 		return strconv.Itoa(x)
 	}
 	return ""
-}
-
-func checkMultiPolygon(mp orb.MultiPolygon) error {
-	if len(mp) == 0 {
-		return ErrBadRing
-	}
-	for pi, poly := range mp {
-		if len(poly) == 0 {
-			return fmt.Errorf("polygon %d: %w", pi, ErrBadRing)
-		}
-		for ri, ring := range poly {
-			if len(ring) < 4 {
-				return fmt.Errorf("polygon %d ring %d: %w", pi, ri, ErrBadRing)
-			}
-			for vi, pt := range ring {
-				if err := ValidatePoint(pt); err != nil {
-					return fmt.Errorf("polygon %d ring %d vertex %d: %w", pi, ri, vi, err)
-				}
-			}
-		}
-	}
-	return nil
-}
-
-func newPart(region int32, poly orb.Polygon) part {
-	p := part{region: region, bound: poly.Bound()}
-	var edges []edge
-	for _, ring := range poly {
-		n := len(ring)
-		for i := 0; i < n; i++ {
-			a, b := ring[i], ring[(i+1)%n]
-			if a == b {
-				continue
-			}
-			edges = append(edges, edge{a[0], a[1], b[0], b[1]})
-		}
-	}
-	nb := len(edges)/8 + 1
-	p.bandLo = p.bound.Min[1]
-	span := p.bound.Max[1] - p.bound.Min[1]
-	if span <= 0 {
-		nb = 1
-		span = 1
-	}
-	p.bandH = span / float64(nb)
-	p.bands = make([][]edge, nb)
-	for _, e := range edges {
-		lo, hi := p.band(math.Min(e.y0, e.y1)), p.band(math.Max(e.y0, e.y1))
-		for b := lo; b <= hi; b++ {
-			p.bands[b] = append(p.bands[b], e)
-		}
-	}
-	return p
-}
-
-func (p *part) band(y float64) int {
-	b := int((y - p.bandLo) / p.bandH)
-	if b < 0 {
-		return 0
-	}
-	if b >= len(p.bands) {
-		return len(p.bands) - 1
-	}
-	return b
-}
-
-// contains reports whether pt is inside the polygon (even-odd rule over the
-// outer ring and its holes). Points on an edge count as inside.
-func (p *part) contains(pt orb.Point) bool {
-	x, y := pt[0], pt[1]
-	in := false
-	for _, e := range p.bands[p.band(y)] {
-		// On-edge test: collinear and within the segment's box.
-		if (x-e.x0)*(e.y1-e.y0) == (y-e.y0)*(e.x1-e.x0) &&
-			x >= math.Min(e.x0, e.x1) && x <= math.Max(e.x0, e.x1) &&
-			y >= math.Min(e.y0, e.y1) && y <= math.Max(e.y0, e.y1) {
-			return true
-		}
-		if (e.y0 > y) != (e.y1 > y) {
-			xi := e.x0 + (y-e.y0)*(e.x1-e.x0)/(e.y1-e.y0)
-			if x < xi {
-				in = !in
-			}
-		}
-	}
-	return in
 }
 
 // Len returns the number of regions.
@@ -280,9 +584,19 @@ func (rs *Regions) ByName(name string) (Region, bool) {
 }
 
 // Locate returns the region that contains p. Points on a boundary are
-// considered in. Where regions overlap, the one that comes first in the
-// set wins. It costs an rtree lookup plus an exact point-in-polygon test
-// over the edges of one latitude band of each candidate polygon.
+// considered in (a hole's boundary too). Where regions overlap, the one
+// that comes first in the set wins. p is not validated: a point outside
+// every region, (0, 0) included, is simply not found.
+//
+// It costs an rtree lookup plus an even-odd ray cast over the edges of one
+// latitude band of each candidate polygon. For real boundaries a band
+// holds about 8–16 edges, sorted east to west so that the scan stops at
+// the first edge wholly west of p (about 0.5 µs on Chattanooga's
+// neighborhoods, 6× faster than scanning the regions with orb/planar).
+// Shapes whose many long edges span most bands, such as a comb, get few
+// bands so that memory stays linear, and their queries tend toward O(n)
+// in the polygon's vertices (0.5 ms on an 80k-vertex comb, 9× faster than
+// orb/planar). Figures measured on 2 shared cores under load.
 func (rs *Regions) Locate(p orb.Point) (Region, bool) {
 	i := rs.LocateIndex(p)
 	if i < 0 {
@@ -359,10 +673,13 @@ func (rs *Regions) Contains(i int, p orb.Point) bool {
 
 // Centroid returns a representative point of region i: the area-weighted
 // centroid of its largest polygon when that lies inside the region,
-// otherwise a point inside found by scanning its bound.
+// otherwise a point inside found by scanning its bound. i must be in
+// [0, Len()), as for a slice index.
 func (rs *Regions) Centroid(i int) orb.Point {
 	reg := rs.regions[i]
-	var largest orb.Polygon
+	// Every accepted ring has a non-zero area, so largest is set; the
+	// fallback keeps a zero area from ever indexing a nil polygon.
+	largest := reg.Geometry[0]
 	var area float64
 	for _, poly := range reg.Geometry {
 		if a := math.Abs(ringArea(poly[0])); a > area {

@@ -271,7 +271,7 @@ func geoCause(err error) error {
 	if errors.Is(err, geo.ErrLikelySwapped) {
 		return swapped{}
 	}
-	for _, s := range []error{geo.ErrNotFinite, geo.ErrLatitude, geo.ErrLongitude} {
+	for _, s := range []error{geo.ErrNotFinite, geo.ErrNullIsland, geo.ErrLatitude, geo.ErrLongitude} {
 		if errors.Is(err, s) {
 			return s
 		}

@@ -270,19 +270,24 @@ func (im *importer) place(p *directory.Provider, loc, sal, svc *row) {
 		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrUnplaced, "provider %q has no coordinates", p.ID)
 		return
 	}
-	lat, ok1 := parseNum(latS)
-	lon, ok2 := parseNum(lonS)
-	if !ok1 || !ok2 {
-		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrBadCoordinates, "%q, %q", latS, lonS)
+	lat, err1 := geo.ParseDegrees(strings.TrimSpace(latS))
+	lon, err2 := geo.ParseDegrees(strings.TrimSpace(lonS))
+	if err1 != nil || err2 != nil {
+		field := "latitude"
+		if err1 == nil {
+			field = "longitude"
+		}
+		im.c.addf(loc.at(field), tLocation, lid, field, ErrBadCoordinates, "%q, %q", latS, lonS)
 		return
 	}
 	pt := orb.Point{lon, lat}
 	if err := geo.ValidatePoint(pt); err != nil {
-		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrBadCoordinates, "%w", err)
-		return
-	}
-	if lat == 0 && lon == 0 {
-		im.c.addf(loc.at("latitude"), tLocation, lid, "latitude", ErrBadCoordinates, "(0, 0)")
+		field := "latitude"
+		var pe *geo.PointError
+		if errors.As(err, &pe) && pe.Field == "longitude" {
+			field = "longitude"
+		}
+		im.c.addf(loc.at(field), tLocation, lid, field, ErrBadCoordinates, "%w", err)
 		return
 	}
 	if geo.LikelySwappedUS(pt) {
