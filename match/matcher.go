@@ -50,6 +50,7 @@ type Matcher struct {
 	index    map[string]*catIndex
 	grid     grid
 	langBits map[string]uint8
+	own      ownIndex // words of providers' own listings, for interests' ranking
 }
 
 // New returns a Matcher over cat with configuration cfg (see Config for
@@ -80,6 +81,7 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 		}
 	}
 	m.buildIndex()
+	m.own = buildOwnIndex(m.provs)
 	for _, c := range m.tax.All() {
 		m.catText[c.Code] = strings.ToLower(c.Label + " | " + strings.Join(c.Synonyms, " | "))
 	}

@@ -24,9 +24,13 @@ func (pi *pitem) codes(yield func(string, int) bool) {
 	}
 }
 
-// Top returns the k best candidates for item, highest score first, ties
-// broken by provider ID, appended to dst[:0] (pass a buffer to avoid
-// allocating). It is what Plan proposes, for any k.
+// Top returns the k best candidates for item, appended to dst[:0] (pass
+// a buffer to avoid allocating): highest score first, ties broken by
+// provider ID, except that for an interest with words every provider
+// whose own listing (name, keywords, description) has one of the words
+// comes before those that offer it only through their category — a
+// soccer league before swim teams for "soccer", both being Sports. It is
+// what Plan proposes, for any k.
 //
 // The category's providers are read from the matcher's index in rings of
 // grid cells around where travel starts. A provider is scored only if
@@ -35,7 +39,10 @@ func (pi *pitem) codes(yield func(string, int) bool) {
 // its distance — can beat the k-th best so far, and the search stops at
 // the first ring whose distance makes that impossible for every
 // provider in it. Cost: O(records read + scored × (windows + boarding
-// stops)). It returns ctx's error if ctx ends first.
+// stops)). For an interest with words, the providers whose own listing
+// may name it are first looked up in the matcher's word index and scored
+// (O(their number)); the rings then fill what they leave of the k places,
+// skipping them. It returns ctx's error if ctx ends first.
 func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Candidate, error) {
 	top := dst[:0]
 	if item < 0 || item >= len(p.items) {
@@ -44,6 +51,44 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 	if k <= 0 {
 		return top, nil
 	}
+	pi := &p.items[item]
+	if pi.Kind != KindInterest || len(pi.tokens) == 0 {
+		return p.ringTop(ctx, item, k, top, false)
+	}
+	var c Candidate
+	for i, idx := range p.m.own.candidates(pi.tokens, nil) {
+		if i&1023 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return top, err
+			}
+		}
+		prov := p.m.provs[idx]
+		d := geo.Meters(0)
+		if !prov.Unplaced {
+			d = geo.Distance(p.origin, prov.Point)
+		}
+		if prov.Unplaced || d > p.radius {
+			continue
+		}
+		c = Candidate{}
+		if viol, _ := p.evaluate(pi, idx, prov, d, levelUnknown, -1, -1, evalFirst, &c); viol != 0 || !pi.namesInterest(&c) {
+			continue
+		}
+		c.Item = item
+		top = insertTop(top, k, c)
+	}
+	if len(top) == k {
+		return top, nil
+	}
+	rest, err := p.ringTop(ctx, item, k-len(top), top[len(top):], true)
+	return append(top, rest...), err
+}
+
+// ringTop is Top's search of the index rings for the k best candidates
+// by score, appended to dst[:0]; with named set it skips the candidates
+// an interest's own listing names (Top has placed them already).
+func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, named bool) ([]Candidate, error) {
+	top := dst[:0]
 	pi := &p.items[item]
 	// The best score of any provider at distance r, whatever its record.
 	rest := 0.0
@@ -106,6 +151,9 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 			}
 			c = Candidate{}
 			if viol, pruned := p.evaluate(pi, r.idx, prov, d, up, tb, cut, evalFirst, &c); viol != 0 || pruned {
+				return true
+			}
+			if named && pi.namesInterest(&c) {
 				return true
 			}
 			c.Item = item
