@@ -131,6 +131,9 @@ type Match struct {
 	// Explanation is the reasons in words for a Navigator, joined with
 	// "; ".
 	Explanation string `json:"explanation"`
+	// Legs are how to get there, leg by leg (Prepared.Legs); Family
+	// renders them for the family.
+	Legs []Leg `json:"legs,omitempty"`
 }
 
 // Unmet lists the needs and interests that no provider fits.
@@ -173,7 +176,7 @@ func (m *Matcher) Plan(ctx context.Context, s Student) (*Plan, error) {
 		ip := ItemPlan{Item: pr.items[i].Item, Label: pr.items[i].label, Matches: make([]Match, len(buf))}
 		for j := range buf {
 			reasons := pr.Explain(&buf[j])
-			ip.Matches[j] = Match{Candidate: buf[j], Reasons: reasons, Explanation: joinReasons(reasons)}
+			ip.Matches[j] = Match{Candidate: buf[j], Reasons: reasons, Explanation: joinReasons(reasons), Legs: pr.Legs(&buf[j])}
 		}
 		if len(buf) == 0 {
 			u, err := pr.Unmet(ctx, i)
