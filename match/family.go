@@ -1,6 +1,7 @@
 package match
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -37,7 +38,27 @@ func (k LegKind) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (k LegKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+func (k LegKind) MarshalText() ([]byte, error) {
+	if k < 0 || k >= numLegKinds {
+		return nil, ErrBadLeg
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler: "walk", "ride",
+// "car" or "school".
+func (k *LegKind) UnmarshalText(b []byte) error {
+	for i, n := range legNames {
+		if n == string(b) {
+			*k = LegKind(i)
+			return nil
+		}
+	}
+	return ErrBadLeg
+}
+
+// ErrBadLeg reports a leg kind that is not one of the LegKind constants.
+var ErrBadLeg = errors.New("match: unknown leg kind")
 
 // Leg is one part of the way to a provider, in the terms a family
 // follows: walk to a stop, ride a route to another stop, walk to the

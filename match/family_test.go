@@ -2,6 +2,7 @@ package match_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -177,4 +178,23 @@ func TestPlanFamilyUnmet(t *testing.T) {
 	es := plan.Family(d.Taxonomy(), language.Spanish)
 	assert.True(t, strings.HasPrefix(es, "Necesidad: Examen de la vista y lentes\n"), es)
 	assert.Contains(t, es, "Ninguno queda lo bastante cerca")
+}
+
+func TestLegJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	legs := []match.Leg{
+		{Kind: match.LegWalk, Duration: 2 * time.Minute, To: "A"},
+		{Kind: match.LegRide, Duration: 9 * time.Minute, Routes: []string{"4"}, Headsign: "Eastgate", Depart: hm(15, 42), Arrive: hm(15, 51)},
+		{Kind: match.LegCar}, {Kind: match.LegSchool},
+	}
+	b, err := json.Marshal(legs)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"kind":"ride"`)
+	var back []match.Leg
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, legs, back)
+	var k match.LegKind
+	assert.ErrorIs(t, k.UnmarshalText([]byte("bike")), match.ErrBadLeg)
+	_, err = match.LegKind(9).MarshalText()
+	assert.ErrorIs(t, err, match.ErrBadLeg)
 }
