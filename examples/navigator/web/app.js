@@ -228,7 +228,8 @@
       body.append(sec);
     });
     if (state.home) bounds.push([state.home[1], state.home[0]]);
-    if (bounds.length > 1) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+    if (bounds.length > 1) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 14 });
+    $('results').scrollIntoView({ block: 'start' });
     return n;
   }
 
@@ -301,6 +302,7 @@
     if (v === 'trends') {
       map.removeLayer(resultLayer);
       if (!$('trend-cat').value) $('trend-cat').value = 'basic.housing';
+      map.fitBounds(hoodLayer.getBounds());
       showTrends();
     } else {
       if (choropleth) { map.removeLayer(choropleth); choropleth = null; }
@@ -349,6 +351,7 @@
     $('lang-es').addEventListener('click', () => setLang('es'));
     $('trend-cat').addEventListener('change', showTrends);
     applyTexts();
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.ready = 'true';
     void hoods;
   }
