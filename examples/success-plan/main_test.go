@@ -22,4 +22,15 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, out, "by bus (estimate:")
 	assert.Contains(t, out, "Spanish spoken")
 	assert.Contains(t, out, "OpenStreetMap contributors")
+	// Each plan is first written for the family, the third in Spanish.
+	assert.Equal(t, 2, strings.Count(out, "For the family (English):"))
+	assert.Equal(t, 1, strings.Count(out, "For the family (Spanish):"))
+	assert.Contains(t, out, "Necesidad: Tutoría")
+	assert.Contains(t, out, "door to door")
+	// The soccer fan's sports: soccer leagues, not the nearer swim teams.
+	second := out[strings.Index(out, "2. A 12-year-old"):strings.Index(out, "3. An eighth grader")]
+	family := second[:strings.Index(second, "Staff detail:")]
+	sports := family[strings.Index(family, "Interest: Sports"):]
+	assert.Contains(t, sports, "1. Highland Park Soccer League")
+	assert.NotContains(t, sports, "Swim Team")
 }
