@@ -18,7 +18,10 @@ func TestRun(t *testing.T) {
 	for _, head := range []string{"1. A family without a car", "2. A 12-year-old", "3. An eighth grader"} {
 		assert.Contains(t, out, head)
 	}
-	assert.Equal(t, 7, strings.Count(out, "   Need: ")+strings.Count(out, "   Interest: "))
+	// Seven items in the staff detail, four more in the two plans
+	// written for English-speaking families (the third is in Spanish).
+	assert.Equal(t, 7+4, strings.Count(out, "   Need: ")+strings.Count(out, "   Interest: "))
+	assert.Equal(t, 3, strings.Count(out, "   Necesidad: ")+strings.Count(out, "   Interés: "))
 	assert.Contains(t, out, "by bus (estimate:")
 	assert.Contains(t, out, "Spanish spoken")
 	assert.Contains(t, out, "OpenStreetMap contributors")
