@@ -86,6 +86,14 @@ func TestBrowser(t *testing.T) {
 		require.NoError(t, err, "waiting for %s", expr)
 	}
 
+	// settle waits for the map's zoom and pan animations to end, so that
+	// screenshots are sharp.
+	settle := func() {
+		t.Helper()
+		wait(`!document.querySelector(".leaflet-zoom-anim, .leaflet-pan-anim")`)
+		time.Sleep(400 * time.Millisecond)
+	}
+
 	// Load the page.
 	start := time.Now()
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(f.srv.URL)))
@@ -125,6 +133,7 @@ func TestBrowser(t *testing.T) {
 	assert.Equal(t, "Need: Food", eval(`document.querySelector("#results .item h3").textContent`))
 	assert.Contains(t, eval(`document.querySelector("#results .match .how").textContent`), "min")
 	assert.Contains(t, eval(`document.getElementById("form-status").textContent`), "places found")
+	settle()
 	shot("plan-en.png")
 
 	// Spanish.
@@ -137,6 +146,7 @@ func TestBrowser(t *testing.T) {
 	assert.True(t, strings.Contains(text, "a pie") || strings.Contains(text, "Camine"), "directions in Spanish: %.300s", text)
 	assert.NotContains(t, text, "Walk ")
 	assert.Equal(t, matches, count(".leaflet-marker-pane .result-marker"))
+	settle()
 	shot("plan-es.png")
 
 	// Trends, in English.
@@ -148,6 +158,7 @@ func TestBrowser(t *testing.T) {
 	assert.Equal(t, "fewer than 10", eval(`document.querySelector("#trend-table td.suppressed").textContent`))
 	assert.Contains(t, eval(`document.getElementById("legend").textContent`), "fewer than 10")
 	assert.Positive(t, count("#rising li"))
+	settle()
 	shot("trends.png")
 
 	// A phone-sized screen: everything fits the width.

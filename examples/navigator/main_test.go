@@ -805,7 +805,7 @@ func TestGracefulShutdown(t *testing.T) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-requests", "2000"}, io.Discard, io.Discard, ready)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-requests", "0"}, io.Discard, io.Discard, ready)
 	}()
 	var addr string
 	select {
