@@ -501,25 +501,29 @@ func (ip *ItemPlan) Family(tax *directory.Taxonomy, tag language.Tag) FamilyItem
 	return fi
 }
 
-// Family renders the whole plan for the family as text, in the language
-// closest to tag: each need and interest with a heading, its providers
-// numbered, and what was not found with the reason.
-func (p *Plan) Family(tax *directory.Taxonomy, tag language.Tag) string {
+// String renders the item as text: the heading, the providers numbered
+// with their lines indented, and what was not found with the reason.
+func (fi FamilyItem) String() string {
 	var b strings.Builder
-	for i := range p.Items {
-		fi := p.Items[i].Family(tax, tag)
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(fi.Heading)
+	b.WriteString(fi.Heading)
+	b.WriteByte('\n')
+	for j, f := range fi.Matches {
+		fmt.Fprintf(&b, "%d. %s\n", j+1, strings.ReplaceAll(f.String(), "\n", "\n   "))
+	}
+	if fi.Unmet != "" {
+		b.WriteString(fi.Unmet)
 		b.WriteByte('\n')
-		for j, f := range fi.Matches {
-			fmt.Fprintf(&b, "%d. %s\n", j+1, strings.ReplaceAll(f.String(), "\n", "\n   "))
-		}
-		if fi.Unmet != "" {
-			b.WriteString(fi.Unmet)
-			b.WriteByte('\n')
-		}
 	}
 	return b.String()
+}
+
+// Family renders the whole plan for the family as text, in the language
+// closest to tag: each need and interest (FamilyItem.String), separated
+// by blank lines.
+func (p *Plan) Family(tax *directory.Taxonomy, tag language.Tag) string {
+	parts := make([]string, len(p.Items))
+	for i := range p.Items {
+		parts[i] = p.Items[i].Family(tax, tag).String()
+	}
+	return strings.Join(parts, "\n")
 }

@@ -487,10 +487,12 @@ func (s *server) planK(r *http.Request, st *match.Student, k int) (*match.Plan, 
 
 func (s *server) renderPlan(plan *match.Plan, tag language.Tag) planResponse {
 	base, _ := tag.Base()
-	out := planResponse{Lang: base.String(), Items: make([]planItem, len(plan.Items)), FamilyText: plan.Family(s.d.tax, tag)}
+	out := planResponse{Lang: base.String(), Items: make([]planItem, len(plan.Items))}
+	texts := make([]string, len(plan.Items))
 	for i := range plan.Items {
 		ip := &plan.Items[i]
 		fi := ip.Family(s.d.tax, tag)
+		texts[i] = fi.String() // as Plan.Family joins them
 		pi := planItem{Kind: ip.Item.Kind.String(), Index: ip.Item.Index, Category: ip.Item.Category, Label: fi.Label,
 			Heading: fi.Heading, Matches: make([]planMatch, len(ip.Matches))}
 		for j := range ip.Matches {
@@ -506,6 +508,7 @@ func (s *server) renderPlan(plan *match.Plan, tag language.Tag) planResponse {
 		}
 		out.Items[i] = pi
 	}
+	out.FamilyText = strings.Join(texts, "\n")
 	return out
 }
 
