@@ -124,6 +124,18 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("add-item")),
 	))
 	wait(`document.querySelectorAll("#items li").length === 2`)
+	// Two availability windows: weekdays after school (the default
+	// days and hours) and Saturday morning.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("add-window"))))
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		document.querySelectorAll(".days input").forEach((i) => { i.checked = i.value === "Sa"; });
+		document.getElementById("from").value = "09:00";
+		document.getElementById("to").value = "13:00";
+	})()`))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("add-window"))))
+	wait(`document.querySelectorAll("#windows li").length === 2`)
+	assert.Equal(t, "Sa 09:00–13:00", eval(`document.querySelectorAll("#windows li span")[1].textContent`))
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("find"))))
 	wait(`document.querySelectorAll("#results .match").length > 0`)
 	matches, markers := count("#results .match"), count(".leaflet-marker-pane .result-marker")
@@ -158,6 +170,7 @@ func TestBrowser(t *testing.T) {
 	assert.Equal(t, "fewer than 10", eval(`document.querySelector("#trend-table td.suppressed").textContent`))
 	assert.Contains(t, eval(`document.getElementById("legend").textContent`), "fewer than 10")
 	assert.Positive(t, count("#rising li"))
+	assert.Positive(t, count("#gaps li"))
 	settle()
 	shot("trends.png")
 

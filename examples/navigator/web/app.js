@@ -14,7 +14,8 @@
       catLabel: 'Category', wordsLabel: "In the family's words", sevLabel: 'How pressing',
       sev3: 'Urgent', sev2: 'Important', sev1: 'Can wait', addItem: 'Add', remove: 'Remove',
       whenLegend: 'When they can go', d0: 'Sun', d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat',
-      fromLabel: 'From', toLabel: 'To', anytime: 'Any time',
+      fromLabel: 'From', toLabel: 'To', anytime: 'Any time', addWindow: 'Add another time',
+      gapsHeading: 'Where requests outrun places, December', gapLine: '{0}: {1} requests, {2} places known', noGap: 'No shortfall where counts are shown.',
       travelLegend: 'Getting there', modeLabel: 'How they travel', modeTransit: 'Bus or walking', modeWalk: 'Walking',
       modeCar: 'Car', maxLabel: 'Longest trip (minutes)', familyLegend: 'The family', homeLangLabel: 'Language at home',
       langEn: 'English', langEs: 'Spanish', langAr: 'Arabic', langVi: 'Vietnamese', ageLabel: "Child's age",
@@ -39,7 +40,8 @@
       catLabel: 'Categoría', wordsLabel: 'En palabras de la familia', sevLabel: 'Qué tan urgente',
       sev3: 'Urgente', sev2: 'Importante', sev1: 'Puede esperar', addItem: 'Agregar', remove: 'Quitar',
       whenLegend: 'Cuándo pueden ir', d0: 'dom', d1: 'lun', d2: 'mar', d3: 'mié', d4: 'jue', d5: 'vie', d6: 'sáb',
-      fromLabel: 'Desde', toLabel: 'Hasta', anytime: 'A cualquier hora',
+      fromLabel: 'Desde', toLabel: 'Hasta', anytime: 'A cualquier hora', addWindow: 'Agregar otro horario',
+      gapsHeading: 'Dónde las solicitudes superan los lugares, diciembre', gapLine: '{0}: {1} solicitudes, {2} lugares conocidos', noGap: 'Ningún déficit donde se muestran los números.',
       travelLegend: 'Cómo llegar', modeLabel: 'Cómo viajan', modeTransit: 'Autobús o a pie', modeWalk: 'A pie',
       modeCar: 'Carro', maxLabel: 'Viaje más largo (minutos)', familyLegend: 'La familia', homeLangLabel: 'Idioma en casa',
       langEn: 'Inglés', langEs: 'Español', langAr: 'Árabe', langVi: 'Vietnamita', ageLabel: 'Edad del niño o niña',
@@ -57,7 +59,7 @@
     }
   };
   const $ = (id) => document.getElementById(id);
-  const state = { lang: 'en', cfg: null, tax: [], hoods: [], home: null, homeHood: '', items: [], student: null, view: 'plan' };
+  const state = { lang: 'en', cfg: null, tax: [], hoods: [], home: null, homeHood: '', items: [], windows: [], student: null, view: 'plan' };
   let map, hoodLayer, routeLayer, resultLayer, homeMarker, choropleth, regionsGeo;
 
   function t(key, ...args) {
@@ -90,6 +92,7 @@
     fillCategories($('item-cat'), false);
     fillCategories($('trend-cat'), true);
     renderItems();
+    renderWindows();
     renderHomeStatus();
   }
 
@@ -148,9 +151,28 @@
     renderItems();
   }
 
-  function student() {
+  // Availability: the windows added, or the one being edited.
+  function currentWindow() {
     const hm = (v) => { const [h, m] = v.split(':').map(Number); return (h * 60 + m) * 60e9; };
     const days = [...document.querySelectorAll('.days input:checked')].map((i) => i.value).join(',');
+    if (!days) return null;
+    return { days, start: hm($('from').value || '15:00'), end: hm($('to').value || '19:00'), text: days + ' ' + ($('from').value || '15:00') + '–' + ($('to').value || '19:00') };
+  }
+  function renderWindows() {
+    const ul = $('windows');
+    ul.replaceChildren();
+    state.windows.forEach((w, i) => {
+      const rm = el('button', { type: 'button', 'aria-label': t('remove') + ' ' + w.text, text: t('remove') });
+      rm.addEventListener('click', () => { state.windows.splice(i, 1); renderWindows(); $('add-window').focus(); });
+      ul.append(el('li', {}, el('span', { text: w.text }), rm));
+    });
+  }
+  function addWindow() {
+    const w = currentWindow();
+    if (w) { state.windows.push(w); renderWindows(); }
+  }
+
+  function student() {
     const s = {
       home: state.home,
       languages: [$('home-lang').value],
@@ -160,8 +182,9 @@
     };
     const age = Number($('age').value);
     if (age > 0) s.age = age;
-    if (!$('anytime').checked && days) {
-      s.constraints.availability = [{ days, start: hm($('from').value || '15:00'), end: hm($('to').value || '19:00') }];
+    if (!$('anytime').checked) {
+      const ws = state.windows.length ? state.windows : [currentWindow()].filter(Boolean);
+      if (ws.length) s.constraints.availability = ws.map((w) => ({ days: w.days, start: w.start, end: w.end }));
     }
     return s;
   }
@@ -242,9 +265,10 @@
   async function showTrends() {
     const cat = $('trend-cat').value;
     const q = '?set=' + encodeURIComponent(state.cfg.sets[0]) + (cat ? '&category=' + encodeURIComponent(cat) : '');
-    let counts, rising;
+    let counts, rising, gaps;
     try {
-      [counts, rising] = await Promise.all([getJSON('/api/trends/counts' + q + '&bucket=year'), getJSON('/api/trends/rising' + q + '&bucket=half')]);
+      [counts, rising, gaps] = await Promise.all([getJSON('/api/trends/counts' + q + '&bucket=year'), getJSON('/api/trends/rising' + q + '&bucket=half'),
+        getJSON('/api/trends/gaps' + q + '&bucket=month&near_m=2000')]);
     } catch (e) {
       $('legend').textContent = t('loadFailed', e.message);
       return;
@@ -284,6 +308,12 @@
       ol.append(el('li', { text: r.region.trim() + ' — ' + (c ? label(c) : r.category) + ': ' + r.baseline + ' → ' + r.current + ' (×' + r.ratio.toFixed(1) + ')' }));
     });
     if (!rising.rises.length) ol.append(el('li', { text: t('noRise') }));
+    // Supply gaps: the largest shortfalls among counted neighborhoods.
+    const gl = $('gaps');
+    gl.replaceChildren();
+    const short = gaps.gaps.filter((g) => !g.suppressed && g.shortfall > 0).slice(0, 5);
+    short.forEach((g) => gl.append(el('li', { text: t('gapLine', g.region.trim(), g.demand, g.providers) })));
+    if (!short.length) gl.append(el('li', { text: t('noGap') }));
     // Table.
     const tb = $('trend-table').querySelector('tbody');
     tb.replaceChildren();
@@ -343,6 +373,7 @@
     });
     $('item-kind').addEventListener('change', () => { $('sev-row').hidden = $('item-kind').value !== 'need'; });
     $('add-item').addEventListener('click', addItem);
+    $('add-window').addEventListener('click', addWindow);
     $('item-words').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); addItem(); } });
     $('plan-form').addEventListener('submit', findPlaces);
     $('view-plan').addEventListener('click', () => setView('plan'));
