@@ -3,74 +3,79 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"io"
+	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wraparound/wraparound/demo"
+	"github.com/wraparound/wraparound/geo/transit"
 )
 
-// withoutShapes rewrites the CARTA feed without shapes.txt.
-func withoutShapes(t *testing.T) []byte {
+// sampleFeed zips Google's sample GTFS feed, which has no shapes.txt.
+func sampleFeed(t *testing.T) (feed []byte, dir string) {
 	t.Helper()
-	feed := demo.CARTAFeed()
-	zr, err := zip.NewReader(bytes.NewReader(feed), int64(len(feed)))
+	dir = filepath.Join("..", "..", "geo", "transit", "testdata", "gtfs-sample")
+	files, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
-		if f.Name == "shapes.txt" {
-			continue
-		}
-		r, err := f.Open()
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(dir, f.Name()))
 		require.NoError(t, err)
-		w, err := zw.Create(f.Name)
+		w, err := zw.Create(f.Name())
 		require.NoError(t, err)
-		_, err = io.Copy(w, r)
+		_, err = w.Write(b)
 		require.NoError(t, err)
-		r.Close()
 	}
 	require.NoError(t, zw.Close())
-	return out.Bytes()
+	return out.Bytes(), dir
 }
 
-// TestRouteLines draws CARTA's routes from shapes.txt and, for a feed
-// without it, from stop sequences: every route is drawn either way, and
-// without shapes every vertex is a stop of the feed.
-func TestRouteLines(t *testing.T) {
+// TestRouteLinesWithoutShapes draws a feed without shapes.txt from its
+// stop sequences: every route with trips is drawn, and every vertex is
+// one of the feed's stops as the transit package reads them. (CARTA's
+// routes, drawn from shapes.txt, are checked against the network in
+// TestListsEqualLibrary.)
+func TestRouteLinesWithoutShapes(t *testing.T) {
 	t.Parallel()
-	net, err := demo.Network()
+	feed, dir := sampleFeed(t)
+	net, err := transit.ReadFS(context.Background(), os.DirFS(dir))
 	require.NoError(t, err)
 	stops := map[orb.Point]bool{}
 	for _, s := range net.Stops() {
 		stops[s.Point] = true
 	}
-	shaped, err := routeLines(demo.CARTAFeed())
+	fc, err := routeLines(feed)
 	require.NoError(t, err)
-	plain, err := routeLines(withoutShapes(t))
-	require.NoError(t, err)
-	for name, fc := range map[string]int{"shapes": len(shaped.Features), "stops": len(plain.Features)} {
-		assert.Equal(t, len(net.Routes()), fc, name)
+	served := map[string]bool{}
+	for i := range net.Stops() {
+		for _, r := range net.RoutesAt(i) {
+			served[net.Routes()[r].ID] = true
+		}
 	}
-	onStop, total := 0, 0
-	for _, f := range plain.Features {
+	var drawn []string
+	total := 0
+	for _, f := range fc.Features {
+		drawn = append(drawn, f.Properties.MustString("route"))
 		ml, ok := f.Geometry.(orb.MultiLineString)
 		require.True(t, ok)
 		for _, ls := range ml {
+			assert.GreaterOrEqual(t, len(ls), 2)
 			for _, p := range ls {
 				total++
-				if stops[p] {
-					onStop++
-				}
+				assert.True(t, stops[p], "vertex %v is not a stop", p)
 			}
 		}
 	}
-	// Simplification keeps a subset of the stops, nothing else.
+	assert.Len(t, drawn, len(served))
+	for _, r := range drawn {
+		assert.True(t, served[r], "route %s drawn but serves no stop", r)
+	}
 	assert.Positive(t, total)
-	assert.Equal(t, total, onStop)
 	_, err = routeLines([]byte("not a zip"))
 	assert.Error(t, err)
 }
