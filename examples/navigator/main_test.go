@@ -730,6 +730,7 @@ func TestHostileRequests(t *testing.T) {
 	f := getFixture(t)
 	hs := hostileRequests()
 	require.GreaterOrEqual(t, len(hs), 200)
+	t.Logf("%d hostile requests", len(hs))
 	for _, h := range hs {
 		code, ct, body := call(t, h.method, h.path, h.contentType, h.body)
 		if !assert.True(t, code >= 400 && code < 500, "%s: status %d: %.300s", h.name, code, body) {
