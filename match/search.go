@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/wraparound/wraparound/geo"
@@ -39,10 +40,11 @@ func (pi *pitem) codes(yield func(string, int) bool) {
 // its distance — can beat the k-th best so far, and the search stops at
 // the first ring whose distance makes that impossible for every
 // provider in it. Cost: O(records read + scored × (windows + boarding
-// stops)). For an interest with words, the providers whose own listing
-// may name it are first looked up in the matcher's word index and scored
-// (O(their number)); the rings then fill what they leave of the k places,
-// skipping them. It returns ctx's error if ctx ends first.
+// stops)). For an interest with words, the matcher's word index gives
+// the providers whose own listing may name it; a first ring search
+// considers only them, and when it finds fewer than k, a second fills
+// the rest from the others: two searches, each with its own pruning. It
+// returns ctx's error if ctx ends first.
 func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Candidate, error) {
 	top := dst[:0]
 	if item < 0 || item >= len(p.items) {
@@ -52,42 +54,29 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 		return top, nil
 	}
 	pi := &p.items[item]
-	if pi.Kind != KindInterest || len(pi.tokens) == 0 {
-		return p.ringTop(ctx, item, k, top, false)
+	var named []int32
+	if pi.Kind == KindInterest && len(pi.tokens) > 0 {
+		named = p.m.own.candidates(pi.tokens, nil)
 	}
-	var c Candidate
-	for i, idx := range p.m.own.candidates(pi.tokens, nil) {
-		if i&1023 == 1023 {
-			if err := ctx.Err(); err != nil {
-				return top, err
-			}
-		}
-		prov := p.m.provs[idx]
-		d := geo.Meters(0)
-		if !prov.Unplaced {
-			d = geo.Distance(p.origin, prov.Point)
-		}
-		if prov.Unplaced || d > p.radius {
-			continue
-		}
-		c = Candidate{}
-		if viol, _ := p.evaluate(pi, idx, prov, d, levelUnknown, -1, -1, evalFirst, &c); viol != 0 || !pi.namesInterest(&c) {
-			continue
-		}
-		c.Item = item
-		top = insertTop(top, k, c)
+	if len(named) == 0 {
+		// No listing can name the interest: rank by score alone.
+		return p.ringTop(ctx, item, k, top, nil, false)
 	}
-	if len(top) == k {
-		return top, nil
+	top, err := p.ringTop(ctx, item, k, top, named, false)
+	if err != nil || len(top) == k {
+		return top, err
 	}
-	rest, err := p.ringTop(ctx, item, k-len(top), top[len(top):], true)
+	rest, err := p.ringTop(ctx, item, k-len(top), top[len(top):], nil, true)
 	return append(top, rest...), err
 }
 
 // ringTop is Top's search of the index rings for the k best candidates
-// by score, appended to dst[:0]; with named set it skips the candidates
-// an interest's own listing names (Top has placed them already).
-func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, named bool) ([]Candidate, error) {
+// by score, appended to dst[:0]. With only set (ascending provider
+// ordinals that may be named, from the word index) it keeps only the
+// candidates an interest's own listing names; with skipNamed it leaves
+// them out (Top has placed them already). Each search ranks by score
+// alone, so its pruning holds.
+func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, only []int32, skipNamed bool) ([]Candidate, error) {
 	top := dst[:0]
 	pi := &p.items[item]
 	// The best score of any provider at distance r, whatever its record.
@@ -122,6 +111,11 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, na
 					return false
 				}
 			}
+			if only != nil {
+				if _, ok := slices.BinarySearch(only, r.idx); !ok {
+					return true
+				}
+			}
 			if !p.hot.keep(r) {
 				return true
 			}
@@ -153,7 +147,7 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, na
 			if viol, pruned := p.evaluate(pi, r.idx, prov, d, up, tb, cut, evalFirst, &c); viol != 0 || pruned {
 				return true
 			}
-			if named && pi.namesInterest(&c) {
+			if (only != nil || skipNamed) && pi.namesInterest(&c) != (only != nil) {
 				return true
 			}
 			c.Item = item
