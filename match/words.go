@@ -143,7 +143,9 @@ func (pi *pitem) namesInterest(c *Candidate) bool {
 // providers using it. A token t begins a word of a listing (hasWord) only
 // if t, cut at its first apostrophe, is a prefix of one of these words,
 // so the providers under the words a token prefixes are a superset of
-// those whose listing has it. Built once per Matcher: O(listing bytes).
+// those whose listing has it. Built once per Matcher: O(listing bytes),
+// 4 bytes per distinct word of each listing (on the 100,000-provider
+// synthetic metro: 264 words, 2.0 million postings, 8 MB).
 type ownIndex struct {
 	words []string  // sorted, unique
 	post  [][]int32 // provider ordinals per word, ascending
