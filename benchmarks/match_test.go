@@ -93,6 +93,15 @@ func scanPlan(d *directory.Directory, m *match.Matcher, s match.Student) [][]mat
 	k := m.Config().K
 	out := make([][]match.Candidate, len(pr.Items()))
 	for i := range out {
+		// An interest's providers named by their own listing come first
+		// (Prepared.Top), then by score, ties by ID.
+		interest := pr.Items()[i].Kind == match.KindInterest
+		before := func(a, b *match.Candidate) bool {
+			if an, bn := interest && a.OwnWords() > 0, interest && b.OwnWords() > 0; an != bn {
+				return an
+			}
+			return a.Score > b.Score || a.Score == b.Score && a.Provider.ID < b.Provider.ID
+		}
 		var top []match.Candidate
 		for p := range d.All() {
 			c, viol, _ := pr.Evaluate(i, p)
@@ -100,7 +109,7 @@ func scanPlan(d *directory.Directory, m *match.Matcher, s match.Student) [][]mat
 				continue
 			}
 			top = append(top, c)
-			for j := len(top) - 1; j > 0 && (top[j].Score > top[j-1].Score || top[j].Score == top[j-1].Score && top[j].Provider.ID < top[j-1].Provider.ID); j-- {
+			for j := len(top) - 1; j > 0 && before(&top[j], &top[j-1]); j-- {
 				top[j], top[j-1] = top[j-1], top[j]
 			}
 			if len(top) > k {

@@ -46,7 +46,22 @@
 //
 // The score is Σ weight·component / Σ weight over the components that
 // apply (Weights, DefaultWeights), so scores of one item compare across
-// providers. Ties are broken by provider ID: same input, same plan.
+// providers. Ties are broken by provider ID: same input, same plan. One
+// rule comes before the score: for an interest with words, providers
+// whose own listing (name, keywords, description) has one of the words
+// rank above those that match only through their category — the soccer
+// league above the nearer swim team for "soccer", both being Sports.
+//
+// # Family-facing text
+//
+// A Match carries its scoring detail for staff (Reasons, Explanation) and
+// its Legs, how to get there leg by leg. Match.Family, ItemPlan.Family
+// and Plan.Family render a plan for the family instead: what, where,
+// when it is open, how to get there (Directions, from the legs), the
+// languages spoken and the cost, in short sentences without scores, in
+// English or Spanish from one golang.org/x/text/message catalog, with
+// category labels from CategoryLabel. Directions renders any list of
+// legs, so a timetable itinerary slots in as it is.
 //
 // # Travel
 //

@@ -57,6 +57,7 @@ type Matcher struct {
 	index    map[string]*catIndex
 	grid     grid
 	langBits map[string]uint8
+	own      ownIndex // words of providers' own listings, for interests' ranking
 	// scratch holds *travelScratch values for Prepared.travel.
 	scratch *sync.Pool
 	// profiles caches timetable range queries (shared by the copies
@@ -93,6 +94,7 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 		}
 	}
 	m.buildIndex()
+	m.own = buildOwnIndex(m.provs)
 	for _, c := range m.tax.All() {
 		m.catText[c.Code] = strings.ToLower(c.Label + " | " + strings.Join(c.Synonyms, " | "))
 	}
@@ -180,6 +182,9 @@ type Match struct {
 	// Explanation is the reasons in words for a Navigator, joined with
 	// "; ".
 	Explanation string `json:"explanation"`
+	// Legs are how to get there, leg by leg (Prepared.Legs); Family
+	// renders them for the family.
+	Legs []Leg `json:"legs,omitempty"`
 }
 
 // Unmet lists the needs and interests that no provider fits.
@@ -225,7 +230,7 @@ func (m *Matcher) Plan(ctx context.Context, s Student) (*Plan, error) {
 		ip := ItemPlan{Item: pr.items[i].Item, Label: pr.items[i].label, Matches: make([]Match, len(buf))}
 		for j := range buf {
 			reasons := pr.Explain(&buf[j])
-			ip.Matches[j] = Match{Candidate: buf[j], Reasons: reasons, Explanation: joinReasons(reasons)}
+			ip.Matches[j] = Match{Candidate: buf[j], Reasons: reasons, Explanation: joinReasons(reasons), Legs: pr.Legs(&buf[j])}
 		}
 		if len(buf) == 0 {
 			u, err := pr.Unmet(ctx, i)

@@ -136,7 +136,15 @@ func bruteTop(d *directory.Directory, pr *match.Prepared, item, k int) []match.C
 			all = append(all, c)
 		}
 	}
+	interest := pr.Items()[item].Kind == match.KindInterest
 	slices.SortFunc(all, func(a, b match.Candidate) int {
+		// An interest's providers named by their own listing come first.
+		if an, bn := interest && a.OwnWords() > 0, interest && b.OwnWords() > 0; an != bn {
+			if an {
+				return -1
+			}
+			return 1
+		}
 		if a.Score != b.Score {
 			if a.Score > b.Score {
 				return -1
@@ -268,14 +276,17 @@ func TestPlanDeterministicAndConcurrent(t *testing.T) {
 		assert.Equal(t, want, got[g])
 	}
 	// Ties are broken by ID: scores in a plan never increase, and equal
-	// scores come in ID order.
+	// scores come in ID order, once an interest's providers named by
+	// their own listing have come first.
 	for _, s := range students {
 		p, err := m.Plan(ctx, s)
 		require.NoError(t, err)
 		for _, it := range p.Items {
+			interest := it.Item.Kind == match.KindInterest
 			for j := 1; j < len(it.Matches); j++ {
 				a, b := it.Matches[j-1], it.Matches[j]
-				assert.True(t, a.Score > b.Score || a.Score == b.Score && a.Provider.ID < b.Provider.ID)
+				an, bn := interest && a.OwnWords() > 0, interest && b.OwnWords() > 0
+				assert.True(t, an && !bn || an == bn && (a.Score > b.Score || a.Score == b.Score && a.Provider.ID < b.Provider.ID))
 			}
 		}
 	}

@@ -101,13 +101,10 @@ type ancestor struct {
 	up   int
 }
 
-// Prepare validates s and compiles it for matching. Bad fields are
-// reported as *FieldError values joined with errors.Join; no error quotes
-// the student's data. In transit mode it runs one timetable range query
-// from home per group of availability windows (see the package
-// documentation), which is most of its cost; it returns ctx's error if
-// ctx ends first.
-func (m *Matcher) Prepare(ctx context.Context, s Student) (*Prepared, error) {
+// Validate reports every bad field of s as a *FieldError, joined with
+// errors.Join, as Prepare and Plan would, without quoting the student's
+// data; nil when s can be matched. It is cheap: no travel is computed.
+func (m *Matcher) Validate(s Student) error {
 	var errs []error
 	bad := func(field string, err, cause error) {
 		errs = append(errs, &FieldError{Field: field, Err: err, Cause: cause})
@@ -203,9 +200,20 @@ func (m *Matcher) Prepare(ctx context.Context, s Student) (*Prepared, error) {
 			bad(index("constraints.exclude", i), ErrMissing, nil)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	return errors.Join(errs...)
+}
+
+// Prepare validates s and compiles it for matching. Bad fields are
+// reported as *FieldError values joined with errors.Join; no error quotes
+// the student's data. In transit mode it runs one timetable range query
+// from home per group of availability windows (see the package
+// documentation), which is most of its cost; it returns ctx's error if
+// ctx ends first.
+func (m *Matcher) Prepare(ctx context.Context, s Student) (*Prepared, error) {
+	if err := m.Validate(s); err != nil {
+		return nil, err
 	}
+	c := &s.Constraints
 
 	p := &Prepared{
 		m:        m,

@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/wraparound/wraparound/geo"
@@ -24,9 +25,13 @@ func (pi *pitem) codes(yield func(string, int) bool) {
 	}
 }
 
-// Top returns the k best candidates for item, highest score first, ties
-// broken by provider ID, appended to dst[:0] (pass a buffer to avoid
-// allocating). It is what Plan proposes, for any k.
+// Top returns the k best candidates for item, appended to dst[:0] (pass
+// a buffer to avoid allocating): highest score first, ties broken by
+// provider ID, except that for an interest with words every provider
+// whose own listing (name, keywords, description) has one of the words
+// comes before those that offer it only through their category — a
+// soccer league before swim teams for "soccer", both being Sports. It is
+// what Plan proposes, for any k.
 //
 // The category's providers are read from the matcher's index in rings of
 // grid cells around where travel starts. A provider is scored only if
@@ -35,7 +40,11 @@ func (pi *pitem) codes(yield func(string, int) bool) {
 // its distance — can beat the k-th best so far, and the search stops at
 // the first ring whose distance makes that impossible for every
 // provider in it. Cost: O(records read + scored × (windows + boarding
-// stops)). It returns ctx's error if ctx ends first.
+// stops)). For an interest with words, the matcher's word index gives
+// the providers whose own listing may name it; a first ring search
+// considers only them, and when it finds fewer than k, a second fills
+// the rest from the others: two searches, each with its own pruning. It
+// returns ctx's error if ctx ends first.
 func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Candidate, error) {
 	top := dst[:0]
 	if item < 0 || item >= len(p.items) {
@@ -44,6 +53,31 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 	if k <= 0 {
 		return top, nil
 	}
+	pi := &p.items[item]
+	var named []int32
+	if pi.Kind == KindInterest && len(pi.tokens) > 0 {
+		named = p.m.own.candidates(pi.tokens, nil)
+	}
+	if len(named) == 0 {
+		// No listing can name the interest: rank by score alone.
+		return p.ringTop(ctx, item, k, top, nil, false)
+	}
+	top, err := p.ringTop(ctx, item, k, top, named, false)
+	if err != nil || len(top) == k {
+		return top, err
+	}
+	rest, err := p.ringTop(ctx, item, k-len(top), top[len(top):], nil, true)
+	return append(top, rest...), err
+}
+
+// ringTop is Top's search of the index rings for the k best candidates
+// by score, appended to dst[:0]. With only set (ascending provider
+// ordinals that may be named, from the word index) it keeps only the
+// candidates an interest's own listing names; with skipNamed it leaves
+// them out (Top has placed them already). Each search ranks by score
+// alone, so its pruning holds.
+func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, only []int32, skipNamed bool) ([]Candidate, error) {
+	top := dst[:0]
 	pi := &p.items[item]
 	// The best score of any provider at distance r, whatever its record.
 	rest := 0.0
@@ -77,6 +111,11 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 					return false
 				}
 			}
+			if only != nil {
+				if _, ok := slices.BinarySearch(only, r.idx); !ok {
+					return true
+				}
+			}
 			if !p.hot.keep(r) {
 				return true
 			}
@@ -106,6 +145,9 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 			}
 			c = Candidate{}
 			if viol, pruned := p.evaluate(pi, r.idx, prov, d, up, tb, cut, evalFirst, &c); viol != 0 || pruned {
+				return true
+			}
+			if (only != nil || skipNamed) && pi.namesInterest(&c) != (only != nil) {
 				return true
 			}
 			c.Item = item

@@ -298,7 +298,8 @@ func summarize(w io.Writer, dir *directory.Directory, pol match.Policy, a *match
 	fmt.Fprintf(w, "== %s (%.1f s): objective %d, %d of %d needs met (%.1f%%), mean score %.3f\n",
 		pol, took.Seconds(), t.Objective, t.Assigned, t.Needs, pct(t.Assigned, t.Needs), meanScore(a))
 	for sev := match.MaxSeverity; sev >= match.MinSeverity; sev-- {
-		fmt.Fprintf(w, "   severity %d: %5d of %5d met (%5.1f%%)\n", sev, t.AssignedBySeverity[sev], t.NeedsBySeverity[sev], pct(t.AssignedBySeverity[sev], t.NeedsBySeverity[sev]))
+		fmt.Fprintf(w, "   severity %d: %5d of %5d met (%5.1f%%)%s\n", sev, t.AssignedBySeverity[sev], t.NeedsBySeverity[sev],
+			pct(t.AssignedBySeverity[sev], t.NeedsBySeverity[sev]), noneUnmet(sev, t.NeedsBySeverity[sev]-t.AssignedBySeverity[sev], t.NeedsBySeverity[sev]))
 	}
 	fmt.Fprintf(w, "   unmet: %d no provider within the family's limits, %d every eligible provider full, %d only beyond the %d best candidates\n",
 		t.UnmetByReason[match.UnmetNoProvider], t.UnmetByReason[match.UnmetFull], t.UnmetByReason[match.UnmetBeyondCandidates], k)
@@ -321,6 +322,48 @@ func summarize(w io.Writer, dir *directory.Directory, pol match.Policy, a *match
 	fmt.Fprintln(w)
 }
 
+// noneUnmet says so when every need of a severity was met.
+func noneUnmet(sev, unmet, needs int) string {
+	if unmet == 0 && needs > 0 {
+		return fmt.Sprintf(": none of the %d severity-%d needs was left unmet", needs, sev)
+	}
+	return ""
+}
+
+// gapReasons say why a gap's needs went unmet, in words.
+var gapReasons = map[match.UnmetReason]string{
+	match.UnmetNoProvider:       "no provider within the family's limits",
+	match.UnmetFull:             "every eligible provider full",
+	match.UnmetBeyondCandidates: "seats left only beyond each need's best candidates",
+}
+
+// gapLine says what a gap counts: "9 Tutoring needs unmet in Lookout
+// Valley, 2 of them severity 3: no provider within the family's limits".
+func gapLine(g match.Gap, label, region string) string {
+	needs := "needs"
+	if g.Needs == 1 {
+		needs = "need"
+	}
+	var sev3 string
+	switch n := g.BySeverity[3]; {
+	case n == 0 && g.Needs == 1:
+		sev3 = "not severity 3"
+	case n == 0:
+		sev3 = "none of them severity 3"
+	case n == g.Needs && g.Needs == 1:
+		sev3 = "severity 3"
+	case n == g.Needs:
+		sev3 = "all of them severity 3"
+	default:
+		sev3 = fmt.Sprintf("%d of them severity 3", n)
+	}
+	why, ok := gapReasons[g.Reason]
+	if !ok {
+		why = g.Reason.String()
+	}
+	return fmt.Sprintf("%4d %s %s unmet in %s, %s: %s", g.Needs, label, needs, region, sev3, why)
+}
+
 // printGaps prints up to n gaps that keep accepts, most needs first.
 func printGaps(w io.Writer, dir *directory.Directory, gaps []match.Gap, keep func(match.Gap) bool, n int) {
 	tax := dir.Taxonomy()
@@ -340,7 +383,7 @@ func printGaps(w io.Writer, dir *directory.Directory, gaps []match.Gap, keep fun
 		if region == "" {
 			region = "(outside every neighborhood)"
 		}
-		fmt.Fprintf(w, "     %4d  %-28s %-45s sev3 %3d  %s\n", g.Needs, label, region, g.BySeverity[3], g.Reason)
+		fmt.Fprintf(w, "     %s\n", gapLine(g, label, region))
 		shown++
 	}
 	if shown == 0 {

@@ -30,6 +30,9 @@ func TestRun(t *testing.T) {
 	}
 	assert.Equal(t, 4, strings.Count(text, "   severity 3: "))
 	assert.Contains(t, text, "no provider within the family's limits")
+	// Gap lines say what they count, in words.
+	assert.Regexp(t, `(?m)^ +\d+ [A-Z][^\n]* needs? unmet in [^\n]+, (none of them|all of them|\d+ of them|not) ?severity 3: `, text)
+	assert.NotContains(t, text, "sev3")
 	assert.Contains(t, text, "OpenStreetMap contributors")
 	assert.Contains(t, bar.String(), "[##############################] 100%")
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"golang.org/x/text/language"
 
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/match"
@@ -143,6 +144,14 @@ func run(w io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(w, "%d. %s\n", i+1, s.title)
+		// For the family, in their language: English or Spanish.
+		tag := language.English
+		if len(s.student.Languages) > 0 && s.student.Languages[0] == "es" {
+			tag = language.Spanish
+		}
+		fmt.Fprintf(w, "\n   For the family (%s):\n", map[language.Tag]string{language.English: "English", language.Spanish: "Spanish"}[tag])
+		fmt.Fprintln(w, indent(plan.Family(dir.Taxonomy(), tag), "   "))
+		fmt.Fprintln(w, "\n   Staff detail:")
 		printPlan(w, plan)
 		fmt.Fprintln(w)
 	}
@@ -172,6 +181,21 @@ func printPlan(w io.Writer, plan *match.Plan) {
 			fmt.Fprintf(w, "         %s\n", wrap(mt.Explanation, 90, "         "))
 		}
 	}
+}
+
+// indent prefixes every non-empty line of s with pre, wrapping long ones.
+func indent(s, pre string) string {
+	var b strings.Builder
+	for line := range strings.Lines(strings.TrimRight(s, "\n")) {
+		line = strings.TrimRight(line, "\n")
+		if line == "" {
+			b.WriteString("\n")
+			continue
+		}
+		lead := len(line) - len(strings.TrimLeft(line, " "))
+		b.WriteString(pre + line[:lead] + wrap(line[lead:], 90-lead, pre+line[:lead]+"   ") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // wrap breaks s into lines of at most width bytes at spaces.

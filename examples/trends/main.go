@@ -24,6 +24,7 @@ import (
 
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/examples/internal/needgen"
 	"github.com/wraparound/wraparound/trends"
 )
 
@@ -60,7 +61,7 @@ func run(ctx context.Context, out string, seed uint64, n int) error {
 		sets = append(sets, trends.Set{Name: name, Regions: rs})
 	}
 	hoods := sets[0].Regions
-	reqs, err := generate(hoods, loc, seed, n)
+	reqs, err := needgen.Generate(hoods, loc, seed, n, needgen.SurgeHoods)
 	if err != nil {
 		return err
 	}

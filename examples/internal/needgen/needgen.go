@@ -1,4 +1,9 @@
-package main
+// Package needgen generates a seeded, invented year of students' need
+// requests in Chattanooga's neighborhoods for the examples (trends, the
+// Navigator app): seasonal categories, neighborhoods weighted toward the
+// urban core, and an optional housing surge. No real student's data is
+// involved.
+package needgen
 
 import (
 	"fmt"
@@ -53,9 +58,10 @@ var needs = []need{
 	{"family.benefits", 0.02, flat},
 }
 
-// surge describes the planted housing surge: in these neighborhoods
-// housing requests climb from July to three and a half times their rate.
-var surgeHoods = []string{
+// SurgeHoods are the demo neighborhoods of the planted housing surge:
+// there housing requests climb from July to three and a half times their
+// rate.
+var SurgeHoods = []string{
 	"Highland Park Neighborhood Association",
 	"Orchard Knob Neighborhood Watch Association",
 	"East Lake Neighborhood Association\u00a0",
@@ -69,13 +75,15 @@ func surgeFactor(m time.Month) float64 {
 	return 1 + 2.5*float64(m-time.June)/6
 }
 
-// generate draws a seeded year (2025) of requests for Chattanooga's
-// neighborhoods: about `total` requests, neighborhoods weighted by an
-// invented "students in need" figure that falls off away from the urban
-// core, seasonal categories, and the housing surge. Each request comes
-// from one of a pool of students per neighborhood, so a student raises
-// several needs over the year.
-func generate(hoods *geo.Regions, loc *time.Location, seed uint64, total int) ([]trends.Request, error) {
+// Generate draws a seeded year (2025) of requests for the regions hoods:
+// about total requests, regions weighted by an invented "students in
+// need" figure that falls off away from Chattanooga's urban core,
+// seasonal categories, and a housing surge in the regions named in surge
+// (SurgeHoods for the demo neighborhoods; an unknown name is an error).
+// Each request comes from one of a pool of students per region, so a
+// student raises several needs over the year. Same arguments, same
+// requests.
+func Generate(hoods *geo.Regions, loc *time.Location, seed uint64, total int, surge []string) ([]trends.Request, error) {
 	rng := rand.New(rand.NewPCG(seed, 2025))
 	regs := hoods.All()
 	downtown := orb.Point{-85.3097, 35.0456}
@@ -86,13 +94,13 @@ func generate(hoods *geo.Regions, loc *time.Location, seed uint64, total int) ([
 		weight[i] = math.Exp(rng.NormFloat64()*0.5) / (1 + d/4)
 		wsum += weight[i]
 	}
-	surge := map[int]bool{}
-	for _, name := range surgeHoods {
+	surged := map[int]bool{}
+	for _, name := range surge {
 		reg, ok := hoods.ByName(name)
 		if !ok {
 			return nil, fmt.Errorf("no neighborhood %q", name)
 		}
-		surge[reg.Index] = true
+		surged[reg.Index] = true
 		// Surge neighborhoods are busy ones.
 		weight[reg.Index] = math.Max(weight[reg.Index], 4*wsum/float64(len(regs)))
 	}
@@ -111,7 +119,7 @@ func generate(hoods *geo.Regions, loc *time.Location, seed uint64, total int) ([
 			base := float64(total) / 12 * weight[hi] / wsum
 			for _, n := range needs {
 				lambda := base * n.share / shareSum * n.season[m-1]
-				if surge[hi] && (n.code == "basic.housing.rent" || n.code == "basic.housing.shelter") {
+				if surged[hi] && (n.code == "basic.housing.rent" || n.code == "basic.housing.shelter") {
 					lambda *= surgeFactor(m)
 				}
 				for range poisson(rng, lambda) {

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/demo"
+)
+
+// TestLoadFromFlags loads the service from files instead of the embedded
+// demo — a GTFS feed, a regions GeoJSON, a directory snapshot, an HSDS
+// folder — and checks each is what the service then serves.
+func TestLoadFromFlags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the data several times; run without -short")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "feed.zip")
+	require.NoError(t, os.WriteFile(feed, demo.CARTAFeed(), 0o644))
+	zips, err := demo.RegionsGeoJSON(demo.ZipCodes)
+	require.NoError(t, err)
+	regions := filepath.Join(dir, "zips.geojson")
+	require.NoError(t, os.WriteFile(regions, zips, 0o644))
+	ctx := context.Background()
+	opts := func(args ...string) options {
+		o, err := parse(append(args, "-requests", "0"), io.Discard)
+		require.NoError(t, err)
+		return o
+	}
+
+	// A feed and regions from files: one region set, named "regions".
+	d, err := load(ctx, opts("-gtfs", feed, "-regions", regions, "-regions-name", "zip_code"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"regions"}, d.sets)
+	want, err := demo.Regions(demo.ZipCodes)
+	require.NoError(t, err)
+	assert.Equal(t, want.Len(), d.regions["regions"].Len())
+	assert.Equal(t, len(d.net.Routes()), 14)
+
+	// A snapshot of the demo directory.
+	snap := filepath.Join(dir, "snapshot")
+	demoDir, err := demo.Directory()
+	require.NoError(t, err)
+	require.NoError(t, demoDir.Save(snap))
+	d, err = load(ctx, opts("-snapshot", snap))
+	require.NoError(t, err)
+	assert.Equal(t, demoDir.Len(), d.dir.Len())
+	assert.NotNil(t, d.dir.Transit())
+
+	// An HSDS folder: the package's sample CSV export.
+	d, err = load(ctx, opts("-hsds", filepath.Join("..", "..", "directory", "hsds", "testdata", "csv")))
+	require.NoError(t, err)
+	assert.Positive(t, d.dir.Len())
+	assert.Empty(t, d.attribution, "no demo credit for a district's own data")
+
+	// Missing files are errors, not panics.
+	for _, args := range [][]string{{"-gtfs", filepath.Join(dir, "none.zip")}, {"-regions", filepath.Join(dir, "none.geojson")}, {"-snapshot", filepath.Join(dir, "none")}, {"-hsds", filepath.Join(dir, "none")}} {
+		_, err := load(ctx, opts(args...))
+		assert.Error(t, err, "%v", args)
+	}
+}
