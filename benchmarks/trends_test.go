@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -119,7 +120,7 @@ func newTrendsStore(tb testing.TB, mode trends.Mode) *trends.Store {
 	loc, err := time.LoadLocation(demo.Zone)
 	require.NoError(tb, err)
 	s, err := trends.New(trends.Config{Sets: []trends.Set{{Name: demo.Neighborhoods, Regions: hoods}},
-		Location: loc, Mode: mode, KeepEvents: true})
+		Location: loc, Mode: mode})
 	require.NoError(tb, err)
 	return s
 }
@@ -282,34 +283,158 @@ func BenchmarkTrendsQuery(b *testing.B) {
 			b.ReportMetric(float64(first.Milliseconds()), "first-pass-ms")
 		})
 		b.Run("scan", func(b *testing.B) {
+			ev := trendsScanLog(b, trendsRequests(b, trendsEvents))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := s.ScanCounts(ctx, trendsSeriesQuery()); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := s.ScanRisingNeeds(ctx, trendsRisingQuery()); err != nil {
-					b.Fatal(err)
-				}
+				ev.series("basic.food")
+				ev.halves("basic.food", 3)
 			}
 		})
 	})
 }
 
 // TestTrendsRollupEqualsScan checks that the rollup answers equal the
-// scan's, on a smaller store, so that speed is never bought with wrong
-// figures.
+// brute-force scan's, on a smaller store, so that speed is never bought
+// with wrong figures: the monthly series cell by cell, and every tested
+// pair of the rising-needs report (its two counts, and how many pairs
+// reach the default minimum volume of 20).
 func TestTrendsRollupEqualsScan(t *testing.T) {
 	ctx := context.Background()
+	reqs := trendsRequests(t, 200_000)
 	s := newTrendsStore(t, trends.Unprotected)
-	ingestConcurrently(t, s, trendsRequests(t, 200_000))
+	ingestConcurrently(t, s, reqs)
+	ev := trendsScanLog(t, reqs)
 	a, err := s.Counts(ctx, trendsSeriesQuery())
 	require.NoError(t, err)
-	c, err := s.ScanCounts(ctx, trendsSeriesQuery())
+	series := ev.series("basic.food")
+	for r, row := range a.Rows {
+		for m, c := range row.Cells {
+			var want int64
+			if row.Total {
+				for _, x := range series {
+					want += x[m]
+				}
+			} else {
+				want = series[r][m]
+			}
+			require.Equal(t, want, c.Count, "%s %s", row.Region, a.Periods[m].Label())
+		}
+	}
+	rep, err := s.RisingNeeds(ctx, trendsRisingQuery())
 	require.NoError(t, err)
-	require.Equal(t, c.Rows, a.Rows)
-	r1, err := s.RisingNeeds(ctx, trendsRisingQuery())
-	require.NoError(t, err)
-	r2, err := s.ScanRisingNeeds(ctx, trendsRisingQuery())
-	require.NoError(t, err)
-	require.Equal(t, r2, r1)
+	halves := ev.halves("basic.food", 3)
+	tested := 0
+	for key, w := range halves {
+		if key.region < len(ev.regionNames) && w[0]+w[1] >= 20 {
+			tested++
+		}
+	}
+	require.Equal(t, tested, rep.Tested)
+	for _, r := range rep.Rises {
+		w := halves[trendsPair{region: ev.regionIdx[r.Region], cat: r.Category}]
+		require.Equal(t, w, [2]int64{r.Current, r.Baseline}, "%s %s", r.Region, r.Category)
+	}
+}
+
+// trendsLog is the brute-force baseline of the trend queries: every
+// request resolved once (month since January 2024 in the data's zone,
+// neighborhood, category) into columns, then scanned whole per query.
+type trendsLog struct {
+	month       []int32
+	region      []int32 // neighborhood index, len(regionNames) outside
+	cat         []uint16
+	cats        []string
+	regionNames []string
+	regionIdx   map[string]int
+}
+
+func trendsScanLog(tb testing.TB, reqs []trends.Request) *trendsLog {
+	tb.Helper()
+	hoods, err := demo.Regions(demo.Neighborhoods)
+	require.NoError(tb, err)
+	loc, err := time.LoadLocation(demo.Zone)
+	require.NoError(tb, err)
+	l := &trendsLog{month: make([]int32, len(reqs)), region: make([]int32, len(reqs)), cat: make([]uint16, len(reqs)),
+		regionIdx: map[string]int{}}
+	ci := map[string]uint16{}
+	for _, c := range directory.DefaultTaxonomy().All() {
+		ci[c.Code] = uint16(len(l.cats))
+		l.cats = append(l.cats, c.Code)
+	}
+	for i, r := range hoods.All() {
+		l.regionNames = append(l.regionNames, r.Name)
+		l.regionIdx[r.Name] = i
+	}
+	for i, r := range reqs {
+		lt := r.Time.In(loc)
+		l.month[i] = int32((lt.Year()-2024)*12 + int(lt.Month()) - 1)
+		reg := hoods.LocateIndex(r.Point)
+		if reg < 0 {
+			reg = hoods.Len()
+		}
+		l.region[i] = int32(reg)
+		l.cat[i] = ci[r.Category]
+	}
+	return l
+}
+
+func (l *trendsLog) under(cat uint16, node string) bool {
+	c := l.cats[cat]
+	return c == node || strings.HasPrefix(c, node+".")
+}
+
+// series counts the subtree node per neighborhood (then outside) and
+// month of 2024–2025.
+func (l *trendsLog) series(node string) [][24]int64 {
+	out := make([][24]int64, len(l.regionNames)+1)
+	for i, m := range l.month {
+		if m >= 0 && m < 24 && l.under(l.cat[i], node) {
+			out[l.region[i]][m]++
+		}
+	}
+	return out
+}
+
+type trendsPair struct {
+	region int
+	cat    string
+}
+
+// halves counts, per neighborhood and node of the subtree, the half-year
+// h (0 = first half of 2024) and the one before it.
+func (l *trendsLog) halves(node string, h int32) map[trendsPair][2]int64 {
+	out := map[trendsPair][2]int64{}
+	var nodes []string
+	for _, c := range l.cats {
+		if c == node || strings.HasPrefix(c, node+".") {
+			nodes = append(nodes, c)
+		}
+	}
+	for r := range l.regionNames {
+		for _, c := range nodes {
+			out[trendsPair{r, c}] = [2]int64{}
+		}
+	}
+	for i, m := range l.month {
+		w := -1
+		switch m / 6 {
+		case h:
+			w = 0
+		case h - 1:
+			w = 1
+		}
+		if w < 0 || int(l.region[i]) >= len(l.regionNames) {
+			continue
+		}
+		c := l.cats[l.cat[i]]
+		for _, n := range nodes {
+			if c == n || strings.HasPrefix(c, n+".") {
+				k := trendsPair{int(l.region[i]), n}
+				v := out[k]
+				v[w]++
+				out[k] = v
+			}
+		}
+	}
+	return out
 }

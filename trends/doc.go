@@ -23,14 +23,14 @@
 //     up to K distinct keyed hashes (HMAC-SHA256 with Config.StudentKey,
 //     truncated to 8 bytes): enough to know whether a cell has K distinct
 //     students, which is all suppression needs. Keys are never kept.
-//   - optionally (Config.KeepEvents) a columnar log of 10 bytes a request
-//     (18 with student hashes) for ScanCounts, the baseline. Time of day is
-//     dropped at ingest.
+//
+// No request-level record is kept in memory: time of day, the point and
+// the student key are dropped at ingest.
 //
 // Memory: the rollups cost a fixed ~600 bytes per (day, region tuple) and
 // per (week, region tuple) row touched and ~750 per month row, whatever
 // the volume; with 119 neighborhoods over two years that is ~60 MB, about
-// 6 bytes a request at 10 million requests (16.6 with the event log).
+// 6 bytes a request at 10 million requests.
 //
 // # Queries
 //

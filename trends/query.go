@@ -2,7 +2,6 @@ package trends
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -17,10 +16,6 @@ const (
 	// TotalName is the row of all requests.
 	TotalName = "(total)"
 )
-
-// ErrNoEvents is returned by ScanCounts when the store does not keep
-// events (Config.KeepEvents).
-var ErrNoEvents = errors.New("trends: store does not keep events")
 
 // Query selects a table: one region set, one category subtree, a run of
 // calendar buckets of one kind.
@@ -291,30 +286,6 @@ func (p *protected) cell(b, row, node int) Cell {
 	return Cell{Count: p.count[i]}
 }
 
-// ScanCounts answers q exactly (as Unprotected Counts does, whatever the
-// store's Mode) by scanning the event log instead of the rollups. It is
-// the baseline the rollups are measured and checked against, for the data
-// owner only: its figures are not protected. It needs Config.KeepEvents
-// (else ErrNoEvents) and costs one pass over every request.
-func (s *Store) ScanCounts(ctx context.Context, q Query) (*Table, error) {
-	if !s.cfg.KeepEvents {
-		return nil, ErrNoEvents
-	}
-	si, clo, chi, _, bl, bh, err := s.resolve(&q)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.rawScan(ctx, si, q.Bucket, bl, bh, clo, chi)
-	if err != nil {
-		return nil, err
-	}
-	t := s.newTable(&q, si, bl, bh)
-	t.Mode, t.K, t.Epsilon = Unprotected, 0, 0
-	nrow := int(s.radix[si])
-	fillTable(t, v, nrow, int(bh-bl), chi-clo)
-	return t, nil
-}
-
 // fillTable sets each row's cell per bucket to the sum of its categories
 // in v (bucket-major, then row, then category) and the last row to the
 // buckets' totals.
@@ -331,46 +302,4 @@ func fillTable(t *Table, v []int64, nrow, nbuckets, nc int) {
 		}
 		t.Rows[nrow].Cells[bi].Count = tot
 	}
-}
-
-// rawScan is raw computed from the event log.
-func (s *Store) rawScan(ctx context.Context, si int, b Bucket, bl, bh int32, clo, chi int) ([]int64, error) {
-	nrow := int(s.radix[si])
-	nc := chi - clo
-	out := make([]int64, int(bh-bl)*nrow*nc)
-	dayLo, dayHi := b.firstDay(bl), b.firstDay(bh)
-	// Bucket of each day in range, to keep calendar arithmetic out of
-	// the loop.
-	bucketOf := make([]int32, dayHi-dayLo)
-	for d := dayLo; d < dayHi; d++ {
-		bucketOf[d-dayLo] = b.index(d) - bl
-	}
-	// Lock the log first: every tuple it holds was interned before its
-	// events were logged, so the tuple table read next covers them all.
-	s.logMu.RLock()
-	defer s.logMu.RUnlock()
-	s.mu.RLock()
-	reg := s.tupleReg // append-only: the prefix read here never changes
-	s.mu.RUnlock()
-	ns := len(s.sets)
-	lo, hi := uint16(clo)<<3, uint16(chi)<<3
-	for ci, c := range s.log.chunks {
-		if ci%16 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		for i, d := range c.day {
-			if d < dayLo || d >= dayHi {
-				continue
-			}
-			k := c.cat[i]
-			if k < lo || k >= hi {
-				continue
-			}
-			r := int(reg[int(c.tuple[i])*ns+si])
-			out[(int(bucketOf[d-dayLo])*nrow+r)*nc+int(k>>3)-clo]++
-		}
-	}
-	return out, nil
 }

@@ -141,13 +141,6 @@ type Config struct {
 	// a Student are rejected when it is empty. The caller keeps it
 	// secret; without it the stored hashes cannot be linked to students.
 	StudentKey []byte `json:"-"`
-
-	// KeepEvents keeps every request in a compact columnar log (10 bytes
-	// per request, 18 with student keys: civil day, region tuple,
-	// category, outcome, student hash) for ScanSeries and recounts. Off
-	// by default: the rollups answer every query, and not keeping
-	// request-level records is the better privacy default.
-	KeepEvents bool `json:"keep_events"`
 }
 
 // Errors. Test with errors.Is.
@@ -167,7 +160,9 @@ var (
 
 // RequestError reports a request that cannot be ingested. It names the
 // request by its index in the batch and the field at fault, never by its
-// content: requests hold personal data.
+// content: requests hold personal data, so neither the message nor any
+// error it wraps quotes a coordinate, a student key or a category
+// the caller sent.
 type RequestError struct {
 	Index int    // zero-based position in the batch
 	Field string // "time", "category", "point", "region_set", "region", "outcome", "student"
@@ -218,9 +213,6 @@ type Store struct {
 
 	distinctMu sync.Mutex
 	distinct   map[atomKey]*satSet
-
-	logMu sync.RWMutex
-	log   eventLog
 
 	yearsMu sync.Mutex
 	years   map[int32]uint64 // year → version, bumped when it gains data
@@ -341,7 +333,6 @@ func New(cfg Config) (*Store, error) {
 		src = cryptoSeeded()
 	}
 	s.noiseRng = rand.New(src)
-	s.log.students = len(cfg.StudentKey) > 0
 	return s, nil
 }
 
@@ -369,9 +360,36 @@ func (s *Store) Mode() Mode { return s.cfg.Mode }
 // Epsilon returns ε per release in Noise mode.
 func (s *Store) Epsilon() float64 { return s.eps }
 
-// Len returns the number of requests ingested.
+// Len returns how many requests the store holds, as far as its Mode
+// publishes that figure:
+//
+//   - Unprotected: the exact number ingested.
+//   - Suppress: the sum of the published yearly totals (the Total row of
+//     Year tables); a year whose total is withheld counts 0, so Len never
+//     reveals a figure the lattice withholds. It costs the suppression
+//     pass of every year not cached yet.
+//   - Noise: -1. An exact total is not private and a noisy one would
+//     spend privacy budget; ask Counts for a Year table instead.
 func (s *Store) Len() int64 {
-	return s.n.Load()
+	switch s.cfg.Mode {
+	case Unprotected:
+		return s.n.Load()
+	case Noise:
+		return -1
+	}
+	var n int64
+	for _, y := range s.sortedYears() {
+		p, err := s.protectedYear(context.Background(), y)
+		if err != nil {
+			// A background context is never cancelled; an error here is
+			// a resource limit, and publishing nothing is the safe answer.
+			return 0
+		}
+		if c := p.cell(yearBuckets-1, 0, 0); !c.Suppressed {
+			n += c.Count
+		}
+	}
+	return n
 }
 
 type studentHasher struct {
@@ -427,8 +445,8 @@ func (s *Store) prepare(r *Request, idx int, z *zoneCache, sh *studentHasher, ou
 			key = key*s.radix[i] + v
 		}
 	} else {
-		if err := geo.ValidatePoint(r.Point); err != nil {
-			return &RequestError{Index: idx, Field: "point", Err: fmt.Errorf("%w: %w", ErrBadPoint, err)}
+		if err := checkPoint(r.Point); err != nil {
+			return &RequestError{Index: idx, Field: "point", Err: err}
 		}
 		for i := len(s.sets) - 1; i >= 0; i-- {
 			v := s.sets[i].Regions.LocateIndex(r.Point)
@@ -602,7 +620,7 @@ func (s *Store) commit(ps []prepared) {
 			s.mu.Unlock()
 			s.mu.RLock()
 		}
-		p.key = uint64(tid) // remembered for the log below
+		p.key = uint64(tid) // remembered for the distinct sets below
 		atomic.AddUint32(&d[int(p.code)*slotsDayWeek+int(p.outcome)], 1)
 		atomic.AddUint32(&w[int(p.code)*slotsDayWeek+int(p.outcome)], 1)
 		atomic.AddUint32(&m[int(p.code)*slotsMonth+int(p.outcome)], 1)
@@ -638,14 +656,6 @@ func (s *Store) commit(ps []prepared) {
 			}
 		}
 		s.distinctMu.Unlock()
-	}
-	if s.cfg.KeepEvents {
-		s.logMu.Lock()
-		for i := range ps {
-			p := &ps[i]
-			s.log.add(p.day, uint32(p.key), p.code, p.outcome, p.student)
-		}
-		s.logMu.Unlock()
 	}
 	s.n.Add(int64(len(ps)))
 	s.yearsMu.Lock()
@@ -807,41 +817,6 @@ func (ss *satSet) merge(o []uint64, k int) {
 			return
 		}
 		ss.add(h, k)
-	}
-}
-
-// eventLog is the optional columnar request log, in chunks so that it
-// grows without copying.
-type eventLog struct {
-	students bool
-	chunks   []*logChunk
-}
-
-const logChunkLen = 1 << 16
-
-type logChunk struct {
-	day   []int32
-	tuple []uint32
-	cat   []uint16 // code<<3 | outcome
-	stud  []uint64
-}
-
-func (l *eventLog) add(day int32, tuple uint32, code uint16, outcome uint8, stud uint64) {
-	var c *logChunk
-	if n := len(l.chunks); n > 0 && len(l.chunks[n-1].day) < logChunkLen {
-		c = l.chunks[n-1]
-	} else {
-		c = &logChunk{day: make([]int32, 0, logChunkLen), tuple: make([]uint32, 0, logChunkLen), cat: make([]uint16, 0, logChunkLen)}
-		if l.students {
-			c.stud = make([]uint64, 0, logChunkLen)
-		}
-		l.chunks = append(l.chunks, c)
-	}
-	c.day = append(c.day, day)
-	c.tuple = append(c.tuple, tuple)
-	c.cat = append(c.cat, code<<3|uint16(outcome))
-	if l.students {
-		c.stud = append(c.stud, stud)
 	}
 }
 
