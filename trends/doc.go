@@ -68,7 +68,12 @@
 // blocking writers. In Suppress mode the first query touching a year runs
 // one suppression pass over that year's lattice (milliseconds to seconds
 // depending on how many small cells there are) and caches it until the
-// year gains data.
+// year gains data: an ingest reruns the pass only for the years it
+// touched (years share no published cell), on their next query. Queries
+// of cached years are lock-free (an atomic pointer per year), so they
+// run concurrently; the cache is bounded by Config.MaxCacheBytes (least
+// recently used years are dropped and recomputed when asked again), and
+// one query's working memory by Config.MaxQueryBytes (*LimitError).
 //
 // Typical usage:
 //

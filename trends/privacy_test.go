@@ -111,3 +111,33 @@ func TestExportsCarryNoStudentFields(t *testing.T) {
 		})
 	}
 }
+
+// TestLenPublishesNothingBelowK: a suppressed store holding fewer than K
+// requests reports 0, not the exact figure; a noise store reports -1;
+// only an unprotected store reports the exact count.
+func TestLenPublishesNothingBelowK(t *testing.T) {
+	t.Parallel()
+	when := time.Date(2025, 5, 5, 12, 0, 0, 0, time.UTC)
+	three := []trends.Request{
+		{Time: when, Point: orb.Point{0.5, 0.5}, Category: "a"},
+		{Time: when, Point: orb.Point{1.5, 0.5}, Category: "a"},
+		{Time: when.AddDate(-1, 0, 0), Point: orb.Point{0.5, 0.5}, Category: "b"},
+	}
+	for _, tc := range []struct {
+		mode trends.Mode
+		want int64
+	}{{trends.Suppress, 0}, {trends.Noise, -1}, {trends.Unprotected, 3}} {
+		s, err := trends.New(trends.Config{Sets: gridSets(t), Taxonomy: smallTaxonomy(t), Mode: tc.mode})
+		require.NoError(t, err)
+		require.NoError(t, s.AddBatch(context.Background(), three))
+		assert.Equal(t, tc.want, s.Len(), tc.mode.String())
+	}
+	// With 10 requests in 2025 and 5 in 2024, Suppress publishes 2025's
+	// total only.
+	s, err := trends.New(trends.Config{Sets: gridSets(t), Taxonomy: smallTaxonomy(t)})
+	require.NoError(t, err)
+	for range 5 {
+		require.NoError(t, s.AddBatch(context.Background(), three))
+	}
+	assert.Equal(t, int64(10), s.Len(), "2025 holds 10 (published), 2024 holds 5 (withheld)")
+}

@@ -122,6 +122,9 @@ type protected struct {
 	supp    []bool
 }
 
+// bytes is the heap the cached lattice holds.
+func (p *protected) bytes() int64 { return int64(len(p.count))*9 + 256 }
+
 func (p *protected) at(b, row, node int) int {
 	return (b*p.l.nrows+row)*p.l.nnodes + node
 }
@@ -133,26 +136,6 @@ type atom struct {
 	n     int64
 	nokey int64
 	h     []uint64
-}
-
-// protectedYear returns the suppressed lattice of year y, computing it
-// when the year gained data since the cached one.
-func (s *Store) protectedYear(ctx context.Context, y int32) (*protected, error) {
-	s.protMu.Lock()
-	defer s.protMu.Unlock()
-	s.yearsMu.Lock()
-	ver := s.years[y]
-	s.yearsMu.Unlock()
-	p := s.prot[y]
-	if p != nil && p.version == ver {
-		return p, nil
-	}
-	p, err := s.protect(ctx, y, ver)
-	if err != nil {
-		return nil, err
-	}
-	s.prot[y] = p
-	return p, nil
 }
 
 // yearAtoms copies year y's non-empty atoms out of the month rollups, in

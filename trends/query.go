@@ -105,6 +105,10 @@ func (s *Store) resolve(q *Query) (si, clo, chi, node int, bl, bh int32, err err
 		return 0, 0, 0, 0, 0, 0, fmt.Errorf("%w: bucket %d", ErrBadQuery, q.Bucket)
 	}
 	bl, bh, err = s.bucketRange(q.Bucket, q.From, q.To)
+	if err != nil {
+		return
+	}
+	err = s.checkQuerySize(q.Bucket, int64(bh)-int64(bl), int(s.radix[si]), chi-clo)
 	return
 }
 
@@ -137,6 +141,11 @@ func (s *Store) bucketRange(b Bucket, from, to time.Time) (int32, int32, error) 
 	dlo, dhi := s.roll[rollDay].span()
 	empty := len(s.roll[rollDay].blocks) == 0
 	s.mu.RUnlock()
+	for _, t := range [2]time.Time{from, to} {
+		if !t.IsZero() && !timeInRange(t) {
+			return 0, 0, fmt.Errorf("%w: From or To %w", ErrBadQuery, ErrBadTime)
+		}
+	}
 	z := zoneCache{loc: s.loc}
 	var bl, bh int32
 	switch {
@@ -257,6 +266,7 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 	t := s.newTable(&q, si, bl, bh)
 	nrow := int(s.radix[si])
 	if s.cfg.Mode == Suppress {
+		l := s.lattice()
 		for i := bl; i < bh; i++ {
 			y, id := chainID(q.Bucket, i)
 			p, err := s.protectedYear(ctx, y)
@@ -264,7 +274,7 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 				return nil, err
 			}
 			for r := 0; r < nrow; r++ {
-				t.Rows[r].Cells[i-bl] = p.cell(id, p.l.rowOff[si]+r, node)
+				t.Rows[r].Cells[i-bl] = p.cell(id, l.rowOff[si]+r, node)
 			}
 			t.Rows[nrow].Cells[i-bl] = p.cell(id, 0, node)
 		}
@@ -278,7 +288,12 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 	return t, nil
 }
 
+// cell returns one published cell; a nil lattice is a year without data,
+// whose cells are all 0.
 func (p *protected) cell(b, row, node int) Cell {
+	if p == nil {
+		return Cell{}
+	}
 	i := p.at(b, row, node)
 	if p.supp[i] {
 		return Cell{Suppressed: true}

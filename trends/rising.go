@@ -135,6 +135,12 @@ func (s *Store) rising(ctx context.Context, q RisingQuery) (*RisingReport, error
 	if !q.Bucket.valid() || q.At.IsZero() {
 		return nil, fmt.Errorf("%w: RisingQuery needs a valid Bucket and At", ErrBadQuery)
 	}
+	if !timeInRange(q.At) {
+		return nil, fmt.Errorf("%w: At %w", ErrBadQuery, ErrBadTime)
+	}
+	if math.IsNaN(q.Alpha) || math.IsInf(q.Alpha, 0) || q.Alpha >= 1 {
+		return nil, fmt.Errorf("%w: Alpha must be below 1", ErrBadQuery)
+	}
 	if mode == Suppress && !q.Bucket.inChain() {
 		return nil, fmt.Errorf("%w: suppression publishes months, quarters, halves and years, not %ss", ErrOffLattice, q.Bucket)
 	}
@@ -193,6 +199,9 @@ func (s *Store) rising(ctx context.Context, q RisingQuery) (*RisingReport, error
 		// One read (or one scan) of the buckets from the earlier window
 		// to the later; only the two windows are used.
 		lo, hi := min(cur, base), max(cur, base)+1
+		if err := s.checkQuerySize(q.Bucket, int64(hi-lo), int(s.radix[si]), nc); err != nil {
+			return nil, err
+		}
 		v := s.raw(si, q.Bucket, lo, hi, clo, chi)
 		nrow := int(s.radix[si])
 		for w, b := range [2]int32{cur, base} {

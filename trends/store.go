@@ -141,6 +141,17 @@ type Config struct {
 	// a Student are rejected when it is empty. The caller keeps it
 	// secret; without it the stored hashes cannot be linked to students.
 	StudentKey []byte `json:"-"`
+
+	// MaxQueryBytes bounds the working memory of one query (the table
+	// and the counts read for it); a query estimated above it is refused
+	// with a *LimitError before anything is allocated. 0 means
+	// DefaultMaxQueryBytes (256 MiB).
+	MaxQueryBytes int64 `json:"max_query_bytes,omitempty"`
+	// MaxCacheBytes bounds the suppression lattices cached per year
+	// (Suppress mode), evicted least recently used first; an evicted
+	// year is recomputed on its next query. 0 means
+	// DefaultMaxCacheBytes (512 MiB).
+	MaxCacheBytes int64 `json:"max_cache_bytes,omitempty"`
 }
 
 // Errors. Test with errors.Is.
@@ -148,6 +159,7 @@ var (
 	ErrNoSets           = errors.New("trends: no region sets configured")
 	ErrBadConfig        = errors.New("trends: invalid configuration")
 	ErrNoTime           = errors.New("trends: time is zero")
+	ErrBadTime          = errors.New("trends: time is outside the years 1 to 9999")
 	ErrUnknownCategory  = errors.New("trends: unknown category")
 	ErrBadPoint         = errors.New("trends: point is not a valid lon/lat")
 	ErrUnknownRegionSet = errors.New("trends: unknown region set")
@@ -214,12 +226,14 @@ type Store struct {
 	distinctMu sync.Mutex
 	distinct   map[atomKey]*satSet
 
-	yearsMu sync.Mutex
-	years   map[int32]uint64 // year → version, bumped when it gains data
+	// years maps a year to its *yearState: its data version and cached
+	// suppression. Read lock-free on the query path.
+	years      sync.Map
+	cacheBytes atomic.Int64 // heap held by cached suppressions
+	tick       atomic.Int64 // use clock for eviction
+	evictMu    sync.Mutex
 
 	version atomic.Uint64
-	protMu  sync.Mutex
-	prot    map[int32]*protected // year → cached suppression
 }
 
 const (
@@ -251,7 +265,7 @@ func New(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("%w: unknown mode %d", ErrBadConfig, cfg.Mode)
 	}
 	s := &Store{cfg: cfg, loc: cfg.Location, tax: cfg.Taxonomy, k: cfg.K, eps: cfg.Epsilon,
-		setIdx: map[string]int{}, years: map[int32]uint64{}, prot: map[int32]*protected{}}
+		setIdx: map[string]int{}}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -336,6 +350,17 @@ func New(cfg Config) (*Store, error) {
 	return s, nil
 }
 
+// timeInRange reports whether t falls in the years 1 to 9999 (UTC, with a
+// day of margin for any zone), the range the calendar arithmetic covers.
+func timeInRange(t time.Time) bool {
+	return !t.Before(minTime) && t.Before(maxTime)
+}
+
+var (
+	minTime = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
 // Location returns the time zone of the store's calendar buckets.
 func (s *Store) Location() *time.Location { return s.loc }
 
@@ -419,6 +444,9 @@ type prepared struct {
 func (s *Store) prepare(r *Request, idx int, z *zoneCache, sh *studentHasher, out *prepared) error {
 	if r.Time.IsZero() {
 		return &RequestError{Index: idx, Field: "time", Err: ErrNoTime}
+	}
+	if !timeInRange(r.Time) {
+		return &RequestError{Index: idx, Field: "time", Err: ErrBadTime}
 	}
 	c, ok := s.codeIdx[r.Category]
 	if !ok {
@@ -658,14 +686,12 @@ func (s *Store) commit(ps []prepared) {
 		s.distinctMu.Unlock()
 	}
 	s.n.Add(int64(len(ps)))
-	s.yearsMu.Lock()
 	for _, y := range years[:ny] {
-		s.years[y]++
+		s.yearState(y, true).version.Add(1)
 	}
 	for y := range moreYears {
-		s.years[y]++
+		s.yearState(y, true).version.Add(1)
 	}
-	s.yearsMu.Unlock()
 	s.version.Add(1)
 }
 
@@ -822,12 +848,11 @@ func (ss *satSet) merge(o []uint64, k int) {
 
 // sortedYears returns the years holding data, ascending.
 func (s *Store) sortedYears() []int32 {
-	s.yearsMu.Lock()
-	defer s.yearsMu.Unlock()
-	ys := make([]int32, 0, len(s.years))
-	for y := range s.years {
-		ys = append(ys, y)
-	}
+	var ys []int32
+	s.years.Range(func(k, _ any) bool {
+		ys = append(ys, k.(int32))
+		return true
+	})
 	sort.Slice(ys, func(i, j int) bool { return ys[i] < ys[j] })
 	return ys
 }
