@@ -249,7 +249,10 @@ func (s *Store) newTable(q *Query, si int, bl, bh int32) *Table {
 //   - Noise: every (region, period, exact category) count of the release
 //     gets independent two-sided geometric noise; rows and the Total are
 //     sums of noisy counts, so they add up. One call is one release of
-//     privacy loss Epsilon.
+//     privacy loss Epsilon, spent from the store's budget: a call past
+//     Config.Budget is refused with a *BudgetError. Asking the same query
+//     again draws fresh noise and spends again, so repeating a query
+//     until the noise averages out runs into the budget first.
 //   - Unprotected: exact counts.
 //
 // Cost: Unprotected and Noise read the rollup counters of the selected
@@ -282,7 +285,9 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 	}
 	v := s.raw(si, q.Bucket, bl, bh, clo, chi)
 	if s.cfg.Mode == Noise {
-		s.noisy(v)
+		if err := s.noisy(v); err != nil {
+			return nil, err
+		}
 	}
 	fillTable(t, v, nrow, int(bh-bl), chi-clo)
 	return t, nil

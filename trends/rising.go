@@ -204,12 +204,21 @@ func (s *Store) rising(ctx context.Context, q RisingQuery) (*RisingReport, error
 		}
 		v := s.raw(si, q.Bucket, lo, hi, clo, chi)
 		nrow := int(s.radix[si])
+		if mode == Noise {
+			// Only the two windows are released, in one release: copy
+			// them side by side so one call spends ε once.
+			both := make([]int64, 0, 2*nrow*nc)
+			for _, b := range [2]int32{cur, base} {
+				both = append(both, v[int(b-lo)*nrow*nc:int(b-lo+1)*nrow*nc]...)
+			}
+			if err := s.noisy(both); err != nil {
+				return nil, err
+			}
+			copy(v[int(cur-lo)*nrow*nc:], both[:nrow*nc])
+			copy(v[int(base-lo)*nrow*nc:], both[nrow*nc:])
+		}
 		for w, b := range [2]int32{cur, base} {
 			win := v[int(b-lo)*nrow*nc : int(b-lo+1)*nrow*nc]
-			if mode == Noise {
-				// Only the two windows are released.
-				s.noisy(win)
-			}
 			// Roll exact-code counts up to every node of the subtree:
 			// codes are sorted, so a node's subtree is a run.
 			for r := 0; r < nreg; r++ {

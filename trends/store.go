@@ -131,6 +131,12 @@ type Config struct {
 	// Epsilon is the privacy-loss parameter ε of each release in Noise
 	// mode; 0 means 1.0.
 	Epsilon float64 `json:"epsilon"`
+	// Budget is the total privacy loss ε the store may spend in Noise
+	// mode, summed over every release (Counts, RisingNeeds, SupplyGaps
+	// calls); a release past it is refused with a *BudgetError. 0 means
+	// DefaultBudget (10). +Inf means no limit: for the data owner's own
+	// analysis only, since unlimited releases average the noise away.
+	Budget float64 `json:"budget,omitempty"`
 	// NoiseSource is the random source of Noise mode. nil means a
 	// ChaCha8 generator seeded from crypto/rand, which is what
 	// publication needs: with a known seed the noise can be replayed and
@@ -212,6 +218,8 @@ type Store struct {
 
 	noiseMu  sync.Mutex
 	noiseRng *rand.Rand
+	budget   float64
+	spent    float64 // ε spent, under noiseMu
 
 	// mu guards the shape of the rollups (tuples, blocks, rows): writers
 	// hold it shared while they add to existing counters with atomic
@@ -261,6 +269,12 @@ func New(cfg Config) (*Store, error) {
 	if cfg.Epsilon < 0 || math.IsNaN(cfg.Epsilon) || math.IsInf(cfg.Epsilon, 0) {
 		return nil, fmt.Errorf("%w: Epsilon must be positive", ErrBadConfig)
 	}
+	if cfg.Budget < 0 || math.IsNaN(cfg.Budget) {
+		return nil, fmt.Errorf("%w: Budget must not be negative", ErrBadConfig)
+	}
+	if cfg.MaxQueryBytes < 0 || cfg.MaxCacheBytes < 0 {
+		return nil, fmt.Errorf("%w: memory limits must not be negative", ErrBadConfig)
+	}
 	if int(cfg.Mode) >= len(modeNames) {
 		return nil, fmt.Errorf("%w: unknown mode %d", ErrBadConfig, cfg.Mode)
 	}
@@ -277,6 +291,10 @@ func New(cfg Config) (*Store, error) {
 	}
 	if s.eps == 0 {
 		s.eps = 1
+	}
+	s.budget = cfg.Budget
+	if s.budget == 0 {
+		s.budget = DefaultBudget
 	}
 	cats := s.tax.All()
 	if len(cats) >= 1<<13 {
