@@ -73,8 +73,8 @@ type GapReport struct {
 	// (a zero-area region has no representative point). Their own
 	// providers still count for them.
 	Skipped []SkippedRegion `json:"skipped,omitempty"`
-	Mode    Mode    `json:"mode"`
-	Epsilon float64 `json:"epsilon,omitempty"`
+	Mode    Mode            `json:"mode"`
+	Epsilon float64         `json:"epsilon,omitempty"`
 }
 
 // SupplyGaps sets the demand of each region of q.Set (requests in the
