@@ -221,6 +221,9 @@ type Store struct {
 	budget   float64
 	spent    float64 // ε spent, under noiseMu
 
+	// commitMu is held shared by every commit and exclusively by Save.
+	commitMu sync.RWMutex
+
 	// mu guards the shape of the rollups (tuples, blocks, rows): writers
 	// hold it shared while they add to existing counters with atomic
 	// operations, and exclusively only to create a tuple, block or row.
@@ -640,6 +643,10 @@ func (s *Store) prepareRange(ctx context.Context, reqs []Request, base int, out 
 // added atomically under the shared lock, and the lock is taken
 // exclusively only to create a missing tuple, block or row.
 func (s *Store) commit(ps []prepared) {
+	// Shared: commits run together; Save takes it exclusively for a
+	// consistent snapshot.
+	s.commitMu.RLock()
+	defer s.commitMu.RUnlock()
 	nc := len(s.codes)
 	var years [4]int32
 	ny := 0
