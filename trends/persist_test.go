@@ -266,4 +266,3 @@ func TestSaveKilled(t *testing.T) {
 	assert.LessOrEqual(t, len(left), 1, "Save clears leftovers of killed saves")
 	t.Logf("after %d kills: %d old, %d new", runs, counts[old.Len()], counts[next.Len()])
 }
-
