@@ -94,6 +94,9 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 	if q.At.IsZero() {
 		return nil, fmt.Errorf("%w: GapQuery needs At", ErrBadQuery)
 	}
+	if n := float64(q.Near); math.IsNaN(n) || math.IsInf(n, 0) || n < 0 {
+		return nil, fmt.Errorf("%w: Near must be a finite distance of 0 meters or more", ErrBadQuery)
+	}
 	t, err := s.Counts(ctx, Query{Set: q.Set, Category: q.Category, Bucket: q.Bucket, From: q.At, To: q.At})
 	if err != nil {
 		return nil, err

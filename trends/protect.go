@@ -3,6 +3,7 @@ package trends
 import (
 	"context"
 	"sort"
+	"sync"
 	"sync/atomic"
 )
 
@@ -244,7 +245,9 @@ func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, e
 	ncell := yearBuckets * l.nrows * l.nnodes
 	p.count = make([]int64, ncell)
 	p.supp = make([]bool, ncell)
-	pr := &protector{s: s, l: l, reg: reg, nsets: len(s.sets), atoms: atoms, p: p, prot: make([]bool, ncell),
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	pr := &protector{s: s, l: l, reg: reg, nsets: len(s.sets), atoms: atoms, p: p, prot: grow(&sc.prot, ncell),
 		byMT: map[[2]int32][]int32{}, byMC: map[[2]int32][]int32{}, byTC: map[[2]int32][]int32{}}
 	for m, i := 0, 0; m <= 12; m++ {
 		for i < len(atoms) && int(atoms[i].m) < m {
@@ -253,8 +256,8 @@ func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, e
 		pr.monthStart[m] = i
 	}
 	pr.ntup = len(reg) / len(s.sets)
-	pr.idx = make([]int32, 12*pr.ntup*len(s.codes))
-	nokey := make([]int64, ncell)
+	pr.idx = grow(&sc.idx, 12*pr.ntup*len(s.codes))
+	nokey := grow(&sc.nokey, ncell)
 	var sets map[int]*satSet
 	for i := range atoms {
 		a := &atoms[i]
@@ -321,6 +324,27 @@ func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, e
 		pr.apply(w)
 	}
 	return p, nil
+}
+
+// scratch holds a suppression pass's working arrays between passes, so
+// that a run of passes (a query over many years) does not churn the heap.
+type scratch struct {
+	prot  []bool
+	idx   []int32
+	nokey []int64
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+// grow returns (*buf)[:n] zeroed, reallocating only when too small.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+		return *buf
+	}
+	*buf = (*buf)[:n]
+	clear(*buf)
+	return *buf
 }
 
 // forCells calls f for every cell containing atom a.

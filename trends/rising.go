@@ -138,8 +138,14 @@ func (s *Store) rising(ctx context.Context, q RisingQuery) (*RisingReport, error
 	if !timeInRange(q.At) {
 		return nil, fmt.Errorf("%w: At %w", ErrBadQuery, ErrBadTime)
 	}
-	if math.IsNaN(q.Alpha) || math.IsInf(q.Alpha, 0) || q.Alpha >= 1 {
-		return nil, fmt.Errorf("%w: Alpha must be below 1", ErrBadQuery)
+	if math.IsNaN(q.Alpha) || q.Alpha < 0 || q.Alpha >= 1 {
+		return nil, fmt.Errorf("%w: Alpha must be in [0, 1)", ErrBadQuery)
+	}
+	if q.MinVolume < 0 {
+		return nil, fmt.Errorf("%w: MinVolume must not be negative", ErrBadQuery)
+	}
+	if q.Against > LastYear {
+		return nil, fmt.Errorf("%w: unknown baseline %d", ErrBadQuery, q.Against)
 	}
 	if mode == Suppress && !q.Bucket.inChain() {
 		return nil, fmt.Errorf("%w: suppression publishes months, quarters, halves and years, not %ss", ErrOffLattice, q.Bucket)
