@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -198,71 +200,109 @@ func TestCorruptFilesAreRefused(t *testing.T) {
 
 const saveChildEnv = "TRENDS_SAVE_CHILD"
 
-// killStores are the two stores of the kill test: the child saves the
-// second over the first, again and again.
-func killStores(t testing.TB, child bool) (old, next *trends.Store) {
-	cfg := gridConfig(t, trends.Unprotected)
-	next, err := trends.New(cfg)
-	require.NoError(t, err)
-	require.NoError(t, next.AddBatch(context.Background(), keyedRequests(22, 8000)))
-	if child {
-		return nil, next
-	}
-	old, err = trends.New(cfg)
-	require.NoError(t, err)
-	require.NoError(t, old.AddBatch(context.Background(), keyedRequests(21, 1000)))
-	return old, next
-}
-
-// TestSaveKilled kills a process (SIGKILL) at 100 random points of Save,
-// which it runs in a loop over a saved store (20 points with -short).
-// After every kill the file must open and be either the old store or the
-// new one, whole: 0 garbage loads, 0 failed opens.
+// TestSaveKilled kills a process (SIGKILL) at 100 random points of Save
+// (20 with -short): each child reads the new store from a file the test
+// prepared, prints "saving" and saves it over a file holding the old
+// store, again and again, until killed after a random delay. Four
+// children run at a time on separate files. After every kill the file
+// must open and be either the old store or the new one, whole: 0
+// garbage loads, 0 failed opens.
 func TestSaveKilled(t *testing.T) {
-	if path := os.Getenv(saveChildEnv); path != "" {
-		_, next := killStores(t, true)
+	if env := os.Getenv(saveChildEnv); env != "" {
+		src, dst, _ := strings.Cut(env, "|")
+		f, err := os.Open(src)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		next, err := trends.ReadStore(f, gridConfig(t, trends.Unprotected))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
 		fmt.Println("saving")
 		for {
-			if err := next.Save(path); err != nil {
+			if err := next.Save(dst); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(2)
 			}
 		}
 	}
 	t.Parallel()
-	old, next := killStores(t, false)
 	cfg := gridConfig(t, trends.Unprotected)
+	old, err := trends.New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, old.AddBatch(context.Background(), keyedRequests(21, 1000)))
+	next, err := trends.New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, next.AddBatch(context.Background(), keyedRequests(22, 8000)))
 	dir := t.TempDir()
-	path := filepath.Join(dir, "trends.store")
+	src := filepath.Join(dir, "next.store")
+	require.NoError(t, next.Save(src))
 	runs := 100
 	if testing.Short() {
 		runs = 20
 	}
-	rng := rand.New(rand.NewPCG(9, 9))
-	counts := map[int64]int{}
-	for i := range runs {
-		require.NoError(t, old.Save(path))
-		cmd := exec.Command(os.Args[0], "-test.run=^TestSaveKilled$", "-test.count=1")
-		cmd.Env = append(os.Environ(), saveChildEnv+"="+path)
-		out, err := cmd.StdoutPipe()
-		require.NoError(t, err)
-		require.NoError(t, cmd.Start())
-		sc := bufio.NewScanner(out)
-		for sc.Scan() && sc.Text() != "saving" {
-		}
-		time.Sleep(time.Duration(rng.IntN(8_000)) * time.Microsecond)
-		require.NoError(t, cmd.Process.Kill())
-		cmd.Wait()
-		got, err := trends.Open(path, cfg)
-		require.NoError(t, err, "run %d: the file must stay loadable", i)
-		n := got.Len()
-		counts[n]++
-		require.Contains(t, []int64{old.Len(), next.Len()}, n, "run %d", i)
-		if n == next.Len() && i%10 == 0 {
-			assert.Equal(t, allTables(t, next)[:20], allTables(t, got)[:20], "run %d", i)
-		}
+	const workers = 4
+	type outcome struct {
+		run int
+		n   int64
+		err error
 	}
-	left, _ := filepath.Glob(filepath.Join(dir, ".trends.store.tmp-*"))
-	assert.LessOrEqual(t, len(left), 1, "Save clears leftovers of killed saves")
+	results := make(chan outcome, runs)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(9, uint64(w)))
+			path := filepath.Join(dir, fmt.Sprintf("w%d", w), "trends.store")
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				results <- outcome{err: err}
+				return
+			}
+			for i := w; i < runs; i += workers {
+				if err := old.Save(path); err != nil {
+					results <- outcome{run: i, err: err}
+					continue
+				}
+				cmd := exec.Command(os.Args[0], "-test.run=^TestSaveKilled$", "-test.count=1")
+				cmd.Env = append(os.Environ(), saveChildEnv+"="+src+"|"+path)
+				out, err := cmd.StdoutPipe()
+				if err == nil {
+					err = cmd.Start()
+				}
+				if err != nil {
+					results <- outcome{run: i, err: err}
+					continue
+				}
+				sc := bufio.NewScanner(out)
+				for sc.Scan() && sc.Text() != "saving" {
+				}
+				time.Sleep(time.Duration(rng.IntN(8_000)) * time.Microsecond)
+				cmd.Process.Kill()
+				cmd.Wait()
+				got, err := trends.Open(path, cfg)
+				if err != nil {
+					results <- outcome{run: i, err: err}
+					continue
+				}
+				results <- outcome{run: i, n: got.Len()}
+			}
+		}()
+	}
+	wg.Wait()
+	close(results)
+	counts := map[int64]int{}
+	for r := range results {
+		require.NoError(t, r.err, "run %d: the file must stay loadable", r.run)
+		require.Contains(t, []int64{old.Len(), next.Len()}, r.n, "run %d", r.run)
+		counts[r.n]++
+	}
+	require.Equal(t, runs, counts[old.Len()]+counts[next.Len()])
+	for w := range workers {
+		left, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("w%d", w), ".trends.store.tmp-*"))
+		assert.LessOrEqual(t, len(left), 1, "Save clears leftovers of killed saves")
+	}
 	t.Logf("after %d kills: %d old, %d new", runs, counts[old.Len()], counts[next.Len()])
 }
