@@ -39,8 +39,8 @@
 // against the previous window or the same window a year before, with an
 // exact conditional binomial test, a minimum volume and a
 // Benjamini–Hochberg correction; SupplyGaps sets each region's demand
-// against the capacity of providers of a directory snapshot in or near
-// it and ranks regions by shortfall. Tables export as CSV and as GeoJSON
+// against the free seats (capacity minus enrolled) of providers of a
+// directory snapshot in or near it and ranks regions by shortfall. Tables export as CSV and as GeoJSON
 // for maps, suppressed cells marked as such.
 //
 // # Privacy
@@ -74,6 +74,61 @@
 // run concurrently; the cache is bounded by Config.MaxCacheBytes (least
 // recently used years are dropped and recomputed when asked again), and
 // one query's working memory by Config.MaxQueryBytes (*LimitError).
+//
+// # Persistence, request log and budget
+//
+// Store.Save writes the rollups crash-safely (temporary file, fsync,
+// rename, fsync of the folder) in a versioned format with CRC-32C
+// checksums; Open reads it back under the same region sets, taxonomy,
+// zone, K and student key, refusing a truncated or altered file with
+// ErrCorrupt. A Log (Store.OpenLog) is an append-only file a service
+// writes every batch to before it is counted; Store.Replay rebuilds a
+// store from it, ignoring a torn tail. Neither file holds a point, a
+// student key or a time of day: only civil days, region indexes,
+// categories, outcomes and keyed student hashes. In Noise mode every
+// release spends Epsilon from Config.Budget and is refused past it; the
+// spent figure is saved with the store.
+//
+//	st, err := trends.Open("trends.store", cfg) // or trends.New(cfg) on first start
+//	f, _ := os.Open("requests.log")             // batches since that save
+//	res, err := st.Replay(ctx, f)               // res.TornBytes: a crash's cut batch
+//	lg, err := st.OpenLog("requests.log")       // cuts a torn tail, appends
+//	err = lg.AddBatch(ctx, reqs)                // logged, then counted
+//	err = lg.Sync()                             // at the pace durability needs
+//	err = st.Save("trends.store")               // then start a new log:
+//	// rename requests.log away before reopening it, or replay would count
+//	// the saved batches twice.
+//
+// # More than one machine
+//
+// One Store holds a state's decade (100M requests) in well under 2 GB,
+// because it keeps rollups, not requests. Past one machine — several
+// services ingesting, or raw requests kept for audit — the design is:
+// raw requests live in the district's PostgreSQL, and each analysis
+// process builds its own Store from them, keeping only rollups. The
+// library has no cluster of its own. The table the loader expects:
+//
+//	CREATE TABLE need_requests (
+//	  id           bigserial PRIMARY KEY,
+//	  requested_at timestamptz NOT NULL,  -- an instant, never a local time
+//	  category     text NOT NULL,         -- taxonomy code, "basic.food.pantry"
+//	  outcome      text,                  -- unknown, referred, served, unmet
+//	  lon double precision, lat double precision, -- the need's place, or:
+//	  region_set   text, region text,     -- a region of a configured set
+//	  student      text                   -- opaque key, hashed at ingest
+//	);
+//
+// exported with psql as
+//
+//	\copy (SELECT requested_at, category, outcome, lon, lat, region_set, region, student
+//	       FROM need_requests WHERE requested_at >= '2025-01-01') TO 'requests.csv' CSV HEADER
+//
+// and loaded with Store.ReadCSV, all or nothing, bad rows reported by
+// line and column without their values. Load by month or year to bound
+// memory (about 40 bytes per row until the commit), Save the store, and
+// replay only the newer rows on restart. The export itself holds personal
+// data: keep it inside the district's systems and delete it after
+// loading.
 //
 // Typical usage:
 //
