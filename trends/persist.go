@@ -419,7 +419,7 @@ func (s *Store) decode(d *decoder) error {
 	d.pos = 32
 	n := d.uvarint(math.MaxInt64, "request count")
 	spent := math.Float64frombits(d.u64("spent budget"))
-	if d.err == nil && (math.IsNaN(spent) || spent < 0) {
+	if d.err == nil && (math.IsNaN(spent) || math.IsInf(spent, 0) || spent < 0) {
 		d.fail("spent budget is not a non-negative number")
 	}
 	ns := len(s.sets)
@@ -458,9 +458,18 @@ func (s *Store) decode(d *decoder) error {
 			d.fail("bucket count larger than the file")
 			return d.err
 		}
+		if nb == 0 && origin != 0 {
+			d.fail("first bucket without buckets")
+			return d.err
+		}
 		rowLen := nc * kr.slots
+		var sum uint64
 		for bi := uint64(0); bi < nb && d.err == nil; bi++ {
 			rows := d.uvarint(nt, "row count")
+			if rows == 0 && (bi == 0 || bi == nb-1) {
+				d.fail("first or last bucket is empty")
+			}
+			lastT := int64(-1)
 			for ri := uint64(0); ri < rows && d.err == nil; ri++ {
 				t := d.uvarint(nt-1, "row tuple")
 				nz := d.uvarint(uint64(rowLen), "non-zero counters")
@@ -471,24 +480,32 @@ func (s *Store) decode(d *decoder) error {
 					d.fail("empty row")
 					break
 				}
-				b := int32(origin + int64(bi))
-				if kr.find(b, int32(t)) != nil {
-					d.fail("duplicate row")
+				if int64(t) <= lastT {
+					d.fail("rows out of order")
 					break
 				}
+				lastT = int64(t)
+				b := int32(origin + int64(bi))
 				row := kr.row(b, int32(t), nc)
 				idx := -1
 				for j := uint64(0); j < nz && d.err == nil; j++ {
-					idx += int(d.uvarint(uint64(rowLen), "counter index"))
+					delta := d.uvarint(uint64(rowLen), "counter index")
+					idx += int(delta)
 					v := d.uvarint(math.MaxUint32, "counter")
-					if d.err == nil && (idx >= rowLen || v == 0) {
+					if d.err == nil && (delta == 0 || idx >= rowLen || v == 0) {
 						d.fail("counter index or value out of range")
 					}
 					if d.err == nil {
 						row[idx] = uint32(v)
+						if idx%kr.slots < int(numOutcomes) {
+							sum += v
+						}
 					}
 				}
 			}
+		}
+		if d.err == nil && sum != n {
+			d.fail(fmt.Sprintf("rollup %d counts %d requests, the header %d", k, sum, n))
 		}
 	}
 	nd := d.uvarint(uint64(len(d.b)), "distinct cells")
@@ -496,6 +513,7 @@ func (s *Store) decode(d *decoder) error {
 		return d.err
 	}
 	lim := bucketLimits[rollMonth]
+	var prev atomKey
 	for i := uint64(0); i < nd && d.err == nil; i++ {
 		m := d.varint(lim[0], lim[1], "distinct month")
 		t := d.uvarint(nt-1, "distinct tuple")
@@ -504,17 +522,26 @@ func (s *Store) decode(d *decoder) error {
 		if d.err != nil {
 			break
 		}
-		if nt == 0 {
-			d.fail("distinct cell without tuples")
+		if nt == 0 || nh == 0 {
+			d.fail("distinct cell without tuples or hashes")
 			break
 		}
 		a := atomKey{month: int32(m), tuple: int32(t), code: uint16(c)}
-		if s.distinct[a] != nil {
-			d.fail("duplicate distinct cell")
+		if i > 0 && !atomLess(prev, a) {
+			d.fail("distinct cells out of order")
 			break
 		}
+		prev = a
 		for j := uint64(0); j < nh && d.err == nil; j++ {
-			s.addDistinct(a, d.u64("student hash"))
+			h := d.u64("student hash")
+			before := 0
+			if ss := s.distinct[a]; ss != nil {
+				before = len(ss.h)
+			}
+			s.addDistinct(a, h)
+			if d.err == nil && len(s.distinct[a].h) == before {
+				d.fail("repeated student hash")
+			}
 		}
 	}
 	if d.err == nil && d.pos != len(d.b) {
@@ -533,6 +560,16 @@ func (s *Store) decode(d *decoder) error {
 		}
 	}
 	return nil
+}
+
+func atomLess(a, b atomKey) bool {
+	if a.month != b.month {
+		return a.month < b.month
+	}
+	if a.tuple != b.tuple {
+		return a.tuple < b.tuple
+	}
+	return a.code < b.code
 }
 
 func sortAtomKeys(keys []atomKey) {
