@@ -1,9 +1,12 @@
 package benchmarks
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -20,10 +23,27 @@ import (
 	"github.com/wraparound/wraparound/trends"
 )
 
-// trendsEvents is the size the targets name.
+// trendsEvents is the size the requests are generated at: the 10M
+// target, and the unit of the 100M one (the same requests ingested ten
+// times; 100M distinct Request values would take ~11 GB before ingest).
 const trendsEvents = 10_000_000
 
-var trendsIngestSizes = []int{trendsEvents}
+// trendsSizes are the store sizes measured: 10M always, 100M when
+// WRAPAROUND_LARGE=1 (see doc.go).
+func trendsSizes() []int {
+	if os.Getenv("WRAPAROUND_LARGE") == "1" {
+		return []int{trendsEvents, 10 * trendsEvents}
+	}
+	return []int{trendsEvents}
+}
+
+// ingestTimes ingests reqs into s n/len(reqs) times over (n a multiple
+// of len(reqs)).
+func ingestTimes(tb testing.TB, s *trends.Store, reqs []trends.Request, n int) {
+	for range n / len(reqs) {
+		ingestConcurrently(tb, s, reqs)
+	}
+}
 
 var (
 	trendsOnce sync.Once
@@ -114,13 +134,16 @@ func genTrendsRequests(tb testing.TB, n int) []trends.Request {
 	return out
 }
 
-func newTrendsStore(tb testing.TB, mode trends.Mode) *trends.Store {
+func trendsConfig(tb testing.TB, mode trends.Mode) trends.Config {
 	hoods, err := demo.Regions(demo.Neighborhoods)
 	require.NoError(tb, err)
 	loc, err := time.LoadLocation(demo.Zone)
 	require.NoError(tb, err)
-	s, err := trends.New(trends.Config{Sets: []trends.Set{{Name: demo.Neighborhoods, Regions: hoods}},
-		Location: loc, Mode: mode})
+	return trends.Config{Sets: []trends.Set{{Name: demo.Neighborhoods, Regions: hoods}}, Location: loc, Mode: mode}
+}
+
+func newTrendsStore(tb testing.TB, mode trends.Mode) *trends.Store {
+	s, err := trends.New(trendsConfig(tb, mode))
 	require.NoError(tb, err)
 	return s
 }
@@ -175,15 +198,17 @@ func heapInUse() uint64 {
 
 // BenchmarkTrendsIngest: one op ingests all events into a new store
 // (region assignment over the 119 neighborhoods, rollups by day, week and
-// month, the event log) from GOMAXPROCS concurrent writers. bytes/event
-// is the store's retained heap per event, rollups and log included.
+// month) from GOMAXPROCS concurrent writers. bytes/event is the store's
+// retained heap per event. At 100M the 10M requests are ingested ten
+// times: the rollups then hold the same rows with ten times the counts,
+// so bytes/event shows the rollups' fixed cost spread over 100M.
 func BenchmarkTrendsIngest(b *testing.B) {
-	for _, n := range trendsIngestSizes {
+	for _, n := range trendsSizes() {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
-			reqs := trendsRequests(b, n)
+			reqs := trendsRequests(b, trendsEvents)
 			before := heapInUse()
 			s := newTrendsStore(b, trends.Unprotected)
-			ingestConcurrently(b, s, reqs)
+			ingestTimes(b, s, reqs, n)
 			retained := heapInUse() - before
 			require.Equal(b, int64(n), s.Len())
 			s = nil
@@ -191,7 +216,7 @@ func BenchmarkTrendsIngest(b *testing.B) {
 			cpu0 := cpuTime()
 			for b.Loop() {
 				s := newTrendsStore(b, trends.Unprotected)
-				ingestConcurrently(b, s, reqs)
+				ingestTimes(b, s, reqs, n)
 			}
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 			// CPU time per event (all threads, GC included): on a shared
@@ -203,35 +228,22 @@ func BenchmarkTrendsIngest(b *testing.B) {
 }
 
 var (
-	queryOnce  sync.Once
-	queryStore *trends.Store
+	storesMu sync.Mutex
+	stores   = map[string]*trends.Store{}
 )
 
-// trendsQueryStore is the 10-million-event store the query benchmarks
-// share, in Unprotected mode (exact counts) so that rollup and scan answer
-// the same question.
-func trendsQueryStore(b *testing.B) *trends.Store {
-	queryOnce.Do(func() {
-		s := newTrendsStore(b, trends.Unprotected)
-		ingestConcurrently(b, s, trendsRequests(b, trendsEvents))
-		queryStore = s
-	})
-	return queryStore
-}
-
-var (
-	supOnce  sync.Once
-	supStore *trends.Store
-)
-
-// trendsSuppressedStore holds the same events in Suppress mode.
-func trendsSuppressedStore(b *testing.B) *trends.Store {
-	supOnce.Do(func() {
-		s := newTrendsStore(b, trends.Suppress)
-		ingestConcurrently(b, s, trendsRequests(b, trendsEvents))
-		supStore = s
-	})
-	return supStore
+// trendsStore returns the shared store of n events in mode, built once.
+func trendsStore(b *testing.B, mode trends.Mode, n int) *trends.Store {
+	storesMu.Lock()
+	defer storesMu.Unlock()
+	key := fmt.Sprint(mode, n)
+	if s := stores[key]; s != nil {
+		return s
+	}
+	s := newTrendsStore(b, mode)
+	ingestTimes(b, s, trendsRequests(b, trendsEvents), n)
+	stores[key] = s
+	return s
 }
 
 // The query: the monthly series of every neighborhood for the food
@@ -247,50 +259,131 @@ func trendsRisingQuery() trends.RisingQuery {
 		At: time.Date(2025, 12, 1, 0, 0, 0, 0, trendsLoc)}
 }
 
+// BenchmarkTrendsQuery: the monthly series and the rising-needs ranking
+// (see trendsSeriesQuery), answered from the rollups in Unprotected mode
+// ("rollup"), from the cached suppression in Suppress mode by one client
+// and by eight concurrent clients (one op = 8 queries each way, so
+// queries/s compare directly), and by a brute-force scan of every event
+// (the baseline, 10M only: its cost is linear and its memory 10 bytes an
+// event). first-pass-ms is the suppression pass of both years, run once
+// on a fresh store before the loop.
 func BenchmarkTrendsQuery(b *testing.B) {
 	ctx := context.Background()
-	b.Run(fmt.Sprintf("events=%d", trendsEvents), func(b *testing.B) {
-		s := trendsQueryStore(b)
-		b.Run("rollup", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.Counts(ctx, trendsSeriesQuery()); err != nil {
-					b.Fatal(err)
+	for _, n := range trendsSizes() {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			b.Run("rollup", func(b *testing.B) {
+				s := trendsStore(b, trends.Unprotected, n)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := s.Counts(ctx, trendsSeriesQuery()); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := s.RisingNeeds(ctx, trendsRisingQuery()); err != nil {
+						b.Fatal(err)
+					}
 				}
-				if _, err := s.RisingNeeds(ctx, trendsRisingQuery()); err != nil {
-					b.Fatal(err)
+			})
+			sup := trendsStore(b, trends.Suppress, n)
+			var first time.Duration
+			b.Run("suppressed-first-pass", func(b *testing.B) {
+				for b.Loop() {
+					// A fresh pass: reopen the store from its counters.
+					var buf bytes.Buffer
+					_, err := sup.WriteTo(&buf)
+					require.NoError(b, err)
+					fresh, err := trends.ReadStore(&buf, trendsConfig(b, trends.Suppress))
+					require.NoError(b, err)
+					t0 := time.Now()
+					if _, err := fresh.Counts(ctx, trendsSeriesQuery()); err != nil {
+						b.Fatal(err)
+					}
+					first = time.Since(t0)
 				}
-			}
-		})
-		b.Run("suppressed", func(b *testing.B) {
-			sup := trendsSuppressedStore(b)
-			// The first query of each year runs the suppression pass; it
-			// is cached until the year gains data. Report its cost once.
-			t0 := time.Now()
+				b.ReportMetric(float64(first.Microseconds())/1000, "first-pass-ms")
+			})
 			if _, err := sup.Counts(ctx, trendsSeriesQuery()); err != nil {
 				b.Fatal(err)
 			}
-			first := time.Since(t0)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := sup.Counts(ctx, trendsSeriesQuery()); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := sup.RisingNeeds(ctx, trendsRisingQuery()); err != nil {
-					b.Fatal(err)
-				}
+			for _, clients := range []int{1, 8} {
+				b.Run(fmt.Sprintf("suppressed/clients=%d", clients), func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						var wg sync.WaitGroup
+						for c := range clients {
+							wg.Add(1)
+							go func() {
+								defer wg.Done()
+								for range 8 / clients {
+									if c%2 == 0 {
+										if _, err := sup.Counts(ctx, trendsSeriesQuery()); err != nil {
+											b.Error(err)
+										}
+									} else if _, err := sup.RisingNeeds(ctx, trendsRisingQuery()); err != nil {
+										b.Error(err)
+									}
+								}
+							}()
+						}
+						wg.Wait()
+					}
+					b.ReportMetric(8*float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+				})
 			}
-			b.ReportMetric(float64(first.Milliseconds()), "first-pass-ms")
-		})
-		b.Run("scan", func(b *testing.B) {
-			ev := trendsScanLog(b, trendsRequests(b, trendsEvents))
-			b.ReportAllocs()
-			for b.Loop() {
-				ev.series("basic.food")
-				ev.halves("basic.food", 3)
+			if n > trendsEvents {
+				return
 			}
+			b.Run("scan", func(b *testing.B) {
+				ev := trendsScanLog(b, trendsRequests(b, trendsEvents))
+				b.ReportAllocs()
+				for b.Loop() {
+					ev.series("basic.food")
+					ev.halves("basic.food", 3)
+				}
+			})
 		})
-	})
+	}
+}
+
+// BenchmarkTrendsPersist: Save of the store to a file (temporary file,
+// fsync, rename, fsync of the folder) and Open of it, checksums
+// verified; MB is the file's size.
+func BenchmarkTrendsPersist(b *testing.B) {
+	for _, n := range trendsSizes() {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			s := trendsStore(b, trends.Suppress, n)
+			path := filepath.Join(b.TempDir(), "trends.store")
+			b.Run("save", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					require.NoError(b, s.Save(path))
+				}
+				st, err := os.Stat(path)
+				require.NoError(b, err)
+				b.ReportMetric(float64(st.Size())/1e6, "MB")
+			})
+			b.Run("open", func(b *testing.B) {
+				cfg := trendsConfig(b, trends.Suppress)
+				b.ReportAllocs()
+				for b.Loop() {
+					got, err := trends.Open(path, cfg)
+					require.NoError(b, err)
+					require.Equal(b, int64(n), yearTotals(b, got))
+				}
+			})
+		})
+	}
+}
+
+// yearTotals sums the published yearly totals of a store: its request
+// count, when (as here) no year holds fewer than K requests.
+func yearTotals(b *testing.B, s *trends.Store) int64 {
+	tab, err := s.Counts(context.Background(), trends.Query{Set: demo.Neighborhoods, Bucket: trends.Year})
+	require.NoError(b, err)
+	var n int64
+	for _, c := range tab.Rows[len(tab.Rows)-1].Cells {
+		n += c.Count
+	}
+	return n
 }
 
 // TestTrendsRollupEqualsScan checks that the rollup answers equal the
