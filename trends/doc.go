@@ -83,21 +83,25 @@
 // zone, K and student key, refusing a truncated or altered file with
 // ErrCorrupt. A Log (Store.OpenLog) is an append-only file a service
 // writes every batch to before it is counted; Store.Replay rebuilds a
-// store from it, ignoring a torn tail. Neither file holds a point, a
-// student key or a time of day: only civil days, region indexes,
-// categories, outcomes and keyed student hashes. In Noise mode every
-// release spends Epsilon from Config.Budget and is refused past it; the
-// spent figure is saved with the store.
+// store from it, ignoring a torn tail. Log.Checkpoint saves the store and
+// empties the log; the saved store records how much of the log it
+// counts, so a crash between the two steps neither loses nor doubles a
+// batch. Neither file holds a point, a student key or a time of day:
+// only civil days, region indexes, categories, outcomes and keyed
+// student hashes. In Noise mode every release spends Epsilon from
+// Config.Budget and is refused past it; the spent figure is saved with
+// the store.
 //
-//	st, err := trends.Open("trends.store", cfg) // or trends.New(cfg) on first start
-//	f, _ := os.Open("requests.log")             // batches since that save
-//	res, err := st.Replay(ctx, f)               // res.TornBytes: a crash's cut batch
-//	lg, err := st.OpenLog("requests.log")       // cuts a torn tail, appends
-//	err = lg.AddBatch(ctx, reqs)                // logged, then counted
-//	err = lg.Sync()                             // at the pace durability needs
-//	err = st.Save("trends.store")               // then start a new log:
-//	// rename requests.log away before reopening it, or replay would count
-//	// the saved batches twice.
+//	st, err := trends.Open("trends.store", cfg) // trends.New(cfg) on first start
+//	if f, err := os.Open("requests.log"); err == nil {
+//		res, err := st.Replay(ctx, f) // batches since the checkpoint
+//		_ = res.TornBytes             // a batch a crash cut short
+//		f.Close()
+//	}
+//	lg, err := st.OpenLog("requests.log") // cuts a torn tail, appends
+//	err = lg.AddBatch(ctx, reqs)          // logged, then counted
+//	err = lg.Sync()                       // at the pace durability needs
+//	err = lg.Checkpoint("trends.store")   // now and then: save, empty the log
 //
 // # More than one machine
 //

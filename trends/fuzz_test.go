@@ -166,7 +166,7 @@ func FuzzReplay(f *testing.F) {
 	fuzzFixtures(f)
 	f.Add(fuzzLog)
 	f.Add(fuzzLog[:len(fuzzLog)-7])
-	f.Add(fuzzLog[:48])
+	f.Add(fuzzLog[:64])
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := trends.New(fuzzCfg)
 		require.NoError(t, err)
@@ -212,10 +212,10 @@ func TestMutatedFilesNeverCrash(t *testing.T) {
 	for range 1000 {
 		in := append([]byte(nil), fuzzLog...)
 		for range 1 + rng.IntN(4) {
-			in[48+rng.IntN(len(in)-48)] = byte(rng.IntN(256))
+			in[64+rng.IntN(len(in)-64)] = byte(rng.IntN(256))
 		}
 		// Recompute every frame's checksum over its (mutated) payload.
-		for off := 48; off+8 <= len(in); {
+		for off := 64; off+8 <= len(in); {
 			n := int(binary.LittleEndian.Uint32(in[off:]))
 			if n > len(in)-off-8 {
 				break

@@ -13,3 +13,12 @@ func CachedYear(s *Store, year int) any {
 	}
 	return nil
 }
+
+// SaveMarkedOnly is the first half of Log.Checkpoint: the store saved
+// with its log mark, the log not yet emptied — the state a crash between
+// the two steps leaves.
+func SaveMarkedOnly(l *Log, path string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.saveMarked(path)
+}

@@ -30,6 +30,9 @@ import (
 //	  fingerprint [32]byte   SHA-256 of the configuration (see fingerprint)
 //	  requests    uvarint    ingested count
 //	  spent       uint64     ε spent (float64 bits)
+//	  log mark    [8]byte generation, uvarint offset: the request-log
+//	              prefix the store counts (zero when not saved by
+//	              Log.Checkpoint)
 //	  tuples      uvarint n, then n × sets × uvarint region (Len() = Outside)
 //	  3 rollups (day, week, month):
 //	    origin varint, blocks uvarint, then per block:
@@ -113,6 +116,8 @@ func (s *Store) encode(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(s.n.Load()))
 	s.noiseMu.Lock()
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(s.spent))
+	b = append(b, s.mark.gen[:]...)
+	b = binary.AppendUvarint(b, uint64(s.mark.off))
 	s.noiseMu.Unlock()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -419,6 +424,9 @@ func (s *Store) decode(d *decoder) error {
 	d.pos = 32
 	n := d.uvarint(math.MaxInt64, "request count")
 	spent := math.Float64frombits(d.u64("spent budget"))
+	var mark logMark
+	binary.LittleEndian.PutUint64(mark.gen[:], d.u64("log generation"))
+	mark.off = int64(d.uvarint(math.MaxInt64, "log offset"))
 	if d.err == nil && (math.IsNaN(spent) || math.IsInf(spent, 0) || spent < 0) {
 		d.fail("spent budget is not a non-negative number")
 	}
@@ -552,6 +560,7 @@ func (s *Store) decode(d *decoder) error {
 	}
 	s.n.Store(int64(n))
 	s.spent = spent
+	s.mark = mark
 	// Every year holding a month row gets a version, so queries see it.
 	kr := &s.roll[rollMonth]
 	for i, blk := range kr.blocks {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/hmac"
+	crand "crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -16,9 +17,10 @@ import (
 
 // The request log format (version 1), integers little-endian:
 //
-//	header (48 bytes): magic "WRAPTLOG", version uint32, reserved uint32,
-//	  fingerprint [32]byte (region sets, zone, student-key check), CRC-32C
-//	  of the 44 bytes before it (uint32)
+//	header (64 bytes): magic "WRAPTLOG", version uint32, reserved uint32,
+//	  generation [8]byte (random, new at creation and at every
+//	  Checkpoint), fingerprint [32]byte (region sets, zone, student-key
+//	  check), reserved uint32, CRC-32C of the 60 bytes before it (uint32)
 //	frames, one per batch (or per part of a batch over maxFrameRequests):
 //	  length uint32 (payload bytes), CRC-32C uint32 of the payload,
 //	  payload: codes uvarint n, n × (uvarint len, bytes) category codes,
@@ -33,7 +35,7 @@ import (
 const (
 	logMagic     = "WRAPTLOG"
 	logVersion   = 1
-	logHeaderLen = 48
+	logHeaderLen = 64
 	// maxFramePayload bounds one frame; a reader refuses larger lengths.
 	maxFramePayload = 64 << 20
 	// maxFrameRequests splits very large batches into several frames so
@@ -64,14 +66,29 @@ func (s *Store) logFingerprint() [32]byte {
 	return out
 }
 
-func (s *Store) logHeader() []byte {
+func (s *Store) logHeader(gen [8]byte) []byte {
 	h := make([]byte, logHeaderLen)
 	copy(h, logMagic)
 	binary.LittleEndian.PutUint32(h[8:], logVersion)
+	copy(h[16:24], gen[:])
 	fp := s.logFingerprint()
-	copy(h[16:48], fp[:])
-	binary.LittleEndian.PutUint32(h[44:], crc32.Checksum(h[:44], castagnoli))
+	copy(h[24:56], fp[:])
+	binary.LittleEndian.PutUint32(h[60:], crc32.Checksum(h[:60], castagnoli))
 	return h
+}
+
+func newGeneration() [8]byte {
+	var g [8]byte
+	crand.Read(g[:])
+	return g
+}
+
+// logMark says which prefix of a request log a saved store already
+// counts: the log's generation and the byte offset of the first frame
+// not counted. Replay skips the frames before it.
+type logMark struct {
+	gen [8]byte
+	off int64
 }
 
 // Log is an append-only file of requests a service keeps beside a Store,
@@ -83,6 +100,7 @@ type Log struct {
 	s   *Store
 	f   *os.File
 	mu  sync.Mutex
+	gen [8]byte
 	buf []byte
 }
 
@@ -102,8 +120,10 @@ func (s *Store) OpenLog(path string) (*Log, error) {
 		f.Close()
 		return nil, err
 	}
+	var gen [8]byte
 	if st.Size() == 0 {
-		if _, err := f.Write(s.logHeader()); err != nil {
+		gen = newGeneration()
+		if _, err := f.Write(s.logHeader(gen)); err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -114,7 +134,8 @@ func (s *Store) OpenLog(path string) (*Log, error) {
 	} else {
 		// Find the end of the last whole frame by reading the log through
 		// without adding anything.
-		end, _, err := s.scanLog(context.Background(), bufio.NewReaderSize(f, 1<<20), nil)
+		end, _, g, err := s.scanLog(context.Background(), bufio.NewReaderSize(f, 1<<20), nil)
+		gen = g
 		if err != nil {
 			f.Close()
 			if fe, ok := err.(*FileError); ok {
@@ -133,7 +154,50 @@ func (s *Store) OpenLog(path string) (*Log, error) {
 		f.Close()
 		return nil, err
 	}
-	return &Log{s: s, f: f}, nil
+	return &Log{s: s, f: f, gen: gen}, nil
+}
+
+// Checkpoint saves the store to path (Store.Save) and empties the log,
+// so that a restart opens the store and replays only what came after.
+// The saved store records how much of the log it counts; the log gets a
+// new generation when it is emptied. A crash between the two steps is
+// safe: Replay of the old generation skips the frames the saved store
+// already counts. Every ingest must go through the log (Log.AddBatch)
+// for this to hold; batches wait while the checkpoint runs.
+func (l *Log) Checkpoint(path string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.saveMarked(path); err != nil {
+		return err
+	}
+	gen := newGeneration()
+	if _, err := l.f.WriteAt(l.s.logHeader(gen), 0); err != nil {
+		return err
+	}
+	if err := l.f.Truncate(logHeaderLen); err != nil {
+		return err
+	}
+	if _, err := l.f.Seek(0, io.SeekEnd); err != nil {
+		return err
+	}
+	l.gen = gen
+	return l.f.Sync()
+}
+
+// saveMarked syncs the log and saves the store marked with the log's
+// current end. The caller holds l.mu.
+func (l *Log) saveMarked(path string) error {
+	if err := l.f.Sync(); err != nil {
+		return err
+	}
+	end, err := l.f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return err
+	}
+	l.s.noiseMu.Lock()
+	l.s.mark = logMark{gen: l.gen, off: end}
+	l.s.noiseMu.Unlock()
+	return l.s.Save(path)
 }
 
 // AddBatch resolves reqs as Store.AddBatch does (all or none, the same
@@ -230,6 +294,10 @@ type ReplayResult struct {
 	// log (a frame cut short or failing its checksum with nothing after
 	// it): the batch a crash interrupted. 0 when the log ends cleanly.
 	TornBytes int64
+	// Skipped counts the requests of frames the store already counted
+	// (it was saved by Checkpoint from this log generation and the crash
+	// came before the log was emptied).
+	Skipped int64
 }
 
 // Replay adds every request of a log written by Log.AddBatch to the
@@ -240,7 +308,7 @@ type ReplayResult struct {
 // not know is an error naming the byte offset, and the frames before it
 // stay added. Memory: one frame at a time (at most 64 MiB).
 func (s *Store) Replay(ctx context.Context, r io.Reader) (ReplayResult, error) {
-	_, res, err := s.scanLog(ctx, bufio.NewReaderSize(r, 1<<20), func(ps []prepared) {
+	_, res, _, err := s.scanLog(ctx, bufio.NewReaderSize(r, 1<<20), func(ps []prepared) {
 		s.commit(ps)
 	})
 	return res, err
@@ -248,48 +316,65 @@ func (s *Store) Replay(ctx context.Context, r io.Reader) (ReplayResult, error) {
 
 // scanLog reads a log, calling add (when not nil) for every whole frame,
 // and returns the offset just after the last whole frame.
-func (s *Store) scanLog(ctx context.Context, r *bufio.Reader, add func([]prepared)) (int64, ReplayResult, error) {
+func (s *Store) scanLog(ctx context.Context, r *bufio.Reader, add func([]prepared)) (off int64, res ReplayResult, gen [8]byte, err error) {
+	off, res, gen, err = s.scanFrames(ctx, r, add)
+	return
+}
+
+func (s *Store) scanFrames(ctx context.Context, r *bufio.Reader, add func([]prepared)) (int64, ReplayResult, [8]byte, error) {
 	var res ReplayResult
+	var gen [8]byte
 	var h [logHeaderLen]byte
 	if n, err := io.ReadFull(r, h[:]); err != nil {
-		return 0, res, &FileError{Offset: int64(n), Err: fmt.Errorf("%w: shorter than the log header", ErrCorrupt)}
+		return 0, res, gen, &FileError{Offset: int64(n), Err: fmt.Errorf("%w: shorter than the log header", ErrCorrupt)}
 	}
 	if string(h[:8]) != logMagic {
-		return 0, res, &FileError{Err: fmt.Errorf("%w: not a trends request log", ErrCorrupt)}
+		return 0, res, gen, &FileError{Err: fmt.Errorf("%w: not a trends request log", ErrCorrupt)}
 	}
-	if crc32.Checksum(h[:44], castagnoli) != binary.LittleEndian.Uint32(h[44:]) {
-		return 0, res, &FileError{Offset: 44, Err: fmt.Errorf("%w: log header checksum mismatch", ErrCorrupt)}
+	if crc32.Checksum(h[:60], castagnoli) != binary.LittleEndian.Uint32(h[60:]) {
+		return 0, res, gen, &FileError{Offset: 60, Err: fmt.Errorf("%w: log header checksum mismatch", ErrCorrupt)}
 	}
 	if v := binary.LittleEndian.Uint32(h[8:]); v != logVersion {
-		return 0, res, &FileError{Offset: 8, Err: fmt.Errorf("%w: log version %d", ErrFormatVersion, v)}
+		return 0, res, gen, &FileError{Offset: 8, Err: fmt.Errorf("%w: log version %d", ErrFormatVersion, v)}
 	}
-	want := s.logHeader()
-	if string(want[16:44]) != string(h[16:44]) {
-		return 0, res, &FileError{Offset: 16, Err: ErrMismatch}
+	copy(gen[:], h[16:24])
+	want := s.logHeader(gen)
+	if string(want[24:56]) != string(h[24:56]) {
+		return 0, res, gen, &FileError{Offset: 24, Err: ErrMismatch}
+	}
+	s.noiseMu.Lock()
+	mark := s.mark
+	s.noiseMu.Unlock()
+	skipTo := int64(0)
+	if mark.gen == gen {
+		skipTo = mark.off
 	}
 	off := int64(logHeaderLen)
+	if skipTo > 0 && skipTo < off {
+		return 0, res, gen, &FileError{Offset: skipTo, Err: fmt.Errorf("%w: the saved store's log mark is inside the header", ErrCorrupt)}
+	}
 	var payload []byte
 	var ps []prepared
 	for {
 		if err := ctx.Err(); err != nil {
-			return off, res, err
+			return off, res, gen, err
 		}
 		var fh [8]byte
 		n, err := io.ReadFull(r, fh[:])
 		if err == io.EOF {
-			return off, res, nil
+			return off, res, gen, nil
 		}
 		if err != nil {
 			res.TornBytes = int64(n)
-			return off, res, nil
+			return off, res, gen, nil
 		}
 		ln := binary.LittleEndian.Uint32(fh[:])
 		if ln > maxFramePayload {
 			if rest, _ := io.Copy(io.Discard, r); rest <= int64(ln) {
 				res.TornBytes = 8 + rest
-				return off, res, nil
+				return off, res, gen, nil
 			}
-			return off, res, &FileError{Offset: off, Err: fmt.Errorf("%w: frame length %d", ErrCorrupt, ln)}
+			return off, res, gen, &FileError{Offset: off, Err: fmt.Errorf("%w: frame length %d", ErrCorrupt, ln)}
 		}
 		if cap(payload) < int(ln) {
 			payload = make([]byte, ln)
@@ -297,25 +382,33 @@ func (s *Store) scanLog(ctx context.Context, r *bufio.Reader, add func([]prepare
 		payload = payload[:ln]
 		if n, err := io.ReadFull(r, payload); err != nil {
 			res.TornBytes = 8 + int64(n)
-			return off, res, nil
+			return off, res, gen, nil
 		}
 		if crc32.Checksum(payload, castagnoli) != binary.LittleEndian.Uint32(fh[4:]) {
 			if _, err := r.Peek(1); err == io.EOF {
 				res.TornBytes = 8 + int64(ln)
-				return off, res, nil
+				return off, res, gen, nil
 			}
-			return off, res, &FileError{Offset: off, Err: fmt.Errorf("%w: frame checksum mismatch before the end of the log", ErrCorrupt)}
+			return off, res, gen, &FileError{Offset: off, Err: fmt.Errorf("%w: frame checksum mismatch before the end of the log", ErrCorrupt)}
 		}
 		ps, err = s.decodeFrame(payload, off+8, ps[:0])
 		if err != nil {
-			return off, res, err
+			return off, res, gen, err
 		}
-		if add != nil {
-			add(ps)
+		end := off + 8 + int64(ln)
+		switch {
+		case end <= skipTo:
+			res.Skipped += int64(len(ps))
+		case off < skipTo:
+			return off, res, gen, &FileError{Offset: skipTo, Err: fmt.Errorf("%w: the saved store's log mark is inside a frame", ErrCorrupt)}
+		default:
+			if add != nil {
+				add(ps)
+			}
+			res.Frames++
+			res.Requests += int64(len(ps))
 		}
-		res.Frames++
-		res.Requests += int64(len(ps))
-		off += 8 + int64(ln)
+		off = end
 	}
 }
 

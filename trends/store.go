@@ -220,6 +220,7 @@ type Store struct {
 	noiseRng *rand.Rand
 	budget   float64
 	spent    float64 // ε spent, under noiseMu
+	mark     logMark // the log prefix a saved store counts, under noiseMu
 
 	// commitMu is held shared by every commit and exclusively by Save.
 	commitMu sync.RWMutex
