@@ -316,12 +316,7 @@ func (s *Store) Replay(ctx context.Context, r io.Reader) (ReplayResult, error) {
 
 // scanLog reads a log, calling add (when not nil) for every whole frame,
 // and returns the offset just after the last whole frame.
-func (s *Store) scanLog(ctx context.Context, r *bufio.Reader, add func([]prepared)) (off int64, res ReplayResult, gen [8]byte, err error) {
-	off, res, gen, err = s.scanFrames(ctx, r, add)
-	return
-}
-
-func (s *Store) scanFrames(ctx context.Context, r *bufio.Reader, add func([]prepared)) (int64, ReplayResult, [8]byte, error) {
+func (s *Store) scanLog(ctx context.Context, r *bufio.Reader, add func([]prepared)) (int64, ReplayResult, [8]byte, error) {
 	var res ReplayResult
 	var gen [8]byte
 	var h [logHeaderLen]byte

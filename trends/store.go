@@ -196,9 +196,11 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // Store holds need requests as rollups by region tuple × time bucket
 // (day, week, month) × category × outcome. It is safe for any number of
 // concurrent writers and readers: ingest resolves times, regions,
-// categories and student hashes without a lock and then takes the write
-// lock only to add counters; queries take the read lock only while they
-// copy counters out.
+// categories and student hashes without a lock and then adds counters
+// atomically under a shared lock; queries take the shared lock only
+// while they copy counters out, and suppressed queries of cached years
+// take no lock at all. Save (WriteTo) holds off commits only while it
+// copies the counters to memory.
 type Store struct {
 	cfg      Config
 	loc      *time.Location
