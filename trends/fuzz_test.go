@@ -176,7 +176,7 @@ func FuzzReplay(f *testing.F) {
 }
 
 // TestMutatedFilesNeverCrash mutates 1 to 4 bytes of a saved store's
-// body 1,000 times and recomputes its checksums, so that the decoder
+// body 1,000 times (200 with -short or -race) and recomputes its checksums, so that the decoder
 // (not the checksum) meets each mutation; likewise for the frames of a
 // request log. Invariants as in the fuzzers: no panic, a store that
 // loads writes back the same bytes, a replay holds what it reports.
@@ -187,8 +187,12 @@ func TestMutatedFilesNeverCrash(t *testing.T) {
 	fuzzFixtures(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	tab := crc32.MakeTable(crc32.Castagnoli)
+	rounds := 1000
+	if testing.Short() || raceEnabled {
+		rounds = 200
+	}
 	loaded := 0
-	for range 1000 {
+	for range rounds {
 		in := append([]byte(nil), fuzzFile...)
 		for range 1 + rng.IntN(4) {
 			in[32+rng.IntN(len(in)-32)] = byte(rng.IntN(256))
@@ -208,8 +212,8 @@ func TestMutatedFilesNeverCrash(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, in, buf.Bytes())
 	}
-	t.Logf("%d of 1000 mutated bodies were well formed", loaded)
-	for range 1000 {
+	t.Logf("%d of %d mutated bodies were well formed", loaded, rounds)
+	for range rounds {
 		in := append([]byte(nil), fuzzLog...)
 		for range 1 + rng.IntN(4) {
 			in[64+rng.IntN(len(in)-64)] = byte(rng.IntN(256))

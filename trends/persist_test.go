@@ -201,7 +201,7 @@ func TestCorruptFilesAreRefused(t *testing.T) {
 const saveChildEnv = "TRENDS_SAVE_CHILD"
 
 // TestSaveKilled kills a process (SIGKILL) at 100 random points of Save
-// (20 with -short): each child reads the new store from a file the test
+// (20 with -short or -race): each child reads the new store from a file the test
 // prepared, prints "saving" and saves it over a file holding the old
 // store, again and again, until killed after a random delay. Four
 // children run at a time on separate files. After every kill the file
@@ -240,7 +240,7 @@ func TestSaveKilled(t *testing.T) {
 	src := filepath.Join(dir, "next.store")
 	require.NoError(t, next.Save(src))
 	runs := 100
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		runs = 20
 	}
 	const workers = 4
