@@ -327,8 +327,10 @@ func BenchmarkTrendsQuery(b *testing.B) {
 							wg.Add(1)
 							go func() {
 								defer wg.Done()
-								for range perOp / clients {
-									if c%2 == 0 {
+								// Every client alternates the two queries, so
+								// both client counts run the same mix.
+								for j := range perOp / clients {
+									if (c+j)%2 == 0 {
 										if _, err := sup.Counts(ctx, trendsSeriesQuery()); err != nil {
 											b.Error(err)
 										}
