@@ -2,6 +2,7 @@ package trends
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -234,7 +235,7 @@ type protector struct {
 	p          *protected
 	prot       []bool
 	monthStart [13]int
-	pbuf       [2][]int
+	paths      [][]int // per code: the nodes containing it (Store.path)
 	tmp        []int
 }
 
@@ -249,6 +250,10 @@ func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, e
 	defer scratchPool.Put(sc)
 	pr := &protector{s: s, l: l, reg: reg, nsets: len(s.sets), atoms: atoms, p: p, prot: grow(&sc.prot, ncell),
 		byMT: map[[2]int32][]int32{}, byMC: map[[2]int32][]int32{}, byTC: map[[2]int32][]int32{}}
+	pr.paths = make([][]int, len(s.codes))
+	for c := range s.codes {
+		pr.paths[c] = s.path(&l, c, nil)
+	}
 	for m, i := 0, 0; m <= 12; m++ {
 		for i < len(atoms) && int(atoms[i].m) < m {
 			i++
@@ -349,8 +354,7 @@ func grow[T any](buf *[]T, n int) []T {
 
 // forCells calls f for every cell containing atom a.
 func (pr *protector) forCells(a *atom, f func(cell int)) {
-	path := pr.s.path(&pr.l, int(a.c), pr.tmp)
-	pr.tmp = path
+	path := pr.paths[a.c]
 	for _, b := range chainBuckets(int(a.m)) {
 		for _, node := range path {
 			f(pr.p.at(b, 0, node))
@@ -406,12 +410,10 @@ func (pr *protector) footprint(w witness, f func(cell int)) {
 			}
 		}
 	}
-	p1 := pr.s.path(&pr.l, w.c, pr.pbuf[0])
-	pr.pbuf[0] = p1
+	p1 := pr.paths[w.c]
 	nodes := p1
 	if w.c2 >= 0 {
-		p2 := pr.s.path(&pr.l, w.c2, pr.pbuf[1])
-		pr.pbuf[1] = p2
+		p2 := pr.paths[w.c2]
 		nodes = symDiff(p1, p2, pr.tmp[:0])
 		pr.tmp = nodes
 	}
@@ -496,7 +498,7 @@ func (pr *protector) bestWitness(target int) (witness, bool) {
 		return l.exact[c] == node
 	}
 	onPath := func(c int) bool {
-		for _, n := range pr.s.path(l, c, pr.tmp[:0]) {
+		for _, n := range pr.paths[c] {
 			if n == node {
 				return true
 			}
@@ -647,10 +649,20 @@ func (pr *protector) tupleDist(a, b int32) int {
 	return d
 }
 
+// codeDist is the number of nodes on exactly one of the two codes'
+// paths, counted without building the difference.
 func (pr *protector) codeDist(a, b int) int {
-	p1 := pr.s.path(&pr.l, a, pr.pbuf[0])
-	pr.pbuf[0] = p1
-	p2 := pr.s.path(&pr.l, b, pr.pbuf[1])
-	pr.pbuf[1] = p2
-	return len(symDiff(p1, p2, pr.tmp[:0]))
+	p1, p2 := pr.paths[a], pr.paths[b]
+	d := 0
+	for _, v := range p1 {
+		if !slices.Contains(p2, v) {
+			d++
+		}
+	}
+	for _, v := range p2 {
+		if !slices.Contains(p1, v) {
+			d++
+		}
+	}
+	return d
 }
