@@ -398,7 +398,6 @@ func BenchmarkTrendsPersist(b *testing.B) {
 	}
 }
 
-
 // TestTrendsRollupEqualsScan checks that the rollup answers equal the
 // brute-force scan's, on a smaller store, so that speed is never bought
 // with wrong figures: the monthly series cell by cell, and every tested
