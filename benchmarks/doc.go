@@ -6,4 +6,13 @@
 //
 // The tests in this package check that the library and its baseline return
 // the same answers, so a faster index is never bought with wrong results.
+//
+// Sizes past what CI affords run only when the environment variable
+// WRAPAROUND_LARGE is 1:
+//
+//	WRAPAROUND_LARGE=1 go test ./benchmarks -run '^$' -bench 'Trends' -benchtime 1x -timeout 2h
+//
+// adds events=100000000 to BenchmarkTrendsIngest, BenchmarkTrendsQuery and
+// BenchmarkTrendsPersist (the 10M generated requests ingested ten times).
+// Without it only the smaller sizes run.
 package benchmarks

@@ -23,14 +23,14 @@
 //     up to K distinct keyed hashes (HMAC-SHA256 with Config.StudentKey,
 //     truncated to 8 bytes): enough to know whether a cell has K distinct
 //     students, which is all suppression needs. Keys are never kept.
-//   - optionally (Config.KeepEvents) a columnar log of 10 bytes a request
-//     (18 with student hashes) for ScanCounts, the baseline. Time of day is
-//     dropped at ingest.
+//
+// No request-level record is kept in memory: time of day, the point and
+// the student key are dropped at ingest.
 //
 // Memory: the rollups cost a fixed ~600 bytes per (day, region tuple) and
 // per (week, region tuple) row touched and ~750 per month row, whatever
 // the volume; with 119 neighborhoods over two years that is ~60 MB, about
-// 6 bytes a request at 10 million requests (16.6 with the event log).
+// 6 bytes a request at 10 million requests.
 //
 // # Queries
 //
@@ -39,8 +39,8 @@
 // against the previous window or the same window a year before, with an
 // exact conditional binomial test, a minimum volume and a
 // Benjamini–Hochberg correction; SupplyGaps sets each region's demand
-// against the capacity of providers of a directory snapshot in or near
-// it and ranks regions by shortfall. Tables export as CSV and as GeoJSON
+// against the free seats (capacity minus enrolled) of providers of a
+// directory snapshot in or near it and ranks regions by shortfall. Tables export as CSV and as GeoJSON
 // for maps, suppressed cells marked as such.
 //
 // # Privacy
@@ -68,7 +68,71 @@
 // blocking writers. In Suppress mode the first query touching a year runs
 // one suppression pass over that year's lattice (milliseconds to seconds
 // depending on how many small cells there are) and caches it until the
-// year gains data.
+// year gains data: an ingest reruns the pass only for the years it
+// touched (years share no published cell), on their next query. Queries
+// of cached years are lock-free (an atomic pointer per year), so they
+// run concurrently; the cache is bounded by Config.MaxCacheBytes (least
+// recently used years are dropped and recomputed when asked again), and
+// one query's working memory by Config.MaxQueryBytes (*LimitError).
+//
+// # Persistence, request log and budget
+//
+// Store.Save writes the rollups crash-safely (temporary file, fsync,
+// rename, fsync of the folder) in a versioned format with CRC-32C
+// checksums; Open reads it back under the same region sets, taxonomy,
+// zone, K and student key, refusing a truncated or altered file with
+// ErrCorrupt. A Log (Store.OpenLog) is an append-only file a service
+// writes every batch to before it is counted; Store.Replay rebuilds a
+// store from it, ignoring a torn tail. Log.Checkpoint saves the store and
+// empties the log; the saved store records how much of the log it
+// counts, so a crash between the two steps neither loses nor doubles a
+// batch. Neither file holds a point, a student key or a time of day:
+// only civil days, region indexes, categories, outcomes and keyed
+// student hashes. In Noise mode every release spends Epsilon from
+// Config.Budget and is refused past it; the spent figure is saved with
+// the store.
+//
+//	st, err := trends.Open("trends.store", cfg) // trends.New(cfg) on first start
+//	if f, err := os.Open("requests.log"); err == nil {
+//		res, err := st.Replay(ctx, f) // batches since the checkpoint
+//		_ = res.TornBytes             // a batch a crash cut short
+//		f.Close()
+//	}
+//	lg, err := st.OpenLog("requests.log") // cuts a torn tail, appends
+//	err = lg.AddBatch(ctx, reqs)          // logged, then counted
+//	err = lg.Sync()                       // at the pace durability needs
+//	err = lg.Checkpoint("trends.store")   // now and then: save, empty the log
+//
+// # More than one machine
+//
+// One Store holds a state's decade (100M requests) in well under 2 GB,
+// because it keeps rollups, not requests. Past one machine — several
+// services ingesting, or raw requests kept for audit — the design is:
+// raw requests live in the district's PostgreSQL, and each analysis
+// process builds its own Store from them, keeping only rollups. The
+// library has no cluster of its own. The table the loader expects:
+//
+//	CREATE TABLE need_requests (
+//	  id           bigserial PRIMARY KEY,
+//	  requested_at timestamptz NOT NULL,  -- an instant, never a local time
+//	  category     text NOT NULL,         -- taxonomy code, "basic.food.pantry"
+//	  outcome      text,                  -- unknown, referred, served, unmet
+//	  lon double precision, lat double precision, -- the need's place, or:
+//	  region_set   text, region text,     -- a region of a configured set
+//	  student      text                   -- opaque key, hashed at ingest
+//	);
+//
+// exported with psql as
+//
+//	\copy (SELECT requested_at, category, outcome, lon, lat, region_set, region, student
+//	       FROM need_requests WHERE requested_at >= '2025-01-01') TO 'requests.csv' CSV HEADER
+//
+// and loaded with Store.ReadCSV, all or nothing, bad rows reported by
+// line and column without their values. Load by month or year to bound
+// memory (about 40 bytes per row until the commit), Save the store, and
+// replay only the newer rows on restart. The export itself holds personal
+// data: keep it inside the district's systems and delete it after
+// loading.
 //
 // Typical usage:
 //

@@ -3,8 +3,11 @@ package trends
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/geo"
@@ -35,9 +38,11 @@ type Gap struct {
 	// and Shortfall is not meaningful).
 	Demand     int64 `json:"demand"`
 	Suppressed bool  `json:"suppressed,omitempty"`
-	// Capacity is the known capacity counting for the region. A provider
-	// counting for several regions (through Near) has its capacity split
-	// evenly among them, so capacities add up to the city's total.
+	// Capacity is the known free capacity counting for the region: each
+	// provider's seats minus those already enrolled (Provider.Capacity −
+	// Provider.Enrolled, never below 0). A provider counting for several
+	// regions (through Near) has its free seats split evenly among them,
+	// so capacities add up to the city's total.
 	Capacity float64 `json:"capacity"`
 	// Providers counts the providers counting for the region;
 	// UnknownCapacity how many of them have Capacity 0, which the
@@ -50,6 +55,12 @@ type Gap struct {
 	Shortfall float64 `json:"shortfall"`
 }
 
+// SkippedRegion is a region left out of part of a report, and why.
+type SkippedRegion struct {
+	Region string `json:"region"`
+	Reason string `json:"reason"`
+}
+
 // GapReport is the answer of SupplyGaps.
 type GapReport struct {
 	Set      string `json:"set"`
@@ -57,14 +68,18 @@ type GapReport struct {
 	Period   Period `json:"period"`
 	// Gaps has one entry per region, ranked by descending Shortfall
 	// (ties by region name), regions with suppressed demand last.
-	Gaps    []Gap   `json:"gaps"`
-	Mode    Mode    `json:"mode"`
-	Epsilon float64 `json:"epsilon,omitempty"`
+	Gaps []Gap `json:"gaps"`
+	// Skipped lists regions that Near could not widen, with the reason
+	// (a zero-area region has no representative point). Their own
+	// providers still count for them.
+	Skipped []SkippedRegion `json:"skipped,omitempty"`
+	Mode    Mode            `json:"mode"`
+	Epsilon float64         `json:"epsilon,omitempty"`
 }
 
 // SupplyGaps sets the demand of each region of q.Set (requests in the
 // category subtree during the period, as Counts publishes them) against
-// the capacity of placed providers of the subtree in or near it, read
+// the free capacity of placed providers of the subtree in or near it, read
 // from the directory snapshot dir, and ranks regions by shortfall.
 // Unplaced providers are ignored. A provider's region is its
 // Provider.Regions entry for q.Set when the directory was built with
@@ -79,6 +94,9 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 	if q.At.IsZero() {
 		return nil, fmt.Errorf("%w: GapQuery needs At", ErrBadQuery)
 	}
+	if n := float64(q.Near); math.IsNaN(n) || math.IsInf(n, 0) || n < 0 {
+		return nil, fmt.Errorf("%w: Near must be a finite distance of 0 meters or more", ErrBadQuery)
+	}
 	t, err := s.Counts(ctx, Query{Set: q.Set, Category: q.Category, Bucket: q.Bucket, From: q.At, To: q.At})
 	if err != nil {
 		return nil, err
@@ -92,10 +110,19 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 		gaps[i] = Gap{Region: reg.Name, Demand: c.Count, Suppressed: c.Suppressed}
 	}
 	var centroids [][2]float64
+	var hasCentroid []bool
+	var skipped []SkippedRegion
 	if q.Near > 0 {
 		centroids = make([][2]float64, len(regs))
-		for i := range regs {
-			centroids[i] = rs.Centroid(i)
+		hasCentroid = make([]bool, len(regs))
+		for i, reg := range regs {
+			// geo.Regions.Centroid needs a polygon of non-zero area;
+			// degenerate regions are skipped for Near, with the reason.
+			if !hasArea(reg.Geometry) {
+				skipped = append(skipped, SkippedRegion{Region: reg.Name, Reason: "zero-area region: no representative point, so Near does not widen its supply"})
+				continue
+			}
+			centroids[i], hasCentroid[i] = rs.Centroid(i), true
 		}
 	}
 	var near []int
@@ -116,14 +143,14 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 			near = append(near, own)
 		}
 		for i, c := range centroids {
-			if i != own && geo.Distance(c, p.Point) <= q.Near {
+			if i != own && hasCentroid[i] && geo.Distance(c, p.Point) <= q.Near {
 				near = append(near, i)
 			}
 		}
 		if len(near) == 0 {
 			continue
 		}
-		share := float64(p.Capacity) / float64(len(near))
+		share := float64(max(0, p.Capacity-p.Enrolled)) / float64(len(near))
 		for _, i := range near {
 			g := &gaps[i]
 			g.Providers++
@@ -149,5 +176,24 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 		}
 		return a.Region < b.Region
 	})
-	return &GapReport{Set: q.Set, Category: q.Category, Period: t.Periods[0], Gaps: gaps, Mode: t.Mode, Epsilon: t.Epsilon}, nil
+	return &GapReport{Set: q.Set, Category: q.Category, Period: t.Periods[0], Gaps: gaps, Skipped: skipped, Mode: t.Mode, Epsilon: t.Epsilon}, nil
+}
+
+// hasArea reports whether some polygon of mp has an outer ring of
+// non-zero area (shoelace formula).
+func hasArea(mp orb.MultiPolygon) bool {
+	for _, poly := range mp {
+		if len(poly) == 0 || len(poly[0]) < 4 {
+			continue
+		}
+		r := poly[0]
+		var a float64
+		for i := 0; i+1 < len(r); i++ {
+			a += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+		}
+		if a != 0 && !math.IsNaN(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,23 +7,27 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/trends"
 )
 
 // TestSupplyGaps checks shortfalls worked by hand.
 //
 //	providers: p1 a-00 a.x cap 5; p2 a-00 a.x cap 0 (unknown); p3 a-33
-//	a.y.p cap 20; p4 a-11 b.z cap 100 (other category); p5 unplaced a.x
+//	a.y.p cap 20 with 8 enrolled (12 free); p4 a-11 b.z cap 100 (other
+//	category); p5 unplaced a.x; p6 a-11 a.x cap 4 with 6 enrolled
+//	(over-enrolled: 0 free, known)
 //	demand (category a, March 2025): a-00 12, a-11 7, a-33 3
 //
-// Near 0: a-00 12−5 = 7 (2 providers, 1 unknown); a-11 7−0 = 7; a-33
-// 3−20 = −17; every other square 0. Near 120 km (one grid step is about
-// 111 km, a diagonal 157 km): p3 counts for a-33, a-23 and a-32 (20/3
-// each), p1 for a-00, a-01 and a-10 (5/3 each).
+// Near 0: a-00 12−5 = 7 (2 providers, 1 unknown); a-11 7−0 = 7 (1
+// provider, full); a-33 3−12 = −9; every other square 0. Near 120 km (one
+// grid step is about 111 km, a diagonal 157 km): p3 counts for a-33,
+// a-23 and a-32 (12/3 = 4 each), p1 for a-00, a-01 and a-10 (5/3 each).
 func TestSupplyGaps(t *testing.T) {
 	t.Parallel()
 	sets := gridSets(t)
@@ -33,7 +37,8 @@ func TestSupplyGaps(t *testing.T) {
 	for _, p := range []directory.Provider{
 		{ID: "p1", Name: "One", Categories: []string{"a.x"}, Point: orb.Point{0.5, 0.5}, Capacity: 5},
 		{ID: "p2", Name: "Two", Categories: []string{"a.x"}, Point: orb.Point{0.55, 0.55}},
-		{ID: "p3", Name: "Three", Categories: []string{"a.y.p"}, Point: orb.Point{3.5, 3.5}, Capacity: 20},
+		{ID: "p3", Name: "Three", Categories: []string{"a.y.p"}, Point: orb.Point{3.5, 3.5}, Capacity: 20, Enrolled: 8},
+		{ID: "p6", Name: "Six", Categories: []string{"a.x"}, Point: orb.Point{1.5, 1.4}, Capacity: 4, Enrolled: 6},
 		{ID: "p4", Name: "Four", Categories: []string{"b.z"}, Point: orb.Point{1.5, 1.5}, Capacity: 100},
 		{ID: "p5", Name: "Five", Categories: []string{"a.x"}, Unplaced: true, Capacity: 50},
 	} {
@@ -63,8 +68,8 @@ func TestSupplyGaps(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Gaps, 16)
 	assert.Equal(t, trends.Gap{Region: "a-00", Demand: 12, Capacity: 5, Providers: 2, UnknownCapacity: 1, Shortfall: 7}, rep.Gaps[0])
-	assert.Equal(t, trends.Gap{Region: "a-11", Demand: 7, Shortfall: 7}, rep.Gaps[1])
-	assert.Equal(t, trends.Gap{Region: "a-33", Demand: 3, Capacity: 20, Providers: 1, Shortfall: -17}, rep.Gaps[15])
+	assert.Equal(t, trends.Gap{Region: "a-11", Demand: 7, Providers: 1, Shortfall: 7}, rep.Gaps[1])
+	assert.Equal(t, trends.Gap{Region: "a-33", Demand: 3, Capacity: 12, Providers: 1, Shortfall: -9}, rep.Gaps[15])
 	assert.Equal(t, "a-01", rep.Gaps[2].Region, "zero shortfalls tie, ordered by name")
 
 	near, err := s.SupplyGaps(context.Background(), dir, trends.GapQuery{Set: "a", Category: "a", Bucket: trends.Month, At: at, Near: 120_000})
@@ -75,10 +80,10 @@ func TestSupplyGaps(t *testing.T) {
 		byName[g.Region] = g
 		total += g.Capacity
 	}
-	assert.InDelta(t, 25, total, 1e-9, "split capacity adds up to the city's")
-	assert.InDelta(t, 20.0/3, byName["a-33"].Capacity, 1e-9)
-	assert.InDelta(t, 20.0/3, byName["a-23"].Capacity, 1e-9)
-	assert.InDelta(t, 20.0/3, byName["a-32"].Capacity, 1e-9)
+	assert.InDelta(t, 17, total, 1e-9, "split free capacity adds up to the city's")
+	assert.InDelta(t, 4, byName["a-33"].Capacity, 1e-9)
+	assert.InDelta(t, 4, byName["a-23"].Capacity, 1e-9)
+	assert.InDelta(t, 4, byName["a-32"].Capacity, 1e-9)
 	assert.Zero(t, byName["a-22"].Capacity)
 	assert.InDelta(t, 5.0/3, byName["a-10"].Capacity, 1e-9)
 	assert.Equal(t, 1, byName["a-10"].UnknownCapacity)
@@ -100,4 +105,48 @@ func TestSupplyGaps(t *testing.T) {
 	}
 	_, err = sup.SupplyGaps(context.Background(), nil, trends.GapQuery{Set: "a", At: at})
 	assert.ErrorIs(t, err, trends.ErrBadQuery)
+}
+
+// TestSupplyGapsDegenerateRegion: a region whose ring has zero area (all
+// points on a line) must not crash SupplyGaps. Where geo accepts such a
+// ring, the region is skipped for Near with a reason and keeps its own
+// providers; where geo refuses it, there is nothing to be robust to.
+func TestSupplyGapsDegenerateRegion(t *testing.T) {
+	t.Parallel()
+	fc := geojson.NewFeatureCollection()
+	for _, r := range []struct {
+		name string
+		ring orb.Ring
+	}{
+		{"square", orb.Ring{{0, 0}, {1, 0}, {1, 1}, {0, 1}, {0, 0}}},
+		{"flat", orb.Ring{{2, 0}, {3, 0}, {4, 0}, {2, 0}}},
+	} {
+		f := geojson.NewFeature(orb.Polygon{r.ring})
+		f.Properties["name"] = r.name
+		fc.Append(f)
+	}
+	rs, err := geo.RegionsFromFeatures(fc, "name")
+	if err != nil {
+		assert.ErrorIs(t, err, geo.ErrBadRing, "a refused degenerate ring is reported as a bad ring")
+		return
+	}
+	s, err := trends.New(trends.Config{Sets: []trends.Set{{Name: "x", Regions: rs}}, Mode: trends.Unprotected})
+	require.NoError(t, err)
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, s.Add(trends.Request{Time: at, Point: orb.Point{0.5, 0.5}, Category: "basic.food"}))
+	b := directory.NewBuilder()
+	b.Add(directory.Provider{ID: "p1", Name: "Pantry", Categories: []string{"basic.food"}, Point: orb.Point{0.5, 0.5}, Capacity: 3})
+	b.Add(directory.Provider{ID: "p2", Name: "Pantry 2", Categories: []string{"basic.food"}, Point: orb.Point{3, 0}, Capacity: 2})
+	dir, err := b.Build()
+	require.NoError(t, err)
+	rep, err := s.SupplyGaps(context.Background(), dir, trends.GapQuery{Set: "x", Category: "basic.food", At: at, Near: 500_000})
+	require.NoError(t, err)
+	require.Len(t, rep.Skipped, 1)
+	assert.Equal(t, "flat", rep.Skipped[0].Region)
+	assert.Contains(t, rep.Skipped[0].Reason, "zero-area")
+	byName := map[string]trends.Gap{}
+	for _, g := range rep.Gaps {
+		byName[g.Region] = g
+	}
+	assert.InDelta(t, 5, byName["square"].Capacity+byName["flat"].Capacity, 1e-9, "no seat lost")
 }

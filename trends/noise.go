@@ -2,6 +2,8 @@ package trends
 
 import (
 	crand "crypto/rand"
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -45,13 +47,55 @@ func NoiseVariance(eps float64) float64 {
 	return 2 * a / ((1 - a) * (1 - a))
 }
 
-// noisy adds independent noise to every value of v, under the store's
-// noise lock.
-func (s *Store) noisy(v []int64) {
+// ErrBudget is wrapped by *BudgetError.
+var ErrBudget = errors.New("trends: privacy budget spent")
+
+// BudgetError refuses a Noise-mode release that would take the privacy
+// loss spent by the store past Config.Budget.
+type BudgetError struct {
+	// Spent is the ε already spent, Need the ε of the refused release,
+	// Budget the configured total.
+	Spent, Need, Budget float64
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("trends: privacy budget: a release of ε %g would bring the spent %g past the budget %g", e.Need, e.Spent, e.Budget)
+}
+
+func (e *BudgetError) Unwrap() error { return ErrBudget }
+
+// DefaultBudget is the total ε a Noise store may spend when Config.Budget
+// is 0: ten releases at the default ε = 1.
+const DefaultBudget = 10.0
+
+// Spent returns the privacy loss ε spent by the store's Noise-mode
+// releases so far (0 in the other modes). It is kept across Save and
+// Open.
+func (s *Store) Spent() float64 {
+	s.noiseMu.Lock()
+	defer s.noiseMu.Unlock()
+	return s.spent
+}
+
+// Budget returns the total ε the store may spend in Noise mode.
+func (s *Store) Budget() float64 { return s.budget }
+
+// noisy spends ε from the budget, or refuses with a *BudgetError, then
+// adds independent noise to every value of v. One call is one release:
+// the caller passes every count it releases, each request in at most one
+// of them.
+func (s *Store) noisy(v []int64) error {
 	a := geometricAlpha(s.eps)
 	s.noiseMu.Lock()
 	defer s.noiseMu.Unlock()
+	// A tiny tolerance keeps ten releases of ε = 0.1 within a budget of 1
+	// despite floating-point sums.
+	if s.spent+s.eps > s.budget*(1+1e-9) {
+		return &BudgetError{Spent: s.spent, Need: s.eps, Budget: s.budget}
+	}
+	s.spent += s.eps
 	for i := range v {
 		v[i] += twoSidedGeometric(s.noiseRng, a)
 	}
+	return nil
 }

@@ -2,7 +2,9 @@ package trends
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"sync"
 	"sync/atomic"
 )
 
@@ -122,6 +124,9 @@ type protected struct {
 	supp    []bool
 }
 
+// bytes is the heap the cached lattice holds.
+func (p *protected) bytes() int64 { return int64(len(p.count))*9 + 256 }
+
 func (p *protected) at(b, row, node int) int {
 	return (b*p.l.nrows+row)*p.l.nnodes + node
 }
@@ -133,26 +138,6 @@ type atom struct {
 	n     int64
 	nokey int64
 	h     []uint64
-}
-
-// protectedYear returns the suppressed lattice of year y, computing it
-// when the year gained data since the cached one.
-func (s *Store) protectedYear(ctx context.Context, y int32) (*protected, error) {
-	s.protMu.Lock()
-	defer s.protMu.Unlock()
-	s.yearsMu.Lock()
-	ver := s.years[y]
-	s.yearsMu.Unlock()
-	p := s.prot[y]
-	if p != nil && p.version == ver {
-		return p, nil
-	}
-	p, err := s.protect(ctx, y, ver)
-	if err != nil {
-		return nil, err
-	}
-	s.prot[y] = p
-	return p, nil
 }
 
 // yearAtoms copies year y's non-empty atoms out of the month rollups, in
@@ -250,7 +235,7 @@ type protector struct {
 	p          *protected
 	prot       []bool
 	monthStart [13]int
-	pbuf       [2][]int
+	paths      [][]int // per code: the nodes containing it (Store.path)
 	tmp        []int
 }
 
@@ -261,8 +246,14 @@ func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, e
 	ncell := yearBuckets * l.nrows * l.nnodes
 	p.count = make([]int64, ncell)
 	p.supp = make([]bool, ncell)
-	pr := &protector{s: s, l: l, reg: reg, nsets: len(s.sets), atoms: atoms, p: p, prot: make([]bool, ncell),
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	pr := &protector{s: s, l: l, reg: reg, nsets: len(s.sets), atoms: atoms, p: p, prot: grow(&sc.prot, ncell),
 		byMT: map[[2]int32][]int32{}, byMC: map[[2]int32][]int32{}, byTC: map[[2]int32][]int32{}}
+	pr.paths = make([][]int, len(s.codes))
+	for c := range s.codes {
+		pr.paths[c] = s.path(&l, c, nil)
+	}
 	for m, i := 0, 0; m <= 12; m++ {
 		for i < len(atoms) && int(atoms[i].m) < m {
 			i++
@@ -270,8 +261,8 @@ func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, e
 		pr.monthStart[m] = i
 	}
 	pr.ntup = len(reg) / len(s.sets)
-	pr.idx = make([]int32, 12*pr.ntup*len(s.codes))
-	nokey := make([]int64, ncell)
+	pr.idx = grow(&sc.idx, 12*pr.ntup*len(s.codes))
+	nokey := grow(&sc.nokey, ncell)
 	var sets map[int]*satSet
 	for i := range atoms {
 		a := &atoms[i]
@@ -340,10 +331,30 @@ func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, e
 	return p, nil
 }
 
+// scratch holds a suppression pass's working arrays between passes, so
+// that a run of passes (a query over many years) does not churn the heap.
+type scratch struct {
+	prot  []bool
+	idx   []int32
+	nokey []int64
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
+// grow returns (*buf)[:n] zeroed, reallocating only when too small.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+		return *buf
+	}
+	*buf = (*buf)[:n]
+	clear(*buf)
+	return *buf
+}
+
 // forCells calls f for every cell containing atom a.
 func (pr *protector) forCells(a *atom, f func(cell int)) {
-	path := pr.s.path(&pr.l, int(a.c), pr.tmp)
-	pr.tmp = path
+	path := pr.paths[a.c]
 	for _, b := range chainBuckets(int(a.m)) {
 		for _, node := range path {
 			f(pr.p.at(b, 0, node))
@@ -399,12 +410,10 @@ func (pr *protector) footprint(w witness, f func(cell int)) {
 			}
 		}
 	}
-	p1 := pr.s.path(&pr.l, w.c, pr.pbuf[0])
-	pr.pbuf[0] = p1
+	p1 := pr.paths[w.c]
 	nodes := p1
 	if w.c2 >= 0 {
-		p2 := pr.s.path(&pr.l, w.c2, pr.pbuf[1])
-		pr.pbuf[1] = p2
+		p2 := pr.paths[w.c2]
 		nodes = symDiff(p1, p2, pr.tmp[:0])
 		pr.tmp = nodes
 	}
@@ -489,7 +498,7 @@ func (pr *protector) bestWitness(target int) (witness, bool) {
 		return l.exact[c] == node
 	}
 	onPath := func(c int) bool {
-		for _, n := range pr.s.path(l, c, pr.tmp[:0]) {
+		for _, n := range pr.paths[c] {
 			if n == node {
 				return true
 			}
@@ -640,10 +649,20 @@ func (pr *protector) tupleDist(a, b int32) int {
 	return d
 }
 
+// codeDist is the number of nodes on exactly one of the two codes'
+// paths, counted without building the difference.
 func (pr *protector) codeDist(a, b int) int {
-	p1 := pr.s.path(&pr.l, a, pr.pbuf[0])
-	pr.pbuf[0] = p1
-	p2 := pr.s.path(&pr.l, b, pr.pbuf[1])
-	pr.pbuf[1] = p2
-	return len(symDiff(p1, p2, pr.tmp[:0]))
+	p1, p2 := pr.paths[a], pr.paths[b]
+	d := 0
+	for _, v := range p1 {
+		if !slices.Contains(p2, v) {
+			d++
+		}
+	}
+	for _, v := range p2 {
+		if !slices.Contains(p1, v) {
+			d++
+		}
+	}
+	return d
 }

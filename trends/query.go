@@ -2,7 +2,6 @@ package trends
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -17,10 +16,6 @@ const (
 	// TotalName is the row of all requests.
 	TotalName = "(total)"
 )
-
-// ErrNoEvents is returned by ScanCounts when the store does not keep
-// events (Config.KeepEvents).
-var ErrNoEvents = errors.New("trends: store does not keep events")
 
 // Query selects a table: one region set, one category subtree, a run of
 // calendar buckets of one kind.
@@ -110,6 +105,10 @@ func (s *Store) resolve(q *Query) (si, clo, chi, node int, bl, bh int32, err err
 		return 0, 0, 0, 0, 0, 0, fmt.Errorf("%w: bucket %d", ErrBadQuery, q.Bucket)
 	}
 	bl, bh, err = s.bucketRange(q.Bucket, q.From, q.To)
+	if err != nil {
+		return
+	}
+	err = s.checkQuerySize(q.Bucket, int64(bh)-int64(bl), int(s.radix[si]), chi-clo)
 	return
 }
 
@@ -142,6 +141,11 @@ func (s *Store) bucketRange(b Bucket, from, to time.Time) (int32, int32, error) 
 	dlo, dhi := s.roll[rollDay].span()
 	empty := len(s.roll[rollDay].blocks) == 0
 	s.mu.RUnlock()
+	for _, t := range [2]time.Time{from, to} {
+		if !t.IsZero() && !timeInRange(t) {
+			return 0, 0, fmt.Errorf("%w: From or To %w", ErrBadQuery, ErrBadTime)
+		}
+	}
 	z := zoneCache{loc: s.loc}
 	var bl, bh int32
 	switch {
@@ -245,7 +249,10 @@ func (s *Store) newTable(q *Query, si int, bl, bh int32) *Table {
 //   - Noise: every (region, period, exact category) count of the release
 //     gets independent two-sided geometric noise; rows and the Total are
 //     sums of noisy counts, so they add up. One call is one release of
-//     privacy loss Epsilon.
+//     privacy loss Epsilon, spent from the store's budget: a call past
+//     Config.Budget is refused with a *BudgetError. Asking the same query
+//     again draws fresh noise and spends again, so repeating a query
+//     until the noise averages out runs into the budget first.
 //   - Unprotected: exact counts.
 //
 // Cost: Unprotected and Noise read the rollup counters of the selected
@@ -262,6 +269,7 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 	t := s.newTable(&q, si, bl, bh)
 	nrow := int(s.radix[si])
 	if s.cfg.Mode == Suppress {
+		l := s.lattice()
 		for i := bl; i < bh; i++ {
 			y, id := chainID(q.Bucket, i)
 			p, err := s.protectedYear(ctx, y)
@@ -269,7 +277,7 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 				return nil, err
 			}
 			for r := 0; r < nrow; r++ {
-				t.Rows[r].Cells[i-bl] = p.cell(id, p.l.rowOff[si]+r, node)
+				t.Rows[r].Cells[i-bl] = p.cell(id, l.rowOff[si]+r, node)
 			}
 			t.Rows[nrow].Cells[i-bl] = p.cell(id, 0, node)
 		}
@@ -277,42 +285,25 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 	}
 	v := s.raw(si, q.Bucket, bl, bh, clo, chi)
 	if s.cfg.Mode == Noise {
-		s.noisy(v)
+		if err := s.noisy(v); err != nil {
+			return nil, err
+		}
 	}
 	fillTable(t, v, nrow, int(bh-bl), chi-clo)
 	return t, nil
 }
 
+// cell returns one published cell; a nil lattice is a year without data,
+// whose cells are all 0.
 func (p *protected) cell(b, row, node int) Cell {
+	if p == nil {
+		return Cell{}
+	}
 	i := p.at(b, row, node)
 	if p.supp[i] {
 		return Cell{Suppressed: true}
 	}
 	return Cell{Count: p.count[i]}
-}
-
-// ScanCounts answers q exactly (as Unprotected Counts does, whatever the
-// store's Mode) by scanning the event log instead of the rollups. It is
-// the baseline the rollups are measured and checked against, for the data
-// owner only: its figures are not protected. It needs Config.KeepEvents
-// (else ErrNoEvents) and costs one pass over every request.
-func (s *Store) ScanCounts(ctx context.Context, q Query) (*Table, error) {
-	if !s.cfg.KeepEvents {
-		return nil, ErrNoEvents
-	}
-	si, clo, chi, _, bl, bh, err := s.resolve(&q)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.rawScan(ctx, si, q.Bucket, bl, bh, clo, chi)
-	if err != nil {
-		return nil, err
-	}
-	t := s.newTable(&q, si, bl, bh)
-	t.Mode, t.K, t.Epsilon = Unprotected, 0, 0
-	nrow := int(s.radix[si])
-	fillTable(t, v, nrow, int(bh-bl), chi-clo)
-	return t, nil
 }
 
 // fillTable sets each row's cell per bucket to the sum of its categories
@@ -331,46 +322,4 @@ func fillTable(t *Table, v []int64, nrow, nbuckets, nc int) {
 		}
 		t.Rows[nrow].Cells[bi].Count = tot
 	}
-}
-
-// rawScan is raw computed from the event log.
-func (s *Store) rawScan(ctx context.Context, si int, b Bucket, bl, bh int32, clo, chi int) ([]int64, error) {
-	nrow := int(s.radix[si])
-	nc := chi - clo
-	out := make([]int64, int(bh-bl)*nrow*nc)
-	dayLo, dayHi := b.firstDay(bl), b.firstDay(bh)
-	// Bucket of each day in range, to keep calendar arithmetic out of
-	// the loop.
-	bucketOf := make([]int32, dayHi-dayLo)
-	for d := dayLo; d < dayHi; d++ {
-		bucketOf[d-dayLo] = b.index(d) - bl
-	}
-	// Lock the log first: every tuple it holds was interned before its
-	// events were logged, so the tuple table read next covers them all.
-	s.logMu.RLock()
-	defer s.logMu.RUnlock()
-	s.mu.RLock()
-	reg := s.tupleReg // append-only: the prefix read here never changes
-	s.mu.RUnlock()
-	ns := len(s.sets)
-	lo, hi := uint16(clo)<<3, uint16(chi)<<3
-	for ci, c := range s.log.chunks {
-		if ci%16 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		for i, d := range c.day {
-			if d < dayLo || d >= dayHi {
-				continue
-			}
-			k := c.cat[i]
-			if k < lo || k >= hi {
-				continue
-			}
-			r := int(reg[int(c.tuple[i])*ns+si])
-			out[(int(bucketOf[d-dayLo])*nrow+r)*nc+int(k>>3)-clo]++
-		}
-	}
-	return out, nil
 }

@@ -2,6 +2,7 @@ package trends
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -51,7 +52,8 @@ type Rise struct {
 	Current  int64 `json:"current"`
 	Baseline int64 `json:"baseline"`
 	// Ratio is the rate ratio, current over baseline per day (windows
-	// may differ in length); +Inf when Baseline is 0.
+	// may differ in length); +Inf when Baseline is 0, written as null in
+	// JSON (which has no infinity).
 	Ratio float64 `json:"ratio"`
 	// P is the one-sided p-value of the exact conditional binomial test
 	// (see RisingNeeds); Q is the Benjamini–Hochberg adjusted p-value
@@ -60,6 +62,19 @@ type Rise struct {
 	Q float64 `json:"q"`
 	// Significant is Q ≤ Alpha.
 	Significant bool `json:"significant"`
+}
+
+// MarshalJSON writes the rise with an infinite Ratio as null.
+func (r Rise) MarshalJSON() ([]byte, error) {
+	type plain Rise
+	out := struct {
+		plain
+		Ratio *float64 `json:"ratio"`
+	}{plain: plain(r)}
+	if !math.IsInf(r.Ratio, 0) && !math.IsNaN(r.Ratio) {
+		out.Ratio = &r.Ratio
+	}
+	return json.Marshal(out)
 }
 
 // RisingReport is the answer of RisingNeeds.
@@ -104,25 +119,11 @@ type RisingReport struct {
 // mode the test runs on noisy counts (negative ones read as 0), one
 // release of privacy loss Epsilon, and its p-values are approximate.
 func (s *Store) RisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, error) {
-	return s.rising(ctx, q, false)
+	return s.rising(ctx, q)
 }
 
-// ScanRisingNeeds answers q as Unprotected RisingNeeds does, whatever the
-// store's Mode, counting from the event log instead of the rollups: the
-// baseline of RisingNeeds, for the data owner only. It needs
-// Config.KeepEvents (else ErrNoEvents).
-func (s *Store) ScanRisingNeeds(ctx context.Context, q RisingQuery) (*RisingReport, error) {
-	if !s.cfg.KeepEvents {
-		return nil, ErrNoEvents
-	}
-	return s.rising(ctx, q, true)
-}
-
-func (s *Store) rising(ctx context.Context, q RisingQuery, scan bool) (*RisingReport, error) {
+func (s *Store) rising(ctx context.Context, q RisingQuery) (*RisingReport, error) {
 	mode := s.cfg.Mode
-	if scan {
-		mode = Unprotected
-	}
 	si, ok := s.setIdx[q.Set]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownRegionSet, q.Set)
@@ -133,6 +134,18 @@ func (s *Store) rising(ctx context.Context, q RisingQuery, scan bool) (*RisingRe
 	}
 	if !q.Bucket.valid() || q.At.IsZero() {
 		return nil, fmt.Errorf("%w: RisingQuery needs a valid Bucket and At", ErrBadQuery)
+	}
+	if !timeInRange(q.At) {
+		return nil, fmt.Errorf("%w: At %w", ErrBadQuery, ErrBadTime)
+	}
+	if math.IsNaN(q.Alpha) || q.Alpha < 0 || q.Alpha >= 1 {
+		return nil, fmt.Errorf("%w: Alpha must be in [0, 1)", ErrBadQuery)
+	}
+	if q.MinVolume < 0 {
+		return nil, fmt.Errorf("%w: MinVolume must not be negative", ErrBadQuery)
+	}
+	if q.Against > LastYear {
+		return nil, fmt.Errorf("%w: unknown baseline %d", ErrBadQuery, q.Against)
 	}
 	if mode == Suppress && !q.Bucket.inChain() {
 		return nil, fmt.Errorf("%w: suppression publishes months, quarters, halves and years, not %ss", ErrOffLattice, q.Bucket)
@@ -192,22 +205,26 @@ func (s *Store) rising(ctx context.Context, q RisingQuery, scan bool) (*RisingRe
 		// One read (or one scan) of the buckets from the earlier window
 		// to the later; only the two windows are used.
 		lo, hi := min(cur, base), max(cur, base)+1
-		var v []int64
-		if scan {
-			var err error
-			if v, err = s.rawScan(ctx, si, q.Bucket, lo, hi, clo, chi); err != nil {
+		if err := s.checkQuerySize(q.Bucket, int64(hi-lo), int(s.radix[si]), nc); err != nil {
+			return nil, err
+		}
+		v := s.raw(si, q.Bucket, lo, hi, clo, chi)
+		nrow := int(s.radix[si])
+		if mode == Noise {
+			// Only the two windows are released, in one release: copy
+			// them side by side so one call spends ε once.
+			both := make([]int64, 0, 2*nrow*nc)
+			for _, b := range [2]int32{cur, base} {
+				both = append(both, v[int(b-lo)*nrow*nc:int(b-lo+1)*nrow*nc]...)
+			}
+			if err := s.noisy(both); err != nil {
 				return nil, err
 			}
-		} else {
-			v = s.raw(si, q.Bucket, lo, hi, clo, chi)
+			copy(v[int(cur-lo)*nrow*nc:], both[:nrow*nc])
+			copy(v[int(base-lo)*nrow*nc:], both[nrow*nc:])
 		}
-		nrow := int(s.radix[si])
 		for w, b := range [2]int32{cur, base} {
 			win := v[int(b-lo)*nrow*nc : int(b-lo+1)*nrow*nc]
-			if mode == Noise {
-				// Only the two windows are released.
-				s.noisy(win)
-			}
 			// Roll exact-code counts up to every node of the subtree:
 			// codes are sorted, so a node's subtree is a run.
 			for r := 0; r < nreg; r++ {

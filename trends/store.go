@@ -131,6 +131,12 @@ type Config struct {
 	// Epsilon is the privacy-loss parameter ε of each release in Noise
 	// mode; 0 means 1.0.
 	Epsilon float64 `json:"epsilon"`
+	// Budget is the total privacy loss ε the store may spend in Noise
+	// mode, summed over every release (Counts, RisingNeeds, SupplyGaps
+	// calls); a release past it is refused with a *BudgetError. 0 means
+	// DefaultBudget (10). +Inf means no limit: for the data owner's own
+	// analysis only, since unlimited releases average the noise away.
+	Budget float64 `json:"budget,omitempty"`
 	// NoiseSource is the random source of Noise mode. nil means a
 	// ChaCha8 generator seeded from crypto/rand, which is what
 	// publication needs: with a known seed the noise can be replayed and
@@ -142,12 +148,16 @@ type Config struct {
 	// secret; without it the stored hashes cannot be linked to students.
 	StudentKey []byte `json:"-"`
 
-	// KeepEvents keeps every request in a compact columnar log (10 bytes
-	// per request, 18 with student keys: civil day, region tuple,
-	// category, outcome, student hash) for ScanSeries and recounts. Off
-	// by default: the rollups answer every query, and not keeping
-	// request-level records is the better privacy default.
-	KeepEvents bool `json:"keep_events"`
+	// MaxQueryBytes bounds the working memory of one query (the table
+	// and the counts read for it); a query estimated above it is refused
+	// with a *LimitError before anything is allocated. 0 means
+	// DefaultMaxQueryBytes (256 MiB).
+	MaxQueryBytes int64 `json:"max_query_bytes,omitempty"`
+	// MaxCacheBytes bounds the suppression lattices cached per year
+	// (Suppress mode), evicted least recently used first; an evicted
+	// year is recomputed on its next query. 0 means
+	// DefaultMaxCacheBytes (512 MiB).
+	MaxCacheBytes int64 `json:"max_cache_bytes,omitempty"`
 }
 
 // Errors. Test with errors.Is.
@@ -155,6 +165,7 @@ var (
 	ErrNoSets           = errors.New("trends: no region sets configured")
 	ErrBadConfig        = errors.New("trends: invalid configuration")
 	ErrNoTime           = errors.New("trends: time is zero")
+	ErrBadTime          = errors.New("trends: time is outside the years 1 to 9999")
 	ErrUnknownCategory  = errors.New("trends: unknown category")
 	ErrBadPoint         = errors.New("trends: point is not a valid lon/lat")
 	ErrUnknownRegionSet = errors.New("trends: unknown region set")
@@ -167,7 +178,9 @@ var (
 
 // RequestError reports a request that cannot be ingested. It names the
 // request by its index in the batch and the field at fault, never by its
-// content: requests hold personal data.
+// content: requests hold personal data, so neither the message nor any
+// error it wraps quotes a coordinate, a student key or a category
+// the caller sent.
 type RequestError struct {
 	Index int    // zero-based position in the batch
 	Field string // "time", "category", "point", "region_set", "region", "outcome", "student"
@@ -183,9 +196,11 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // Store holds need requests as rollups by region tuple × time bucket
 // (day, week, month) × category × outcome. It is safe for any number of
 // concurrent writers and readers: ingest resolves times, regions,
-// categories and student hashes without a lock and then takes the write
-// lock only to add counters; queries take the read lock only while they
-// copy counters out.
+// categories and student hashes without a lock and then adds counters
+// atomically under a shared lock; queries take the shared lock only
+// while they copy counters out, and suppressed queries of cached years
+// take no lock at all. Save (WriteTo) holds off commits only while it
+// copies the counters to memory.
 type Store struct {
 	cfg      Config
 	loc      *time.Location
@@ -205,6 +220,12 @@ type Store struct {
 
 	noiseMu  sync.Mutex
 	noiseRng *rand.Rand
+	budget   float64
+	spent    float64 // ε spent, under noiseMu
+	mark     logMark // the log prefix a saved store counts, under noiseMu
+
+	// commitMu is held shared by every commit and exclusively by Save.
+	commitMu sync.RWMutex
 
 	// mu guards the shape of the rollups (tuples, blocks, rows): writers
 	// hold it shared while they add to existing counters with atomic
@@ -219,15 +240,14 @@ type Store struct {
 	distinctMu sync.Mutex
 	distinct   map[atomKey]*satSet
 
-	logMu sync.RWMutex
-	log   eventLog
-
-	yearsMu sync.Mutex
-	years   map[int32]uint64 // year → version, bumped when it gains data
+	// years maps a year to its *yearState: its data version and cached
+	// suppression. Read lock-free on the query path.
+	years      sync.Map
+	cacheBytes atomic.Int64 // heap held by cached suppressions
+	tick       atomic.Int64 // use clock for eviction
+	evictMu    sync.Mutex
 
 	version atomic.Uint64
-	protMu  sync.Mutex
-	prot    map[int32]*protected // year → cached suppression
 }
 
 const (
@@ -255,11 +275,17 @@ func New(cfg Config) (*Store, error) {
 	if cfg.Epsilon < 0 || math.IsNaN(cfg.Epsilon) || math.IsInf(cfg.Epsilon, 0) {
 		return nil, fmt.Errorf("%w: Epsilon must be positive", ErrBadConfig)
 	}
+	if cfg.Budget < 0 || math.IsNaN(cfg.Budget) {
+		return nil, fmt.Errorf("%w: Budget must not be negative", ErrBadConfig)
+	}
+	if cfg.MaxQueryBytes < 0 || cfg.MaxCacheBytes < 0 {
+		return nil, fmt.Errorf("%w: memory limits must not be negative", ErrBadConfig)
+	}
 	if int(cfg.Mode) >= len(modeNames) {
 		return nil, fmt.Errorf("%w: unknown mode %d", ErrBadConfig, cfg.Mode)
 	}
 	s := &Store{cfg: cfg, loc: cfg.Location, tax: cfg.Taxonomy, k: cfg.K, eps: cfg.Epsilon,
-		setIdx: map[string]int{}, years: map[int32]uint64{}, prot: map[int32]*protected{}}
+		setIdx: map[string]int{}}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}
@@ -271,6 +297,10 @@ func New(cfg Config) (*Store, error) {
 	}
 	if s.eps == 0 {
 		s.eps = 1
+	}
+	s.budget = cfg.Budget
+	if s.budget == 0 {
+		s.budget = DefaultBudget
 	}
 	cats := s.tax.All()
 	if len(cats) >= 1<<13 {
@@ -341,9 +371,19 @@ func New(cfg Config) (*Store, error) {
 		src = cryptoSeeded()
 	}
 	s.noiseRng = rand.New(src)
-	s.log.students = len(cfg.StudentKey) > 0
 	return s, nil
 }
+
+// timeInRange reports whether t falls in the years 1 to 9999 (UTC, with a
+// day of margin for any zone), the range the calendar arithmetic covers.
+func timeInRange(t time.Time) bool {
+	return !t.Before(minTime) && t.Before(maxTime)
+}
+
+var (
+	minTime = time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+)
 
 // Location returns the time zone of the store's calendar buckets.
 func (s *Store) Location() *time.Location { return s.loc }
@@ -369,9 +409,36 @@ func (s *Store) Mode() Mode { return s.cfg.Mode }
 // Epsilon returns ε per release in Noise mode.
 func (s *Store) Epsilon() float64 { return s.eps }
 
-// Len returns the number of requests ingested.
+// Len returns how many requests the store holds, as far as its Mode
+// publishes that figure:
+//
+//   - Unprotected: the exact number ingested.
+//   - Suppress: the sum of the published yearly totals (the Total row of
+//     Year tables); a year whose total is withheld counts 0, so Len never
+//     reveals a figure the lattice withholds. It costs the suppression
+//     pass of every year not cached yet.
+//   - Noise: -1. An exact total is not private and a noisy one would
+//     spend privacy budget; ask Counts for a Year table instead.
 func (s *Store) Len() int64 {
-	return s.n.Load()
+	switch s.cfg.Mode {
+	case Unprotected:
+		return s.n.Load()
+	case Noise:
+		return -1
+	}
+	var n int64
+	for _, y := range s.sortedYears() {
+		p, err := s.protectedYear(context.Background(), y)
+		if err != nil {
+			// A background context is never cancelled; an error here is
+			// a resource limit, and publishing nothing is the safe answer.
+			return 0
+		}
+		if c := p.cell(yearBuckets-1, 0, 0); !c.Suppressed {
+			n += c.Count
+		}
+	}
+	return n
 }
 
 type studentHasher struct {
@@ -402,6 +469,9 @@ func (s *Store) prepare(r *Request, idx int, z *zoneCache, sh *studentHasher, ou
 	if r.Time.IsZero() {
 		return &RequestError{Index: idx, Field: "time", Err: ErrNoTime}
 	}
+	if !timeInRange(r.Time) {
+		return &RequestError{Index: idx, Field: "time", Err: ErrBadTime}
+	}
 	c, ok := s.codeIdx[r.Category]
 	if !ok {
 		return &RequestError{Index: idx, Field: "category", Err: ErrUnknownCategory}
@@ -427,8 +497,8 @@ func (s *Store) prepare(r *Request, idx int, z *zoneCache, sh *studentHasher, ou
 			key = key*s.radix[i] + v
 		}
 	} else {
-		if err := geo.ValidatePoint(r.Point); err != nil {
-			return &RequestError{Index: idx, Field: "point", Err: fmt.Errorf("%w: %w", ErrBadPoint, err)}
+		if err := checkPoint(r.Point); err != nil {
+			return &RequestError{Index: idx, Field: "point", Err: err}
 		}
 		for i := len(s.sets) - 1; i >= 0; i-- {
 			v := s.sets[i].Regions.LocateIndex(r.Point)
@@ -576,6 +646,10 @@ func (s *Store) prepareRange(ctx context.Context, reqs []Request, base int, out 
 // added atomically under the shared lock, and the lock is taken
 // exclusively only to create a missing tuple, block or row.
 func (s *Store) commit(ps []prepared) {
+	// Shared: commits run together; Save takes it exclusively for a
+	// consistent snapshot.
+	s.commitMu.RLock()
+	defer s.commitMu.RUnlock()
 	nc := len(s.codes)
 	var years [4]int32
 	ny := 0
@@ -602,7 +676,7 @@ func (s *Store) commit(ps []prepared) {
 			s.mu.Unlock()
 			s.mu.RLock()
 		}
-		p.key = uint64(tid) // remembered for the log below
+		p.key = uint64(tid) // remembered for the distinct sets below
 		atomic.AddUint32(&d[int(p.code)*slotsDayWeek+int(p.outcome)], 1)
 		atomic.AddUint32(&w[int(p.code)*slotsDayWeek+int(p.outcome)], 1)
 		atomic.AddUint32(&m[int(p.code)*slotsMonth+int(p.outcome)], 1)
@@ -639,23 +713,13 @@ func (s *Store) commit(ps []prepared) {
 		}
 		s.distinctMu.Unlock()
 	}
-	if s.cfg.KeepEvents {
-		s.logMu.Lock()
-		for i := range ps {
-			p := &ps[i]
-			s.log.add(p.day, uint32(p.key), p.code, p.outcome, p.student)
-		}
-		s.logMu.Unlock()
-	}
 	s.n.Add(int64(len(ps)))
-	s.yearsMu.Lock()
 	for _, y := range years[:ny] {
-		s.years[y]++
+		s.yearState(y, true).version.Add(1)
 	}
 	for y := range moreYears {
-		s.years[y]++
+		s.yearState(y, true).version.Add(1)
 	}
-	s.yearsMu.Unlock()
 	s.version.Add(1)
 }
 
@@ -810,49 +874,13 @@ func (ss *satSet) merge(o []uint64, k int) {
 	}
 }
 
-// eventLog is the optional columnar request log, in chunks so that it
-// grows without copying.
-type eventLog struct {
-	students bool
-	chunks   []*logChunk
-}
-
-const logChunkLen = 1 << 16
-
-type logChunk struct {
-	day   []int32
-	tuple []uint32
-	cat   []uint16 // code<<3 | outcome
-	stud  []uint64
-}
-
-func (l *eventLog) add(day int32, tuple uint32, code uint16, outcome uint8, stud uint64) {
-	var c *logChunk
-	if n := len(l.chunks); n > 0 && len(l.chunks[n-1].day) < logChunkLen {
-		c = l.chunks[n-1]
-	} else {
-		c = &logChunk{day: make([]int32, 0, logChunkLen), tuple: make([]uint32, 0, logChunkLen), cat: make([]uint16, 0, logChunkLen)}
-		if l.students {
-			c.stud = make([]uint64, 0, logChunkLen)
-		}
-		l.chunks = append(l.chunks, c)
-	}
-	c.day = append(c.day, day)
-	c.tuple = append(c.tuple, tuple)
-	c.cat = append(c.cat, code<<3|uint16(outcome))
-	if l.students {
-		c.stud = append(c.stud, stud)
-	}
-}
-
 // sortedYears returns the years holding data, ascending.
 func (s *Store) sortedYears() []int32 {
-	s.yearsMu.Lock()
-	defer s.yearsMu.Unlock()
-	ys := make([]int32, 0, len(s.years))
-	for y := range s.years {
-		ys = append(ys, y)
-	}
+	var ys []int32
+	s.years.Range(func(k, _ any) bool {
+		ys = append(ys, k.(int32))
+		return true
+	})
 	sort.Slice(ys, func(i, j int) bool { return ys[i] < ys[j] })
 	return ys
 }

@@ -79,7 +79,7 @@ func run(ctx context.Context, out string, seed uint64, n int) error {
 		return err
 	}
 	fmt.Printf("Generated %d need requests in 2025 across %d neighborhoods (seed %d); published with suppression, k = %d.\n\n",
-		st.Len(), hoods.Len(), seed, st.K())
+		len(reqs), hoods.Len(), seed, st.K())
 
 	// Rising needs: the second half of 2025 against the first.
 	rising, err := st.RisingNeeds(ctx, trends.RisingQuery{Set: demo.Neighborhoods, Category: "basic", Bucket: trends.Half,

@@ -1,0 +1,221 @@
+package trends
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// CSV columns ReadCSV knows. Header names are matched case-insensitively;
+// other columns (an id, a school) are ignored.
+const (
+	ColRequestedAt = "requested_at" // required: instant with a UTC offset
+	ColCategory    = "category"     // required: taxonomy code
+	ColOutcome     = "outcome"      // optional: unknown, referred, served, unmet ("" = unknown)
+	ColLon         = "lon"          // lon and lat, or region_set and region
+	ColLat         = "lat"
+	ColRegionSet   = "region_set"
+	ColRegion      = "region"
+	ColStudent     = "student" // optional opaque key, hashed at ingest
+)
+
+// CSVError reports a bad row of a request export. It names the line and
+// column, never the value: the row holds personal data.
+type CSVError struct {
+	Line   int    // 1-based line of the row (the header is line 1)
+	Column string // column name, "" for the whole row
+	Err    error
+}
+
+func (e *CSVError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("trends: line %d: %v", e.Line, e.Err)
+	}
+	return fmt.Sprintf("trends: line %d: column %s: %v", e.Line, e.Column, e.Err)
+}
+
+func (e *CSVError) Unwrap() error { return e.Err }
+
+// ErrTooManyErrors ends a joined error list that was cut at maxCSVErrors.
+var ErrTooManyErrors = errors.New("trends: too many bad rows")
+
+const maxCSVErrors = 100
+
+// timeLayouts are the instants ReadCSV accepts: RFC 3339, and
+// PostgreSQL's text output of timestamptz ("2025-03-14 09:30:00+00",
+// with optional fraction and minutes in the offset). A time without an
+// offset is refused: a zone is never assumed.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999-07",
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999Z07:00",
+}
+
+// ReadCSV adds the requests of a CSV export — the district's raw request
+// table, as `\copy (SELECT …) TO 'requests.csv' CSV HEADER` writes it
+// (see the package doc) — to the store, all or none: when any row is
+// bad, every bad row is reported (a *CSVError each, joined, at most 100
+// with the total count) and nothing is added. Columns are named by the
+// header (ColRequestedAt, ColCategory, … ; others are ignored). A row
+// places its request by lon and lat, or by region_set and region when
+// lon and lat are empty. It returns the number of requests added.
+// Memory: about 40 bytes per row until the commit; split larger exports
+// (by month, say) into several calls.
+func (s *Store) ReadCSV(ctx context.Context, r io.Reader) (int, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err != nil {
+		return 0, &CSVError{Line: 1, Err: fmt.Errorf("%w: no header: %w", ErrBadQuery, errors.Unwrap(err))}
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, dup := col[h]; dup {
+			return 0, &CSVError{Line: 1, Column: h, Err: errors.New("trends: duplicate column")}
+		}
+		col[h] = i
+	}
+	for _, need := range []string{ColRequestedAt, ColCategory} {
+		if _, ok := col[need]; !ok {
+			return 0, &CSVError{Line: 1, Column: need, Err: errors.New("trends: missing column")}
+		}
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	z := zoneCache{loc: s.loc}
+	var sh *studentHasher
+	if s.hasher.New != nil {
+		sh = s.hasher.Get().(*studentHasher)
+		defer s.hasher.Put(sh)
+	}
+	var ps []prepared
+	var errs []error
+	nbad := 0
+	bad := func(err error) {
+		nbad++
+		if len(errs) < maxCSVErrors {
+			errs = append(errs, err)
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				// csv.ParseError quotes no field content, only positions.
+				bad(&CSVError{Line: pe.Line, Err: pe.Err})
+				continue
+			}
+			return 0, err
+		}
+		if (len(ps)+nbad)%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		var req Request
+		ok := true
+		fail := func(column string, err error) {
+			bad(&CSVError{Line: line, Column: column, Err: err})
+			ok = false
+		}
+		ts := get(rec, ColRequestedAt)
+		if ts == "" {
+			fail(ColRequestedAt, ErrNoTime)
+		} else {
+			var perr error
+			for _, layout := range timeLayouts {
+				if req.Time, perr = time.Parse(layout, ts); perr == nil {
+					break
+				}
+			}
+			if perr != nil {
+				fail(ColRequestedAt, errors.New("trends: not an instant with a UTC offset (RFC 3339 or PostgreSQL timestamptz)"))
+			}
+		}
+		req.Category = get(rec, ColCategory)
+		switch o := strings.ToLower(get(rec, ColOutcome)); o {
+		case "", "unknown":
+		case "referred":
+			req.Outcome = OutcomeReferred
+		case "served":
+			req.Outcome = OutcomeServed
+		case "unmet":
+			req.Outcome = OutcomeUnmet
+		default:
+			fail(ColOutcome, fmt.Errorf("%w: use unknown, referred, served or unmet", ErrBadOutcome))
+		}
+		lon, lat := get(rec, ColLon), get(rec, ColLat)
+		if lon != "" || lat != "" {
+			x, err1 := strconv.ParseFloat(lon, 64)
+			y, err2 := strconv.ParseFloat(lat, 64)
+			switch {
+			case err1 != nil:
+				fail(ColLon, fmt.Errorf("%w: not a number", ErrBadPoint))
+			case err2 != nil:
+				fail(ColLat, fmt.Errorf("%w: not a number", ErrBadPoint))
+			default:
+				req.Point = orb.Point{x, y}
+			}
+		} else {
+			req.RegionSet, req.Region = get(rec, ColRegionSet), get(rec, ColRegion)
+			if req.RegionSet == "" {
+				fail(ColLon, fmt.Errorf("%w: a row needs lon and lat, or region_set and region", ErrBadPoint))
+			}
+		}
+		req.Student = get(rec, ColStudent)
+		if !ok {
+			continue
+		}
+		var p prepared
+		if err := s.prepare(&req, 0, &z, sh, &p); err != nil {
+			var re *RequestError
+			if errors.As(err, &re) {
+				fail(csvColumn(re.Field), re.Err)
+			} else {
+				fail("", err)
+			}
+			continue
+		}
+		ps = append(ps, p)
+	}
+	if nbad > 0 {
+		if nbad > len(errs) {
+			errs = append(errs, fmt.Errorf("%w: %d bad rows, the first %d listed", ErrTooManyErrors, nbad, len(errs)))
+		}
+		return 0, errors.Join(errs...)
+	}
+	for lo := 0; lo < len(ps); lo += chunk {
+		s.commit(ps[lo:min(lo+chunk, len(ps))])
+	}
+	return len(ps), nil
+}
+
+// csvColumn maps a RequestError field to the CSV column it came from.
+func csvColumn(field string) string {
+	switch field {
+	case "time":
+		return ColRequestedAt
+	case "point":
+		return ColLon + "," + ColLat
+	}
+	return field
+}

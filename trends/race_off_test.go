@@ -1,0 +1,5 @@
+//go:build !race
+
+package trends_test
+
+const raceEnabled = false
