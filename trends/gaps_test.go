@@ -108,9 +108,9 @@ func TestSupplyGaps(t *testing.T) {
 }
 
 // TestSupplyGapsDegenerateRegion: a region whose ring has zero area (all
-// points on a line) must not crash SupplyGaps. Where geo accepts such a
-// ring, the region is skipped for Near with a reason and keeps its own
-// providers; where geo refuses it, there is nothing to be robust to.
+// points on a line) once made SupplyGaps crash. geo now refuses such a
+// ring when the regions are read, naming it, so no store or gap report
+// ever holds one.
 func TestSupplyGapsDegenerateRegion(t *testing.T) {
 	t.Parallel()
 	fc := geojson.NewFeatureCollection()
@@ -125,28 +125,7 @@ func TestSupplyGapsDegenerateRegion(t *testing.T) {
 		f.Properties["name"] = r.name
 		fc.Append(f)
 	}
-	rs, err := geo.RegionsFromFeatures(fc, "name")
-	if err != nil {
-		assert.ErrorIs(t, err, geo.ErrBadRing, "a refused degenerate ring is reported as a bad ring")
-		return
-	}
-	s, err := trends.New(trends.Config{Sets: []trends.Set{{Name: "x", Regions: rs}}, Mode: trends.Unprotected})
-	require.NoError(t, err)
-	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	require.NoError(t, s.Add(trends.Request{Time: at, Point: orb.Point{0.5, 0.5}, Category: "basic.food"}))
-	b := directory.NewBuilder()
-	b.Add(directory.Provider{ID: "p1", Name: "Pantry", Categories: []string{"basic.food"}, Point: orb.Point{0.5, 0.5}, Capacity: 3})
-	b.Add(directory.Provider{ID: "p2", Name: "Pantry 2", Categories: []string{"basic.food"}, Point: orb.Point{3, 0}, Capacity: 2})
-	dir, err := b.Build()
-	require.NoError(t, err)
-	rep, err := s.SupplyGaps(context.Background(), dir, trends.GapQuery{Set: "x", Category: "basic.food", At: at, Near: 500_000})
-	require.NoError(t, err)
-	require.Len(t, rep.Skipped, 1)
-	assert.Equal(t, "flat", rep.Skipped[0].Region)
-	assert.Contains(t, rep.Skipped[0].Reason, "zero-area")
-	byName := map[string]trends.Gap{}
-	for _, g := range rep.Gaps {
-		byName[g.Region] = g
-	}
-	assert.InDelta(t, 5, byName["square"].Capacity+byName["flat"].Capacity, 1e-9, "no seat lost")
+	_, err := geo.RegionsFromFeatures(fc, "name")
+	require.ErrorIs(t, err, geo.ErrZeroArea)
+	assert.Contains(t, err.Error(), `"flat"`)
 }
