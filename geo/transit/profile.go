@@ -66,7 +66,9 @@ type Profile struct {
 	origin    orb.Point
 	hasOrigin bool
 	origins   []StopWalk
-	times     []uint16 // [stop*minutes + minute]
+	stops     []int32  // stops reached in some minute, ascending
+	rows      []int32  // row of stops[i] in times
+	times     []uint16 // [row*minutes + minute]
 }
 
 // Range computes travel times from (lon, lat) to every stop for every
@@ -100,8 +102,8 @@ func (r *Router) RangeFrom(ctx context.Context, origins []StopWalk, w Window) (*
 }
 
 func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*Profile, error) {
-	if w.Start < 0 || w.End <= w.Start || w.End-w.Start > MaxWindow {
-		return nil, fmt.Errorf("%w: [%v, %v)", ErrBadWindow, w.Start, w.End)
+	if w.Start < 0 || w.End <= w.Start || w.End-w.Start > MaxWindow || w.MaxTravel < 0 {
+		return nil, fmt.Errorf("%w: [%v, %v) max travel %v", ErrBadWindow, w.Start, w.End, w.MaxTravel)
 	}
 	day := dayOf(w.Date)
 	if err := r.n.checkDay(day); err != nil {
@@ -109,29 +111,157 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 	}
 	start := int32((w.Start + time.Second - 1) / time.Second)
 	M := int((w.End - w.Start + time.Minute - 1) / time.Minute)
-	p := &Profile{r: r, day: day, start: start, base: r.n.dayBase(day), minutes: M, origins: origins,
-		times: make([]uint16, len(r.n.stops)*M)}
+	horizon := int32(noTime - 1)
+	if w.MaxTravel > 0 && w.MaxTravel < MaxProfileTravel {
+		horizon = int32(w.MaxTravel / time.Second)
+	}
+	p := &Profile{r: r, day: day, start: start, base: r.n.dayBase(day), minutes: M, origins: origins}
 	sc := r.pool.Get().(*scratch)
 	defer r.pool.Put(sc)
 	r.reset(sc, day, start, start+int32(M-1)*60)
+	events := r.boardingMinutes(sc, origins, start, M)
 	K := r.maxRounds
 	for m := M - 1; m >= 0; m-- {
 		t := start + int32(m)*60
-		r.access(sc, origins, t)
-		if err := r.rounds(ctx, sc); err != nil {
-			return nil, err
-		}
-		ride, acc := sc.ride[K], sc.ready[0]
-		for s := range len(r.n.stops) {
-			v := min(ride[s], acc[s])
-			enc := noTime
-			if v != inf && v-t < int32(noTime) {
-				enc = uint16(v - t)
+		sc.bound = t + horizon + 1
+		if !events[m] {
+			// No vehicle becomes catchable at m that was not at m+1: the
+			// ride labels stand; only walking to the origin stops is
+			// earlier.
+			for _, o := range origins {
+				if v := t + int32(o.Walk/time.Second); v < sc.ready[0][o.Stop] && v < sc.bound {
+					sc.ready[0][o.Stop] = v
+					sc.readyP[0][o.Stop] = readyParent{from: -1}
+				}
 			}
-			p.times[s*M+m] = enc
+		} else {
+			r.access(sc, origins, t)
+			// Access labels set at skipped minutes were not passed on.
+			for _, o := range origins {
+				if sc.ready[0][o.Stop] != inf {
+					sc.mark(int32(o.Stop))
+					sc.changedReady(0, int32(o.Stop))
+				}
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if err := r.rounds(ctx, sc); err != nil {
+				return nil, err
+			}
+			for _, s := range sc.chRide[K] {
+				sc.inRide[K][s] = false
+				p.update(sc, s, m, horizon)
+			}
+			sc.chRide[K] = sc.chRide[K][:0]
+		}
+		for _, o := range origins {
+			p.update(sc, int32(o.Stop), m, horizon)
 		}
 	}
+	for _, s := range sc.seen {
+		p.flush(sc, s, -1, horizon)
+	}
+	p.index(sc)
+	if cap(p.times) > len(p.times)+len(p.times)/4 {
+		p.times = slices.Clone(p.times) // Size counts capacity
+	}
 	return p, nil
+}
+
+// boardingMinutes reports, per minute of the window, whether some trip
+// departing an origin stop becomes catchable at that minute and not the
+// next (its departure less the walk to the stop falls in the minute); the
+// last minute always counts. Between such minutes rRAPTOR's ride labels
+// cannot change. Trips whose pickup is refused are counted too, which
+// only costs a run.
+func (r *Router) boardingMinutes(sc *scratch, origins []StopWalk, start int32, M int) []bool {
+	sc.events = slices.Grow(sc.events[:0], M)[:M]
+	ev := sc.events
+	clear(ev)
+	ev[M-1] = true
+	end := start + int32(M)*60
+	for _, o := range origins {
+		w := int32(o.Walk / time.Second)
+		for _, sp := range r.sp[r.spStart[o.Stop]:r.spStart[o.Stop+1]] {
+			p := &r.pats[sp.pat]
+			T := p.nTrips
+			row := r.dep[p.time0+sp.pos*T : p.time0+(sp.pos+1)*T]
+			for _, sh := range sc.shifts[p.svc] {
+				// Departures d with start ≤ d+sh−w < end.
+				lo := start + w - sh
+				j, _ := slices.BinarySearch(row, lo)
+				for ; j < len(row) && row[j]+sh-w < end; j++ {
+					ev[(row[j]+sh-w-start)/60] = true
+				}
+			}
+		}
+	}
+	return ev
+}
+
+// update records stop s's label in force at minute m, min of its ride
+// and access labels, writing out the minutes its previous label held.
+func (p *Profile) update(sc *scratch, s int32, m int, horizon int32) {
+	v := min(sc.ride[len(sc.ride)-1][s], sc.ready[0][s])
+	if v == sc.cur[s] {
+		return
+	}
+	if sc.cur[s] == inf && sc.row[s] < 0 {
+		sc.seen = append(sc.seen, s)
+	} else {
+		p.flush(sc, s, m, horizon)
+	}
+	sc.cur[s], sc.top[s] = v, int32(m)
+}
+
+// flush writes stop s's label in force for the minutes after m up to its
+// top, as travel times within horizon.
+func (p *Profile) flush(sc *scratch, s int32, m int, horizon int32) {
+	v := sc.cur[s]
+	if v == inf {
+		return
+	}
+	M := p.minutes
+	for mm := int(sc.top[s]); mm > m; mm-- {
+		d := v - (p.start + int32(mm)*60)
+		if d > horizon {
+			break // earlier minutes wait longer still
+		}
+		if sc.row[s] < 0 {
+			sc.row[s] = int32(len(p.times) / M)
+			p.times = slices.Grow(p.times, M)[:len(p.times)+M]
+			for i := range p.times[len(p.times)-M:] {
+				p.times[len(p.times)-M+i] = noTime
+			}
+		}
+		p.times[int(sc.row[s])*M+mm] = uint16(d)
+	}
+}
+
+// index lists the stops with a row, in stop order.
+func (p *Profile) index(sc *scratch) {
+	for _, s := range sc.seen {
+		if sc.row[s] >= 0 {
+			p.stops = append(p.stops, s)
+		}
+	}
+	slices.Sort(p.stops)
+	p.rows = make([]int32, len(p.stops))
+	for i, s := range p.stops {
+		p.rows[i] = sc.row[s]
+	}
+}
+
+// rowOf returns the travel times of stop i, nil when it is never
+// reached.
+func (p *Profile) rowOf(i int) []uint16 {
+	j, ok := slices.BinarySearch(p.stops, int32(i))
+	if !ok {
+		return nil
+	}
+	r := int(p.rows[j])
+	return p.times[r*p.minutes : (r+1)*p.minutes]
 }
 
 // Minutes returns the number of departure minutes.
@@ -143,7 +273,7 @@ func (p *Profile) Departure(m int) time.Time {
 }
 
 // Size returns the bytes the profile's travel times take.
-func (p *Profile) Size() int { return 2 * len(p.times) }
+func (p *Profile) Size() int { return 2*cap(p.times) + 4*(len(p.stops)+len(p.rows)) }
 
 func dur(v uint16) time.Duration {
 	if v == noTime {
@@ -159,7 +289,14 @@ func (p *Profile) StopTimes(i int, dst []time.Duration) []time.Duration {
 	if i < 0 || i >= len(p.r.n.stops) {
 		return nil
 	}
-	for _, v := range p.times[i*p.minutes : (i+1)*p.minutes] {
+	row := p.rowOf(i)
+	if row == nil {
+		for range p.minutes {
+			dst = append(dst, Unreachable)
+		}
+		return dst
+	}
+	for _, v := range row {
 		dst = append(dst, dur(v))
 	}
 	return dst
@@ -204,7 +341,7 @@ func (p *Profile) TimesVia(egress []StopWalk, dst []time.Duration) []time.Durati
 		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 {
 			continue
 		}
-		for m, v := range p.times[e.Stop*p.minutes : (e.Stop+1)*p.minutes] {
+		for m, v := range p.rowOf(e.Stop) {
 			if v != noTime {
 				out[m] = min(out[m], time.Duration(v)*time.Second+e.Walk)
 			}

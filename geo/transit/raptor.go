@@ -40,6 +40,19 @@ type scratch struct {
 	tmin        int32     // earliest departure of the query, seconds
 	bound       int32     // target pruning: labels at or past it are useless
 	egress      []StopWalk
+
+	// chRide[k] lists the stops whose ride[k] label changed since round
+	// k+1 last copied it (inRide[k] flags them); chReady likewise. A
+	// round copies only those, so its cost follows the stops touched.
+	chRide, chReady [][]int32
+	inRide, inReady [][]bool
+
+	// Range output: per stop, the label in force (cur, inf when none)
+	// since minute top; row is its row in the profile or -1; seen lists
+	// the stops with cur or row set.
+	cur, top, row []int32
+	seen          []int32
+	events        []bool
 }
 
 func (r *Router) newScratch() any {
@@ -50,12 +63,21 @@ func (r *Router) newScratch() any {
 		marked: make([]bool, ns), improved: make([]bool, ns),
 		queue:  make([]int32, len(r.pats)),
 		shifts: make([][]int32, len(r.n.services)),
+		chRide: make([][]int32, K+1), chReady: make([][]int32, K+1),
+		inRide: make([][]bool, K+1), inReady: make([][]bool, K+1),
+		cur: make([]int32, ns), top: make([]int32, ns), row: make([]int32, ns),
 	}
 	for k := range K + 1 {
 		sc.ride[k] = make([]int32, ns)
 		sc.ready[k] = make([]int32, ns)
 		sc.rideP[k] = make([]rideParent, ns)
 		sc.readyP[k] = make([]readyParent, ns)
+		sc.inRide[k] = make([]bool, ns)
+		sc.inReady[k] = make([]bool, ns)
+	}
+	fill(sc.cur)
+	for i := range sc.row {
+		sc.row[i] = -1
 	}
 	for i := range sc.queue {
 		sc.queue[i] = -1
@@ -69,7 +91,18 @@ func (r *Router) reset(sc *scratch, day, t0, t1 int32) {
 	for k := range sc.ride {
 		fill(sc.ride[k])
 		fill(sc.ready[k])
+		for _, s := range sc.chRide[k] {
+			sc.inRide[k][s] = false
+		}
+		for _, s := range sc.chReady[k] {
+			sc.inReady[k][s] = false
+		}
+		sc.chRide[k], sc.chReady[k] = sc.chRide[k][:0], sc.chReady[k][:0]
 	}
+	for _, s := range sc.seen {
+		sc.cur[s], sc.row[s] = inf, -1
+	}
+	sc.seen = sc.seen[:0]
 	// A query cut short (ctx done) may leave marks behind.
 	for _, s := range sc.markList {
 		sc.marked[s] = false
@@ -108,11 +141,26 @@ func fill(a []int32) {
 func (r *Router) access(sc *scratch, origins []StopWalk, t int32) {
 	for _, o := range origins {
 		v := t + int32(o.Walk/time.Second)
-		if v < sc.ready[0][o.Stop] {
+		if v < sc.ready[0][o.Stop] && v < sc.bound {
 			sc.ready[0][o.Stop] = v
 			sc.readyP[0][o.Stop] = readyParent{from: -1}
 			sc.mark(int32(o.Stop))
+			sc.changedReady(0, int32(o.Stop))
 		}
+	}
+}
+
+func (sc *scratch) changedRide(k int, s int32) {
+	if !sc.inRide[k][s] {
+		sc.inRide[k][s] = true
+		sc.chRide[k] = append(sc.chRide[k], s)
+	}
+}
+
+func (sc *scratch) changedReady(k int, s int32) {
+	if !sc.inReady[k][s] {
+		sc.inReady[k][s] = true
+		sc.chReady[k] = append(sc.chReady[k], s)
 	}
 }
 
@@ -131,14 +179,24 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 	K := r.maxRounds
 	for k := 1; k <= K; k++ {
 		ride, prevRide, ready, prevReady := sc.ride[k], sc.ride[k-1], sc.ready[k], sc.ready[k-1]
-		for s := range ride {
+		// Labels of round k are never above those of round k−1, so only
+		// those changed in round k−1 since the last copy can pass down.
+		for _, s := range sc.chRide[k-1] {
+			sc.inRide[k-1][s] = false
 			if prevRide[s] < ride[s] {
 				ride[s], sc.rideP[k][s] = prevRide[s], sc.rideP[k-1][s]
-			}
-			if prevReady[s] < ready[s] {
-				ready[s], sc.readyP[k][s] = prevReady[s], sc.readyP[k-1][s]
+				sc.changedRide(k, s)
 			}
 		}
+		sc.chRide[k-1] = sc.chRide[k-1][:0]
+		for _, s := range sc.chReady[k-1] {
+			sc.inReady[k-1][s] = false
+			if prevReady[s] < ready[s] {
+				ready[s], sc.readyP[k][s] = prevReady[s], sc.readyP[k-1][s]
+				sc.changedReady(k, s)
+			}
+		}
+		sc.chReady[k-1] = sc.chReady[k-1][:0]
 		if len(sc.markList) == 0 {
 			continue
 		}
@@ -184,6 +242,7 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 					ready[f.to] = v
 					sc.readyP[k][f.to] = readyParent{from: s, round: int32(k)}
 					sc.mark(f.to)
+					sc.changedReady(k, f.to)
 				}
 			}
 		}
@@ -193,6 +252,11 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 		sc.marked[s] = false
 	}
 	sc.markList = sc.markList[:0]
+	// Nothing reads round K's ready labels again but the output.
+	for _, s := range sc.chReady[K] {
+		sc.inReady[K][s] = false
+	}
+	sc.chReady[K] = sc.chReady[K][:0]
 	return nil
 }
 
@@ -220,6 +284,7 @@ func (r *Router) scan(sc *scratch, k int, pi, from, sh int32) {
 					sc.improved[s] = true
 					sc.impList = append(sc.impList, s)
 				}
+				sc.changedRide(k, s)
 			}
 		}
 		rt := ready[s]
