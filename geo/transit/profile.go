@@ -119,42 +119,55 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 	sc := r.pool.Get().(*scratch)
 	defer r.pool.Put(sc)
 	r.reset(sc, day, start, start+int32(M-1)*60)
-	events := r.boardingMinutes(sc, origins, start, M)
+	sc.buf = sc.buf[:0]
+	r.boardingEvents(sc, origins, start, M)
 	K := r.maxRounds
+	ready0 := sc.ready[0]
 	for m := M - 1; m >= 0; m-- {
 		t := start + int32(m)*60
 		sc.bound = t + horizon + 1
-		if !events[m] {
-			// No vehicle becomes catchable at m that was not at m+1: the
-			// ride labels stand; only walking to the origin stops is
-			// earlier.
-			for _, o := range origins {
-				if v := t + int32(o.Walk/time.Second); v < sc.ready[0][o.Stop] && v < sc.bound {
-					sc.ready[0][o.Stop] = v
-					sc.readyP[0][o.Stop] = readyParent{from: -1}
-				}
+		for _, o := range origins {
+			if v := t + int32(o.Walk/time.Second); v < ready0[o.Stop] && v < sc.bound {
+				ready0[o.Stop] = v
+				sc.readyP[0][o.Stop] = readyParent{from: -1}
 			}
-		} else {
-			r.access(sc, origins, t)
-			// Access labels set at skipped minutes were not passed on.
-			for _, o := range origins {
-				if sc.ready[0][o.Stop] != inf {
-					sc.mark(int32(o.Stop))
-					sc.changedReady(0, int32(o.Stop))
-				}
-			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if err := r.rounds(ctx, sc); err != nil {
-				return nil, err
-			}
-			for _, s := range sc.chRide[K] {
-				sc.inRide[K][s] = false
-				p.update(sc, s, m, horizon)
-			}
-			sc.chRide[K] = sc.chRide[K][:0]
 		}
+		// Between boarding events the ride labels stand: the same trips
+		// are caught, only the walk to the origin stops starts later.
+		// At an event only the origins where a new trip is catchable
+		// need scanning; the others catch what they caught a minute
+		// later, whose rides are already labelled.
+		evs := sc.evOrig[sc.evStart[m]:sc.evStart[m+1]]
+		if len(evs) == 0 && m < M-1 {
+			for _, o := range origins {
+				p.update(sc, int32(o.Stop), m, horizon)
+			}
+			continue
+		}
+		for _, o := range origins {
+			if ready0[o.Stop] != inf {
+				sc.changedReady(0, int32(o.Stop))
+				if m == M-1 {
+					sc.mark(int32(o.Stop))
+				}
+			}
+		}
+		for _, oi := range evs {
+			if s := int32(origins[oi].Stop); ready0[s] != inf {
+				sc.mark(s)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := r.rounds(ctx, sc); err != nil {
+			return nil, err
+		}
+		for _, s := range sc.chRide[K] {
+			sc.inRide[K][s] = false
+			p.update(sc, s, m, horizon)
+		}
+		sc.chRide[K] = sc.chRide[K][:0]
 		for _, o := range origins {
 			p.update(sc, int32(o.Stop), m, horizon)
 		}
@@ -163,25 +176,20 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 		p.flush(sc, s, -1, horizon)
 	}
 	p.index(sc)
-	if cap(p.times) > len(p.times)+len(p.times)/4 {
-		p.times = slices.Clone(p.times) // Size counts capacity
-	}
+	p.times = slices.Clone(sc.buf) // exact size: Size counts it
 	return p, nil
 }
 
-// boardingMinutes reports, per minute of the window, whether some trip
-// departing an origin stop becomes catchable at that minute and not the
-// next (its departure less the walk to the stop falls in the minute); the
-// last minute always counts. Between such minutes rRAPTOR's ride labels
-// cannot change. Trips whose pickup is refused are counted too, which
-// only costs a run.
-func (r *Router) boardingMinutes(sc *scratch, origins []StopWalk, start int32, M int) []bool {
-	sc.events = slices.Grow(sc.events[:0], M)[:M]
-	ev := sc.events
-	clear(ev)
-	ev[M-1] = true
+// boardingEvents lists, per minute m of the window, the origins where a
+// trip becomes catchable at m and not at m+1 (its departure less the walk
+// to the stop falls in minute m), in sc.evStart and sc.evOrig. Between
+// such minutes rRAPTOR's ride labels cannot change. Trips whose pickup is
+// refused count too, which only costs a scan. O(origins × patterns there
+// × (log trips + departures in the window)).
+func (r *Router) boardingEvents(sc *scratch, origins []StopWalk, start int32, M int) {
+	sc.evPairs = sc.evPairs[:0]
 	end := start + int32(M)*60
-	for _, o := range origins {
+	for oi, o := range origins {
 		w := int32(o.Walk / time.Second)
 		for _, sp := range r.sp[r.spStart[o.Stop]:r.spStart[o.Stop+1]] {
 			p := &r.pats[sp.pat]
@@ -189,15 +197,30 @@ func (r *Router) boardingMinutes(sc *scratch, origins []StopWalk, start int32, M
 			row := r.dep[p.time0+sp.pos*T : p.time0+(sp.pos+1)*T]
 			for _, sh := range sc.shifts[p.svc] {
 				// Departures d with start ≤ d+sh−w < end.
-				lo := start + w - sh
-				j, _ := slices.BinarySearch(row, lo)
+				j, _ := slices.BinarySearch(row, start+w-sh)
 				for ; j < len(row) && row[j]+sh-w < end; j++ {
-					ev[(row[j]+sh-w-start)/60] = true
+					sc.evPairs = append(sc.evPairs, [2]int32{(row[j] + sh - w - start) / 60, int32(oi)})
 				}
 			}
 		}
 	}
-	return ev
+	sc.evStart = slices.Grow(sc.evStart[:0], M+1)[:M+1]
+	clear(sc.evStart)
+	for _, e := range sc.evPairs {
+		sc.evStart[e[0]+1]++
+	}
+	for m := range M {
+		sc.evStart[m+1] += sc.evStart[m]
+	}
+	sc.evOrig = slices.Grow(sc.evOrig[:0], len(sc.evPairs))[:len(sc.evPairs)]
+	for i := len(sc.evPairs) - 1; i >= 0; i-- {
+		e := sc.evPairs[i]
+		sc.evStart[e[0]+1]--
+		sc.evOrig[sc.evStart[e[0]+1]] = e[1]
+	}
+	// evStart[m+1] now starts minute m; shift back.
+	copy(sc.evStart, sc.evStart[1:])
+	sc.evStart[M] = int32(len(sc.evPairs))
 }
 
 // update records stop s's label in force at minute m, min of its ride
@@ -229,13 +252,14 @@ func (p *Profile) flush(sc *scratch, s int32, m int, horizon int32) {
 			break // earlier minutes wait longer still
 		}
 		if sc.row[s] < 0 {
-			sc.row[s] = int32(len(p.times) / M)
-			p.times = slices.Grow(p.times, M)[:len(p.times)+M]
-			for i := range p.times[len(p.times)-M:] {
-				p.times[len(p.times)-M+i] = noTime
+			n := len(sc.buf)
+			sc.row[s] = int32(n / M)
+			sc.buf = slices.Grow(sc.buf, M)[:n+M]
+			for i := range sc.buf[n:] {
+				sc.buf[n+i] = noTime
 			}
 		}
-		p.times[int(sc.row[s])*M+mm] = uint16(d)
+		sc.buf[int(sc.row[s])*M+mm] = uint16(d)
 	}
 }
 

@@ -52,7 +52,14 @@ type scratch struct {
 	// the stops with cur or row set.
 	cur, top, row []int32
 	seen          []int32
-	events        []bool
+	buf           []uint16 // the profile's rows while they are written
+
+	// Boarding events of a range query: evOrig[evStart[m]:evStart[m+1]]
+	// are the origins (indexes in its origins) where a trip becomes
+	// catchable at minute m; evPairs is scratch for building them.
+	evStart []int32
+	evOrig  []int32
+	evPairs [][2]int32
 }
 
 func (r *Router) newScratch() any {
