@@ -35,6 +35,7 @@ type scratch struct {
 	improved    []bool
 	impList     []int32
 	queue       []int32 // per pattern: earliest marked position, -1 when not queued
+	queueHi     []int32 // per pattern: latest marked position, when queued
 	qList       []int32
 	shifts      [][]int32 // per service: seconds from the query day's start to the running days' starts
 	tmin        int32     // earliest departure of the query, seconds
@@ -68,7 +69,7 @@ func (r *Router) newScratch() any {
 		ride: make([][]int32, K+1), ready: make([][]int32, K+1),
 		rideP: make([][]rideParent, K+1), readyP: make([][]readyParent, K+1),
 		marked: make([]bool, ns), improved: make([]bool, ns),
-		queue:  make([]int32, len(r.pats)),
+		queue: make([]int32, len(r.pats)), queueHi: make([]int32, len(r.pats)),
 		shifts: make([][]int32, len(r.n.services)),
 		chRide: make([][]int32, K+1), chReady: make([][]int32, K+1),
 		inRide: make([][]bool, K+1), inReady: make([][]bool, K+1),
@@ -216,9 +217,10 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 				q := sc.queue[sp.pat]
 				if q < 0 {
 					sc.qList = append(sc.qList, sp.pat)
-					sc.queue[sp.pat] = sp.pos
-				} else if sp.pos < q {
-					sc.queue[sp.pat] = sp.pos
+					sc.queue[sp.pat], sc.queueHi[sp.pat] = sp.pos, sp.pos
+				} else {
+					sc.queue[sp.pat] = min(q, sp.pos)
+					sc.queueHi[sp.pat] = max(sc.queueHi[sp.pat], sp.pos)
 				}
 			}
 		}
@@ -228,8 +230,10 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 			sc.queue[pi] = -1
 			p := &r.pats[pi]
 			for _, sh := range sc.shifts[p.svc] {
-				if sh+p.lastArr >= sc.tmin {
-					r.scan(sc, k, pi, pos, sh)
+				// Trips of days that end before the query or start
+				// past the bound cannot help.
+				if sh+p.lastArr >= sc.tmin && sh+p.firstDep < sc.bound {
+					r.scan(sc, k, pi, pos, sc.queueHi[pi], sh)
 				}
 			}
 		}
@@ -269,8 +273,12 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 
 // scan rides pattern pi's trips shifted by sh seconds from position from,
 // boarding where round k−1 left riders ready and improving round k's
-// ride labels.
-func (r *Router) scan(sc *scratch, k int, pi, from, sh int32) {
+// ride labels. Past last, the latest marked position, boarding yields
+// only rides already labelled (those stops' ready labels were scanned
+// before), so on a pattern whose arrivals never decrease along the stops
+// the scan stops once nothing is boarded or the trip arrives at or past
+// the bound.
+func (r *Router) scan(sc *scratch, k int, pi, from, last, sh int32) {
 	p := &r.pats[pi]
 	T, n := p.nTrips, p.nStops
 	stops := r.patStops[p.stop0 : p.stop0+n]
@@ -282,6 +290,9 @@ func (r *Router) scan(sc *scratch, k int, pi, from, sh int32) {
 	rideP := sc.rideP[k]
 	cur, board := int32(-1), int32(0)
 	for i := from; i < n; i++ {
+		if i > last && p.monotone && (cur < 0 || arr[i*T+cur]+sh >= sc.bound) {
+			break
+		}
 		s := stops[i]
 		if cur >= 0 && !noDrop[i] {
 			if a := arr[i*T+cur] + sh; a < ride[s] && a < sc.bound {
