@@ -73,6 +73,7 @@ func BenchmarkRangePlain(b *testing.B) {
 			b.Run(fmt.Sprintf("range-%dmin/%s", mins, name), func(b *testing.B) {
 				b.ReportAllocs()
 				i, size := 0, 0
+				cpu0 := cpuTime()
 				for b.Loop() {
 					p, err := f(r.Access(homes[i%len(homes)]))
 					if err != nil {
@@ -81,6 +82,7 @@ func BenchmarkRangePlain(b *testing.B) {
 					size += p.Size()
 					i++
 				}
+				b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
 				b.ReportMetric(float64(size)/float64(i), "profile-bytes")
 			})
 		}
