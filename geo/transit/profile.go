@@ -141,10 +141,10 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 		}
 		// Between boarding events the ride labels stand: the same trips
 		// are caught, only the walk to the origin stops starts later.
-		// At an event only the origins where a new trip is catchable
-		// need scanning; the others catch what they caught a minute
-		// later, whose rides are already labelled.
-		evs := sc.evOrig[sc.evStart[m]:sc.evStart[m+1]]
+		// At an event only the patterns where a new trip is catchable at
+		// an origin need scanning from it; the others catch what they
+		// caught when last scanned, whose rides are already labelled.
+		evs := sc.evSP[sc.evStart[m]:sc.evStart[m+1]]
 		if len(evs) == 0 && m < M-1 {
 			for _, o := range origins {
 				p.update(sc, int32(o.Stop), m, horizon)
@@ -159,9 +159,11 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 				}
 			}
 		}
-		for _, oi := range evs {
-			if s := int32(origins[oi].Stop); ready0[s] != inf {
-				sc.mark(s)
+		if m < M-1 {
+			for _, i := range evs {
+				if sp := r.sp[i]; ready0[r.patStops[r.pats[sp.pat].stop0+sp.pos]] != inf {
+					sc.enqueue(sp)
+				}
 			}
 		}
 		if err := ctx.Err(); err != nil {
@@ -187,18 +189,20 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 	return p, nil
 }
 
-// boardingEvents lists, per minute m of the window, the origins where a
-// trip becomes catchable at m and not at m+1 (its departure less the walk
-// to the stop falls in minute m), in sc.evStart and sc.evOrig. Between
+// boardingEvents lists, per minute m of the window, the patterns at
+// origin stops where a trip becomes catchable at m and not at m+1 (its
+// departure less the walk to the stop falls in minute m), in sc.evStart
+// and sc.evSP. Between
 // such minutes rRAPTOR's ride labels cannot change. Trips whose pickup is
 // refused count too, which only costs a scan. O(origins × patterns there
 // × (log trips + departures in the window)).
 func (r *Router) boardingEvents(sc *scratch, origins []StopWalk, start int32, M int) {
 	sc.evPairs = sc.evPairs[:0]
 	end := start + int32(M)*60
-	for oi, o := range origins {
+	for _, o := range origins {
 		w := int32(o.Walk / time.Second)
-		for _, sp := range r.sp[r.spStart[o.Stop]:r.spStart[o.Stop+1]] {
+		for i := r.spStart[o.Stop]; i < r.spStart[o.Stop+1]; i++ {
+			sp := r.sp[i]
 			p := &r.pats[sp.pat]
 			T := p.nTrips
 			row := r.dep[p.time0+sp.pos*T : p.time0+(sp.pos+1)*T]
@@ -206,7 +210,7 @@ func (r *Router) boardingEvents(sc *scratch, origins []StopWalk, start int32, M 
 				// Departures d with start ≤ d+sh−w < end.
 				j, _ := slices.BinarySearch(row, start+w-sh)
 				for ; j < len(row) && row[j]+sh-w < end; j++ {
-					sc.evPairs = append(sc.evPairs, [2]int32{(row[j] + sh - w - start) / 60, int32(oi)})
+					sc.evPairs = append(sc.evPairs, [2]int32{(row[j] + sh - w - start) / 60, i})
 				}
 			}
 		}
@@ -219,11 +223,11 @@ func (r *Router) boardingEvents(sc *scratch, origins []StopWalk, start int32, M 
 	for m := range M {
 		sc.evStart[m+1] += sc.evStart[m]
 	}
-	sc.evOrig = slices.Grow(sc.evOrig[:0], len(sc.evPairs))[:len(sc.evPairs)]
+	sc.evSP = slices.Grow(sc.evSP[:0], len(sc.evPairs))[:len(sc.evPairs)]
 	for i := len(sc.evPairs) - 1; i >= 0; i-- {
 		e := sc.evPairs[i]
 		sc.evStart[e[0]+1]--
-		sc.evOrig[sc.evStart[e[0]+1]] = e[1]
+		sc.evSP[sc.evStart[e[0]+1]] = e[1]
 	}
 	// evStart[m+1] now starts minute m; shift back.
 	copy(sc.evStart, sc.evStart[1:])

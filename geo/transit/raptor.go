@@ -55,11 +55,11 @@ type scratch struct {
 	seen          []int32
 	buf           []uint16 // the profile's rows while they are written
 
-	// Boarding events of a range query: evOrig[evStart[m]:evStart[m+1]]
-	// are the origins (indexes in its origins) where a trip becomes
-	// catchable at minute m; evPairs is scratch for building them.
+	// Boarding events of a range query: evSP[evStart[m]:evStart[m+1]]
+	// are the patterns at origin stops (indexes in Router.sp) where a trip
+	// becomes catchable at minute m; evPairs is scratch for building them.
 	evStart []int32
-	evOrig  []int32
+	evSP    []int32
 	evPairs [][2]int32
 }
 
@@ -158,6 +158,18 @@ func (r *Router) access(sc *scratch, origins []StopWalk, t int32) {
 	}
 }
 
+// enqueue queues sp's pattern for scanning from sp's position.
+func (sc *scratch) enqueue(sp stopPat) {
+	q := sc.queue[sp.pat]
+	if q < 0 {
+		sc.qList = append(sc.qList, sp.pat)
+		sc.queue[sp.pat], sc.queueHi[sp.pat] = sp.pos, sp.pos
+	} else {
+		sc.queue[sp.pat] = min(q, sp.pos)
+		sc.queueHi[sp.pat] = max(sc.queueHi[sp.pat], sp.pos)
+	}
+}
+
 func (sc *scratch) changedRide(k int, s int32) {
 	if !sc.inRide[k][s] {
 		sc.inRide[k][s] = true
@@ -205,7 +217,7 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 			}
 		}
 		sc.chReady[k-1] = sc.chReady[k-1][:0]
-		if len(sc.markList) == 0 {
+		if len(sc.markList) == 0 && len(sc.qList) == 0 {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -214,14 +226,7 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 		for _, s := range sc.markList {
 			sc.marked[s] = false
 			for _, sp := range r.sp[r.spStart[s]:r.spStart[s+1]] {
-				q := sc.queue[sp.pat]
-				if q < 0 {
-					sc.qList = append(sc.qList, sp.pat)
-					sc.queue[sp.pat], sc.queueHi[sp.pat] = sp.pos, sp.pos
-				} else {
-					sc.queue[sp.pat] = min(q, sp.pos)
-					sc.queueHi[sp.pat] = max(sc.queueHi[sp.pat], sp.pos)
-				}
+				sc.enqueue(sp)
 			}
 		}
 		sc.markList = sc.markList[:0]
