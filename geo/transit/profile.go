@@ -126,6 +126,7 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 	sc := r.pool.Get().(*scratch)
 	defer r.pool.Put(sc)
 	r.reset(sc, day, start, start+int32(M-1)*60)
+	sc.parents = false // Journey reruns its minute
 	sc.buf = sc.buf[:0]
 	r.boardingEvents(sc, origins, start, M)
 	K := r.maxRounds
@@ -136,7 +137,6 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 		for _, o := range origins {
 			if v := t + int32(o.Walk/time.Second); v < ready0[o.Stop] && v < sc.bound {
 				ready0[o.Stop] = v
-				sc.readyP[0][o.Stop] = readyParent{from: -1}
 			}
 		}
 		// Between boarding events the ride labels stand: the same trips

@@ -41,6 +41,7 @@ type scratch struct {
 	tmin        int32     // earliest departure of the query, seconds
 	bound       int32     // target pruning: labels at or past it are useless
 	egress      []StopWalk
+	parents     bool // keep rideP and readyP (for journeys; a range query needs none)
 
 	// chRide[k] lists the stops whose ride[k] label changed since round
 	// k+1 last copied it (inRide[k] flags them); chReady likewise. A
@@ -122,7 +123,7 @@ func (r *Router) reset(sc *scratch, day, t0, t1 int32) {
 		sc.queue[p] = -1
 	}
 	sc.markList, sc.impList, sc.qList = sc.markList[:0], sc.impList[:0], sc.qList[:0]
-	sc.tmin, sc.bound, sc.egress = t0, inf, nil
+	sc.tmin, sc.bound, sc.egress, sc.parents = t0, inf, nil, true
 	base := r.n.dayBase(day)
 	kmin := (t0-r.maxTime)/dayS - 2
 	kmax := t1/dayS + 2
@@ -151,7 +152,9 @@ func (r *Router) access(sc *scratch, origins []StopWalk, t int32) {
 		v := t + int32(o.Walk/time.Second)
 		if v < sc.ready[0][o.Stop] && v < sc.bound {
 			sc.ready[0][o.Stop] = v
-			sc.readyP[0][o.Stop] = readyParent{from: -1}
+			if sc.parents {
+				sc.readyP[0][o.Stop] = readyParent{from: -1}
+			}
 			sc.mark(int32(o.Stop))
 			sc.changedReady(0, int32(o.Stop))
 		}
@@ -204,7 +207,10 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 		for _, s := range sc.chRide[k-1] {
 			sc.inRide[k-1][s] = false
 			if prevRide[s] < ride[s] {
-				ride[s], sc.rideP[k][s] = prevRide[s], sc.rideP[k-1][s]
+				ride[s] = prevRide[s]
+				if sc.parents {
+					sc.rideP[k][s] = sc.rideP[k-1][s]
+				}
 				sc.changedRide(k, s)
 			}
 		}
@@ -212,7 +218,10 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 		for _, s := range sc.chReady[k-1] {
 			sc.inReady[k-1][s] = false
 			if prevReady[s] < ready[s] {
-				ready[s], sc.readyP[k][s] = prevReady[s], sc.readyP[k-1][s]
+				ready[s] = prevReady[s]
+				if sc.parents {
+					sc.readyP[k][s] = sc.readyP[k-1][s]
+				}
 				sc.changedReady(k, s)
 			}
 		}
@@ -256,7 +265,9 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 			for _, f := range r.fp[r.fpStart[s]:r.fpStart[s+1]] {
 				if v := t + f.dur; v < ready[f.to] && v < sc.bound {
 					ready[f.to] = v
-					sc.readyP[k][f.to] = readyParent{from: s, round: int32(k)}
+					if sc.parents {
+						sc.readyP[k][f.to] = readyParent{from: s, round: int32(k)}
+					}
 					sc.mark(f.to)
 					sc.changedReady(k, f.to)
 				}
@@ -302,7 +313,9 @@ func (r *Router) scan(sc *scratch, k int, pi, from, last, sh int32) {
 		if cur >= 0 && !noDrop[i] {
 			if a := arr[i*T+cur] + sh; a < ride[s] && a < sc.bound {
 				ride[s] = a
-				rideP[s] = rideParent{pat: pi, trip: cur, board: board, alight: i, shift: sh, round: int32(k)}
+				if sc.parents {
+					rideP[s] = rideParent{pat: pi, trip: cur, board: board, alight: i, shift: sh, round: int32(k)}
+				}
 				if !sc.improved[s] {
 					sc.improved[s] = true
 					sc.impList = append(sc.impList, s)
