@@ -86,8 +86,8 @@ type Profile struct {
 // Cost: RAPTOR rounds only at minutes where a new trip becomes catchable
 // at an origin stop (departure less the walk there), scanning from those
 // stops; between them only the walk-only times change. Each run is
-// cheaper than a fresh Depart as only improved labels propagate: under a
-// millisecond of CPU for an hour on CARTA, a quarter of that with a
+// cheaper than a fresh Depart as only improved labels propagate: about a
+// millisecond of CPU for an hour on CARTA, a third of that with a
 // 45-minute MaxTravel. Safe for concurrent use.
 func (r *Router) Range(ctx context.Context, from orb.Point, w Window) (*Profile, error) {
 	p, err := r.rangeRun(ctx, r.Access(from), w)
