@@ -407,7 +407,8 @@ func (p *Profile) ArriveBy(pt orb.Point, by time.Time) (int, bool) {
 
 // Journey returns the itinerary of an earliest arrival at pt departing at
 // minute m (0-based), as Arrivals.Journey; false when nothing reaches pt
-// then or m is out of range.
+// then or m is out of range. It reruns that minute without the window's
+// MaxTravel, so it may return a journey longer than the bound.
 func (p *Profile) Journey(pt orb.Point, m int) (Journey, bool) {
 	if m < 0 || m >= p.minutes {
 		return Journey{}, false
