@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/geo/transit"
 	"github.com/wraparound/wraparound/internal/csa"
+	"github.com/wraparound/wraparound/internal/synth"
 )
 
 // routeQuery is one rider's question: from home at a local time.
@@ -94,7 +96,8 @@ func reportPercentiles(b *testing.B, took []time.Duration) {
 // stop for one departure (RAPTOR, up to 4 rides); baseline: the tests'
 // independent round-by-round Connection Scan answering the same queries;
 // range-60min: every departure minute of an hour from one home
-// (rRAPTOR), reporting the profile's bytes. p50/p99 time each query once
+// (rRAPTOR), reporting the profile's mean bytes (rows of reached stops
+// only: a home out of reach keeps none). p50/p99 time each query once
 // while cycling through the mix.
 func BenchmarkRoute(b *testing.B) {
 	routeSetup(b)
@@ -142,10 +145,92 @@ func BenchmarkRoute(b *testing.B) {
 				b.Fatal(err)
 			}
 			took = append(took, time.Since(start))
-			size = p.Size()
+			size += p.Size()
 			i++
 		}
 		reportPercentiles(b, took)
-		b.ReportMetric(float64(size), "profile-bytes")
+		b.ReportMetric(float64(size)/float64(i), "profile-bytes")
 	})
+}
+
+var (
+	synthRouteOnce    sync.Once
+	synthRouteRouter  *transit.Router
+	synthRouteQueries []routeQuery
+)
+
+// synthRouteSetup builds the router over the synthetic metro
+// (internal/synth.Transit, ~2,000 stops) and 512 homes: a stop's place
+// moved up to ~400 m, weekdays of the week of 8 June 2026 from 15:00–17:00.
+func synthRouteSetup(tb testing.TB) {
+	synthRouteOnce.Do(func() {
+		n, err := synth.Transit(1)
+		require.NoError(tb, err)
+		synthRouteRouter, err = transit.NewRouter(n, transit.RouterOptions{})
+		require.NoError(tb, err)
+		rng := rand.New(rand.NewPCG(8, 7))
+		stops := n.Stops()
+		for i := range 512 {
+			s := stops[rng.IntN(len(stops))].Point
+			home := orb.Point{s[0] + (rng.Float64()-0.5)*0.008, s[1] + (rng.Float64()-0.5)*0.006}
+			d := i % 5
+			secs := int32(15*3600 + rng.IntN(2*3600))
+			date := n.Date(2026, time.June, 8+d)
+			synthRouteQueries = append(synthRouteQueries, routeQuery{home: home, at: date, day: d, secs: secs})
+		}
+	})
+}
+
+// BenchmarkRange times range queries (rRAPTOR over every departure minute
+// of a window) from homes on CARTA and on the synthetic metro, for
+// windows of 60, 150 and 240 minutes: plain (no travel bound) beside a
+// 45-minute MaxTravel, as a plan with a 45-minute limit asks. It reports
+// the profile's bytes and the CPU time per query (cpu-ns/op: user and
+// system time of the process, steadier than wall time on a shared machine).
+func BenchmarkRange(b *testing.B) {
+	routeSetup(b)
+	synthRouteSetup(b)
+	ctx := context.Background()
+	nets := []struct {
+		name    string
+		r       *transit.Router
+		queries []routeQuery
+	}{
+		{"carta", routeRouter, routeQueries},
+		{"synth", synthRouteRouter, synthRouteQueries},
+	}
+	for _, nt := range nets {
+		for _, mins := range []int{60, 150, 240} {
+			for _, horizon := range []time.Duration{0, 45 * time.Minute} {
+				name := fmt.Sprintf("%s/range-%dmin/plain", nt.name, mins)
+				if horizon > 0 {
+					name = fmt.Sprintf("%s/range-%dmin/max-travel-%v", nt.name, mins, horizon)
+				}
+				b.Run(name, func(b *testing.B) {
+					b.ReportAllocs()
+					size, i := 0, 0
+					cpu0 := cpuTime()
+					for b.Loop() {
+						q := nt.queries[i%len(nt.queries)]
+						w := rangeWindow(q, mins, horizon)
+						p, err := nt.r.Range(ctx, q.home, w)
+						if err != nil {
+							b.Fatal(err)
+						}
+						size += p.Size()
+						i++
+					}
+					b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+					b.ReportMetric(float64(size)/float64(i), "profile-bytes")
+				})
+			}
+		}
+	}
+}
+
+// rangeWindow is the window of mins minutes from q's time of day on q's
+// date, bounded by horizon (0: none).
+func rangeWindow(q routeQuery, mins int, horizon time.Duration) transit.Window {
+	start := time.Duration(q.secs) * time.Second
+	return transit.Window{Date: q.at, Start: start, End: start + time.Duration(mins)*time.Minute, MaxTravel: horizon}
 }

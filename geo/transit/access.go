@@ -25,9 +25,21 @@ import (
 // whatever service day it belongs to: a window from 00:00 to 02:00 counts
 // the previous service day's 24:30 trips, and one ending at 25:00 counts
 // the next day's trips before 01:00.
+//
+// MaxTravel concerns range queries only (Router.Range, RangeFrom; Access
+// and the departure counts ignore it): when positive it bounds the
+// travel time a profile keeps, MaxTravel included. Stop-minutes reached
+// later are reported Unreachable, and labels later than the departure
+// plus MaxTravel are neither stored nor propagated, so a short bound
+// leaves most of a network unscanned. A profile with a bound equals the
+// profile without one with every time past the bound made Unreachable.
+// As egress walks only add time, TimesVia values within the bound are
+// exact; a caller with a travel limit passes it here. Zero means no
+// bound (MaxProfileTravel); negative is an ErrBadWindow.
 type Window struct {
 	Date       time.Time
 	Start, End time.Duration
+	MaxTravel  time.Duration
 }
 
 // Hours returns the window's length in hours.

@@ -54,9 +54,12 @@ const MaxProfileTravel = time.Duration(noTime-1) * time.Second
 // from one origin to every stop (Router.Range, Router.RangeFrom). A travel
 // time counts from the departure minute, waiting at the origin included,
 // as "leave now" does minute by minute; times past MaxProfileTravel count
-// as unreached. It stores 2 bytes per stop per minute — for
-// CARTA's 1,163 stops and a 60-minute window, 139,560 bytes — is
-// immutable and safe for concurrent use.
+// as unreached, and so do times past the window's MaxTravel. It stores 2
+// bytes per minute for each stop reached in some minute, plus 8 bytes of
+// index per such stop (Size counts both) — at most 139,560 + 9,304 bytes
+// for CARTA's 1,163 stops and a 60-minute window, a third of that with a
+// 45-minute MaxTravel — is immutable and safe for concurrent use. Reading
+// a stop's times finds its row by binary search.
 type Profile struct {
 	r         *Router
 	day       int32
@@ -66,7 +69,9 @@ type Profile struct {
 	origin    orb.Point
 	hasOrigin bool
 	origins   []StopWalk
-	times     []uint16 // [stop*minutes + minute]
+	stops     []int32  // stops reached in some minute, ascending
+	rows      []int32  // row of stops[i] in times
+	times     []uint16 // [row*minutes + minute]
 }
 
 // Range computes travel times from (lon, lat) to every stop for every
@@ -74,12 +79,16 @@ type Profile struct {
 // rRAPTOR: minutes are processed from the last to the first, reusing the
 // labels of later minutes. The window's Date gives the service day; its
 // Start and End are measured as GTFS times (from noon minus 12 h), may
-// pass 24:00, and must satisfy 0 ≤ Start < End ≤ Start + MaxWindow.
+// pass 24:00, and must satisfy 0 ≤ Start < End ≤ Start + MaxWindow;
+// MaxTravel (≥ 0) bounds the travel times kept and searched (see Window).
 // Errors: ErrBadWindow, ErrOutsideService, ctx's error.
 //
-// Cost: one RAPTOR run per minute, each cheaper than a fresh Depart as
-// only improved labels propagate; a few milliseconds for an hour on a
-// city network. Safe for concurrent use.
+// Cost: RAPTOR rounds only at minutes where a new trip becomes catchable
+// at an origin stop (departure less the walk there), scanning from those
+// stops; between them only the walk-only times change. Each run is
+// cheaper than a fresh Depart as only improved labels propagate: about a
+// millisecond of CPU for an hour on CARTA, a third of that with a
+// 45-minute MaxTravel. Safe for concurrent use.
 func (r *Router) Range(ctx context.Context, from orb.Point, w Window) (*Profile, error) {
 	p, err := r.rangeRun(ctx, r.Access(from), w)
 	if err != nil {
@@ -100,8 +109,8 @@ func (r *Router) RangeFrom(ctx context.Context, origins []StopWalk, w Window) (*
 }
 
 func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*Profile, error) {
-	if w.Start < 0 || w.End <= w.Start || w.End-w.Start > MaxWindow {
-		return nil, fmt.Errorf("%w: [%v, %v)", ErrBadWindow, w.Start, w.End)
+	if w.Start < 0 || w.End <= w.Start || w.End-w.Start > MaxWindow || w.MaxTravel < 0 {
+		return nil, fmt.Errorf("%w: [%v, %v) max travel %v", ErrBadWindow, w.Start, w.End, w.MaxTravel)
 	}
 	day := dayOf(w.Date)
 	if err := r.n.checkDay(day); err != nil {
@@ -109,29 +118,185 @@ func (r *Router) rangeRun(ctx context.Context, origins []StopWalk, w Window) (*P
 	}
 	start := int32((w.Start + time.Second - 1) / time.Second)
 	M := int((w.End - w.Start + time.Minute - 1) / time.Minute)
-	p := &Profile{r: r, day: day, start: start, base: r.n.dayBase(day), minutes: M, origins: origins,
-		times: make([]uint16, len(r.n.stops)*M)}
+	horizon := int32(noTime - 1)
+	if w.MaxTravel > 0 && w.MaxTravel < MaxProfileTravel {
+		horizon = int32(w.MaxTravel / time.Second)
+	}
+	p := &Profile{r: r, day: day, start: start, base: r.n.dayBase(day), minutes: M, origins: origins}
 	sc := r.pool.Get().(*scratch)
 	defer r.pool.Put(sc)
 	r.reset(sc, day, start, start+int32(M-1)*60)
+	sc.parents = false // Journey reruns its minute
+	sc.buf = sc.buf[:0]
+	r.boardingEvents(sc, origins, start, M)
 	K := r.maxRounds
+	ready0 := sc.ready[0]
 	for m := M - 1; m >= 0; m-- {
 		t := start + int32(m)*60
-		r.access(sc, origins, t)
+		sc.bound = t + horizon + 1
+		for _, o := range origins {
+			if v := t + int32(o.Walk/time.Second); v < ready0[o.Stop] && v < sc.bound {
+				ready0[o.Stop] = v
+			}
+		}
+		// Between boarding events the ride labels stand: the same trips
+		// are caught, only the walk to the origin stops starts later.
+		// At an event only the patterns where a new trip is catchable at
+		// an origin need scanning from it; the others catch what they
+		// caught when last scanned, whose rides are already labelled.
+		evs := sc.evSP[sc.evStart[m]:sc.evStart[m+1]]
+		if len(evs) == 0 && m < M-1 {
+			for _, o := range origins {
+				p.update(sc, int32(o.Stop), m, horizon)
+			}
+			continue
+		}
+		for _, o := range origins {
+			if ready0[o.Stop] != inf {
+				sc.changedReady(0, int32(o.Stop))
+				if m == M-1 {
+					sc.mark(int32(o.Stop))
+				}
+			}
+		}
+		if m < M-1 {
+			for _, i := range evs {
+				if sp := r.sp[i]; ready0[r.patStops[r.pats[sp.pat].stop0+sp.pos]] != inf {
+					sc.enqueue(sp)
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := r.rounds(ctx, sc); err != nil {
 			return nil, err
 		}
-		ride, acc := sc.ride[K], sc.ready[0]
-		for s := range len(r.n.stops) {
-			v := min(ride[s], acc[s])
-			enc := noTime
-			if v != inf && v-t < int32(noTime) {
-				enc = uint16(v - t)
-			}
-			p.times[s*M+m] = enc
+		for _, s := range sc.chRide[K] {
+			sc.inRide[K][s] = false
+			p.update(sc, s, m, horizon)
+		}
+		sc.chRide[K] = sc.chRide[K][:0]
+		for _, o := range origins {
+			p.update(sc, int32(o.Stop), m, horizon)
 		}
 	}
+	for _, s := range sc.seen {
+		p.flush(sc, s, -1, horizon)
+	}
+	p.index(sc)
+	p.times = slices.Clone(sc.buf) // exact size: Size counts it
 	return p, nil
+}
+
+// boardingEvents lists, per minute m of the window, the patterns at
+// origin stops where a trip becomes catchable at m and not at m+1 (its
+// departure less the walk to the stop falls in minute m), in sc.evStart
+// and sc.evSP. Between
+// such minutes rRAPTOR's ride labels cannot change. Trips whose pickup is
+// refused count too, which only costs a scan. O(origins × patterns there
+// × (log trips + departures in the window)).
+func (r *Router) boardingEvents(sc *scratch, origins []StopWalk, start int32, M int) {
+	sc.evPairs = sc.evPairs[:0]
+	end := start + int32(M)*60
+	for _, o := range origins {
+		w := int32(o.Walk / time.Second)
+		for i := r.spStart[o.Stop]; i < r.spStart[o.Stop+1]; i++ {
+			sp := r.sp[i]
+			p := &r.pats[sp.pat]
+			T := p.nTrips
+			row := r.dep[p.time0+sp.pos*T : p.time0+(sp.pos+1)*T]
+			for _, sh := range sc.shifts[p.svc] {
+				// Departures d with start ≤ d+sh−w < end.
+				j, _ := slices.BinarySearch(row, start+w-sh)
+				for ; j < len(row) && row[j]+sh-w < end; j++ {
+					sc.evPairs = append(sc.evPairs, [2]int32{(row[j] + sh - w - start) / 60, i})
+				}
+			}
+		}
+	}
+	sc.evStart = slices.Grow(sc.evStart[:0], M+1)[:M+1]
+	clear(sc.evStart)
+	for _, e := range sc.evPairs {
+		sc.evStart[e[0]+1]++
+	}
+	for m := range M {
+		sc.evStart[m+1] += sc.evStart[m]
+	}
+	sc.evSP = slices.Grow(sc.evSP[:0], len(sc.evPairs))[:len(sc.evPairs)]
+	for i := len(sc.evPairs) - 1; i >= 0; i-- {
+		e := sc.evPairs[i]
+		sc.evStart[e[0]+1]--
+		sc.evSP[sc.evStart[e[0]+1]] = e[1]
+	}
+	// evStart[m+1] now starts minute m; shift back.
+	copy(sc.evStart, sc.evStart[1:])
+	sc.evStart[M] = int32(len(sc.evPairs))
+}
+
+// update records stop s's label in force at minute m, min of its ride
+// and access labels, writing out the minutes its previous label held.
+func (p *Profile) update(sc *scratch, s int32, m int, horizon int32) {
+	v := min(sc.ride[len(sc.ride)-1][s], sc.ready[0][s])
+	if v == sc.cur[s] {
+		return
+	}
+	if sc.cur[s] == inf && sc.row[s] < 0 {
+		sc.seen = append(sc.seen, s)
+	} else {
+		p.flush(sc, s, m, horizon)
+	}
+	sc.cur[s], sc.top[s] = v, int32(m)
+}
+
+// flush writes stop s's label in force for the minutes after m up to its
+// top, as travel times within horizon.
+func (p *Profile) flush(sc *scratch, s int32, m int, horizon int32) {
+	v := sc.cur[s]
+	if v == inf {
+		return
+	}
+	M := p.minutes
+	for mm := int(sc.top[s]); mm > m; mm-- {
+		d := v - (p.start + int32(mm)*60)
+		if d > horizon {
+			break // earlier minutes wait longer still
+		}
+		if sc.row[s] < 0 {
+			n := len(sc.buf)
+			sc.row[s] = int32(n / M)
+			sc.buf = slices.Grow(sc.buf, M)[:n+M]
+			for i := range sc.buf[n:] {
+				sc.buf[n+i] = noTime
+			}
+		}
+		sc.buf[int(sc.row[s])*M+mm] = uint16(d)
+	}
+}
+
+// index lists the stops with a row, in stop order.
+func (p *Profile) index(sc *scratch) {
+	for _, s := range sc.seen {
+		if sc.row[s] >= 0 {
+			p.stops = append(p.stops, s)
+		}
+	}
+	slices.Sort(p.stops)
+	p.rows = make([]int32, len(p.stops))
+	for i, s := range p.stops {
+		p.rows[i] = sc.row[s]
+	}
+}
+
+// rowOf returns the travel times of stop i, nil when it is never
+// reached.
+func (p *Profile) rowOf(i int) []uint16 {
+	j, ok := slices.BinarySearch(p.stops, int32(i))
+	if !ok {
+		return nil
+	}
+	r := int(p.rows[j])
+	return p.times[r*p.minutes : (r+1)*p.minutes]
 }
 
 // Minutes returns the number of departure minutes.
@@ -143,7 +308,7 @@ func (p *Profile) Departure(m int) time.Time {
 }
 
 // Size returns the bytes the profile's travel times take.
-func (p *Profile) Size() int { return 2 * len(p.times) }
+func (p *Profile) Size() int { return 2*cap(p.times) + 4*(len(p.stops)+len(p.rows)) }
 
 func dur(v uint16) time.Duration {
 	if v == noTime {
@@ -159,7 +324,14 @@ func (p *Profile) StopTimes(i int, dst []time.Duration) []time.Duration {
 	if i < 0 || i >= len(p.r.n.stops) {
 		return nil
 	}
-	for _, v := range p.times[i*p.minutes : (i+1)*p.minutes] {
+	row := p.rowOf(i)
+	if row == nil {
+		for range p.minutes {
+			dst = append(dst, Unreachable)
+		}
+		return dst
+	}
+	for _, v := range row {
 		dst = append(dst, dur(v))
 	}
 	return dst
@@ -204,7 +376,7 @@ func (p *Profile) TimesVia(egress []StopWalk, dst []time.Duration) []time.Durati
 		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 {
 			continue
 		}
-		for m, v := range p.times[e.Stop*p.minutes : (e.Stop+1)*p.minutes] {
+		for m, v := range p.rowOf(e.Stop) {
 			if v != noTime {
 				out[m] = min(out[m], time.Duration(v)*time.Second+e.Walk)
 			}
@@ -235,7 +407,8 @@ func (p *Profile) ArriveBy(pt orb.Point, by time.Time) (int, bool) {
 
 // Journey returns the itinerary of an earliest arrival at pt departing at
 // minute m (0-based), as Arrivals.Journey; false when nothing reaches pt
-// then or m is out of range.
+// then or m is out of range. It reruns that minute without the window's
+// MaxTravel, so it may return a journey longer than the bound.
 func (p *Profile) Journey(pt orb.Point, m int) (Journey, bool) {
 	if m < 0 || m >= p.minutes {
 		return Journey{}, false

@@ -35,11 +35,33 @@ type scratch struct {
 	improved    []bool
 	impList     []int32
 	queue       []int32 // per pattern: earliest marked position, -1 when not queued
+	queueHi     []int32 // per pattern: latest marked position, when queued
 	qList       []int32
 	shifts      [][]int32 // per service: seconds from the query day's start to the running days' starts
 	tmin        int32     // earliest departure of the query, seconds
 	bound       int32     // target pruning: labels at or past it are useless
 	egress      []StopWalk
+	parents     bool // keep rideP and readyP (for journeys; a range query needs none)
+
+	// chRide[k] lists the stops whose ride[k] label changed since round
+	// k+1 last copied it (inRide[k] flags them); chReady likewise. A
+	// round copies only those, so its cost follows the stops touched.
+	chRide, chReady [][]int32
+	inRide, inReady [][]bool
+
+	// Range output: per stop, the label in force (cur, inf when none)
+	// since minute top; row is its row in the profile or -1; seen lists
+	// the stops with cur or row set.
+	cur, top, row []int32
+	seen          []int32
+	buf           []uint16 // the profile's rows while they are written
+
+	// Boarding events of a range query: evSP[evStart[m]:evStart[m+1]]
+	// are the patterns at origin stops (indexes in Router.sp) where a trip
+	// becomes catchable at minute m; evPairs is scratch for building them.
+	evStart []int32
+	evSP    []int32
+	evPairs [][2]int32
 }
 
 func (r *Router) newScratch() any {
@@ -48,14 +70,23 @@ func (r *Router) newScratch() any {
 		ride: make([][]int32, K+1), ready: make([][]int32, K+1),
 		rideP: make([][]rideParent, K+1), readyP: make([][]readyParent, K+1),
 		marked: make([]bool, ns), improved: make([]bool, ns),
-		queue:  make([]int32, len(r.pats)),
+		queue: make([]int32, len(r.pats)), queueHi: make([]int32, len(r.pats)),
 		shifts: make([][]int32, len(r.n.services)),
+		chRide: make([][]int32, K+1), chReady: make([][]int32, K+1),
+		inRide: make([][]bool, K+1), inReady: make([][]bool, K+1),
+		cur: make([]int32, ns), top: make([]int32, ns), row: make([]int32, ns),
 	}
 	for k := range K + 1 {
 		sc.ride[k] = make([]int32, ns)
 		sc.ready[k] = make([]int32, ns)
 		sc.rideP[k] = make([]rideParent, ns)
 		sc.readyP[k] = make([]readyParent, ns)
+		sc.inRide[k] = make([]bool, ns)
+		sc.inReady[k] = make([]bool, ns)
+	}
+	fill(sc.cur)
+	for i := range sc.row {
+		sc.row[i] = -1
 	}
 	for i := range sc.queue {
 		sc.queue[i] = -1
@@ -69,7 +100,18 @@ func (r *Router) reset(sc *scratch, day, t0, t1 int32) {
 	for k := range sc.ride {
 		fill(sc.ride[k])
 		fill(sc.ready[k])
+		for _, s := range sc.chRide[k] {
+			sc.inRide[k][s] = false
+		}
+		for _, s := range sc.chReady[k] {
+			sc.inReady[k][s] = false
+		}
+		sc.chRide[k], sc.chReady[k] = sc.chRide[k][:0], sc.chReady[k][:0]
 	}
+	for _, s := range sc.seen {
+		sc.cur[s], sc.row[s] = inf, -1
+	}
+	sc.seen = sc.seen[:0]
 	// A query cut short (ctx done) may leave marks behind.
 	for _, s := range sc.markList {
 		sc.marked[s] = false
@@ -81,7 +123,7 @@ func (r *Router) reset(sc *scratch, day, t0, t1 int32) {
 		sc.queue[p] = -1
 	}
 	sc.markList, sc.impList, sc.qList = sc.markList[:0], sc.impList[:0], sc.qList[:0]
-	sc.tmin, sc.bound, sc.egress = t0, inf, nil
+	sc.tmin, sc.bound, sc.egress, sc.parents = t0, inf, nil, true
 	base := r.n.dayBase(day)
 	kmin := (t0-r.maxTime)/dayS - 2
 	kmax := t1/dayS + 2
@@ -108,11 +150,40 @@ func fill(a []int32) {
 func (r *Router) access(sc *scratch, origins []StopWalk, t int32) {
 	for _, o := range origins {
 		v := t + int32(o.Walk/time.Second)
-		if v < sc.ready[0][o.Stop] {
+		if v < sc.ready[0][o.Stop] && v < sc.bound {
 			sc.ready[0][o.Stop] = v
-			sc.readyP[0][o.Stop] = readyParent{from: -1}
+			if sc.parents {
+				sc.readyP[0][o.Stop] = readyParent{from: -1}
+			}
 			sc.mark(int32(o.Stop))
+			sc.changedReady(0, int32(o.Stop))
 		}
+	}
+}
+
+// enqueue queues sp's pattern for scanning from sp's position.
+func (sc *scratch) enqueue(sp stopPat) {
+	q := sc.queue[sp.pat]
+	if q < 0 {
+		sc.qList = append(sc.qList, sp.pat)
+		sc.queue[sp.pat], sc.queueHi[sp.pat] = sp.pos, sp.pos
+	} else {
+		sc.queue[sp.pat] = min(q, sp.pos)
+		sc.queueHi[sp.pat] = max(sc.queueHi[sp.pat], sp.pos)
+	}
+}
+
+func (sc *scratch) changedRide(k int, s int32) {
+	if !sc.inRide[k][s] {
+		sc.inRide[k][s] = true
+		sc.chRide[k] = append(sc.chRide[k], s)
+	}
+}
+
+func (sc *scratch) changedReady(k int, s int32) {
+	if !sc.inReady[k][s] {
+		sc.inReady[k][s] = true
+		sc.chReady[k] = append(sc.chReady[k], s)
 	}
 }
 
@@ -131,15 +202,31 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 	K := r.maxRounds
 	for k := 1; k <= K; k++ {
 		ride, prevRide, ready, prevReady := sc.ride[k], sc.ride[k-1], sc.ready[k], sc.ready[k-1]
-		for s := range ride {
+		// Labels of round k are never above those of round k−1, so only
+		// those changed in round k−1 since the last copy can pass down.
+		for _, s := range sc.chRide[k-1] {
+			sc.inRide[k-1][s] = false
 			if prevRide[s] < ride[s] {
-				ride[s], sc.rideP[k][s] = prevRide[s], sc.rideP[k-1][s]
-			}
-			if prevReady[s] < ready[s] {
-				ready[s], sc.readyP[k][s] = prevReady[s], sc.readyP[k-1][s]
+				ride[s] = prevRide[s]
+				if sc.parents {
+					sc.rideP[k][s] = sc.rideP[k-1][s]
+				}
+				sc.changedRide(k, s)
 			}
 		}
-		if len(sc.markList) == 0 {
+		sc.chRide[k-1] = sc.chRide[k-1][:0]
+		for _, s := range sc.chReady[k-1] {
+			sc.inReady[k-1][s] = false
+			if prevReady[s] < ready[s] {
+				ready[s] = prevReady[s]
+				if sc.parents {
+					sc.readyP[k][s] = sc.readyP[k-1][s]
+				}
+				sc.changedReady(k, s)
+			}
+		}
+		sc.chReady[k-1] = sc.chReady[k-1][:0]
+		if len(sc.markList) == 0 && len(sc.qList) == 0 {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -148,13 +235,7 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 		for _, s := range sc.markList {
 			sc.marked[s] = false
 			for _, sp := range r.sp[r.spStart[s]:r.spStart[s+1]] {
-				q := sc.queue[sp.pat]
-				if q < 0 {
-					sc.qList = append(sc.qList, sp.pat)
-					sc.queue[sp.pat] = sp.pos
-				} else if sp.pos < q {
-					sc.queue[sp.pat] = sp.pos
-				}
+				sc.enqueue(sp)
 			}
 		}
 		sc.markList = sc.markList[:0]
@@ -163,8 +244,10 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 			sc.queue[pi] = -1
 			p := &r.pats[pi]
 			for _, sh := range sc.shifts[p.svc] {
-				if sh+p.lastArr >= sc.tmin {
-					r.scan(sc, k, pi, pos, sh)
+				// Trips of days that end before the query or start
+				// past the bound cannot help.
+				if sh+p.lastArr >= sc.tmin && sh+p.firstDep < sc.bound {
+					r.scan(sc, k, pi, pos, sc.queueHi[pi], sh)
 				}
 			}
 		}
@@ -182,8 +265,11 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 			for _, f := range r.fp[r.fpStart[s]:r.fpStart[s+1]] {
 				if v := t + f.dur; v < ready[f.to] && v < sc.bound {
 					ready[f.to] = v
-					sc.readyP[k][f.to] = readyParent{from: s, round: int32(k)}
+					if sc.parents {
+						sc.readyP[k][f.to] = readyParent{from: s, round: int32(k)}
+					}
 					sc.mark(f.to)
+					sc.changedReady(k, f.to)
 				}
 			}
 		}
@@ -193,13 +279,22 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 		sc.marked[s] = false
 	}
 	sc.markList = sc.markList[:0]
+	// Nothing reads round K's ready labels again but the output.
+	for _, s := range sc.chReady[K] {
+		sc.inReady[K][s] = false
+	}
+	sc.chReady[K] = sc.chReady[K][:0]
 	return nil
 }
 
 // scan rides pattern pi's trips shifted by sh seconds from position from,
 // boarding where round k−1 left riders ready and improving round k's
-// ride labels.
-func (r *Router) scan(sc *scratch, k int, pi, from, sh int32) {
+// ride labels. Past last, the latest marked position, boarding yields
+// only rides already labelled (those stops' ready labels were scanned
+// before), so on a pattern whose arrivals never decrease along the stops
+// the scan stops once nothing is boarded or the trip arrives at or past
+// the bound.
+func (r *Router) scan(sc *scratch, k int, pi, from, last, sh int32) {
 	p := &r.pats[pi]
 	T, n := p.nTrips, p.nStops
 	stops := r.patStops[p.stop0 : p.stop0+n]
@@ -211,15 +306,21 @@ func (r *Router) scan(sc *scratch, k int, pi, from, sh int32) {
 	rideP := sc.rideP[k]
 	cur, board := int32(-1), int32(0)
 	for i := from; i < n; i++ {
+		if i > last && p.monotone && (cur < 0 || arr[i*T+cur]+sh >= sc.bound) {
+			break
+		}
 		s := stops[i]
 		if cur >= 0 && !noDrop[i] {
 			if a := arr[i*T+cur] + sh; a < ride[s] && a < sc.bound {
 				ride[s] = a
-				rideP[s] = rideParent{pat: pi, trip: cur, board: board, alight: i, shift: sh, round: int32(k)}
+				if sc.parents {
+					rideP[s] = rideParent{pat: pi, trip: cur, board: board, alight: i, shift: sh, round: int32(k)}
+				}
 				if !sc.improved[s] {
 					sc.improved[s] = true
 					sc.impList = append(sc.impList, s)
 				}
+				sc.changedRide(k, s)
 			}
 		}
 		rt := ready[s]

@@ -105,6 +105,8 @@ type pattern struct {
 	time0         int32 // dep, arr: [time0 + pos*nTrips + trip]
 	trip0, nTrips int32 // tripOf[trip0 : trip0+nTrips]
 	lastArr       int32 // latest arrival of any trip, seconds
+	firstDep      int32 // earliest departure of any trip, seconds
+	monotone      bool  // every trip's arrivals are non-decreasing along the stops
 }
 
 type stopPat struct{ pat, pos int32 }
@@ -266,12 +268,17 @@ func (r *Router) buildPatterns() {
 				r.noPick = append(r.noPick, c.noPickup)
 				r.noDrop = append(r.noDrop, c.noDrop)
 			}
+			p.monotone, p.firstDep = true, inf
 			for pos := range ns {
 				for _, tr := range sub {
 					r.dep = append(r.dep, depOf(tr, pos))
+					p.firstDep = min(p.firstDep, depOf(tr, pos))
 					a := arrOf(tr, pos)
 					r.arr = append(r.arr, a)
 					p.lastArr = max(p.lastArr, a)
+					if pos > 0 && a < arrOf(tr, pos-1) {
+						p.monotone = false
+					}
 				}
 			}
 			for _, tr := range sub {

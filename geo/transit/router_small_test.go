@@ -261,8 +261,9 @@ func TestRouterDaylightSaving(t *testing.T) {
 
 // FuzzRouter loads feeds with arbitrary stop_times.txt and transfers.txt
 // and routes on them: nothing may panic, a feed either loads or reports
-// an error, and every travel time found is non-negative and agrees with
-// the journey's arrival.
+// an error, every travel time found is non-negative and agrees with the
+// journey's arrival, and range profiles (bounded or not, and the plain
+// loop) equal Depart minute by minute at every stop.
 func FuzzRouter(f *testing.F) {
 	f.Add(minimalFeed()["stop_times.txt"], "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nS1,S2,2,120\n")
 	f.Add("trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type,drop_off_type\nT1,08:00:00,08:05:00,S1,1,0,1\nT1,,,S2,2,1,0\nT1,25:00:00,25:00:00,S1,3,,\n",
@@ -292,9 +293,31 @@ func FuzzRouter(f *testing.F) {
 			require.True(t, ok)
 			require.Equal(t, at.Add(d), j.Arrive)
 		}
-		p, err := r.Range(context.Background(), s1.Point, transit.Window{Date: at, Start: 6 * time.Hour, End: 7 * time.Hour})
+		w := transit.Window{Date: at, Start: 6 * time.Hour, End: 7 * time.Hour}
+		p, err := r.Range(context.Background(), s1.Point, w)
 		require.NoError(t, err)
 		require.Equal(t, 60, p.To(s2.Point).Minutes)
+		// The range query's shortcuts (minute skipping, bound, sparse
+		// rows) answer as Depart minute by minute and the plain loop.
+		w.MaxTravel = 20 * time.Minute
+		bounded, err := r.Range(context.Background(), s1.Point, w)
+		require.NoError(t, err)
+		plain, err := r.RangePlain(context.Background(), r.Access(s1.Point), w)
+		require.NoError(t, err)
+		for m := range p.Minutes() {
+			a, err := r.Depart(context.Background(), s1.Point, p.Departure(m))
+			require.NoError(t, err)
+			for s := range n.Stops() {
+				want, _ := a.Stop(s)
+				want = capped(want)
+				require.Equal(t, want, p.StopTimes(s, nil)[m], "stop %d minute %d", s, m)
+				require.Equal(t, want, plain.StopTimes(s, nil)[m], "plain: stop %d minute %d", s, m)
+				if want > w.MaxTravel {
+					want = transit.Unreachable
+				}
+				require.Equal(t, want, bounded.StopTimes(s, nil)[m], "bounded: stop %d minute %d", s, m)
+			}
+		}
 	})
 }
 

@@ -1,0 +1,110 @@
+package transit_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/geo/transit"
+	"github.com/wraparound/wraparound/internal/synth"
+)
+
+// TestRangeEqualsPlain checks that Range (minute skipping, changed-label
+// copies, sparse rows) answers exactly as the plain rRAPTOR loop
+// (RangePlain: rounds at every minute, every stop written) for every
+// stop and minute, on 24 homes of the synthetic metro over a 2½-hour
+// weekday window and a 3-hour Saturday one.
+func TestRangeEqualsPlain(t *testing.T) {
+	r, homes := metroRouting(t)
+	n := r.Network()
+	windows := []transit.Window{
+		{Date: n.Date(2026, 6, 10), Start: hm(14, 30), End: hm(17, 0)},
+		{Date: n.Date(2026, 6, 13), Start: hm(9, 0), End: hm(12, 0)},
+	}
+	if testing.Short() || raceEnabled {
+		homes, windows = homes[:3], windows[:1]
+	}
+	for _, w := range windows {
+		for _, h := range homes {
+			acc := r.Access(h)
+			p, err := r.RangeFrom(context.Background(), acc, w)
+			require.NoError(t, err)
+			q, err := r.RangePlain(context.Background(), acc, w)
+			require.NoError(t, err)
+			for s := range n.Stops() {
+				require.Equal(t, q.StopTimes(s, nil), p.StopTimes(s, nil), "stop %d from %v over %+v", s, h, w)
+			}
+		}
+	}
+}
+
+// metroRouting returns a router over the synthetic metro and 24 seeded
+// homes within a few hundred meters of its stops.
+func metroRouting(tb testing.TB) (*transit.Router, []orb.Point) {
+	tb.Helper()
+	net, err := synth.Transit(1)
+	require.NoError(tb, err)
+	r, err := transit.NewRouter(net, transit.RouterOptions{})
+	require.NoError(tb, err)
+	rng := rand.New(rand.NewPCG(24, 2))
+	var homes []orb.Point
+	for range 24 {
+		homes = append(homes, randomPlace(rng, net.Stops()))
+	}
+	return r, homes
+}
+
+// BenchmarkRangePlain times Range beside RangePlain (the loop before
+// minute skipping, changed-label copies and sparse rows) on the synthetic
+// metro and on CARTA, for 60-, 150- and 240-minute weekday windows from
+// 24 homes, without a bound and with a 45-minute MaxTravel. cpu-ns/op is
+// the process's CPU time per query, steadier than wall time on a shared
+// machine.
+func BenchmarkRangePlain(b *testing.B) {
+	metro, metroHomes := metroRouting(b)
+	carta, _ := cartaRouting(b)
+	rng := rand.New(rand.NewPCG(24, 3))
+	var cartaHomes []orb.Point
+	for range 24 {
+		cartaHomes = append(cartaHomes, randomPlace(rng, carta.Network().Stops()))
+	}
+	ctx := context.Background()
+	nets := []struct {
+		name  string
+		r     *transit.Router
+		homes []orb.Point
+	}{{"synth", metro, metroHomes}, {"carta", carta, cartaHomes}}
+	for _, nt := range nets {
+		r, homes := nt.r, nt.homes
+		for _, mins := range []int{60, 150, 240} {
+			w := transit.Window{Date: r.Network().Date(2026, 6, 10), Start: hm(15, 0), End: hm(15, 0) + time.Duration(mins)*time.Minute}
+			run := func(name string, f func(acc []transit.StopWalk) (*transit.Profile, error)) {
+				b.Run(fmt.Sprintf("%s/range-%dmin/%s", nt.name, mins, name), func(b *testing.B) {
+					b.ReportAllocs()
+					i, size := 0, 0
+					cpu0 := cpuTime()
+					for b.Loop() {
+						p, err := f(r.Access(homes[i%len(homes)]))
+						if err != nil {
+							b.Fatal(err)
+						}
+						size += p.Size()
+						i++
+					}
+					b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+					b.ReportMetric(float64(size)/float64(i), "profile-bytes")
+				})
+			}
+			run("plain", func(acc []transit.StopWalk) (*transit.Profile, error) { return r.RangePlain(ctx, acc, w) })
+			run("range", func(acc []transit.StopWalk) (*transit.Profile, error) { return r.RangeFrom(ctx, acc, w) })
+			w45 := w
+			w45.MaxTravel = 45 * time.Minute
+			run("range-max-travel-45m", func(acc []transit.StopWalk) (*transit.Profile, error) { return r.RangeFrom(ctx, acc, w45) })
+		}
+	}
+}
