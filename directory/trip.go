@@ -118,7 +118,9 @@ func (d *Directory) searchTrip(q Query) ([]Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	prof, err := r.Range(context.Background(), q.Near, tf.Window)
+	w := tf.Window
+	w.MaxTravel = tf.Within // longer trips are never used
+	prof, err := r.Range(context.Background(), q.Near, w)
 	if err != nil {
 		return nil, fmt.Errorf("%w: trip window: %w", ErrBadQuery, err)
 	}
@@ -126,13 +128,13 @@ func (d *Directory) searchTrip(q Query) ([]Result, error) {
 	// time a plus the walk on with what is left, or a walk from home.
 	limit := tf.Within.Seconds()
 	far := geo.WalkReach(tf.Within)
-	for s, st := range d.net.Stops() {
-		a := prof.StopMin(s)
+	for _, s := range prof.Reached() {
+		a := prof.StopMin(int(s))
 		if a == transit.Unreachable || a.Seconds() > limit {
 			continue
 		}
 		left := geo.WalkReach(tf.Within - a)
-		far = max(far, geo.Distance(q.Near, st.Point)+min(left, d.reach/geo.DetourFactor))
+		far = max(far, geo.Distance(q.Near, d.net.Stops()[s].Point)+min(left, d.reach/geo.DetourFactor))
 	}
 	far += 1 // rounding
 	sub := q

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -353,7 +354,9 @@ func (p *Prepared) compileWindows(ctx context.Context, ws []Window) error {
 			continue // no bus to catch: walking only
 		}
 		p.noService = false
-		prof, err := m.profiles.get(ctx, m.router, access, transit.Window{Date: g.date, Start: g.start, End: g.end})
+		// Trips longer than the limit are never used: the router need not
+		// follow them (times within it are exact).
+		prof, err := m.profiles.get(ctx, m.router, access, transit.Window{Date: g.date, Start: g.start, End: g.end, MaxTravel: p.limit})
 		if err != nil {
 			return err
 		}
@@ -396,20 +399,33 @@ func (p *Prepared) compileEnvelope() {
 	var stops []st
 	lim := p.limit.Seconds()
 	net := p.m.net
-	for s := range net.Stops() {
-		best := math.Inf(1)
-		for gi := range p.groups {
-			if g := &p.groups[gi]; g.prof != nil {
-				if t := g.prof.StopMin(s); t != transit.Unreachable {
-					best = min(best, t.Seconds())
+	best := map[int32]float64{}
+	for gi := range p.groups {
+		g := &p.groups[gi]
+		if g.prof == nil {
+			continue
+		}
+		for _, s := range g.prof.Reached() {
+			if t := g.prof.StopMin(int(s)); t != transit.Unreachable {
+				if b, ok := best[s]; !ok || t.Seconds() < b {
+					best[s] = t.Seconds()
 				}
 			}
 		}
-		if best <= lim {
-			stops = append(stops, st{d: geo.Distance(p.origin, net.Stops()[s].Point), a: best})
+	}
+	for s, a := range best {
+		if a <= lim {
+			stops = append(stops, st{d: geo.Distance(p.origin, net.Stops()[s].Point), a: a})
 		}
 	}
-	slices.SortFunc(stops, func(x, y st) int { return cmpMeters(x.d, y.d) })
+	// Sorted by distance, then time, so the envelope does not depend on
+	// the map's order.
+	slices.SortFunc(stops, func(x, y st) int {
+		if c := cmpMeters(x.d, y.d); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.a, y.a)
+	})
 	e := &p.env
 	e.minA = math.Inf(1)
 	n := len(stops)

@@ -51,6 +51,8 @@ func profileKey(access []transit.StopWalk, w transit.Window) string {
 	b.WriteString(strconv.FormatInt(int64(w.Start/time.Second), 10))
 	b.WriteByte('|')
 	b.WriteString(strconv.FormatInt(int64(w.End/time.Second), 10))
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(int64(w.MaxTravel/time.Second), 10))
 	for _, a := range access {
 		b.WriteByte('|')
 		b.WriteString(strconv.Itoa(a.Stop))

@@ -429,8 +429,13 @@ func (p *Profile) StopMin(i int) time.Duration {
 		return Unreachable
 	}
 	best := noTime
-	for _, v := range p.times[i*p.minutes : (i+1)*p.minutes] {
+	for _, v := range p.rowOf(i) {
 		best = min(best, v)
 	}
 	return dur(best)
 }
+
+// Reached returns the stops reached in some minute, ascending: the only
+// ones whose StopMin is not Unreachable. The slice is shared: do not
+// modify it.
+func (p *Profile) Reached() []int32 { return p.stops }
