@@ -3,7 +3,9 @@ package trends
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/geo/transit"
 )
 
 // GapQuery asks where demand outruns nearby supply.
@@ -28,6 +31,20 @@ type GapQuery struct {
 	// every region whose representative point (geo.Regions.Centroid) is
 	// within Near meters of it. 0 counts only providers in the region.
 	Near geo.Meters `json:"near,omitempty"`
+	// Transit, when set, also counts the supply a family reaches by
+	// public transit: the providers reachable from the region's
+	// representative point within Transit.Within, leaving in
+	// Transit.Window, from the directory's timetable (directory.TripFilter,
+	// the median over the window's departure minutes). It is reported
+	// beside the crow-flies figures (Gap.TransitCapacity…). The directory
+	// must have a transit network.
+	Transit *TransitSupply `json:"transit,omitempty"`
+}
+
+// TransitSupply asks SupplyGaps for the supply within a trip by transit.
+type TransitSupply struct {
+	Within time.Duration  `json:"within"`
+	Window transit.Window `json:"window"`
 }
 
 // Gap is the supply and demand of one region.
@@ -53,6 +70,13 @@ type Gap struct {
 	// Shortfall is Demand − Capacity: positive where demand outruns
 	// supply.
 	Shortfall float64 `json:"shortfall"`
+	// With GapQuery.Transit: the free capacity and providers reachable
+	// by transit from the region's representative point within the time
+	// asked (a provider reachable from several regions split evenly, as
+	// for Near), and Demand − TransitCapacity.
+	TransitCapacity  float64 `json:"transit_capacity,omitempty"`
+	TransitProviders int     `json:"transit_providers,omitempty"`
+	TransitShortfall float64 `json:"transit_shortfall,omitempty"`
 }
 
 // SkippedRegion is a region left out of part of a report, and why.
@@ -160,10 +184,18 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 			g.Capacity += share
 		}
 	}
+	if q.Transit != nil {
+		if err := transitSupply(ctx, dir, rs, q, gaps); err != nil {
+			return nil, err
+		}
+	}
 	for i := range gaps {
 		g := &gaps[i]
 		if !g.Suppressed {
 			g.Shortfall = float64(g.Demand) - g.Capacity
+			if q.Transit != nil {
+				g.TransitShortfall = float64(g.Demand) - g.TransitCapacity
+			}
 		}
 	}
 	sort.SliceStable(gaps, func(i, j int) bool {
@@ -177,6 +209,42 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 		return a.Region < b.Region
 	})
 	return &GapReport{Set: q.Set, Category: q.Category, Period: t.Periods[0], Gaps: gaps, Skipped: skipped, Mode: t.Mode, Epsilon: t.Epsilon}, nil
+}
+
+// transitSupply fills the transit figures of gaps (in region order): one
+// trip search per region from its representative point.
+func transitSupply(ctx context.Context, dir *directory.Directory, rs *geo.Regions, q GapQuery, gaps []Gap) error {
+	var cats []string
+	if q.Category != "" {
+		cats = []string{q.Category}
+	}
+	reach := map[string][]int{} // provider ID → regions reaching it
+	free := map[string]int{}
+	for i := range gaps {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res, err := dir.Search(directory.Query{Near: rs.Centroid(i), Categories: cats,
+			Trip: &directory.TripFilter{Within: q.Transit.Within, Window: q.Transit.Window}})
+		if err != nil {
+			return fmt.Errorf("%w: transit supply: %w", ErrBadQuery, err)
+		}
+		for _, r := range res {
+			p := r.Provider
+			reach[p.ID] = append(reach[p.ID], i)
+			free[p.ID] = max(0, p.Capacity-p.Enrolled)
+			gaps[i].TransitProviders++
+		}
+	}
+	// In ID order, so that the sums come out the same every time.
+	for _, id := range slices.Sorted(maps.Keys(reach)) {
+		regs := reach[id]
+		share := float64(free[id]) / float64(len(regs))
+		for _, i := range regs {
+			gaps[i].TransitCapacity += share
+		}
+	}
+	return nil
 }
 
 // hasArea reports whether some polygon of mp has an outer ring of
