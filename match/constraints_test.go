@@ -2,6 +2,7 @@ package match_test
 
 import (
 	"context"
+	"golang.org/x/text/language"
 	"testing"
 	"time"
 
@@ -183,4 +184,45 @@ func TestUnmetNamesTheLargestExclusion(t *testing.T) {
 	// and schedule comes first.
 	assert.Equal(t, "no Vision care and eye glasses provider open during Mo-Fr 15:30-18:00 (of 5 listed: 3 closed when the student is free, 3 too far)", u.Explanation)
 	assert.Len(t, plan.Unmet(), 1)
+}
+
+// TestPhoneOnlyProviderIsOffered: a provider without a location that
+// gives a phone number is offered as a call when nothing within reach
+// fits, instead of an unmet need claiming none is in the directory —
+// unless another hard constraint excludes it.
+func TestPhoneOnlyProviderIsOffered(t *testing.T) {
+	t.Parallel()
+	line := directory.Provider{ID: "line", Name: "Homework Hotline", Categories: []string{"education.tutoring"},
+		Unplaced: true, Phone: "(423) 555-0199", Eligibility: directory.Eligibility{MinAge: 10}}
+	silent := directory.Provider{ID: "silent", Name: "No Phone Tutors", Categories: []string{"education.tutoring"}, Unplaced: true}
+	d := build(t, []directory.Provider{line, silent}, nil, nil)
+	m, err := match.New(d, match.Config{})
+	require.NoError(t, err)
+	s := match.Student{Home: home, Age: 12, Needs: []match.Need{{Category: "education.tutoring", Severity: 2}}}
+	plan, err := m.Plan(context.Background(), s)
+	require.NoError(t, err)
+	it := plan.Items[0]
+	assert.Empty(t, it.Matches)
+	assert.Nil(t, it.Unmet)
+	require.Len(t, it.Call, 1)
+	assert.Equal(t, "line", it.Call[0].Provider.ID)
+	assert.Equal(t, "no address listed: call (423) 555-0199", it.Call[0].Explanation)
+
+	// Too young for the hotline: nothing to call, and the need is unmet.
+	s.Age = 8
+	plan, err = m.Plan(context.Background(), s)
+	require.NoError(t, err)
+	assert.Empty(t, plan.Items[0].Call)
+	require.NotNil(t, plan.Items[0].Unmet)
+}
+
+func TestPhoneOnlyFamilyText(t *testing.T) {
+	t.Parallel()
+	line := directory.Provider{ID: "line", Name: "Homework Hotline", Categories: []string{"education.tutoring"}, Unplaced: true, Phone: "(423) 555-0199"}
+	m, err := match.New(build(t, []directory.Provider{line}, nil, nil), match.Config{})
+	require.NoError(t, err)
+	plan, err := m.Plan(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "education.tutoring", Severity: 1}}})
+	require.NoError(t, err)
+	assert.Contains(t, plan.Family(nil, language.English), "Call Homework Hotline: (423) 555-0199.")
+	assert.Contains(t, plan.Family(nil, language.Spanish), "Llame a Homework Hotline: (423) 555-0199.")
 }

@@ -397,3 +397,27 @@ func (p *Prepared) unmetText(u *Unmet) string {
 	}
 	return fmt.Sprintf("%s (of %d listed: %s)", head, u.Considered, strings.Join(parts, ", "))
 }
+
+// callable returns up to k providers of item without a location but with
+// a phone number that break no hard constraint but travel, by provider
+// ID, explained as a call. O(providers without a location).
+func (p *Prepared) callable(item, k int) []Match {
+	pi := &p.items[item]
+	var out []Match
+	for _, idx := range p.m.phoneOnly {
+		prov := p.m.provs[idx]
+		var c Candidate
+		viol, _ := p.evaluate(pi, idx, prov, 0, levelUnknown, -1, -1, evalWhy, &c)
+		if viol&^ConstraintTravel != 0 {
+			continue
+		}
+		c.Item = item
+		text := "no address listed: call " + prov.Phone
+		out = append(out, Match{Candidate: c, Reasons: []Reason{{Component: Travel, Text: text}}, Explanation: text})
+	}
+	slices.SortFunc(out, func(a, b Match) int { return strings.Compare(a.Provider.ID, b.Provider.ID) })
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
+}

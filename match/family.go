@@ -480,6 +480,9 @@ type FamilyItem struct {
 	// Label is the category's label in the family's language.
 	Label   string   `json:"label"`
 	Matches []Family `json:"matches"`
+	// Call lists providers without an address to call ("Call Homework
+	// Hotline: (423) 555-0199.").
+	Call []string `json:"call,omitempty"`
 	// Unmet says why nothing was found, when nothing was.
 	Unmet string `json:"unmet,omitempty"`
 }
@@ -502,6 +505,9 @@ func (ip *ItemPlan) Family(tax *directory.Taxonomy, tag language.Tag) FamilyItem
 	for i := range ip.Matches {
 		fi.Matches[i] = ip.Matches[i].Family(tag)
 	}
+	for _, c := range ip.Call {
+		fi.Call = append(fi.Call, pr.Sprintf("Call %s: %s.", c.Provider.Name, c.Provider.Phone))
+	}
 	if u := ip.Unmet; u != nil {
 		why := ""
 		for i := range numConstraints {
@@ -522,6 +528,10 @@ func (fi FamilyItem) String() string {
 	b.WriteByte('\n')
 	for j, f := range fi.Matches {
 		fmt.Fprintf(&b, "%d. %s\n", j+1, strings.ReplaceAll(f.String(), "\n", "\n   "))
+	}
+	for _, c := range fi.Call {
+		b.WriteString(c)
+		b.WriteByte('\n')
 	}
 	if fi.Unmet != "" {
 		b.WriteString(fi.Unmet)

@@ -58,6 +58,9 @@ type Matcher struct {
 	grid     grid
 	langBits map[string]uint8
 	own      ownIndex // words of providers' own listings, for interests' ranking
+	// phoneOnly are the providers without a location that give a phone
+	// number: offered to call when nothing fits within reach.
+	phoneOnly []int32
 	// scratch holds *travelScratch values for Prepared.travel.
 	scratch *sync.Pool
 	// profiles caches timetable range queries (shared by the copies
@@ -91,6 +94,9 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 		m.stops = append(m.stops, cat.StopsNear(p))
 		for _, c := range p.Categories {
 			m.direct[c]++
+		}
+		if p.Unplaced && p.Phone != "" {
+			m.phoneOnly = append(m.phoneOnly, int32(len(m.provs)-1))
 		}
 	}
 	m.buildIndex()
@@ -168,8 +174,12 @@ type ItemPlan struct {
 	// Matches are the best providers, highest score first, ties broken
 	// by provider ID; at most Config.K.
 	Matches []Match `json:"matches"`
-	// Unmet is set when no provider fits: the constraint that excluded
-	// the most candidates, and counts.
+	// Call lists, when no provider within reach fits, up to K providers
+	// with no location but a phone number that meet every other hard
+	// constraint (by provider ID): the family can call them.
+	Call []Match `json:"call,omitempty"`
+	// Unmet is set when no provider fits, not even by phone: the
+	// constraint that excluded the most candidates, and counts.
 	Unmet *Unmet `json:"unmet,omitempty"`
 }
 
@@ -233,6 +243,9 @@ func (m *Matcher) Plan(ctx context.Context, s Student) (*Plan, error) {
 			ip.Matches[j] = Match{Candidate: buf[j], Reasons: reasons, Explanation: joinReasons(reasons), Legs: pr.Legs(&buf[j])}
 		}
 		if len(buf) == 0 {
+			ip.Call = pr.callable(i, m.cfg.K)
+		}
+		if len(buf) == 0 && len(ip.Call) == 0 {
 			u, err := pr.Unmet(ctx, i)
 			if err != nil {
 				return nil, err

@@ -91,6 +91,7 @@ var spanish = map[string]string{
 
 	// Unmet.
 	"Not found yet: %s.":                                   "Todavía no encontramos: %s.",
+	"Call %s: %s.":                                         "Llame a %s: %s.",
 	"No place of this kind is listed yet.":                 "Todavía no hay ningún lugar de este tipo en la lista.",
 	"None serves the child's age.":                         "Ninguno atiende a niños de esta edad.",
 	"None serves the child's grade.":                       "Ninguno atiende a este grado escolar.",
