@@ -399,7 +399,15 @@ func (p *Prepared) compileEnvelope() {
 	var stops []st
 	lim := p.limit.Seconds()
 	net := p.m.net
-	best := map[int32]float64{}
+	sc := p.m.scratch.Get().(*travelScratch)
+	defer p.m.scratch.Put(sc)
+	if cap(sc.best) < len(net.Stops()) {
+		sc.best = make([]float64, len(net.Stops()))
+	}
+	best := sc.best[:len(net.Stops())]
+	for i := range best {
+		best[i] = math.Inf(1)
+	}
 	for gi := range p.groups {
 		g := &p.groups[gi]
 		if g.prof == nil {
@@ -407,9 +415,7 @@ func (p *Prepared) compileEnvelope() {
 		}
 		for _, s := range g.prof.Reached() {
 			if t := g.prof.StopMin(int(s)); t != transit.Unreachable {
-				if b, ok := best[s]; !ok || t.Seconds() < b {
-					best[s] = t.Seconds()
-				}
+				best[s] = min(best[s], t.Seconds())
 			}
 		}
 	}
