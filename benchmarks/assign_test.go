@@ -160,7 +160,7 @@ func TestAssignBeatsGreedy(t *testing.T) {
 	t.Parallel()
 	m := cohortMatcher(t)
 	n := 2000
-	if testing.Short() {
+	if short() {
 		n = 800
 	}
 	students := cohortStudents(2, n)

@@ -89,7 +89,7 @@ func TestNearbyIndexMatchesScan(t *testing.T) {
 	d, _ := synthDirectory(t)
 	rng := rand.New(rand.NewPCG(7, 7))
 	n := 300
-	if testing.Short() {
+	if short() {
 		n = 50
 	}
 	for i := 0; i < n; i++ {

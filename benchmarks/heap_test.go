@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"runtime/metrics"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -46,3 +47,7 @@ func peakHeap(interval time.Duration, fn func()) uint64 {
 	sample()
 	return peak.Load()
 }
+
+// short reports whether the agreement tests should run their small
+// sizes: under -short, and under the race detector.
+func short() bool { return testing.Short() || raceEnabled }

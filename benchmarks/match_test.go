@@ -130,7 +130,7 @@ func TestPlanIndexMatchesScan(t *testing.T) {
 	// The match package's own tests compare with brute force over many
 	// more students; here a few confirm it at full scale.
 	n := 6
-	if testing.Short() {
+	if short() {
 		n = 2
 	}
 	for i := range n {

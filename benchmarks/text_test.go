@@ -253,7 +253,7 @@ func BenchmarkTextSearch(b *testing.B) {
 // lose — is matched by the index.
 func TestTextSearchMatchesScan(t *testing.T) {
 	n := 20_000
-	if testing.Short() {
+	if short() {
 		n = 5_000
 	}
 	d, err := buildText(synth.Providers(2, n))
