@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -56,6 +57,9 @@ type Prepared struct {
 	// tmax bounds the transit component of a trip by bus (see
 	// transitBound).
 	tmax float64
+	// journeys memoizes itineraries (journeyKey → journeyEntry); safe for
+	// concurrent use like the rest of a Prepared.
+	journeys sync.Map
 }
 
 // pwindow is one availability window on one day.
