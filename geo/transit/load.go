@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -31,7 +32,11 @@ func Load(ctx context.Context, path string) (*Network, error) {
 		return nil, fmt.Errorf("transit: %w", err)
 	}
 	defer f.Close()
-	return ReadZip(ctx, f, fi.Size())
+	zr, err := zip.NewReader(f, fi.Size())
+	if err != nil {
+		return nil, &FeedError{File: path, Err: fmt.Errorf("%w: %w", ErrNotFeed, err)}
+	}
+	return ReadFS(ctx, zr)
 }
 
 // ReadZip reads a GTFS feed from a zip archive of size bytes; for a feed
@@ -39,7 +44,7 @@ func Load(ctx context.Context, path string) (*Network, error) {
 func ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, fmt.Errorf("transit: reading zip: %w", err)
+		return nil, &FeedError{Err: fmt.Errorf("%w: %w", ErrNotFeed, err)}
 	}
 	return ReadFS(ctx, zr)
 }
@@ -174,6 +179,7 @@ type loader struct {
 	missing map[string]bool // files absent from the feed
 
 	pendingAgencies []Agency
+	us              bool // the feed's zone is America/*: refuse likely swapped stops
 }
 
 func (l *loader) closeAll() {
@@ -234,6 +240,10 @@ func (l *loader) csvErr(t *table, err error) error {
 	var se *csvSyntaxError
 	if errors.As(err, &se) {
 		return &FeedError{File: t.name, Line: se.line, Column: se.col, Err: se}
+	}
+	var le *csvLimitError
+	if errors.As(err, &le) {
+		return &FeedError{File: t.name, Line: le.line, Column: le.col, Err: le}
 	}
 	return &FeedError{File: t.name, Line: t.r.line, Err: fmt.Errorf("%w: %w", ErrCSV, err)}
 }
@@ -325,6 +335,10 @@ func (l *loader) stops(t *table) error {
 		l.b.agencies = append(l.b.agencies, a)
 		l.b.agencyIdx[a.ID] = true
 	}
+	// A feed in an America/* zone serves the Americas, where a stop that
+	// makes sense only with latitude and longitude exchanged is a producer's
+	// mistake (see geo.LikelySwappedUS); elsewhere such points are real.
+	l.us = strings.HasPrefix(l.b.loc.String(), "America/")
 	cID, cCode, cName := t.col("stop_id"), t.col("stop_code"), t.col("stop_name")
 	cLat, cLon := t.col("stop_lat"), t.col("stop_lon")
 	cType, cParent := t.col("location_type"), t.col("parent_station")
@@ -374,6 +388,9 @@ func (l *loader) stops(t *table) error {
 						field = "stop_lon"
 					}
 					l.errs.add(t.err(field, id, fmt.Errorf("%w: %w", ErrBadCoordinate, err)))
+				} else if l.us && geo.LikelySwappedUS(s.Point) {
+					l.errs.add(t.err("stop_lat", id, fmt.Errorf("%w: latitude %s, longitude %s in an agency of zone %s: %w",
+						ErrBadCoordinate, lat, lon, l.b.loc, geo.ErrLikelySwapped)))
 				}
 			}
 		}
