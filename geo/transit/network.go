@@ -3,8 +3,6 @@ package transit
 import (
 	"math"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -146,8 +144,7 @@ type Network struct {
 
 	tree rtree.RTreeGN[float64, int32] // boardable stops (LocationStop) by position
 
-	windows  sync.Map // windowKey → *windowRates
-	nWindows atomic.Int32
+	windows windowMemo // DeparturesPerHour per window, least recently used evicted
 }
 
 // Location returns the network's time zone, from agency.txt.
