@@ -114,6 +114,58 @@ type Builder struct {
 	rows       []stopTimeRow
 	freqs      []frequency
 	feed       bool // records come from files: errors name them
+
+	lenient bool           // leave out bad trips at Build (lenient loading)
+	skipped Skipped        // records left out (lenient loading)
+	dropped map[int32]bool // trips to leave out at Build
+}
+
+// dropTrip marks trip to be left out, with its stop times and frequencies,
+// when the network is built.
+func (b *Builder) dropTrip(trip int32) {
+	if b.dropped == nil {
+		b.dropped = map[int32]bool{}
+	}
+	b.dropped[trip] = true
+}
+
+// compactTrips removes the dropped trips and renumbers the others, in
+// their rows and frequencies too. O(trips + rows + frequencies).
+func (b *Builder) compactTrips() {
+	if len(b.dropped) == 0 {
+		return
+	}
+	newIdx := make([]int32, len(b.tripIDs))
+	k := int32(0)
+	for i, id := range b.tripIDs {
+		if b.dropped[int32(i)] {
+			newIdx[i] = -1
+			delete(b.tripIdx, id)
+			continue
+		}
+		newIdx[i] = k
+		b.tripIDs[k], b.tripSvc[k], b.tripRoute[k], b.headsigns[k] = id, b.tripSvc[i], b.tripRoute[i], b.headsigns[i]
+		b.tripIdx[id] = k
+		k++
+	}
+	b.tripIDs, b.tripSvc, b.tripRoute, b.headsigns = b.tripIDs[:k], b.tripSvc[:k], b.tripRoute[:k], b.headsigns[:k]
+	rows := b.rows[:0]
+	for _, r := range b.rows {
+		if t := newIdx[r.trip]; t >= 0 {
+			r.trip = t
+			rows = append(rows, r)
+		}
+	}
+	b.rows = rows
+	freqs := b.freqs[:0]
+	for _, f := range b.freqs {
+		if t := newIdx[f.trip]; t >= 0 {
+			f.trip = t
+			freqs = append(freqs, f)
+		}
+	}
+	b.freqs = freqs
+	b.dropped = nil
 }
 
 // NewBuilder returns an empty Builder for a network in time zone loc (UTC
@@ -429,6 +481,7 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 	var errs errList
 	b.checkParents(&errs)
 
+	b.compactTrips() // trips left out while loading (lenient)
 	// Group stop times by trip in travel order.
 	slices.SortFunc(b.rows, func(x, y stopTimeRow) int {
 		if x.trip != y.trip {
@@ -442,7 +495,15 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b.interpolate(func(_ int32, err error) { errs.add(err) })
+	if b.lenient {
+		b.interpolate(func(trip int32, err error) {
+			b.skipped.add(err)
+			b.dropTrip(trip)
+		})
+		b.compactTrips() // rows stay grouped by trip in travel order
+	} else {
+		b.interpolate(func(_ int32, err error) { errs.add(err) })
+	}
 	if errs.len() > 0 {
 		return nil, errs.err()
 	}
