@@ -37,3 +37,32 @@ func TestDayWeightsAgainstScan(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDayWeights times the per-day service sums of a wide calendar
+// (one service in 1900, 2,000 in 2200, as in issue 14 at a tenth of the
+// services) with difference arrays beside the day-by-day scan they
+// replace, over a 10-year span so the scan finishes.
+func BenchmarkDayWeights(b *testing.B) {
+	n := &Network{exceptions: map[svcDay]bool{}}
+	n.services = append(n.services, service{hasCal: true, mask: 0x3e, start: dayNumber(1900, 1, 1), end: dayNumber(1900, 1, 5)})
+	for range 2000 {
+		n.services = append(n.services, service{hasCal: true, mask: 0x7f, start: dayNumber(2200, 6, 2), end: dayNumber(2200, 6, 8)})
+	}
+	lo, hi := dayNumber(2191, 1, 1), dayNumber(2200, 12, 31)
+	one := func(int32) int { return 1 }
+	b.Run("scan", func(b *testing.B) {
+		b.ReportAllocs()
+		var buf []int32
+		for b.Loop() {
+			for d := lo; d <= hi; d++ {
+				buf = n.running(d, buf[:0])
+			}
+		}
+	})
+	b.Run("diff", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = n.dayWeights(lo, hi, one)
+		}
+	})
+}

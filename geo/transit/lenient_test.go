@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -186,4 +187,35 @@ func TestStrictOptionsMatchReadFS(t *testing.T) {
 	ref, err := readFeed(minimalFeed())
 	require.NoError(t, err)
 	assert.Equal(t, ref.Stats(), n.Stats())
+}
+
+// TestLenientTripsAndFrequencies checks the trip rules of lenient loading
+// on the minimal feed plus trips T2 and T3: a repeated trip_id leaves out
+// both trips of that ID, a bad frequencies row leaves out its trip, and
+// a frequencies row of an unknown trip is left out alone. Counted by
+// hand: of T1, T1', T2 and T3 only T3 remains, with its 2 stop times.
+func TestLenientTripsAndFrequencies(t *testing.T) {
+	t.Parallel()
+	files := minimalFeed()
+	files["trips.txt"] = "route_id,service_id,trip_id\nR1,WK,T1\nR1,WK,T2\nR1,WK,T3\nR1,WK,T1\n"
+	files["stop_times.txt"] += "T2,09:00:00,09:00:00,S1,1\nT2,09:10:00,09:10:00,S2,2\n" +
+		"T3,10:00:00,10:00:00,S1,1\nT3,10:10:00,10:10:00,S2,2\n"
+	files["frequencies.txt"] = "trip_id,start_time,end_time,headway_secs\nT2,06:00:00,07:00:00,0\nT42,06:00:00,07:00:00,600\n"
+	n, skipped, err := transit.LoadOptions{Lenient: true}.ReadFS(context.Background(), toFS(files))
+	require.NoError(t, err)
+	var got []skippedAt
+	for _, fe := range skipped.Records {
+		got = append(got, skippedAt{fe.File, fe.Line, fe.ID})
+	}
+	assert.Equal(t, []skippedAt{
+		{"trips.txt", 5, "T1"},
+		{"frequencies.txt", 2, "T2"},
+		{"frequencies.txt", 3, "T42"},
+	}, got)
+	st := n.Stats()
+	assert.Equal(t, 1, st.Trips)
+	assert.Equal(t, 2, st.StopTimes)
+	s1, ok := n.StopIndex("S1")
+	require.True(t, ok)
+	assert.Equal(t, []time.Duration{10 * time.Hour}, n.DepartureTimes(s1, n.Date(2026, 3, 4)))
 }
