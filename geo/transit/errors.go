@@ -72,7 +72,7 @@ var (
 const MaxDepartures = 1 << 26
 
 // maxErrors bounds the problems one load reports: past it the rest are
-// counted in a final summary error.
+// counted in a final summary error, "and N more problems (M in all)".
 const maxErrors = 100
 
 // FeedError reports a problem with one record of a feed (or one call to a
@@ -142,7 +142,7 @@ func (l *errList) err() error {
 		return nil
 	}
 	if l.extra > 0 {
-		return errors.Join(append(l.errs, fmt.Errorf("transit: and %d more problems", l.extra))...)
+		return errors.Join(append(l.errs, fmt.Errorf("transit: and %d more problems (%d in all)", l.extra, l.len()))...)
 	}
 	return errors.Join(l.errs...)
 }

@@ -202,7 +202,7 @@ func TestErrorCountIsBounded(t *testing.T) {
 	require.Error(t, err)
 	errs := err.(interface{ Unwrap() []error }).Unwrap()
 	assert.Len(t, errs, 101)
-	assert.Contains(t, errs[100].Error(), "and 400 more problems")
+	assert.Contains(t, errs[100].Error(), "and 400 more problems (500 in all)")
 }
 
 // TestFeedSyntaxVariants checks that a BOM, CRLF line ends, quoted
