@@ -114,6 +114,58 @@ type Builder struct {
 	rows       []stopTimeRow
 	freqs      []frequency
 	feed       bool // records come from files: errors name them
+
+	lenient bool           // leave out bad trips at Build (lenient loading)
+	skipped Skipped        // records left out (lenient loading)
+	dropped map[int32]bool // trips to leave out at Build
+}
+
+// dropTrip marks trip to be left out, with its stop times and frequencies,
+// when the network is built.
+func (b *Builder) dropTrip(trip int32) {
+	if b.dropped == nil {
+		b.dropped = map[int32]bool{}
+	}
+	b.dropped[trip] = true
+}
+
+// compactTrips removes the dropped trips and renumbers the others, in
+// their rows and frequencies too. O(trips + rows + frequencies).
+func (b *Builder) compactTrips() {
+	if len(b.dropped) == 0 {
+		return
+	}
+	newIdx := make([]int32, len(b.tripIDs))
+	k := int32(0)
+	for i, id := range b.tripIDs {
+		if b.dropped[int32(i)] {
+			newIdx[i] = -1
+			delete(b.tripIdx, id)
+			continue
+		}
+		newIdx[i] = k
+		b.tripIDs[k], b.tripSvc[k], b.tripRoute[k], b.headsigns[k] = id, b.tripSvc[i], b.tripRoute[i], b.headsigns[i]
+		b.tripIdx[id] = k
+		k++
+	}
+	b.tripIDs, b.tripSvc, b.tripRoute, b.headsigns = b.tripIDs[:k], b.tripSvc[:k], b.tripRoute[:k], b.headsigns[:k]
+	rows := b.rows[:0]
+	for _, r := range b.rows {
+		if t := newIdx[r.trip]; t >= 0 {
+			r.trip = t
+			rows = append(rows, r)
+		}
+	}
+	b.rows = rows
+	freqs := b.freqs[:0]
+	for _, f := range b.freqs {
+		if t := newIdx[f.trip]; t >= 0 {
+			f.trip = t
+			freqs = append(freqs, f)
+		}
+	}
+	b.freqs = freqs
+	b.dropped = nil
 }
 
 // NewBuilder returns an empty Builder for a network in time zone loc (UTC
@@ -221,6 +273,18 @@ func (b *Builder) service(id string) int32 {
 	return s
 }
 
+// MinYear and MaxYear bound the years of service dates, inclusive, in
+// feeds and Builders alike. Feeds write far-future end dates (20991231)
+// for open-ended service, so the bound is wide; it keeps the calendar's
+// span, and so the per-day work of Stats and BusiestWeek, at most about
+// 110,000 days.
+const (
+	MinYear = 1900
+	MaxYear = 2200
+)
+
+func inYears(t time.Time) bool { y := t.Year(); return y >= MinYear && y <= MaxYear }
+
 // AddCalendar sets the weekly pattern of service serviceID (a calendar.txt
 // row). A service has at most one calendar.
 func (b *Builder) AddCalendar(serviceID string, c Calendar) error {
@@ -228,6 +292,12 @@ func (b *Builder) AddCalendar(serviceID string, c Calendar) error {
 		return builderErr("", "service_id", ErrMissingValue)
 	}
 	start, end := dayOf(c.Start), dayOf(c.End)
+	if !inYears(c.Start) {
+		return builderErr(serviceID, "start_date", fmt.Errorf("%w %s: want a year from %d to %d", ErrBadDate, c.Start.Format(time.DateOnly), MinYear, MaxYear))
+	}
+	if !inYears(c.End) {
+		return builderErr(serviceID, "end_date", fmt.Errorf("%w %s: want a year from %d to %d", ErrBadDate, c.End.Format(time.DateOnly), MinYear, MaxYear))
+	}
 	if end < start {
 		return builderErr(serviceID, "end_date", fmt.Errorf("%w: ends before it starts", ErrBadDate))
 	}
@@ -258,6 +328,9 @@ func (b *Builder) setCalendar(id string, mask uint8, start, end int32) {
 func (b *Builder) AddServiceDate(serviceID string, date time.Time, runs bool) error {
 	if serviceID == "" {
 		return builderErr("", "service_id", ErrMissingValue)
+	}
+	if !inYears(date) {
+		return builderErr(serviceID, "date", fmt.Errorf("%w %s: want a year from %d to %d", ErrBadDate, date.Format(time.DateOnly), MinYear, MaxYear))
 	}
 	b.exceptions[svcDay{b.service(serviceID), dayOf(date)}] = runs
 	return nil
@@ -408,6 +481,7 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 	var errs errList
 	b.checkParents(&errs)
 
+	b.compactTrips() // trips left out while loading (lenient)
 	// Group stop times by trip in travel order.
 	slices.SortFunc(b.rows, func(x, y stopTimeRow) int {
 		if x.trip != y.trip {
@@ -421,7 +495,15 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b.interpolate(&errs)
+	if b.lenient {
+		b.interpolate(func(trip int32, err error) {
+			b.skipped.add(err)
+			b.dropTrip(trip)
+		})
+		b.compactTrips() // rows stay grouped by trip in travel order
+	} else {
+		b.interpolate(func(_ int32, err error) { errs.add(err) })
+	}
 	if errs.len() > 0 {
 		return nil, errs.err()
 	}
@@ -487,9 +569,11 @@ func (b *Builder) checkParents(errs *errList) {
 
 // interpolate fills the times a feed leaves empty between timed stops,
 // in proportion to the number of stops between (GTFS suggests distance;
-// stop count is what every feed allows), and rejects repeated sequences
-// and trips whose first or last stop has no time.
-func (b *Builder) interpolate(errs *errList) {
+// stop count is what every feed allows), and rejects repeated sequences,
+// trips whose first or last stop has no time and times that go backwards
+// along a trip (a stop reached before the previous one is left). Each
+// problem goes to report with the index of its trip.
+func (b *Builder) interpolate(report func(trip int32, err error)) {
 	rows := b.rows
 	for a := 0; a < len(rows); {
 		z := a + 1
@@ -497,24 +581,30 @@ func (b *Builder) interpolate(errs *errList) {
 			z++
 		}
 		trip := rows[a:z:z]
-		id := b.tripIDs[rows[a].trip]
+		ti := rows[a].trip
+		id := b.tripIDs[ti]
 		for i := 1; i < len(trip); i++ {
 			if trip[i].seq == trip[i-1].seq {
-				errs.add(b.posErr("stop_times.txt", trip[i].line, id, "stop_sequence",
+				report(ti, b.posErr("stop_times.txt", trip[i].line, id, "stop_sequence",
 					fmt.Errorf("%w stop_sequence %d", ErrDuplicate, trip[i].seq)))
 			}
 		}
 		if trip[0].t < 0 {
-			errs.add(b.posErr("stop_times.txt", trip[0].line, id, "departure_time",
+			report(ti, b.posErr("stop_times.txt", trip[0].line, id, "departure_time",
 				fmt.Errorf("%w: a trip's first stop needs a time", ErrMissingValue)))
 		} else if last := trip[len(trip)-1]; last.t < 0 {
-			errs.add(b.posErr("stop_times.txt", last.line, id, "departure_time",
+			report(ti, b.posErr("stop_times.txt", last.line, id, "departure_time",
 				fmt.Errorf("%w: a trip's last stop needs a time", ErrMissingValue)))
 		} else {
 			prev := 0
 			for i := 1; i < len(trip); i++ {
 				if trip[i].t < 0 {
 					continue
+				}
+				if a := trip[i].arr; a >= 0 && a < trip[prev].t {
+					report(ti, b.posErr("stop_times.txt", trip[i].line, id, "arrival_time",
+						fmt.Errorf("%w %s: before the departure %s from the previous timed stop (line %d); times go backwards along the trip",
+							ErrBadTime, clock(a), clock(trip[prev].t), trip[prev].line)))
 				}
 				for k := prev + 1; k < i; k++ {
 					frac := float64(k-prev) / float64(i-prev)
@@ -530,6 +620,11 @@ func (b *Builder) interpolate(errs *errList) {
 		}
 		a = z
 	}
+}
+
+// clock formats seconds from the service day's start as H:MM:SS.
+func clock(s int32) string {
+	return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 }
 
 // index builds the per-stop departures, the routes at each stop and the
@@ -686,7 +781,8 @@ func (b *Builder) index(ctx context.Context, n *Network) error {
 	return nil
 }
 
-// span finds the first and last days with any service.
+// span finds the first and last days with any service, in
+// O(services + days + exceptions) (see dayWeights).
 func (n *Network) span() {
 	first, last := int32(math.MaxInt32), int32(math.MinInt32)
 	for _, s := range n.services {
@@ -703,13 +799,15 @@ func (n *Network) span() {
 		return
 	}
 	// Trim calendar edges on which nothing actually runs.
-	for first <= last && len(n.running(first, nil)) == 0 {
-		first++
+	count := n.dayWeights(first, last, func(int32) int { return 1 })
+	lo, hi := 0, len(count)-1
+	for lo <= hi && count[lo] == 0 {
+		lo++
 	}
-	for last >= first && len(n.running(last, nil)) == 0 {
-		last--
+	for hi >= lo && count[hi] == 0 {
+		hi--
 	}
-	if first <= last {
-		n.first, n.last, n.hasSpan = first, last, true
+	if lo <= hi {
+		n.first, n.last, n.hasSpan = first+int32(lo), first+int32(hi), true
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 )
 
@@ -22,6 +23,7 @@ type csvReader struct {
 	br     *bufio.Reader
 	line   int // physical lines consumed so far
 	start  int // line where the last record returned starts
+	blank  int // blank lines skipped so far
 	bom    bool
 	long   []byte // a line longer than the bufio buffer
 	buf    []byte // field bytes of the current record
@@ -38,6 +40,30 @@ type csvSyntaxError struct {
 func (e *csvSyntaxError) Error() string { return "transit: malformed csv: " + e.msg }
 func (e *csvSyntaxError) Unwrap() error { return ErrCSV }
 
+// Bounds on one GTFS file, so that a hostile or broken file (an
+// unterminated quote, a line of commas, a flood of blank lines) is refused
+// in time and memory proportional to the bound rather than to the file.
+// Real feeds are far below each: their longest records are a few hundred
+// bytes, with a few dozen fields, and their blank lines a handful.
+const (
+	// MaxRecordBytes bounds one record (one line, or several when a quoted
+	// field holds line breaks), in bytes: 1 MiB.
+	MaxRecordBytes = 1 << 20
+	// MaxFields bounds the fields of one record.
+	MaxFields = 4096
+	// MaxBlankLines bounds the blank lines skipped in one file.
+	MaxBlankLines = 1 << 16
+)
+
+// csvLimitError is a record or file past one of the bounds above.
+type csvLimitError struct {
+	line, col int
+	msg       string
+}
+
+func (e *csvLimitError) Error() string { return "transit: feed too large: " + e.msg }
+func (e *csvLimitError) Unwrap() error { return ErrTooLarge }
+
 func newCSVReader(r io.Reader) *csvReader {
 	return &csvReader{br: bufio.NewReaderSize(r, 64<<10)}
 }
@@ -49,6 +75,10 @@ func (c *csvReader) readLine() ([]byte, error) {
 	if err == bufio.ErrBufferFull {
 		c.long = append(c.long[:0], line...)
 		for err == bufio.ErrBufferFull {
+			if len(c.long)+len(c.buf) > MaxRecordBytes {
+				return nil, &csvLimitError{line: c.line + 1, col: 1,
+					msg: fmt.Sprintf("line longer than %d bytes", MaxRecordBytes)}
+			}
 			line, err = c.br.ReadSlice('\n')
 			c.long = append(c.long, line...)
 		}
@@ -98,26 +128,44 @@ func (c *csvReader) read() ([][]byte, error) {
 			line = l
 			break
 		}
+		if c.blank++; c.blank > MaxBlankLines {
+			return nil, &csvLimitError{line: c.line, col: 1,
+				msg: fmt.Sprintf("more than %d blank lines", MaxBlankLines)}
+		}
 	}
 	c.start = c.line
 	c.buf = c.buf[:0]
 	c.ends = c.ends[:0]
 	pos := 0
 	for {
+		if len(c.ends) >= MaxFields {
+			return nil, &csvLimitError{line: c.line, col: pos + 1,
+				msg: fmt.Sprintf("more than %d fields in a record", MaxFields)}
+		}
 		for pos < len(line) && isSpace(line[pos]) {
 			pos++
 		}
 		if pos < len(line) && line[pos] == '"' {
+			qline, qcol := c.line, pos+1
 			pos++
 			for {
 				i := bytes.IndexByte(line[pos:], '"')
 				if i < 0 {
 					// The quoted field goes on past the end of the line.
 					c.buf = append(c.buf, line[pos:]...)
+					if len(c.buf) > MaxRecordBytes {
+						return nil, &csvLimitError{line: qline, col: qcol,
+							msg: fmt.Sprintf("quoted field longer than %d bytes; is its closing quote missing?", MaxRecordBytes)}
+					}
 					next, err := c.readLine()
 					if err != nil {
 						if errors.Is(err, io.EOF) {
-							return nil, &csvSyntaxError{line: c.start, col: 1, msg: "quoted field not terminated"}
+							return nil, &csvSyntaxError{line: qline, col: qcol, msg: "quoted field not terminated"}
+						}
+						var le *csvLimitError
+						if errors.As(err, &le) {
+							le.line, le.col = qline, qcol
+							le.msg = fmt.Sprintf("quoted field longer than %d bytes; is its closing quote missing?", MaxRecordBytes)
 						}
 						return nil, err
 					}

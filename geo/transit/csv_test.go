@@ -78,7 +78,7 @@ func TestCSVReaderErrors(t *testing.T) {
 		in        string
 		line, col int
 	}{
-		{"unterminated quote", "a,b\n1,\"open\n2,3\n", 2, 1},
+		{"unterminated quote", "a,b\n1,\"open\n2,3\n", 2, 3},
 		{"text after closing quote", "a,b\n\"x\"y,2\n", 2, 4},
 	}
 	for _, tc := range tests {

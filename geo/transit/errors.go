@@ -53,9 +53,15 @@ var (
 	// ErrUnknownParent marks a parent_station that is not a stop of the
 	// feed, or not of the location type the child requires.
 	ErrUnknownParent = errors.New("transit: unknown parent station")
-	// ErrTooLarge marks a feed whose frequencies would expand to more
-	// departures than MaxDepartures.
+	// ErrTooLarge marks a feed past one of the package's size bounds: a
+	// record longer than MaxRecordBytes (often an unterminated quote), more
+	// than MaxFields fields, more than MaxBlankLines blank lines in a file,
+	// or frequencies that would expand to more departures than
+	// MaxDepartures.
 	ErrTooLarge = errors.New("transit: feed too large")
+	// ErrNotFeed marks a file given to Load or ReadZip that is not a zip
+	// archive; the *FeedError's File names it (for Load).
+	ErrNotFeed = errors.New("transit: not a GTFS zip archive")
 )
 
 // MaxDepartures bounds the departures a network may hold after expanding
@@ -66,7 +72,7 @@ var (
 const MaxDepartures = 1 << 26
 
 // maxErrors bounds the problems one load reports: past it the rest are
-// counted in a final summary error.
+// counted in a final summary error, "and N more problems (M in all)".
 const maxErrors = 100
 
 // FeedError reports a problem with one record of a feed (or one call to a
@@ -136,7 +142,7 @@ func (l *errList) err() error {
 		return nil
 	}
 	if l.extra > 0 {
-		return errors.Join(append(l.errs, fmt.Errorf("transit: and %d more problems", l.extra))...)
+		return errors.Join(append(l.errs, fmt.Errorf("transit: and %d more problems (%d in all)", l.extra, l.len()))...)
 	}
 	return errors.Join(l.errs...)
 }

@@ -46,3 +46,17 @@ func (r *Router) RangePlain(ctx context.Context, origins []StopWalk, w Window) (
 	}
 	return p, nil
 }
+
+// MaxWindows is the bound of the DeparturesPerHour memo.
+const MaxWindows = maxWindows
+
+// MemoLen returns the number of windows the DeparturesPerHour memo holds.
+func (n *Network) MemoLen() int { return n.windows.len() }
+
+// MemoHolds reports whether the DeparturesPerHour memo holds window w.
+func (n *Network) MemoHolds(w Window) bool {
+	n.windows.mu.Lock()
+	defer n.windows.mu.Unlock()
+	_, ok := n.windows.m[keyOf(w)]
+	return ok
+}

@@ -202,7 +202,7 @@ func TestErrorCountIsBounded(t *testing.T) {
 	require.Error(t, err)
 	errs := err.(interface{ Unwrap() []error }).Unwrap()
 	assert.Len(t, errs, 101)
-	assert.Contains(t, errs[100].Error(), "and 400 more problems")
+	assert.Contains(t, errs[100].Error(), "and 400 more problems (500 in all)")
 }
 
 // TestFeedSyntaxVariants checks that a BOM, CRLF line ends, quoted
@@ -396,7 +396,10 @@ func TestCancelledLoad(t *testing.T) {
 }
 
 // FuzzReadFS feeds arbitrary stop_times.txt content to the loader: it
-// must never panic, and a network it returns must be consistent.
+// must never panic, and a network it returns must be consistent. A
+// lenient load of the same feed must not panic either; it fails only
+// when the strict load fails, and equals the strict load with nothing
+// skipped when that succeeds.
 func FuzzReadFS(f *testing.F) {
 	f.Add(minimalFeed()["stop_times.txt"])
 	f.Add("trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type\r\nT1,25:00:00,,S1,0,1\r\nT1,,,S2,1,\r\nT1,26:00:00,26:00:00,S1,2,\r\n")
@@ -406,10 +409,21 @@ func FuzzReadFS(f *testing.F) {
 		files["stop_times.txt"] = stopTimes
 		files["frequencies.txt"] = "trip_id,start_time,end_time,headway_secs\nT1,06:00:00,07:00:00,600\n"
 		n, err := readFeed(files)
+		ln, skipped, lerr := transit.LoadOptions{Lenient: true}.ReadFS(context.Background(), toFS(files))
+		if lerr != nil {
+			require.Nil(t, ln)
+			require.Error(t, err, "lenient refuses (%v) what strict loads", lerr)
+		} else {
+			require.NotNil(t, ln)
+			require.LessOrEqual(t, len(skipped.Records), skipped.Total)
+		}
 		if err != nil {
 			require.Nil(t, n)
 			return
 		}
+		require.NoError(t, lerr)
+		require.Zero(t, skipped.Total)
+		require.Equal(t, n.Stats(), ln.Stats())
 		total := 0
 		for i := range n.Stops() {
 			total += n.DeparturesOn(i, n.Date(2026, 3, 4))

@@ -10,38 +10,80 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/wraparound/wraparound/geo"
 )
 
+// LoadOptions says how a feed is loaded; its zero value is the strict
+// loading of Load, ReadZip and ReadFS.
+//
+// Lenient loading leaves out the records with problems and loads the
+// rest, so that one bad row in an agency's feed does not refuse the whole
+// network; every record left out is listed in Skipped with its position.
+// What is left out:
+//   - a stop, route, calendar row, calendar_dates row, transfer or
+//     feed_info row with any problem: that record alone (records that
+//     refer to it then fail in turn: a trip whose route was skipped is
+//     skipped, reported with ErrUnknownRoute);
+//   - a trip with a problem in trips.txt, or in any of its stop_times or
+//     frequencies rows (an unknown stop, a malformed or backwards time, a
+//     repeated stop_sequence, no time at its first or last stop): the
+//     whole trip with all its stop_times and frequencies, because a trip
+//     missing a call would carry riders past a stop it serves; each problem
+//     found is listed, with the trip_id as ID; the rows of a trip already
+//     skipped in trips.txt are dropped without a further entry;
+//   - a stop_times or frequencies row naming a trip_id that trips.txt
+//     lacks: that row.
+//
+// Some problems still refuse the feed in lenient mode, as no record can be
+// left out to fix them: a missing file or column, text that is not CSV
+// (the rest of the file cannot be read reliably), a size bound
+// (ErrTooLarge), any problem in agency.txt (the zone of every time), a
+// parent_station problem (found once stops are referred to), and a file
+// that is not a zip.
+type LoadOptions struct {
+	Lenient bool `json:"lenient"` // leave out bad records instead of refusing the feed
+}
+
+// MaxSkipped bounds the records Skipped lists; Skipped.Total counts all.
+const MaxSkipped = 10000
+
+// Skipped lists the records a lenient load left out, in the order found:
+// file by file in loading order, then the trips found bad when the
+// network is built. Each is a *FeedError with file, line, field and
+// record ID, as a strict load would have returned it.
+type Skipped struct {
+	Records []*FeedError // the first MaxSkipped problems
+	Total   int          // every problem, including those past MaxSkipped
+}
+
+func (s *Skipped) add(err error) {
+	s.Total++
+	if len(s.Records) >= MaxSkipped {
+		return
+	}
+	var fe *FeedError
+	if !errors.As(err, &fe) {
+		fe = &FeedError{Err: err}
+	}
+	s.Records = append(s.Records, fe)
+}
+
 // Load reads the GTFS feed at path: a .zip archive or a folder of .txt
 // files. See ReadFS for what is read and checked.
 func Load(ctx context.Context, path string) (*Network, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("transit: %w", err)
-	}
-	if fi.IsDir() {
-		return ReadFS(ctx, os.DirFS(path))
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("transit: %w", err)
-	}
-	defer f.Close()
-	return ReadZip(ctx, f, fi.Size())
+	n, _, err := LoadOptions{}.Load(ctx, path)
+	return n, err
 }
 
 // ReadZip reads a GTFS feed from a zip archive of size bytes; for a feed
 // in memory, pass bytes.NewReader(data) and len(data). See ReadFS.
 func ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, error) {
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return nil, fmt.Errorf("transit: reading zip: %w", err)
-	}
-	return ReadFS(ctx, zr)
+	n, _, err := LoadOptions{}.ReadZip(ctx, r, size)
+	return n, err
 }
 
 // ReadFS reads a GTFS feed from the root of fsys, or from its only
@@ -56,10 +98,65 @@ func ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, error) {
 //
 // Every record is checked; problems are returned as *FeedError values
 // (file, line, field, record ID) joined with errors.Join, up to 100 of
-// them. A feed with any problem loads nothing: the result is nil.
+// them. A feed with any problem loads nothing: the result is nil. For a
+// load that leaves out bad records instead, see LoadOptions.
+//
+// Each file is bounded (MaxRecordBytes, MaxFields, MaxBlankLines), and
+// service dates must fall in MinYear to MaxYear; in a feed whose zone is
+// America/*, a stop that makes sense only with latitude and longitude
+// exchanged (geo.LikelySwappedUS) is refused.
 func ReadFS(ctx context.Context, fsys fs.FS) (*Network, error) {
+	n, _, err := LoadOptions{}.ReadFS(ctx, fsys)
+	return n, err
+}
+
+// Load is the package's Load with these options; in lenient mode it also
+// returns the records left out.
+func (o LoadOptions) Load(ctx context.Context, path string) (*Network, Skipped, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, Skipped{}, fmt.Errorf("transit: %w", err)
+	}
+	if fi.IsDir() {
+		return o.ReadFS(ctx, os.DirFS(path))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Skipped{}, fmt.Errorf("transit: %w", err)
+	}
+	defer f.Close()
+	zr, err := zip.NewReader(f, fi.Size())
+	if err != nil {
+		return nil, Skipped{}, &FeedError{File: path, Err: fmt.Errorf("%w: %w", ErrNotFeed, err)}
+	}
+	return o.ReadFS(ctx, zr)
+}
+
+// ReadZip is the package's ReadZip with these options.
+func (o LoadOptions) ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, Skipped, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, Skipped{}, &FeedError{Err: fmt.Errorf("%w: %w", ErrNotFeed, err)}
+	}
+	return o.ReadFS(ctx, zr)
+}
+
+// ReadFS is the package's ReadFS with these options. In lenient mode the
+// network holds the good records and Skipped lists the others; the error
+// is non-nil only for the problems that refuse a feed in either mode (see
+// LoadOptions), and then the network is nil. In strict mode Skipped is
+// empty.
+func (o LoadOptions) ReadFS(ctx context.Context, fsys fs.FS) (*Network, Skipped, error) {
+	n, l, err := o.readFS(ctx, fsys)
+	if err != nil || l == nil {
+		return nil, Skipped{}, err
+	}
+	return n, l.b.skipped, nil
+}
+
+func (o LoadOptions) readFS(ctx context.Context, fsys fs.FS) (*Network, *loader, error) {
 	fsys = feedRoot(fsys)
-	l := &loader{ctx: ctx, fsys: fsys}
+	l := &loader{ctx: ctx, fsys: fsys, lenient: o.Lenient}
 	defer l.closeAll()
 
 	agency := l.open("agency.txt", true, "agency_name", "agency_timezone")
@@ -80,11 +177,12 @@ func ReadFS(ctx context.Context, fsys fs.FS) (*Network, error) {
 	transfers := l.open("transfers.txt", false, "from_stop_id", "to_stop_id", "transfer_type")
 	info := l.open("feed_info.txt", false)
 	if l.errs.len() > 0 {
-		return nil, l.errs.err()
+		return nil, nil, l.errs.err()
 	}
 
 	l.b = NewBuilder(l.agencies(agency))
 	l.b.feed = true
+	l.b.lenient = l.lenient
 	for _, step := range []func() error{
 		func() error { return l.stops(stops) },
 		func() error { return l.routes(routes) },
@@ -97,13 +195,17 @@ func ReadFS(ctx context.Context, fsys fs.FS) (*Network, error) {
 		func() error { return l.feedInfo(info) },
 	} {
 		if err := step(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if l.errs.len() > 0 {
-		return nil, l.errs.err()
+		return nil, nil, l.errs.err()
 	}
-	return l.b.build(ctx)
+	n, err := l.b.build(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, l, nil
 }
 
 // feedRoot returns fsys, or its only sub-folder when the feed's files are
@@ -174,6 +276,35 @@ type loader struct {
 	missing map[string]bool // files absent from the feed
 
 	pendingAgencies []Agency
+	us              bool // the feed's zone is America/*: refuse likely swapped stops
+
+	lenient      bool
+	recBad       bool            // the current record has a problem
+	skippedTrips map[string]bool // lenient: trip_ids left out in trips.txt
+}
+
+// problem records a problem with the current record: an error of the load
+// in strict mode, a record left out in lenient mode.
+func (l *loader) problem(err error) {
+	l.recBad = true
+	if l.lenient {
+		l.b.skipped.add(err)
+		return
+	}
+	l.errs.add(err)
+}
+
+// skip reports whether the current record is to be left out: it has a
+// problem and the load is lenient. Strict loads go on with a bad record,
+// so that records referring to it do not add misleading errors.
+func (l *loader) skip() bool { return l.lenient && l.recBad }
+
+// badTrip leaves out trip (lenient) for a problem in one of its rows.
+func (l *loader) badTrip(trip int32, err error) {
+	l.problem(err)
+	if l.lenient {
+		l.b.dropTrip(trip)
+	}
 }
 
 func (l *loader) closeAll() {
@@ -235,6 +366,10 @@ func (l *loader) csvErr(t *table, err error) error {
 	if errors.As(err, &se) {
 		return &FeedError{File: t.name, Line: se.line, Column: se.col, Err: se}
 	}
+	var le *csvLimitError
+	if errors.As(err, &le) {
+		return &FeedError{File: t.name, Line: le.line, Column: le.col, Err: le}
+	}
 	return &FeedError{File: t.name, Line: t.r.line, Err: fmt.Errorf("%w: %w", ErrCSV, err)}
 }
 
@@ -255,6 +390,7 @@ func (l *loader) each(t *table, fn func()) error {
 		}
 		t.rec = rec
 		t.rows++
+		l.recBad = false
 		if t.rows&4095 == 0 {
 			if err := l.ctx.Err(); err != nil {
 				return err
@@ -325,17 +461,21 @@ func (l *loader) stops(t *table) error {
 		l.b.agencies = append(l.b.agencies, a)
 		l.b.agencyIdx[a.ID] = true
 	}
+	// A feed in an America/* zone serves the Americas, where a stop that
+	// makes sense only with latitude and longitude exchanged is a producer's
+	// mistake (see geo.LikelySwappedUS); elsewhere such points are real.
+	l.us = strings.HasPrefix(l.b.loc.String(), "America/")
 	cID, cCode, cName := t.col("stop_id"), t.col("stop_code"), t.col("stop_name")
 	cLat, cLon := t.col("stop_lat"), t.col("stop_lon")
 	cType, cParent := t.col("location_type"), t.col("parent_station")
 	return l.each(t, func() {
 		id := string(t.get(cID))
 		if id == "" {
-			l.errs.add(t.err("stop_id", "", ErrMissingValue))
+			l.problem(t.err("stop_id", "", ErrMissingValue))
 			return
 		}
 		if _, dup := l.b.stopIdx[id]; dup {
-			l.errs.add(t.err("stop_id", id, ErrDuplicate))
+			l.problem(t.err("stop_id", id, ErrDuplicate))
 			return
 		}
 		s := Stop{
@@ -345,7 +485,7 @@ func (l *loader) stops(t *table) error {
 		if v := t.get(cType); len(v) > 0 {
 			lt, err := strconv.Atoi(string(v))
 			if err != nil || lt < LocationStop || lt > LocationBoardingArea {
-				l.errs.add(t.err("location_type", id, fmt.Errorf("%w %q", ErrBadValue, v)))
+				l.problem(t.err("location_type", id, fmt.Errorf("%w %q", ErrBadValue, v)))
 			} else {
 				s.LocationType = lt
 			}
@@ -355,17 +495,17 @@ func (l *loader) stops(t *table) error {
 		case len(lat) == 0 && len(lon) == 0 && s.LocationType > LocationEntrance:
 			// Nodes and boarding areas may omit coordinates.
 		case len(lat) == 0:
-			l.errs.add(t.err("stop_lat", id, ErrMissingValue))
+			l.problem(t.err("stop_lat", id, ErrMissingValue))
 		case len(lon) == 0:
-			l.errs.add(t.err("stop_lon", id, ErrMissingValue))
+			l.problem(t.err("stop_lon", id, ErrMissingValue))
 		default:
 			y, err1 := strconv.ParseFloat(string(lat), 64)
 			x, err2 := strconv.ParseFloat(string(lon), 64)
 			switch {
 			case err1 != nil:
-				l.errs.add(t.err("stop_lat", id, fmt.Errorf("%w %q", ErrBadNumber, lat)))
+				l.problem(t.err("stop_lat", id, fmt.Errorf("%w %q", ErrBadNumber, lat)))
 			case err2 != nil:
-				l.errs.add(t.err("stop_lon", id, fmt.Errorf("%w %q", ErrBadNumber, lon)))
+				l.problem(t.err("stop_lon", id, fmt.Errorf("%w %q", ErrBadNumber, lon)))
 			default:
 				s.Point = orb.Point{x, y}
 				if err := geo.ValidatePoint(s.Point); err != nil {
@@ -373,13 +513,18 @@ func (l *loader) stops(t *table) error {
 					if errors.Is(err, geo.ErrLongitude) || (errors.Is(err, geo.ErrNotFinite) && !math.IsNaN(y) && !math.IsInf(y, 0)) {
 						field = "stop_lon"
 					}
-					l.errs.add(t.err(field, id, fmt.Errorf("%w: %w", ErrBadCoordinate, err)))
+					l.problem(t.err(field, id, fmt.Errorf("%w: %w", ErrBadCoordinate, err)))
+				} else if l.us && geo.LikelySwappedUS(s.Point) {
+					l.problem(t.err("stop_lat", id, fmt.Errorf("%w: latitude %s, longitude %s in an agency of zone %s: %w",
+						ErrBadCoordinate, lat, lon, l.b.loc, geo.ErrLikelySwapped)))
 				}
 			}
 		}
-		// Registered even when invalid, so that references to it do not
-		// add a second, misleading error.
-		l.b.addStop(s, int32(t.r.start))
+		// Registered even when invalid in strict mode, so that references
+		// to it do not add a second, misleading error.
+		if !l.skip() {
+			l.b.addStop(s, int32(t.r.start))
+		}
 	})
 }
 
@@ -389,11 +534,11 @@ func (l *loader) routes(t *table) error {
 	return l.each(t, func() {
 		id := string(t.get(cID))
 		if id == "" {
-			l.errs.add(t.err("route_id", "", ErrMissingValue))
+			l.problem(t.err("route_id", "", ErrMissingValue))
 			return
 		}
 		if _, dup := l.b.routeIdx[id]; dup {
-			l.errs.add(t.err("route_id", id, ErrDuplicate))
+			l.problem(t.err("route_id", id, ErrDuplicate))
 			return
 		}
 		r := Route{
@@ -402,15 +547,17 @@ func (l *loader) routes(t *table) error {
 		}
 		switch v := t.get(cType); {
 		case len(v) == 0:
-			l.errs.add(t.err("route_type", id, ErrMissingValue))
+			l.problem(t.err("route_type", id, ErrMissingValue))
 		default:
 			rt, err := strconv.Atoi(string(v))
 			if err != nil || rt < 0 {
-				l.errs.add(t.err("route_type", id, fmt.Errorf("%w %q", ErrBadNumber, v)))
+				l.problem(t.err("route_type", id, fmt.Errorf("%w %q", ErrBadNumber, v)))
 			}
 			r.Type = rt
 		}
-		l.b.addRoute(r)
+		if !l.skip() {
+			l.b.addRoute(r)
+		}
 	})
 }
 
@@ -428,11 +575,11 @@ func (l *loader) calendar(t *table) error {
 	return l.each(t, func() {
 		id := string(t.get(cID))
 		if id == "" {
-			l.errs.add(t.err("service_id", "", ErrMissingValue))
+			l.problem(t.err("service_id", "", ErrMissingValue))
 			return
 		}
 		if s, ok := l.b.svcIdx[id]; ok && l.b.services[s].hasCal {
-			l.errs.add(t.err("service_id", id, ErrDuplicate))
+			l.problem(t.err("service_id", id, ErrDuplicate))
 			return
 		}
 		var mask uint8
@@ -443,19 +590,19 @@ func (l *loader) calendar(t *table) error {
 				mask |= 1 << d
 			case "0":
 			default:
-				l.errs.add(t.err(weekdayCols[d], id, fmt.Errorf("%w %q: want 0 or 1", ErrBadValue, v)))
+				l.problem(t.err(weekdayCols[d], id, fmt.Errorf("%w %q: want 0 or 1", ErrBadValue, v)))
 				ok = false
 			}
 		}
 		start, okS := l.date(t, cStart, "start_date", id)
 		end, okE := l.date(t, cEnd, "end_date", id)
 		if okS && okE && end < start {
-			l.errs.add(t.err("end_date", id, fmt.Errorf("%w: ends before it starts", ErrBadDate)))
+			l.problem(t.err("end_date", id, fmt.Errorf("%w: ends before it starts", ErrBadDate)))
 			ok = false
 		}
 		if ok && okS && okE {
 			l.b.setCalendar(id, mask, start, end)
-		} else {
+		} else if !l.lenient {
 			l.b.service(id) // known, so trips do not report it as unknown
 		}
 	})
@@ -465,12 +612,12 @@ func (l *loader) calendar(t *table) error {
 func (l *loader) date(t *table, c int, field, id string) (int32, bool) {
 	v := t.get(c)
 	if len(v) == 0 {
-		l.errs.add(t.err(field, id, ErrMissingValue))
+		l.problem(t.err(field, id, ErrMissingValue))
 		return 0, false
 	}
 	d, ok := parseDate(v)
 	if !ok {
-		l.errs.add(t.err(field, id, fmt.Errorf("%w %q: want YYYYMMDD", ErrBadDate, v)))
+		l.problem(t.err(field, id, fmt.Errorf("%w %q: want YYYYMMDD", ErrBadDate, v)))
 	}
 	return d, ok
 }
@@ -536,10 +683,9 @@ func (l *loader) calendarDates(t *table) error {
 	return l.each(t, func() {
 		id := string(t.get(cID))
 		if id == "" {
-			l.errs.add(t.err("service_id", "", ErrMissingValue))
+			l.problem(t.err("service_id", "", ErrMissingValue))
 			return
 		}
-		s := l.b.service(id)
 		day, ok := l.date(t, cDate, "date", id)
 		var runs bool
 		switch v := t.get(cType); string(v) {
@@ -547,11 +693,13 @@ func (l *loader) calendarDates(t *table) error {
 			runs = true
 		case "2":
 		default:
-			l.errs.add(t.err("exception_type", id, fmt.Errorf("%w %q: want 1 or 2", ErrBadValue, v)))
+			l.problem(t.err("exception_type", id, fmt.Errorf("%w %q: want 1 or 2", ErrBadValue, v)))
 			ok = false
 		}
 		if ok {
-			l.b.exceptions[svcDay{s, day}] = runs
+			l.b.exceptions[svcDay{l.b.service(id), day}] = runs
+		} else if !l.lenient {
+			l.b.service(id) // known, so trips do not report it as unknown
 		}
 	})
 }
@@ -562,12 +710,26 @@ func (l *loader) trips(t *table) error {
 		id := string(t.get(cID))
 		ix, err := l.b.checkTrip(id, string(t.get(cRoute)), string(t.get(cSvc)))
 		if err != nil {
-			l.errs.add(l.at(t, err))
-			if id != "" {
-				if _, dup := l.b.tripIdx[id]; !dup {
-					// Known, so stop_times does not report it as unknown.
-					l.b.addTrip(id, 0, 0)
+			l.problem(l.at(t, err))
+			if id == "" {
+				return
+			}
+			prev, dup := l.b.tripIdx[id]
+			switch {
+			case l.lenient:
+				// Its stop_times rows are dropped without a report each;
+				// a repeated trip_id leaves out the first trip too, as its
+				// rows cannot be told apart.
+				if l.skippedTrips == nil {
+					l.skippedTrips = map[string]bool{}
 				}
+				l.skippedTrips[id] = true
+				if dup {
+					l.b.dropTrip(prev)
+				}
+			case !dup:
+				// Known, so stop_times does not report it as unknown.
+				l.b.addTrip(id, 0, 0)
 			}
 			return
 		}
@@ -587,10 +749,13 @@ func (l *loader) stopTimes(t *table) error {
 		tv := t.get(cTrip)
 		trip, ok := l.b.tripIdx[string(tv)]
 		if !ok {
+			if l.skippedTrips[string(tv)] {
+				return // its trip was left out and reported
+			}
 			if len(tv) == 0 {
-				l.errs.add(t.err("trip_id", "", ErrMissingValue))
+				l.problem(t.err("trip_id", "", ErrMissingValue))
 			} else {
-				l.errs.add(t.err("trip_id", string(tv), fmt.Errorf("%w %q", ErrUnknownTrip, tv)))
+				l.problem(t.err("trip_id", string(tv), fmt.Errorf("%w %q", ErrUnknownTrip, tv)))
 			}
 			return
 		}
@@ -599,16 +764,16 @@ func (l *loader) stopTimes(t *table) error {
 		stop, ok := l.b.stopIdx[string(sv)]
 		if !ok {
 			if len(sv) == 0 {
-				l.errs.add(t.err("stop_id", tid, ErrMissingValue))
+				l.badTrip(trip, t.err("stop_id", tid, ErrMissingValue))
 			} else {
-				l.errs.add(t.err("stop_id", tid, fmt.Errorf("%w %q", ErrUnknownStop, sv)))
+				l.badTrip(trip, t.err("stop_id", tid, fmt.Errorf("%w %q", ErrUnknownStop, sv)))
 			}
 			return
 		}
 		row := stopTimeRow{trip: trip, stop: stop, t: -1, arr: -1, line: int32(t.r.start)}
 		seq, err := strconv.ParseUint(string(t.get(cSeq)), 10, 31)
 		if err != nil {
-			l.errs.add(t.err("stop_sequence", tid, fmt.Errorf("%w %q", ErrBadNumber, t.get(cSeq))))
+			l.badTrip(trip, t.err("stop_sequence", tid, fmt.Errorf("%w %q", ErrBadNumber, t.get(cSeq))))
 			return
 		}
 		row.seq = int32(seq)
@@ -617,7 +782,7 @@ func (l *loader) stopTimes(t *table) error {
 		if len(arr) > 0 {
 			a, ok := parseTime(arr)
 			if !ok {
-				l.errs.add(t.err("arrival_time", tid, fmt.Errorf("%w %q", ErrBadTime, arr)))
+				l.badTrip(trip, t.err("arrival_time", tid, fmt.Errorf("%w %q", ErrBadTime, arr)))
 				good = false
 			}
 			row.t, row.arr = a, a
@@ -625,7 +790,7 @@ func (l *loader) stopTimes(t *table) error {
 		if len(dep) > 0 {
 			d, ok := parseTime(dep)
 			if !ok {
-				l.errs.add(t.err("departure_time", tid, fmt.Errorf("%w %q", ErrBadTime, dep)))
+				l.badTrip(trip, t.err("departure_time", tid, fmt.Errorf("%w %q", ErrBadTime, dep)))
 				good = false
 			}
 			row.t = d
@@ -634,7 +799,7 @@ func (l *loader) stopTimes(t *table) error {
 			}
 		}
 		if good && row.arr > row.t {
-			l.errs.add(t.err("departure_time", tid, fmt.Errorf("%w %q: before arrival %q", ErrBadTime, dep, arr)))
+			l.badTrip(trip, t.err("departure_time", tid, fmt.Errorf("%w %q: before arrival %q", ErrBadTime, dep, arr)))
 			good = false
 		}
 		switch v := t.get(cDrop); string(v) {
@@ -642,7 +807,7 @@ func (l *loader) stopTimes(t *table) error {
 		case "1":
 			row.noDrop = true
 		default:
-			l.errs.add(t.err("drop_off_type", tid, fmt.Errorf("%w %q: want 0 to 3", ErrBadValue, v)))
+			l.badTrip(trip, t.err("drop_off_type", tid, fmt.Errorf("%w %q: want 0 to 3", ErrBadValue, v)))
 			good = false
 		}
 		switch v := t.get(cPick); string(v) {
@@ -650,13 +815,13 @@ func (l *loader) stopTimes(t *table) error {
 		case "1":
 			row.noPickup = true
 		default:
-			l.errs.add(t.err("pickup_type", tid, fmt.Errorf("%w %q: want 0 to 3", ErrBadValue, v)))
+			l.badTrip(trip, t.err("pickup_type", tid, fmt.Errorf("%w %q: want 0 to 3", ErrBadValue, v)))
 			good = false
 		}
 		if h := t.get(cSign); len(h) > 0 && string(h) != l.b.headsigns[trip] {
 			row.sign = l.b.sign(string(h))
 		}
-		if good {
+		if good && !l.skip() {
 			l.b.rows = append(l.b.rows, row)
 		}
 	})
@@ -671,22 +836,24 @@ func (l *loader) frequencies(t *table) error {
 		tv := t.get(cTrip)
 		trip, ok := l.b.tripIdx[string(tv)]
 		if !ok {
-			l.errs.add(t.err("trip_id", string(tv), fmt.Errorf("%w %q", ErrUnknownTrip, tv)))
+			if !l.skippedTrips[string(tv)] {
+				l.problem(t.err("trip_id", string(tv), fmt.Errorf("%w %q", ErrUnknownTrip, tv)))
+			}
 			return
 		}
 		id := l.b.tripIDs[trip]
 		start, ok1 := parseTime(t.get(cStart))
 		if !ok1 {
-			l.errs.add(t.err("start_time", id, fmt.Errorf("%w %q", ErrBadTime, t.get(cStart))))
+			l.badTrip(trip, t.err("start_time", id, fmt.Errorf("%w %q", ErrBadTime, t.get(cStart))))
 		}
 		end, ok2 := parseTime(t.get(cEnd))
 		if !ok2 {
-			l.errs.add(t.err("end_time", id, fmt.Errorf("%w %q", ErrBadTime, t.get(cEnd))))
+			l.badTrip(trip, t.err("end_time", id, fmt.Errorf("%w %q", ErrBadTime, t.get(cEnd))))
 		}
 		h, err := strconv.ParseUint(string(t.get(cHead)), 10, 31)
 		ok3 := err == nil && h > 0 && h <= uint64(maxTimeOfDay/time.Second)
 		if !ok3 {
-			l.errs.add(t.err("headway_secs", id, fmt.Errorf("%w %q: want a positive number of seconds", ErrBadValue, t.get(cHead))))
+			l.badTrip(trip, t.err("headway_secs", id, fmt.Errorf("%w %q: want a positive number of seconds", ErrBadValue, t.get(cHead))))
 		}
 		if ok1 && ok2 && ok3 {
 			l.b.freqs = append(l.b.freqs, frequency{trip: trip, start: start, end: end, headway: int32(h), line: int32(t.r.start)})
@@ -717,19 +884,19 @@ func (l *loader) transfers(t *table) error {
 		case "4", "5":
 			return // in-seat transfers: not modelled
 		default:
-			l.errs.add(t.err("transfer_type", tr.From, fmt.Errorf("%w %q: want 0 to 5", ErrBadValue, v)))
+			l.problem(t.err("transfer_type", tr.From, fmt.Errorf("%w %q: want 0 to 5", ErrBadValue, v)))
 			return
 		}
 		if v := t.get(cMin); len(v) > 0 {
 			m, err := strconv.ParseUint(string(v), 10, 31)
 			if err != nil {
-				l.errs.add(t.err("min_transfer_time", tr.From, fmt.Errorf("%w %q", ErrBadNumber, v)))
+				l.problem(t.err("min_transfer_time", tr.From, fmt.Errorf("%w %q", ErrBadNumber, v)))
 				return
 			}
 			tr.MinTime = time.Duration(m) * time.Second
 		}
 		if err := l.b.AddTransfer(tr); err != nil {
-			l.errs.add(l.at(t, err))
+			l.problem(l.at(t, err))
 		}
 	})
 }
@@ -761,7 +928,7 @@ func (l *loader) feedInfo(t *table) error {
 			e = d
 		}
 		if e < s {
-			l.errs.add(t.err("feed_end_date", "", fmt.Errorf("%w: ends before it starts", ErrBadDate)))
+			l.problem(t.err("feed_end_date", "", fmt.Errorf("%w: ends before it starts", ErrBadDate)))
 			return
 		}
 		l.b.feedStart, l.b.feedEnd, l.b.hasFeed = s, e, true

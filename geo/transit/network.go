@@ -3,8 +3,6 @@ package transit
 import (
 	"math"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -146,8 +144,7 @@ type Network struct {
 
 	tree rtree.RTreeGN[float64, int32] // boardable stops (LocationStop) by position
 
-	windows  sync.Map // windowKey → *windowRates
-	nWindows atomic.Int32
+	windows windowMemo // DeparturesPerHour per window, least recently used evicted
 }
 
 // Location returns the network's time zone, from agency.txt.
@@ -258,6 +255,61 @@ func (n *Network) runs(s, day int32) bool {
 	}
 	sv := &n.services[s]
 	return sv.hasCal && day >= sv.start && day <= sv.end && sv.mask&(1<<weekdayOf(day)) != 0
+}
+
+// dayWeights returns, for each day of [lo, hi], the sum of weight(s) over
+// the services s that run that day: out[d-lo]. It costs O(services × 7 +
+// days + exceptions) rather than O(days × services): each service's
+// weekly pattern is added as a difference array with stride 7, then the
+// exceptions correct the days they change. The span is at most about
+// 110,000 days (MinYear to MaxYear).
+func (n *Network) dayWeights(lo, hi int32, weight func(s int32) int) []int {
+	days := int(hi-lo) + 1
+	out := make([]int, days+7)
+	for i := range n.services {
+		sv := &n.services[i]
+		if !sv.hasCal || sv.mask == 0 {
+			continue
+		}
+		a, b := max(sv.start, lo), min(sv.end, hi)
+		if a > b {
+			continue
+		}
+		w := weight(int32(i))
+		if w == 0 {
+			continue
+		}
+		for wd := range int32(7) {
+			if sv.mask&(1<<wd) == 0 {
+				continue
+			}
+			f := a + (wd-int32(weekdayOf(a))+7)%7
+			if f > b {
+				continue
+			}
+			l := f + (b-f)/7*7
+			out[f-lo] += w
+			out[l-lo+7] -= w
+		}
+	}
+	for i := 7; i < days; i++ {
+		out[i] += out[i-7]
+	}
+	out = out[:days:days]
+	for k, runs := range n.exceptions {
+		if k.day < lo || k.day > hi {
+			continue
+		}
+		sv := &n.services[k.svc]
+		cal := sv.hasCal && k.day >= sv.start && k.day <= sv.end && sv.mask&(1<<weekdayOf(k.day)) != 0
+		switch {
+		case runs && !cal:
+			out[k.day-lo] += weight(k.svc)
+		case !runs && cal:
+			out[k.day-lo] -= weight(k.svc)
+		}
+	}
+	return out
 }
 
 func (n *Network) running(day int32, dst []int32) []int32 {
@@ -375,7 +427,7 @@ func (n *Network) Validity() (start, end time.Time, ok bool) {
 // preferred to one without, so a feed starting on a Sunday does not
 // yield a week of weekend service only; ties go to the earliest week.
 // It returns the zero time for a network without service.
-// O(days × services).
+// O(services + days + exceptions + departures).
 func (n *Network) BusiestWeek() time.Time {
 	if !n.hasSpan {
 		return time.Time{}
@@ -395,17 +447,13 @@ func (n *Network) BusiestWeek() time.Time {
 		best      int32 = -1
 		bestCount       = -1
 		bestWk          = false
-		svcs      []int32
 	)
+	perDay := n.dayWeights(lo, hi, func(s int32) int { return perSvc[s] })
 	monday := lo - int32((weekdayOf(lo)+6)%7)
 	for m := monday; m <= hi; m += 7 {
 		count, weekday := 0, false
 		for d := max(m, lo); d <= min(m+6, hi); d++ {
-			c := 0
-			svcs = n.running(d, svcs[:0])
-			for _, s := range svcs {
-				c += perSvc[s]
-			}
+			c := perDay[d-lo]
 			count += c
 			if wd := weekdayOf(d); c > 0 && wd >= time.Monday && wd <= time.Friday {
 				weekday = true
