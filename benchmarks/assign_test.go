@@ -1,9 +1,11 @@
 package benchmarks
 
 import (
+	"bufio"
 	"context"
 	"fmt"
-	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
@@ -17,130 +19,91 @@ import (
 	"github.com/wraparound/wraparound/match"
 )
 
-var (
-	cohortDirOnce sync.Once
-	cohortDir     *directory.Directory
-	cohortDirErr  error
-)
+// cohortDirs caches the cohort benchmarks' directories by provider count.
+var cohortDirs sync.Map // int → func() (*directory.Directory, error)
 
-// cohortDirectory is the cohort benchmark's directory: 10,000 synthetic
-// metro providers (capacities as synth draws them: scarce tutoring,
-// clinics and shelters, unlimited pantries and groceries) with the
-// synthetic bus network.
-func cohortDirectory(tb testing.TB) *directory.Directory {
-	cohortDirOnce.Do(func() {
+// cohortDirectory is the cohort benchmark's directory: n synthetic metro
+// providers (capacities as synth draws them: scarce tutoring, clinics and
+// shelters, unlimited pantries and groceries) with the synthetic bus
+// network.
+func cohortDirectory(tb testing.TB, n int) *directory.Directory {
+	f, _ := cohortDirs.LoadOrStore(n, sync.OnceValues(func() (*directory.Directory, error) {
 		net, err := synth.Transit(1)
 		if err != nil {
-			cohortDirErr = err
-			return
+			return nil, err
 		}
 		b := directory.NewBuilder()
 		b.Transit = net
-		for _, p := range synth.Providers(1, 10_000) {
+		for _, p := range synth.Providers(1, n) {
 			b.Add(p)
 		}
-		cohortDir, cohortDirErr = b.Build()
-	})
-	require.NoError(tb, cohortDirErr)
-	return cohortDir
+		return b.Build()
+	}))
+	d, err := f.(func() (*directory.Directory, error))()
+	require.NoError(tb, err)
+	return d
 }
 
-// cohortNeeds are the need categories of the benchmark cohort with their
-// relative frequency: food and health most, then tutoring, housing,
-// mental health, utilities, clothing and jobs.
-var cohortNeeds = []struct {
-	code string
-	w    float64
-}{
-	{"basic.food", 5}, {"health.primary", 3}, {"health.vision", 3}, {"health.dental", 3},
-	{"education.tutoring", 4}, {"basic.housing", 2}, {"health.mental", 3}, {"basic.utilities", 2},
-	{"basic.clothing", 2}, {"education.mentoring", 1}, {"education.afterschool", 2}, {"work.jobs", 1},
-}
-
-// cohortStudents draws n students of ages 6–17 across the metro, each
-// with three needs in distinct categories (severity 3 for a quarter, 2 for
-// a third, else 1), travelling on foot (35%), by car (35%) or by transit
-// (30%), half of them only free after school on weekdays.
+// cohortStudents draws n students of the benchmark cohort
+// (synth.BenchmarkCohort: ages 6–17, three needs in distinct categories,
+// on foot, by car or by transit, half only free after school) with homes
+// across the synthetic metro.
 func cohortStudents(seed uint64, n int) []match.Student {
-	rng := rand.New(rand.NewPCG(seed, 0xc0807))
-	var wsum float64
-	for _, c := range cohortNeeds {
-		wsum += c.w
-	}
-	out := make([]match.Student, n)
-	for i := range out {
-		s := match.Student{Home: synth.Point(rng, 0), Age: 6 + rng.IntN(12)}
-		switch r := rng.Float64(); {
-		case r < 0.35:
-			s.Constraints.Mode = match.ModeWalk
-		case r < 0.70:
-			s.Constraints.Mode = match.ModeCar
-		default:
-			s.Constraints.Mode = match.ModeTransit
-		}
-		if rng.IntN(2) == 0 {
-			s.Constraints.Availability = []match.Window{{Days: match.Weekdays, Start: hm(15, 0), End: hm(19, 0)}}
-		}
-		if rng.IntN(3) == 0 {
-			s.Languages = []string{"es", "en"}
-		}
-		for len(s.Needs) < 3 {
-			x := rng.Float64() * wsum
-			k := 0
-			for x -= cohortNeeds[0].w; x >= 0 && k < len(cohortNeeds)-1; x -= cohortNeeds[k].w {
-				k++
-			}
-			dup := false
-			for _, nd := range s.Needs {
-				dup = dup || nd.Category == cohortNeeds[k].code
-			}
-			if dup {
-				continue
-			}
-			sev := 1
-			switch r := rng.Float64(); {
-			case r < 0.25:
-				sev = 3
-			case r < 0.58:
-				sev = 2
-			}
-			s.Needs = append(s.Needs, match.Need{Category: cohortNeeds[k].code, Severity: sev})
-		}
-		out[i] = s
-	}
-	return out
+	return synth.Students(seed, n, synth.BenchmarkCohort(), synth.MetroHomes)
 }
 
-func cohortMatcher(tb testing.TB) *match.Matcher {
-	m, err := match.New(cohortDirectory(tb), match.Config{Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
+func cohortMatcher(tb testing.TB, providers int) *match.Matcher {
+	m, err := match.New(cohortDirectory(tb, providers), match.Config{Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
 	require.NoError(tb, err)
 	return m
 }
 
-// BenchmarkAssign assigns a 100,000-student cohort (three needs each) to
-// 10,000 providers with seat limits: MaxTotal beside the greedy baseline
-// (highest severity first, each need taking its best open seat). One op is
-// one whole assignment, candidate scoring included. objective is the
-// total weight Σ severity × scaled score (higher is better).
+// largeEnv names the environment variable that enables the state-scale
+// benchmarks ("1").
+const largeEnv = "WRAPAROUND_LARGE"
+
+// dimacsEnv names the environment variable of a directory where
+// BenchmarkAssign writes each MaxTotal instance as DIMACS
+// (assign-<students>.dimacs), for an outside solver such as LEMON's
+// dimacs-solver.
+const dimacsEnv = "WRAPAROUND_DIMACS_DIR"
+
+// BenchmarkAssign assigns a cohort (three needs per student) to
+// providers with seat limits: MaxTotal beside the greedy baseline
+// (highest severity first, each need taking its best open seat). One op
+// is one whole assignment, candidate scoring included. objective is the
+// total weight Σ severity × scaled score (higher is better);
+// candidates-s, solve-s and explain-s time the phases of the last op (from
+// AssignOptions.Progress), so the solver can be set beside an outside one
+// on the DIMACS export (see dimacsEnv). Sizes: 100,000 students on 10,000
+// providers; with WRAPAROUND_LARGE=1 also 1,000,000 students on 100,000
+// providers (state scale).
 func BenchmarkAssign(b *testing.B) {
-	m := cohortMatcher(b)
-	for _, n := range []int{100_000} {
-		students := cohortStudents(1, n)
+	sizes := []struct{ students, providers int }{{100_000, 10_000}}
+	if os.Getenv(largeEnv) == "1" {
+		sizes = append(sizes, struct{ students, providers int }{1_000_000, 100_000})
+	}
+	for _, sz := range sizes {
+		m := cohortMatcher(b, sz.providers)
+		students := cohortStudents(1, sz.students)
 		for _, pol := range []match.Policy{match.MaxTotal, match.Greedy} {
-			b.Run(fmt.Sprintf("students=%d/%v", n, pol), func(b *testing.B) {
+			b.Run(fmt.Sprintf("students=%d/%v", sz.students, pol), func(b *testing.B) {
 				b.ReportAllocs()
 				var a *match.Assignment
 				var peak uint64
+				var phases phaseTimer
 				for b.Loop() {
 					a = nil
 					runtime.GC()
+					phases = phaseTimer{}
 					peak = max(peak, peakHeap(5*time.Millisecond, func() {
 						var err error
-						a, err = m.Assign(context.Background(), students, match.AssignOptions{Policy: pol})
+						a, err = m.Assign(context.Background(), students, match.AssignOptions{Policy: pol, Progress: phases.update})
 						if err != nil {
 							b.Fatal(err)
 						}
 					}))
+					phases.update("", 0)
 				}
 				t := a.Totals
 				b.ReportMetric(float64(t.Objective), "objective")
@@ -148,9 +111,42 @@ func BenchmarkAssign(b *testing.B) {
 				b.ReportMetric(float64(t.AssignedBySeverity[3]), "served-sev3")
 				b.ReportMetric(float64(t.Assigned), "served")
 				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+				b.ReportMetric(phases.took[match.PhaseCandidates].Seconds(), "candidates-s")
+				b.ReportMetric((phases.took[match.PhaseSplit] + phases.took[match.PhaseSolve] + phases.took[match.PhaseGreedy]).Seconds(), "solve-s")
+				b.ReportMetric(phases.took[match.PhaseExplain].Seconds(), "explain-s")
+				if dir := os.Getenv(dimacsEnv); dir != "" && pol == match.MaxTotal {
+					f, err := os.Create(filepath.Join(dir, fmt.Sprintf("assign-%d.dimacs", sz.students)))
+					require.NoError(b, err)
+					w := bufio.NewWriterSize(f, 1<<20)
+					require.NoError(b, a.WriteDIMACS(w))
+					require.NoError(b, w.Flush())
+					require.NoError(b, f.Close())
+				}
 			})
 		}
 	}
+}
+
+// phaseTimer records how long each Assign phase took from its Progress
+// calls; update("", 0) closes the last phase.
+type phaseTimer struct {
+	phase string
+	start time.Time
+	took  map[string]time.Duration
+}
+
+func (p *phaseTimer) update(phase string, _ float64) {
+	if phase == p.phase {
+		return
+	}
+	now := time.Now()
+	if p.took == nil {
+		p.took = map[string]time.Duration{}
+	}
+	if p.phase != "" {
+		p.took[p.phase] += now.Sub(p.start)
+	}
+	p.phase, p.start = phase, now
 }
 
 // TestAssignBeatsGreedy checks, on a smaller cohort of the benchmark's
@@ -158,7 +154,7 @@ func BenchmarkAssign(b *testing.B) {
 // baseline on the same candidate graph.
 func TestAssignBeatsGreedy(t *testing.T) {
 	t.Parallel()
-	m := cohortMatcher(t)
+	m := cohortMatcher(t, 10_000)
 	n := 2000
 	if testing.Short() {
 		n = 800
