@@ -45,7 +45,8 @@ func Solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 // with near-equal values); and the auction is slow on EquityFirst's tier
 // bonuses, which spread values over ten orders of magnitude.
 func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase string, done float64), method int) (Result, error) {
-	if method == methodAuto {
+	whole := method == methodWhole
+	if method == methodAuto || whole {
 		method = methodSSP
 	}
 	if pol != MaxTotal && pol != EquityFirst {
@@ -59,7 +60,12 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 	}
 	rep := newReporter(progress)
 	rep.report(PhaseSplit, 0)
-	comps := split(p)
+	var comps components
+	if whole {
+		comps = oneComponent(p)
+	} else {
+		comps = split(p)
+	}
 	rep.report(PhaseSplit, 1)
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
@@ -133,11 +139,14 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 // componentFunc solves one component; each worker owns one.
 type componentFunc func(ctx context.Context, nodes []int32, tick func(int)) error
 
-// Solver methods; tests run both on every instance.
+// Solver methods; tests run both on every instance. methodWhole is
+// shortest paths without the split into components: the tests' reference
+// for the split.
 const (
 	methodAuto = iota
 	methodAuction
 	methodSSP
+	methodWhole
 )
 
 // reporter serialises progress calls and keeps fractions non-decreasing.
@@ -170,6 +179,21 @@ func (r *reporter) report(phase string, done float64) {
 type components struct {
 	start []int32
 	left  []int32
+}
+
+// oneComponent puts every left node with an edge into one part, in index
+// order.
+func oneComponent(p *Problem) components {
+	var left []int32
+	for i := 0; i < p.Left; i++ {
+		if p.Start[i+1] > p.Start[i] {
+			left = append(left, int32(i))
+		}
+	}
+	if len(left) == 0 {
+		return components{start: []int32{0}}
+	}
+	return components{start: []int32{0, int32(len(left))}, left: left}
 }
 
 // split finds connected components with union-find (path halving, union by
