@@ -33,6 +33,18 @@
 // among those the largest total weight. Result.Objective reports the
 // bonus-weighted value, which is what WriteDIMACS exports.
 //
+// # Two tiers
+//
+// SolveTiers serves a second tier of left nodes (a student's interests)
+// only with what the first tier (needs) leaves: among all assignments
+// optimal for the first tier, it finds the one best for the second. It
+// keeps the first solve's dual prices, which describe every first-tier
+// optimum, and solves once more with additive weights B and 2·B on the
+// first tier's tight edges (no multiplication, so no overflow at any
+// size). Solving the second tier on the seats the first one happened to
+// leave is not the same: when the first tier has several optima, it can
+// serve the second tier less (the tests find such instances).
+//
 // # Algorithms
 //
 // Solve splits the instance into connected components (union-find over

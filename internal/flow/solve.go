@@ -55,10 +55,16 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 	if err := p.Validate(); err != nil {
 		return Result{}, err
 	}
+	res, _, err := solveValid(ctx, p, pol, newReporter(progress), method, whole)
+	return res, err
+}
+
+// solveValid solves a validated p; with shortest paths it also returns
+// the final state (assignment and dual prices).
+func solveValid(ctx context.Context, p *Problem, pol Policy, rep *reporter, method int, whole bool) (Result, *state, error) {
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
-	rep := newReporter(progress)
 	rep.report(PhaseSplit, 0)
 	var comps components
 	if whole {
@@ -68,15 +74,16 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 	}
 	rep.report(PhaseSplit, 1)
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 
 	var (
 		newWorker func() componentFunc
 		result    func() Result
+		st        *state
 	)
 	if method == methodSSP {
-		st := newState(p, pol)
+		st = newState(p, pol)
 		newWorker = func() componentFunc {
 			sp := newSearch(len(p.Cap))
 			return func(ctx context.Context, nodes []int32, tick func(int)) error {
@@ -127,13 +134,13 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 	}
 	wg.Wait()
 	if firstEr != nil {
-		return Result{}, firstEr
+		return Result{}, nil, firstEr
 	}
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	rep.report(PhaseSolve, 1)
-	return result(), nil
+	return result(), st, nil
 }
 
 // componentFunc solves one component; each worker owns one.
