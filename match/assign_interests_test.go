@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wraparound/wraparound/demo"
+	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/match"
 )
 
@@ -271,4 +273,78 @@ func lexBySeats(g graph, first int, bonus func(int) int64, mult int64) int64 {
 		}
 	}
 	return -hungarianMin(a)
+}
+
+// TestAssignDemoUnmetReasons checks, on a demo cohort with a small
+// candidate bound, every unmet need's reason against an independent
+// scan: UnmetBeyondCandidates exactly when some provider meeting every
+// constraint (Evaluate over the whole directory) still has a seat in the
+// need's pool after assignment; and every assigned pair's score against
+// Evaluate on a fresh Prepare.
+func TestAssignDemoUnmetReasons(t *testing.T) {
+	t.Parallel()
+	m := demoMatcher(t)
+	n := 1500
+	if testing.Short() {
+		n = 800
+	}
+	students := demoCohort(3, n)
+	dir, err := demo.Directory()
+	require.NoError(t, err)
+	for _, pools := range []match.PoolMode{match.PoolPerProvider, match.PoolPerCategory} {
+		a, err := m.Assign(context.Background(), students, match.AssignOptions{Pools: pools, MaxCandidates: 3})
+		require.NoError(t, err)
+		left := map[string]int{} // seats left per pool key, -1 unlimited
+		for _, pu := range a.Utilisation {
+			key := pu.ProviderID
+			if pools == match.PoolPerCategory {
+				key += "|" + pu.Category
+			}
+			left[key] = -1
+			if pu.Seats >= 0 {
+				left[key] = pu.Seats - pu.Assigned - pu.InterestsAssigned
+			}
+		}
+		hasSeat := func(p *directory.Provider, code string) bool {
+			if n, ok := left[poolKey(p, code, pools)]; ok {
+				return n != 0
+			}
+			return true // no need had the pool: its open seats are all left
+		}
+		var reasons [3]int
+		prep := map[int]*match.Prepared{}
+		prepare := func(s int) *match.Prepared {
+			if pr := prep[s]; pr != nil {
+				return pr
+			}
+			pr, err := m.Prepare(students[s])
+			require.NoError(t, err)
+			prep[s] = pr
+			return pr
+		}
+		for _, as := range a.Assigned {
+			c, viol, err := prepare(as.Student).Evaluate(as.Need, as.Provider)
+			require.NoError(t, err)
+			assert.Zero(t, viol)
+			assert.Equal(t, c.Score, as.Score)
+		}
+		for _, u := range a.Unmet {
+			reasons[u.Reason]++
+			if u.Reason == match.UnmetNoProvider {
+				continue
+			}
+			code := students[u.Student].Needs[u.Need].Category
+			free := false
+			for p := range dir.All() {
+				if _, viol, err := prepare(u.Student).Evaluate(u.Need, p); err == nil && viol == 0 && hasSeat(p, code) {
+					free = true
+					break
+				}
+			}
+			assert.Equal(t, free, u.Reason == match.UnmetBeyondCandidates, "student %d need %d: reason %v", u.Student, u.Need, u.Reason)
+		}
+		t.Logf("%v: unmet by reason %v", pools, reasons)
+		assert.Positive(t, reasons[match.UnmetBeyondCandidates])
+		assert.Positive(t, reasons[match.UnmetFull])
+	}
 }

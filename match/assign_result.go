@@ -26,6 +26,20 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 	}
 	hasSeat := func(j int32) bool { return p.Cap[j] < 0 || used[j] < p.Cap[j] }
 
+	// Categories of the unmet items whose candidate list was cut.
+	codes := map[string]bool{}
+	for l, j := range res.Assign {
+		if j < 0 && in.status[l]&needTrunc != 0 {
+			st := &students[in.student[l]]
+			if in.isInterest(int32(l)) {
+				codes[st.Interests[in.item[l]].Category] = true
+			} else {
+				codes[st.Needs[in.item[l]].Category] = true
+			}
+		}
+	}
+	seats := in.newSeatIndex(codes, hasSeat)
+
 	score := make([]float64, p.Left)
 	expl := make([]string, p.Left)
 	beyond := make([]bool, p.Left)
@@ -58,7 +72,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 						fail(err)
 						return
 					}
-					if err := in.explainStudent(ctx, s, &students[s], res.Assign, hasSeat, score, expl, beyond); err != nil {
+					if err := in.explainStudent(ctx, s, &students[s], res.Assign, hasSeat, seats, score, expl, beyond); err != nil {
 						fail(err)
 						return
 					}
@@ -202,7 +216,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 // explainStudent scores and explains student s's assigned needs and,
 // for each unmet need whose candidate list was cut at the bound, looks
 // for an eligible provider beyond it that still has a seat.
-func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assign []int32, hasSeat func(int32) bool, score []float64, expl []string, beyond []bool) error {
+func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assign []int32, hasSeat func(int32) bool, seats *seatIndex, score []float64, expl []string, beyond []bool) error {
 	work := false
 	for _, r := range [2][2]int32{{in.first[s], in.first[s+1]}, {in.ifirst[s], in.ifirst[s+1]}} {
 		for l := r[0]; l < r[1]; l++ {
@@ -240,17 +254,9 @@ func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assi
 		} else {
 			code = cp.Interests[it-len(cp.Needs)].Category
 		}
-		n := 0
-		for c := range pr.Candidates(it) {
-			if n++; n&255 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			j := in.poolOf[in.slotOf(&c, code)]
-			if j < 0 || hasSeat(j) {
-				beyond[l] = true
-				break
-			}
+		if beyond[l], err = in.beyond(seats, pr, it, code, hasSeat); err != nil {
+			return err
 		}
 	}
-	return nil
+	return ctx.Err()
 }
