@@ -2,11 +2,16 @@ package benchmarks
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -172,4 +177,137 @@ func TestAssignBeatsGreedy(t *testing.T) {
 		}
 	}
 	t.Logf("MaxTotal %d, greedy %d, %d of %d needs served", opt.Totals.Objective, gr.Totals.Objective, opt.Totals.Assigned, opt.Totals.Needs)
+}
+
+// TestAssignDIMACSIndependent checks the objective of an assignment of
+// the benchmark's kind (the state-scale benchmark's cohort and directory
+// kind, at a size a test can afford) against its DIMACS export solved by
+// an independent minimum-cost-flow solver (successive shortest paths with
+// Bellman–Ford queues, written here): the least cost must be −Objective
+// for MaxTotal and EquityFirst, and at most −Objective for Greedy.
+func TestAssignDIMACSIndependent(t *testing.T) {
+	t.Parallel()
+	m := cohortMatcher(t, 10_000)
+	n := 200
+	if testing.Short() {
+		n = 80
+	}
+	students := cohortStudents(3, n)
+	for _, pol := range []match.Policy{match.MaxTotal, match.EquityFirst, match.Greedy} {
+		t.Run(pol.String(), func(t *testing.T) {
+			a, err := m.Assign(context.Background(), students, match.AssignOptions{Policy: pol, MaxCandidates: 10})
+			require.NoError(t, err)
+			var buf bytes.Buffer
+			require.NoError(t, a.WriteDIMACS(&buf))
+			cost, err := dimacsMinCost(&buf)
+			require.NoError(t, err)
+			if pol == match.Greedy {
+				assert.LessOrEqual(t, cost, -a.Totals.Objective)
+				return
+			}
+			assert.Equal(t, -a.Totals.Objective, cost)
+		})
+	}
+}
+
+// dimacsMinCost reads a DIMACS "p min" problem (lower bounds 0) and
+// returns its least cost of moving every supply: successive shortest
+// paths from a super source over the residual network, distances by a
+// Bellman–Ford queue (negative costs allowed, no negative cycle).
+func dimacsMinCost(r io.Reader) (int64, error) {
+	type arc struct {
+		to       int
+		cap      int64
+		cost     int64
+		rev      int
+		original bool
+	}
+	var g [][]arc
+	add := func(u, v int, cp, cost int64) {
+		g[u] = append(g[u], arc{to: v, cap: cp, cost: cost, rev: len(g[v]), original: true})
+		g[v] = append(g[v], arc{to: u, cap: 0, cost: -cost, rev: len(g[u]) - 1})
+	}
+	var src, dst int
+	var need int64
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 || f[0] == "c" {
+			continue
+		}
+		num := func(i int) int64 {
+			v, _ := strconv.ParseInt(f[i], 10, 64)
+			return v
+		}
+		switch f[0] {
+		case "p":
+			if len(f) != 4 || f[1] != "min" {
+				return 0, fmt.Errorf("bad problem line %q", sc.Text())
+			}
+			nodes := int(num(2))
+			src, dst = nodes+1, nodes+2
+			g = make([][]arc, nodes+3)
+		case "n":
+			v, s := int(num(1)), num(2)
+			if s > 0 {
+				add(src, v, s, 0)
+				need += s
+			} else if s < 0 {
+				add(v, dst, -s, 0)
+			}
+		case "a":
+			if num(3) != 0 {
+				return 0, fmt.Errorf("lower bound in %q", sc.Text())
+			}
+			add(int(num(1)), int(num(2)), num(4), num(5))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	var total int64
+	dist := make([]int64, len(g))
+	inQ := make([]bool, len(g))
+	prevNode := make([]int, len(g))
+	prevArc := make([]int, len(g))
+	const inf = int64(math.MaxInt64 / 4)
+	for need > 0 {
+		for i := range dist {
+			dist[i] = inf
+		}
+		dist[src] = 0
+		q := []int{src}
+		inQ[src] = true
+		for len(q) > 0 {
+			u := q[0]
+			q = q[1:]
+			inQ[u] = false
+			for k, a := range g[u] {
+				if a.cap > 0 && dist[u]+a.cost < dist[a.to] {
+					dist[a.to] = dist[u] + a.cost
+					prevNode[a.to], prevArc[a.to] = u, k
+					if !inQ[a.to] {
+						inQ[a.to] = true
+						q = append(q, a.to)
+					}
+				}
+			}
+		}
+		if dist[dst] == inf {
+			return 0, fmt.Errorf("infeasible: %d units left", need)
+		}
+		push := need
+		for v := dst; v != src; v = prevNode[v] {
+			push = min(push, g[prevNode[v]][prevArc[v]].cap)
+		}
+		for v := dst; v != src; v = prevNode[v] {
+			a := &g[prevNode[v]][prevArc[v]]
+			a.cap -= push
+			g[v][a.rev].cap += push
+		}
+		need -= push
+		total += push * dist[dst]
+	}
+	return total, nil
 }
