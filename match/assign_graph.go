@@ -174,7 +174,7 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf, one []Candidate
+			var buf []Candidate
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= len(chunks) {
@@ -228,12 +228,14 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 							if prAll == nil {
 								prAll, _ = in.all.Prepare(st)
 							}
-							if one, err = prAll.Top(ctx, it, 1, one); err == nil && len(one) == 0 {
+							// Any eligible provider, full or not? The first one
+							// streamed answers; Top would rank them first.
+							if !anyCandidate(prAll, it) {
 								var u Unmet
 								if u, err = prAll.Unmet(ctx, it); err == nil {
 									in.detail[l] = &u
 								}
-							} else if err == nil {
+							} else {
 								in.status[l] = needFull
 							}
 							if err != nil {
@@ -279,6 +281,14 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 	rep.report(PhaseCandidates, 1)
 	in.assemble(chunks, regionOf)
 	return in, nil
+}
+
+// anyCandidate reports whether item it of pr has an eligible provider.
+func anyCandidate(pr *Prepared, it int) bool {
+	for range pr.Candidates(it) {
+		return true
+	}
+	return false
 }
 
 // scaled is a score's integer weight: max(1, round(score·ScoreScale)).
