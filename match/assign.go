@@ -420,13 +420,16 @@ const maxCohortErrors = 20
 // parallel again). The Matcher's Config.IncludeFull does not matter:
 // Assign counts seats itself.
 //
-// Memory per candidate edge (need, pool): 12 bytes kept with the
-// Assignment for WriteDIMACS (pool index and weight), 12 more while the
-// scoring workers' buffers are merged, and the solver's own (flow: 8 per
-// edge for the auction's transposed adjacency). Per need about 40 bytes
-// of bookkeeping, and per served need its Assigned entry with the
-// explanation's text (about 300 bytes). On the benchmark (300,000 needs,
-// 4.8 million edges) the heap peaks under 400 MB.
+// Memory per candidate edge (item, pool): 12 bytes kept with the
+// Assignment for WriteDIMACS (pool index and weight), 8 more while the
+// scoring workers' buffers wait to be merged (freed chunk by chunk as
+// they are), and the solver's own (flow: up to 24 per edge of a seated
+// item in a pool with a seat limit; with interests, a copy of the kept
+// edges for the second tier). A worker holds one student's Prepared at a
+// time. Per item about 40 bytes of bookkeeping, and per served item its
+// Assigned entry with the explanation's text (about 300 bytes). On the
+// benchmark (300,000 needs, 4.8 million edges) the heap peaks near
+// 460 MB.
 //
 // Cancelling ctx stops all work promptly; Assign then returns ctx's error
 // and no assignment. A bad student fails the whole call with a
