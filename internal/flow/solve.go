@@ -62,6 +62,13 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 // solveValid solves a validated p; with shortest paths it also returns
 // the final state (assignment and dual prices).
 func solveValid(ctx context.Context, p *Problem, pol Policy, rep *reporter, method int, whole bool) (Result, *state, error) {
+	return solveFrom(ctx, p, pol, rep, method, whole, nil, 0)
+}
+
+// solveFrom is solveValid that, given warm (shortest paths only), starts
+// from that state — left nodes below from already added, optimal with
+// its duals — and adds only the nodes from on.
+func solveFrom(ctx context.Context, p *Problem, pol Policy, rep *reporter, method int, whole bool, warm *state, from int32) (Result, *state, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, nil, err
 	}
@@ -83,7 +90,10 @@ func solveValid(ctx context.Context, p *Problem, pol Policy, rep *reporter, meth
 		st        *state
 	)
 	if method == methodSSP {
-		st = newState(p, pol)
+		st = warm
+		if st == nil {
+			st = newState(p, pol)
+		}
 		newWorker = func() componentFunc {
 			sp := newSearch(len(p.Cap))
 			return func(ctx context.Context, nodes []int32, tick func(int)) error {
@@ -122,6 +132,10 @@ func solveValid(ctx context.Context, p *Problem, pol Policy, rep *reporter, meth
 					return
 				}
 				nodes := comps.left[comps.start[c]:comps.start[c+1]]
+				if from > 0 { // in index order: the nodes to add are a suffix
+					k, _ := slices.BinarySearch(nodes, from)
+					nodes = nodes[k:]
+				}
 				err := solve(ctx, nodes, func(n int) {
 					rep.report(PhaseSolve, float64(placed.Add(int64(n)))/total)
 				})

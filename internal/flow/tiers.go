@@ -31,7 +31,10 @@ const PhaseSecond = "second-tier"
 // condition (the first tier's optimum does, and no second-tier gain
 // makes up for one B), so it is a first-tier optimum, and the best one
 // for the second tier. Only additions: the numbers stay within
-// 2·B per edge, so there is no overflow however large the instance.
+// 2·B per edge, so there is no overflow however large the instance. The
+// second solve starts warm, from the first tier's optimum with duals B
+// and 2·B where the first had positive ones, and only adds the second
+// tier's nodes.
 //
 // Errors: those of Problem.Validate; ErrOverflow when the second tier's
 // total weight reaches 2^39; ctx's error when it ends first. Memory: that
@@ -118,13 +121,37 @@ func SolveTiers(ctx context.Context, p *Problem, first int, pol Policy, progress
 	if !p2.shortestPathsFit() {
 		return Result{}, &ProblemError{Field: "Weight", Index: -1, Err: ErrOverflow}
 	}
+	// Warm start: the first tier's optimum is optimal for p2's first tier
+	// too, with duals B·[u > 0] per node and B·[price > 0] per pool (every
+	// kept edge is tight for them, unserved nodes have 0 and only full
+	// pools a price), so only the second tier is left to add.
+	warm := newState(p2, MaxTotal)
+	for i := range first {
+		j := st1.assign[i]
+		if j < 0 {
+			continue
+		}
+		var w int64
+		if st1.aw[i] > price[j] {
+			w += b
+		}
+		if price[j] > 0 {
+			w += b
+		}
+		warm.place(int32(i), j, w)
+	}
+	for j, pr := range price {
+		if pr > 0 {
+			warm.price[j] = b
+		}
+	}
 	st1 = nil // the first solve's state is no longer needed
 	rep2 := newReporter(func(phase string, done float64) {
 		if phase == PhaseSolve {
 			rep.report(PhaseSecond, done)
 		}
 	})
-	res2, _, err := solveValid(ctx, p2, MaxTotal, rep2, methodSSP, false)
+	res2, _, err := solveFrom(ctx, p2, MaxTotal, rep2, methodSSP, false, warm, int32(first))
 	if err != nil {
 		return Result{}, err
 	}
