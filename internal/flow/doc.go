@@ -74,7 +74,10 @@
 // with near-equal values) and on a real cohort instance from match.Assign
 // (300,000 needs, 6,893 pools, 4.8 million edges), 2 cores: MaxTotal
 // 3.6 s and 2.7 s (the auction below: 1.8 s and 64 s), EquityFirst 4.9 s
-// and 3.3 s (previously 20 s and 30–58 s).
+// and 3.3 s (previously 20 s and 30–58 s). On the DIMACS export of the
+// 100,000-student cohort benchmark (306,778 nodes, 5.1 million arcs)
+// MaxTotal took 5.5 s of CPU where LEMON's network simplex
+// (dimacs-solver) took 47 s, both reaching cost −4,039,192,051.
 //
 // The package also holds an exact ε-scaling auction with similar objects
 // (Bertsekas and Castañón; weights scaled by 2·n+1 so that ε = 1 is
