@@ -435,8 +435,9 @@ const maxCohortErrors = 20
 // Cancelling ctx stops all work promptly; Assign then returns ctx's error
 // and no assignment. A bad student fails the whole call with a
 // *CohortError per bad student (at most 20, joined) naming fields by
-// index, never their values. Students with no needs are allowed and take
-// no seats. Safe for concurrent use.
+// index, never their values. Students with nothing to assign (no needs,
+// and no interests or SkipInterests) are allowed, are not validated and
+// take no seats. Safe for concurrent use.
 func (m *Matcher) Assign(ctx context.Context, students []Student, opts AssignOptions) (*Assignment, error) {
 	if opts.Policy < 0 || opts.Policy >= numPolicies || (opts.Pools != PoolPerProvider && opts.Pools != PoolPerCategory) {
 		return nil, ErrBadPolicy
