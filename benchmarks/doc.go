@@ -7,12 +7,30 @@
 // The tests in this package check that the library and its baseline return
 // the same answers, so a faster index is never bought with wrong results.
 //
-// Sizes past what CI affords run only when the environment variable
-// WRAPAROUND_LARGE is 1:
+// # State scale
 //
+// The largest sizes run only when the environment variable
+// WRAPAROUND_LARGE is "1"; CI runs the others. BenchmarkAssign then adds
+// 1,000,000 students (three needs each) on 100,000 providers, and
+// BenchmarkTrendsIngest, BenchmarkTrendsQuery and BenchmarkTrendsPersist
+// add events=100000000 (the 10M generated requests ingested ten times):
+//
+//	WRAPAROUND_LARGE=1 go test ./benchmarks -run '^$' -bench 'Assign/students=1000000' -benchtime 1x -timeout 2h
 //	WRAPAROUND_LARGE=1 go test ./benchmarks -run '^$' -bench 'Trends' -benchtime 1x -timeout 2h
 //
-// adds events=100000000 to BenchmarkTrendsIngest, BenchmarkTrendsQuery and
-// BenchmarkTrendsPersist (the 10M generated requests ingested ten times).
-// Without it only the smaller sizes run.
+// # Cohorts beside an outside solver
+//
+// With WRAPAROUND_DIMACS_DIR set to a directory, BenchmarkAssign writes
+// each MaxTotal instance there as DIMACS (assign-<students>.dimacs), which
+// any min-cost-flow solver reproduces; LEMON's network simplex, for one
+// (Debian: apt-get install liblemon-utils):
+//
+//	WRAPAROUND_DIMACS_DIR=/tmp go test ./benchmarks -run '^$' -bench 'Assign/students=100000/maxtotal' -benchtime 1x
+//	/usr/bin/time dimacs-solver -long /tmp/assign-100000.dimacs   # min cost = −objective
+//	FLOW_DIMACS=/tmp/assign-100000.dimacs go test ./internal/flow -run '^$' -bench 'Real/maxtotal/ssp' -benchtime 1x
+//
+// The last line times the package's own solver on the same file; its
+// cpu-s/op is comparable with dimacs-solver's user time on a shared
+// machine, where wall times follow the load. BenchmarkAssign's solve-s,
+// candidates-s and explain-s time the phases of one assignment.
 package benchmarks

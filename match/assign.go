@@ -110,12 +110,14 @@ const DefaultMaxCandidates = 20
 const ScoreScale = 10000
 
 // Progress phases of Assign, in order. The solve phases depend on the
-// policy: "split" and "solve" for MaxTotal and EquityFirst, "stable" for
-// Stable, "greedy" for Greedy.
+// policy: "split" and "solve" for MaxTotal and EquityFirst (then
+// "second-tier" when interests have candidates), "stable" for Stable,
+// "greedy" for Greedy.
 const (
 	PhaseCandidates = "candidates" // scoring each student's candidates; done = share of students
 	PhaseSplit      = flow.PhaseSplit
 	PhaseSolve      = flow.PhaseSolve
+	PhaseInterests  = flow.PhaseSecond // interests after needs; done = share placed
 	PhaseStable     = "stable"
 	PhaseGreedy     = "greedy"
 	PhaseExplain    = "explain" // scoring and explaining the assigned pairs; done = share of students
@@ -141,6 +143,10 @@ type AssignOptions struct {
 	MaxCandidates int `json:"max_candidates,omitempty"`
 	// Seed draws the Stable lottery.
 	Seed uint64 `json:"seed,omitempty"`
+	// SkipInterests leaves interests out: only needs are assigned. By
+	// default interests are assigned as a second, lower tier: they take
+	// the seats needs leave, never one a need could use (see Assign).
+	SkipInterests bool `json:"skip_interests,omitempty"`
 	// RegionSet names the catalog's region set (directory.Builder's
 	// AddRegions) used for Stable's residency priority and to report
 	// unmet needs by region; "" means the first. A catalog without region
@@ -160,19 +166,22 @@ type AssignOptions struct {
 type Assignment struct {
 	Policy Policy   `json:"policy"`
 	Pools  PoolMode `json:"pools"`
-	// Assigned lists the served needs by student, then need.
+	// Assigned lists the served needs and interests by student, then
+	// kind (needs first), then index.
 	Assigned []Assigned `json:"assigned"`
-	// Unmet lists the needs left without a provider by student, then
-	// need, each with its reason.
+	// Unmet lists the needs and interests left without a provider by
+	// student, then kind, then index, each with its reason.
 	Unmet []UnmetNeed `json:"unmet"`
-	// Utilisation has one entry per seat pool some need had as a
-	// candidate, by provider ID then category. Providers no need could
+	// Utilisation has one entry per seat pool some need or interest had
+	// as a candidate, by provider ID then category. Providers none could
 	// use are left out.
 	Utilisation []PoolUse `json:"utilisation"`
 	// Gaps counts the unmet needs by category, region and reason, most
 	// needs first (then category, region, reason): the supply-gap signal
 	// for trends.
 	Gaps []Gap `json:"gaps"`
+	// InterestGaps counts the unmet interests likewise (Severity 0).
+	InterestGaps []Gap `json:"interest_gaps,omitempty"`
 	// Lottery holds, for Stable, each student's lottery rank (0 draws
 	// first), so that a family can check the tie-breaking; nil otherwise.
 	Lottery []int  `json:"lottery,omitempty"`
@@ -181,12 +190,14 @@ type Assignment struct {
 	inst *instance
 }
 
-// Assigned is one served need.
+// Assigned is one served need or interest.
 type Assigned struct {
 	// Student indexes the students given to Assign; Need indexes its
-	// Needs.
-	Student  int    `json:"student"`
-	Need     int    `json:"need"`
+	// Needs, or its Interests when Kind is KindInterest.
+	Student int      `json:"student"`
+	Kind    ItemKind `json:"kind"`
+	Need    int      `json:"need"`
+	// Category is the item's; Severity the need's, 0 for an interest.
 	Category string `json:"category"`
 	Severity int    `json:"severity"`
 	// Provider is shared with the directory: do not modify it.
@@ -199,7 +210,8 @@ type Assigned struct {
 	// need's best provider).
 	Rank int `json:"rank"`
 	// Score is the single-student score of the pair (as Plan gives it);
-	// Weight its integer weight, severity × scaled score (ScoreScale).
+	// Weight its integer weight, severity × scaled score (ScoreScale; an
+	// interest weighs as severity 1).
 	Score  float64 `json:"score"`
 	Weight int64   `json:"weight"`
 	// Explanation gives the score's reasons in words, as Plan does.
@@ -237,12 +249,14 @@ func (r UnmetReason) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (r UnmetReason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// UnmetNeed is one need left without a provider.
+// UnmetNeed is one need or interest left without a provider.
 type UnmetNeed struct {
-	Student  int    `json:"student"`
-	Need     int    `json:"need"`
-	Category string `json:"category"`
-	Severity int    `json:"severity"`
+	// Student, Kind, Need, Category and Severity are as in Assigned.
+	Student  int      `json:"student"`
+	Kind     ItemKind `json:"kind"`
+	Need     int      `json:"need"`
+	Category string   `json:"category"`
+	Severity int      `json:"severity"`
 	// Region is the student's home region in the region set (see
 	// AssignOptions.RegionSet); "" outside all of them.
 	Region string      `json:"region"`
@@ -270,14 +284,18 @@ type PoolUse struct {
 	Assigned int `json:"assigned"`
 	// Demand is how many needs had the pool among their candidates.
 	Demand int `json:"demand"`
+	// InterestsAssigned and InterestDemand count interests likewise.
+	InterestsAssigned int `json:"interests_assigned,omitempty"`
+	InterestDemand    int `json:"interest_demand,omitempty"`
 }
 
-// Utilisation returns Assigned/Seats, 0 for an unlimited or seatless pool.
+// Utilisation returns the share of seats taken, (Assigned +
+// InterestsAssigned)/Seats, 0 for an unlimited or seatless pool.
 func (u PoolUse) Utilisation() float64 {
 	if u.Seats <= 0 {
 		return 0
 	}
-	return float64(u.Assigned) / float64(u.Seats)
+	return float64(u.Assigned+u.InterestsAssigned) / float64(u.Seats)
 }
 
 // Gap counts unmet needs of one category in one region for one reason.
@@ -290,7 +308,8 @@ type Gap struct {
 	BySeverity [MaxSeverity + 1]int `json:"by_severity"`
 }
 
-// Totals sums up an Assignment.
+// Totals sums up an Assignment. Every field but Students and Interests
+// is about needs only; Interests sums up the interests.
 type Totals struct {
 	Students int `json:"students"`
 	Needs    int `json:"needs"`
@@ -315,9 +334,28 @@ type Totals struct {
 	// whose minimum cost is −Objective for MaxTotal and EquityFirst, and
 	// at most −Objective for Stable and Greedy (they are not optimal).
 	Objective int64 `json:"objective"`
+	// Interests sums up the interests, assigned after the needs.
+	Interests KindTotals `json:"interests,omitzero"`
 }
 
-// WriteDIMACS writes the candidate graph as a DIMACS minimum-cost-flow
+// KindTotals sums up one kind of item of an Assignment.
+type KindTotals struct {
+	// Items is how many there are, Assigned and Unmet how many were
+	// served or not.
+	Items    int `json:"items"`
+	Assigned int `json:"assigned"`
+	Unmet    int `json:"unmet"`
+	// UnmetByReason counts the unmet ones by UnmetReason.
+	UnmetByReason [numUnmetReasons]int `json:"unmet_by_reason"`
+	// Edges counts their (item, pool) candidate pairs.
+	Edges int `json:"edges"`
+	// Weight is Σ Assigned.Weight over them; Score Σ Assigned.Score.
+	Weight int64   `json:"weight"`
+	Score  float64 `json:"score"`
+}
+
+// WriteDIMACS writes the needs' candidate graph (interests are left out)
+// as a DIMACS minimum-cost-flow
 // problem ("p min"): node i+1 is the i-th need (students in order, each
 // one's needs in order) with supply 1, then one node per pool of
 // Utilisation (in order), then a sink; an arc of capacity 1 and cost
@@ -335,7 +373,7 @@ func (a *Assignment) WriteDIMACS(w io.Writer) error {
 	if a.Policy == EquityFirst {
 		pol = flow.EquityFirst
 	}
-	return flow.WriteDIMACS(w, &a.inst.prob, pol)
+	return flow.WriteDIMACS(w, a.inst.needs(), pol)
 }
 
 // CohortError reports a bad student of a cohort by its index; Err is the
@@ -359,7 +397,15 @@ const maxCohortErrors = 20
 // Assign matches a whole cohort at once: every need of every student gets
 // at most one provider, no provider gets more needs than it has seats
 // (Capacity − Enrolled; unknown capacity is unlimited), and the policy
-// decides who gets the scarce seats. Interests are not assigned.
+// decides who gets the scarce seats.
+//
+// Interests (unless AssignOptions.SkipInterests) are a second, lower
+// tier with the same candidates rule, weighing as severity-1 needs: they
+// take seats only as far as the needs' outcome allows. For MaxTotal and
+// EquityFirst the needs get exactly the policy's optimum and, among all
+// such optima, the interests the largest total weight (lexicographic,
+// flow.SolveTiers); Stable ranks every need above every interest at
+// every pool, and Greedy takes all needs before any interest.
 //
 // Each need's candidates are its AssignOptions.MaxCandidates best
 // providers by the single-student score, among those meeting every hard
@@ -374,19 +420,24 @@ const maxCohortErrors = 20
 // parallel again). The Matcher's Config.IncludeFull does not matter:
 // Assign counts seats itself.
 //
-// Memory per candidate edge (need, pool): 12 bytes kept with the
-// Assignment for WriteDIMACS (pool index and weight), 12 more while the
-// scoring workers' buffers are merged, and the solver's own (flow: 8 per
-// edge for the auction's transposed adjacency). Per need about 40 bytes
-// of bookkeeping, and per served need its Assigned entry with the
-// explanation's text (about 300 bytes). On the benchmark (300,000 needs,
-// 4.8 million edges) the heap peaks under 400 MB.
+// Memory per candidate edge (item, pool): 12 bytes kept with the
+// Assignment for WriteDIMACS (pool index and weight), 8 more while the
+// scoring workers' buffers wait to be merged (freed chunk by chunk as
+// they are), and the solver's own (flow: up to 24 per edge of a seated
+// item in a pool with a seat limit; with interests, a copy of the kept
+// edges for the second tier). A worker holds one student's Prepared at a
+// time. Per item about 40 bytes of bookkeeping, and per served item its
+// Assigned entry with the explanation's text (about 300 bytes). On the
+// benchmark (300,000 needs, 4.8 million edges) the heap peaks near
+// 460 MB; at state scale (1,000,000 students × 3 needs on 100,000
+// providers, 58 million edges) near 4.8 GB.
 //
 // Cancelling ctx stops all work promptly; Assign then returns ctx's error
 // and no assignment. A bad student fails the whole call with a
 // *CohortError per bad student (at most 20, joined) naming fields by
-// index, never their values. Students with no needs are allowed and take
-// no seats. Safe for concurrent use.
+// index, never their values. Students with nothing to assign (no needs,
+// and no interests or SkipInterests) are allowed, are not validated and
+// take no seats. Safe for concurrent use.
 func (m *Matcher) Assign(ctx context.Context, students []Student, opts AssignOptions) (*Assignment, error) {
 	if opts.Policy < 0 || opts.Policy >= numPolicies || (opts.Pools != PoolPerProvider && opts.Pools != PoolPerCategory) {
 		return nil, ErrBadPolicy
@@ -423,7 +474,7 @@ func (m *Matcher) Assign(ctx context.Context, students []Student, opts AssignOpt
 		if opts.Policy == EquityFirst {
 			pol = flow.EquityFirst
 		}
-		res, err = flow.Solve(ctx, &inst.prob, pol, rep.report)
+		res, err = flow.SolveTiers(ctx, &inst.prob, inst.nNeeds, pol, rep.report)
 	case Greedy:
 		rep.report(PhaseGreedy, 0)
 		res, err = flow.Greedy(ctx, &inst.prob)

@@ -68,3 +68,47 @@ func ExampleMatcher_Assign() {
 	//   student 1 → Vision Center (choice 2, score 0.65)
 	//   student 2 → Vision Center (choice 1, score 0.96)
 }
+
+// Interests come after needs. The Youth Center has one seat, shared by
+// its tutoring and its soccer; the Soccer League, farther away, has
+// seats. Student 0 would like to play soccer and lives next to the Youth
+// Center, student 1 needs tutoring: the need takes the shared seat and
+// the interest goes to the league, its second choice.
+func ExampleMatcher_Assign_interests() {
+	home := orb.Point{-85.3, 35.0}
+	at := func(dLat float64) orb.Point { return orb.Point{home[0], home[1] + dLat} }
+	b := directory.NewBuilder()
+	b.Location = time.UTC
+	b.Add(directory.Provider{ID: "y1", Name: "Youth Center", Categories: []string{"education.tutoring", "enrichment.sports"},
+		Point: at(0.002), Cost: directory.CostFree, Capacity: 1})
+	b.Add(directory.Provider{ID: "s1", Name: "Soccer League", Categories: []string{"enrichment.sports"},
+		Point: at(0.015), Cost: directory.CostFree, Capacity: 20})
+	dir, err := b.Build()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := match.New(dir, match.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cohort := []match.Student{
+		{Home: at(0.004), Interests: []match.Interest{{Category: "enrichment.sports"}}},
+		{Home: at(0), Needs: []match.Need{{Category: "education.tutoring", Severity: 1}}},
+	}
+	a, err := m.Assign(context.Background(), cohort, match.AssignOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, as := range a.Assigned {
+		fmt.Printf("student %d %s %s → %s (choice %d)\n", as.Student, as.Kind, as.Category, as.Provider.Name, as.Rank+1)
+	}
+	t := a.Totals
+	fmt.Printf("needs %d of %d met, interests %d of %d\n", t.Assigned, t.Needs, t.Interests.Assigned, t.Interests.Items)
+	// Output:
+	// student 0 interest enrichment.sports → Soccer League (choice 2)
+	// student 1 need education.tutoring → Youth Center (choice 1)
+	// needs 1 of 1 met, interests 1 of 1
+}

@@ -15,22 +15,26 @@ import (
 )
 
 // instance is a cohort's candidate graph: one left node per need
-// (students in order, each one's needs in order), one right node per seat
-// pool, edges in each need's candidate order (best score first).
+// (students in order, each one's needs in order), then one per interest
+// (students in order, each one's interests in order), one right node per
+// seat pool, edges in each item's candidate order (best score first).
 type instance struct {
-	prob    flow.Problem // Tier = severity
+	prob    flow.Problem // Tier = severity for needs, 0 for interests
+	nNeeds  int          // left nodes 0..nNeeds-1 are needs, the rest interests
 	open    *Matcher     // the matcher with full providers left out
 	all     *Matcher     // the matcher with full providers kept
 	set     string       // region set
 	pools   PoolMode
 	k       int
 	nStud   int
-	first   []int32  // first[s]..first[s+1]: left nodes of student s
+	skipInt bool     // interests are not assigned
+	first   []int32  // first[s]..first[s+1]: need nodes of student s
+	ifirst  []int32  // ifirst[s]..ifirst[s+1]: interest nodes of student s
 	student []int32  // per left node
-	item    []uint8  // per left node: index in the student's Needs
+	item    []uint8  // per left node: index in the student's Needs or Interests
 	status  []uint8  // per left node: need… flags
 	count   []uint16 // per left node: number of candidates
-	detail  []*Unmet // per left node: for a need without eligible provider
+	detail  []*Unmet // per left node: for an item without eligible provider
 	region  []int32  // per student: index in regions, 0 for none
 	regions []string // regions[0] = ""
 	// Pools: provider ordinal, category index in its Categories (-1 for a
@@ -39,7 +43,39 @@ type instance struct {
 	poolCat    []int16
 	poolRegion []int32
 	slotBase   []int32 // per provider ordinal: its first slot
-	poolOf     []int32 // per slot: pool index, -1 when no need had it
+	poolOf     []int32 // per slot: pool index, -1 when no item had it
+}
+
+// needs is the candidate graph of the needs alone: the prefix of prob.
+func (in *instance) needs() *flow.Problem {
+	p := &in.prob
+	e := p.Start[in.nNeeds]
+	return &flow.Problem{Left: in.nNeeds, Tier: p.Tier[:in.nNeeds], Cap: p.Cap, Start: p.Start[:in.nNeeds+1], To: p.To[:e], Weight: p.Weight[:e]}
+}
+
+// isInterest reports whether left node l is an interest.
+func (in *instance) isInterest(l int32) bool { return int(l) >= in.nNeeds }
+
+// scoring returns the student as candidates are scored: interests and
+// strengths are dropped when interests are not assigned or there are
+// none (they only shape interests' scores), so that the same student is
+// prepared alike when scoring and when explaining. ok is false when the
+// student has nothing to assign.
+func (in *instance) scoring(st *Student) (Student, bool) {
+	cp := *st
+	if in.skipInt || len(cp.Interests) == 0 {
+		cp.Interests, cp.Strengths = nil, nil
+	}
+	return cp, len(cp.Needs)+len(cp.Interests) > 0
+}
+
+// nodeOf returns the left node of item it (needs, then interests, as
+// Prepared numbers them) of student s.
+func (in *instance) nodeOf(s, it int) int32 {
+	if n := int(in.first[s+1] - in.first[s]); it >= n {
+		return in.ifirst[s] + int32(it-n)
+	}
+	return in.first[s] + int32(it)
 }
 
 // Need status flags.
@@ -52,32 +88,44 @@ const (
 // chunkStudents is how many students a scoring task takes.
 const chunkStudents = 64
 
-// chunkEdges is one task's edges: pool slot and weight.
+// chunkEdges is one task's edges, needs' and interests' apart: pool slot
+// and weight (at most MaxSeverity·ScoreScale, so int32).
 type chunkEdges struct {
-	slot []int32
-	w    []int64
+	slot, islot []int32
+	w, iw       []int32
 }
 
 // buildInstance scores every student's candidates on opts.Workers
-// goroutines and assembles the candidate graph in student order.
+// goroutines and assembles the candidate graph in student order. A
+// worker keeps one student's Prepared at a time and only the candidates'
+// pool slots and weights (8 bytes per edge) until assembly.
 func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *AssignOptions, rep *progress) (*instance, error) {
-	in := &instance{set: opts.RegionSet, pools: opts.Pools, k: opts.MaxCandidates, nStud: len(students)}
+	in := &instance{set: opts.RegionSet, pools: opts.Pools, k: opts.MaxCandidates, nStud: len(students), skipInt: opts.SkipInterests}
 	open, all := *m, *m
 	open.cfg.IncludeFull, all.cfg.IncludeFull = false, true
 	in.open, in.all = &open, &all
 
 	in.first = make([]int32, len(students)+1)
+	in.ifirst = make([]int32, len(students)+1)
 	for i := range students {
-		n := len(students[i].Needs)
-		if n > MaxItems {
+		n, ni := len(students[i].Needs), len(students[i].Interests)
+		if in.skipInt {
+			ni = 0
+		}
+		if n+ni > MaxItems {
 			return nil, &CohortError{Student: i, Err: &FieldError{Field: "needs", Err: ErrTooMany}}
 		}
-		if int64(in.first[i])+int64(n) >= math.MaxInt32 {
+		if int64(in.first[i])+int64(in.ifirst[i])+int64(n+ni) >= math.MaxInt32 {
 			return nil, &CohortError{Student: i, Err: &FieldError{Field: "needs", Err: ErrTooMany}}
 		}
 		in.first[i+1] = in.first[i] + int32(n)
+		in.ifirst[i+1] = in.ifirst[i] + int32(ni)
 	}
-	left := int(in.first[len(students)])
+	in.nNeeds = int(in.first[len(students)])
+	for i := range in.ifirst {
+		in.ifirst[i] += int32(in.nNeeds)
+	}
+	left := int(in.ifirst[len(students)])
 	in.student = make([]int32, left)
 	in.item = make([]uint8, left)
 	in.status = make([]uint8, left)
@@ -88,6 +136,10 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 		for j := in.first[s]; j < in.first[s+1]; j++ {
 			in.student[j] = int32(s)
 			in.item[j] = uint8(j - in.first[s])
+		}
+		for j := in.ifirst[s]; j < in.ifirst[s+1]; j++ {
+			in.student[j] = int32(s)
+			in.item[j] = uint8(j - in.ifirst[s])
 		}
 	}
 	regionOf := make([]string, len(students))
@@ -122,7 +174,7 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf, one []Candidate
+			var buf []Candidate
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= len(chunks) {
@@ -137,11 +189,10 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 						mu.Unlock()
 						return
 					}
-					if len(students[s].Needs) == 0 {
+					st, ok := in.scoring(&students[s])
+					if !ok {
 						continue
 					}
-					st := students[s]
-					st.Interests, st.Strengths = nil, nil
 					pr, err := in.open.Prepare(ctx, st)
 					if err != nil {
 						failed.Store(true)
@@ -157,10 +208,15 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 						regionOf[s] = pr.resident[in.set]
 					}
 					var prAll *Prepared
-					for it := range st.Needs {
-						l := in.first[s] + int32(it)
-						sev := st.Needs[it].Severity
-						in.prob.Tier[l] = uint8(sev)
+					for it := range len(st.Needs) + len(st.Interests) {
+						l := in.nodeOf(s, it)
+						sev, code := 1, ""
+						if it < len(st.Needs) {
+							sev, code = st.Needs[it].Severity, st.Needs[it].Category
+							in.prob.Tier[l] = uint8(sev)
+						} else {
+							code = st.Interests[it-len(st.Needs)].Category
+						}
 						buf, err = pr.Top(ctx, it, in.k, buf)
 						if err != nil {
 							mu.Lock()
@@ -172,12 +228,14 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 							if prAll == nil {
 								prAll, _ = in.all.Prepare(ctx, st)
 							}
-							if one, err = prAll.Top(ctx, it, 1, one); err == nil && len(one) == 0 {
+							// Any eligible provider, full or not? The first one
+							// streamed answers; Top would rank them first.
+							if !anyCandidate(prAll, it) {
 								var u Unmet
 								if u, err = prAll.Unmet(ctx, it); err == nil {
 									in.detail[l] = &u
 								}
-							} else if err == nil {
+							} else {
 								in.status[l] = needFull
 							}
 							if err != nil {
@@ -193,10 +251,14 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 						if len(buf) == in.k {
 							in.status[l] |= needTrunc
 						}
+						slot, w := &out.slot, &out.w
+						if in.isInterest(l) {
+							slot, w = &out.islot, &out.iw
+						}
 						for i := range buf {
 							cd := &buf[i]
-							out.slot = append(out.slot, in.slotOf(cd, st.Needs[it].Category))
-							out.w = append(out.w, int64(sev)*scaled(cd.Score))
+							*slot = append(*slot, in.slotOf(cd, code))
+							*w = append(*w, int32(int64(sev)*scaled(cd.Score)))
 						}
 					}
 				}
@@ -219,6 +281,14 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 	rep.report(PhaseCandidates, 1)
 	in.assemble(chunks, regionOf)
 	return in, nil
+}
+
+// anyCandidate reports whether item it of pr has an eligible provider.
+func anyCandidate(pr *Prepared, it int) bool {
+	for range pr.Candidates(it) {
+		return true
+	}
+	return false
 }
 
 // scaled is a score's integer weight: max(1, round(score·ScoreScale)).
@@ -261,11 +331,13 @@ func (in *instance) assemble(chunks []chunkEdges, regionOf []string) {
 	edges := 0
 	var used []int32
 	for c := range chunks {
-		edges += len(chunks[c].slot)
-		for _, s := range chunks[c].slot {
-			if in.poolOf[s] == -1 {
-				in.poolOf[s] = 0
-				used = append(used, s)
+		edges += len(chunks[c].slot) + len(chunks[c].islot)
+		for _, slots := range [2][]int32{chunks[c].slot, chunks[c].islot} {
+			for _, s := range slots {
+				if in.poolOf[s] == -1 {
+					in.poolOf[s] = 0
+					used = append(used, s)
+				}
 			}
 		}
 	}
@@ -320,23 +392,46 @@ func (in *instance) assemble(chunks []chunkEdges, regionOf []string) {
 	p.Start = make([]int32, p.Left+1)
 	p.To = make([]int32, 0, edges)
 	p.Weight = make([]int64, 0, edges)
-	// Needs and chunks are both in student order: walk them together.
+	// Needs, then interests; each in student order, as the chunks are:
+	// walk them together, freeing each chunk's part once copied.
 	cur, k := -1, 0
 	for l := 0; l < p.Left; l++ {
+		if l == in.nNeeds {
+			if cur >= 0 {
+				chunks[cur].free(false)
+			}
+			cur = -1
+		}
 		if n := int(in.count[l]); n > 0 {
+			interest := in.isInterest(int32(l))
 			if c := int(in.student[l]) / chunkStudents; c != cur {
 				if cur >= 0 {
-					chunks[cur] = chunkEdges{}
+					chunks[cur].free(interest)
 				}
 				cur, k = c, 0
 			}
-			for _, s := range chunks[cur].slot[k : k+n] {
+			slot, w := chunks[cur].slot, chunks[cur].w
+			if interest {
+				slot, w = chunks[cur].islot, chunks[cur].iw
+			}
+			for _, s := range slot[k : k+n] {
 				p.To = append(p.To, in.poolOf[s])
 			}
-			p.Weight = append(p.Weight, chunks[cur].w[k:k+n]...)
+			for _, x := range w[k : k+n] {
+				p.Weight = append(p.Weight, int64(x))
+			}
 			k += n
 		}
 		p.Start[l+1] = int32(len(p.To))
+	}
+}
+
+// free drops the chunk's needs' or interests' edges.
+func (c *chunkEdges) free(interests bool) {
+	if interests {
+		c.islot, c.iw = nil, nil
+	} else {
+		c.slot, c.w = nil, nil
 	}
 }
 

@@ -26,6 +26,20 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 	}
 	hasSeat := func(j int32) bool { return p.Cap[j] < 0 || used[j] < p.Cap[j] }
 
+	// Categories of the unmet items whose candidate list was cut.
+	codes := map[string]bool{}
+	for l, j := range res.Assign {
+		if j < 0 && in.status[l]&needTrunc != 0 {
+			st := &students[in.student[l]]
+			if in.isInterest(int32(l)) {
+				codes[st.Interests[in.item[l]].Category] = true
+			} else {
+				codes[st.Needs[in.item[l]].Category] = true
+			}
+		}
+	}
+	seats := in.newSeatIndex(codes, hasSeat)
+
 	score := make([]float64, p.Left)
 	expl := make([]string, p.Left)
 	beyond := make([]bool, p.Left)
@@ -58,7 +72,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 						fail(err)
 						return
 					}
-					if err := in.explainStudent(ctx, s, &students[s], res.Assign, hasSeat, score, expl, beyond); err != nil {
+					if err := in.explainStudent(ctx, s, &students[s], res.Assign, hasSeat, seats, score, expl, beyond); err != nil {
 						fail(err)
 						return
 					}
@@ -76,33 +90,47 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 	}
 
 	t := &a.Totals
+	ti := &t.Interests
 	t.Students = len(students)
-	t.Needs = p.Left
+	t.Needs = in.nNeeds
+	ti.Items = p.Left - in.nNeeds
 	t.Pools = len(p.Cap)
-	t.Edges = len(p.To)
+	t.Edges = int(p.Start[in.nNeeds])
+	ti.Edges = len(p.To) - t.Edges
 	t.Objective = res.Objective
 	a.Utilisation = make([]PoolUse, len(p.Cap))
 	for j := range p.Cap {
 		prov := m.provs[in.poolProv[j]]
-		u := PoolUse{Provider: prov, ProviderID: prov.ID, Seats: int(p.Cap[j]), Assigned: int(used[j])}
+		u := PoolUse{Provider: prov, ProviderID: prov.ID, Seats: int(p.Cap[j])}
 		if in.poolCat[j] >= 0 {
 			u.Category = prov.Categories[in.poolCat[j]]
 		}
 		a.Utilisation[j] = u
 	}
-	for _, j := range p.To {
-		a.Utilisation[j].Demand++
+	for e, j := range p.To {
+		if e < t.Edges {
+			a.Utilisation[j].Demand++
+		} else {
+			a.Utilisation[j].InterestDemand++
+		}
 	}
 	type gapKey struct {
 		cat, region string
 		reason      UnmetReason
 	}
-	gaps := map[gapKey]*Gap{}
-	for l := 0; l < p.Left; l++ {
+	gaps := [2]map[gapKey]*Gap{{}, {}}
+	emit := func(l int32) {
 		s := int(in.student[l])
 		it := int(in.item[l])
-		need := &students[s].Needs[it]
-		t.NeedsBySeverity[need.Severity]++
+		interest := in.isInterest(l)
+		kind, cat, sev := KindNeed, "", 0
+		if interest {
+			kind, cat = KindInterest, students[s].Interests[it].Category
+		} else {
+			need := &students[s].Needs[it]
+			cat, sev = need.Category, need.Severity
+			t.NeedsBySeverity[sev]++
+		}
 		if j := res.Assign[l]; j >= 0 {
 			rank := 0
 			var w int64
@@ -113,18 +141,26 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 				}
 			}
 			a.Assigned = append(a.Assigned, Assigned{
-				Student: s, Need: it, Category: need.Category, Severity: need.Severity,
+				Student: s, Kind: kind, Need: it, Category: cat, Severity: sev,
 				Provider: a.Utilisation[j].Provider, ProviderID: a.Utilisation[j].ProviderID,
 				Pool: int(j), Rank: rank, Score: score[l], Weight: w, Explanation: expl[l],
 			})
+			if interest {
+				a.Utilisation[j].InterestsAssigned++
+				ti.Assigned++
+				ti.Weight += w
+				ti.Score += score[l]
+				return
+			}
+			a.Utilisation[j].Assigned++
 			t.Assigned++
-			t.AssignedBySeverity[need.Severity]++
+			t.AssignedBySeverity[sev]++
 			t.Weight += w
-			t.Score += float64(need.Severity) * score[l]
-			continue
+			t.Score += float64(sev) * score[l]
+			return
 		}
 		u := UnmetNeed{
-			Student: s, Need: it, Category: need.Category, Severity: need.Severity,
+			Student: s, Kind: kind, Need: it, Category: cat, Severity: sev,
 			Region: in.regions[in.region[s]], Candidates: int(in.count[l]),
 		}
 		switch {
@@ -137,25 +173,42 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 			u.Reason = UnmetFull
 		}
 		a.Unmet = append(a.Unmet, u)
-		t.Unmet++
-		t.UnmetByReason[u.Reason]++
+		if interest {
+			ti.Unmet++
+			ti.UnmetByReason[u.Reason]++
+		} else {
+			t.Unmet++
+			t.UnmetByReason[u.Reason]++
+		}
 		k := gapKey{u.Category, u.Region, u.Reason}
-		g := gaps[k]
+		g := gaps[kind][k]
 		if g == nil {
 			g = &Gap{Category: k.cat, Region: k.region, Reason: k.reason}
-			gaps[k] = g
+			gaps[kind][k] = g
 		}
 		g.Needs++
 		g.BySeverity[u.Severity]++
 	}
+	for s := range students {
+		for l := in.first[s]; l < in.first[s+1]; l++ {
+			emit(l)
+		}
+		for l := in.ifirst[s]; l < in.ifirst[s+1]; l++ {
+			emit(l)
+		}
+	}
 	if opts.Policy != EquityFirst {
 		t.Objective = t.Weight
 	}
-	a.Gaps = make([]Gap, 0, len(gaps))
-	for _, g := range gaps {
+	a.Gaps = make([]Gap, 0, len(gaps[KindNeed]))
+	for _, g := range gaps[KindNeed] {
 		a.Gaps = append(a.Gaps, *g)
 	}
 	sortGaps(a.Gaps)
+	for _, g := range gaps[KindInterest] {
+		a.InterestGaps = append(a.InterestGaps, *g)
+	}
+	sortGaps(a.InterestGaps)
 	rep.report(PhaseExplain, 1)
 	return nil
 }
@@ -163,25 +216,25 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 // explainStudent scores and explains student s's assigned needs and,
 // for each unmet need whose candidate list was cut at the bound, looks
 // for an eligible provider beyond it that still has a seat.
-func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assign []int32, hasSeat func(int32) bool, score []float64, expl []string, beyond []bool) error {
-	lo, hi := in.first[s], in.first[s+1]
+func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assign []int32, hasSeat func(int32) bool, seats *seatIndex, score []float64, expl []string, beyond []bool) error {
 	work := false
-	for l := lo; l < hi; l++ {
-		if assign[l] >= 0 || in.status[l]&needTrunc != 0 {
-			work = true
+	for _, r := range [2][2]int32{{in.first[s], in.first[s+1]}, {in.ifirst[s], in.ifirst[s+1]}} {
+		for l := r[0]; l < r[1]; l++ {
+			if assign[l] >= 0 || in.status[l]&needTrunc != 0 {
+				work = true
+			}
 		}
 	}
 	if !work {
 		return nil
 	}
-	cp := *st
-	cp.Interests, cp.Strengths = nil, nil
+	cp, _ := in.scoring(st)
 	pr, err := in.open.Prepare(ctx, cp)
 	if err != nil {
 		return err
 	}
-	for l := lo; l < hi; l++ {
-		it := int(in.item[l])
+	for it := range len(cp.Needs) + len(cp.Interests) {
+		l := in.nodeOf(s, it)
 		if j := assign[l]; j >= 0 {
 			prov := in.open.provs[in.poolProv[j]]
 			c, _, err := pr.Evaluate(it, prov)
@@ -195,18 +248,15 @@ func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assi
 		if in.status[l]&needTrunc == 0 {
 			continue
 		}
-		code := st.Needs[it].Category
-		n := 0
-		for c := range pr.Candidates(it) {
-			if n++; n&255 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			j := in.poolOf[in.slotOf(&c, code)]
-			if j < 0 || hasSeat(j) {
-				beyond[l] = true
-				break
-			}
+		var code string
+		if it < len(cp.Needs) {
+			code = cp.Needs[it].Category
+		} else {
+			code = cp.Interests[it-len(cp.Needs)].Category
+		}
+		if beyond[l], err = in.beyond(seats, pr, it, code, hasSeat); err != nil {
+			return err
 		}
 	}
-	return nil
+	return ctx.Err()
 }

@@ -23,9 +23,10 @@ func lottery(seed uint64, n int) []int {
 //
 // Each need is a proposer whose preference list is its candidate list
 // (best score first, ties by provider ID, as Top orders them). A pool
-// ranks the needs proposing to it by priority: a need whose student lives
-// in the pool's provider's region first, then higher severity, then
-// better lottery rank, then the student's earlier need — a strict order,
+// ranks the items proposing to it by priority: needs before interests,
+// then a student living in the pool's provider's region first, then
+// higher severity, then better lottery rank, then the student's earlier
+// item — a strict order,
 // so the outcome is the unique student-optimal stable matching whatever
 // the order of proposals. A pool with unlimited seats accepts everyone.
 //
@@ -38,13 +39,17 @@ func (in *instance) stable(ctx context.Context, seed uint64, rep *progress) (flo
 	rank := lottery(seed, in.nStud)
 	rep.report(PhaseStable, 0)
 
-	// key is the priority without the region bit: severity, then lottery
-	// (inverted so higher is better), then the need's index (inverted).
+	// key is the priority without the region bit: needs before every
+	// interest (top bit), then severity, then lottery (inverted so higher
+	// is better), then the item's index (inverted).
 	n := p.Left
 	key := make([]uint64, n)
 	for l := 0; l < n; l++ {
 		s := in.student[l]
 		key[l] = uint64(p.Tier[l])<<56 | uint64(in.nStud-1-rank[s])<<8 | uint64(255-in.item[l])
+		if l < in.nNeeds {
+			key[l] |= 1 << 63
+		}
 	}
 	prio := func(l int32, j int32) uint64 {
 		k := key[l]

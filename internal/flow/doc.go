@@ -33,6 +33,18 @@
 // among those the largest total weight. Result.Objective reports the
 // bonus-weighted value, which is what WriteDIMACS exports.
 //
+// # Two tiers
+//
+// SolveTiers serves a second tier of left nodes (a student's interests)
+// only with what the first tier (needs) leaves: among all assignments
+// optimal for the first tier, it finds the one best for the second. It
+// keeps the first solve's dual prices, which describe every first-tier
+// optimum, and solves once more with additive weights B and 2·B on the
+// first tier's tight edges (no multiplication, so no overflow at any
+// size). Solving the second tier on the seats the first one happened to
+// leave is not the same: when the first tier has several optima, it can
+// serve the second tier less (the tests find such instances).
+//
 // # Algorithms
 //
 // Solve splits the instance into connected components (union-find over
@@ -62,7 +74,10 @@
 // with near-equal values) and on a real cohort instance from match.Assign
 // (300,000 needs, 6,893 pools, 4.8 million edges), 2 cores: MaxTotal
 // 3.6 s and 2.7 s (the auction below: 1.8 s and 64 s), EquityFirst 4.9 s
-// and 3.3 s (previously 20 s and 30–58 s).
+// and 3.3 s (previously 20 s and 30–58 s). On the DIMACS export of the
+// 100,000-student cohort benchmark (306,778 nodes, 5.1 million arcs)
+// MaxTotal took 5.5 s of CPU where LEMON's network simplex
+// (dimacs-solver) took 47 s, both reaching cost −4,039,192,051.
 //
 // The package also holds an exact ε-scaling auction with similar objects
 // (Bertsekas and Castañón; weights scaled by 2·n+1 so that ε = 1 is

@@ -230,6 +230,9 @@ type Result struct {
 	// weight. WriteDIMACS with the same policy writes an instance whose
 	// minimum cost is −Objective.
 	Objective int64
+	// Second is the part of Total earned by SolveTiers' second tier (0
+	// from Solve).
+	Second int64
 	// Served counts the assigned left nodes by tier.
 	Served [MaxTier + 1]int
 }

@@ -45,7 +45,8 @@ func Solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 // with near-equal values); and the auction is slow on EquityFirst's tier
 // bonuses, which spread values over ten orders of magnitude.
 func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase string, done float64), method int) (Result, error) {
-	if method == methodAuto {
+	whole := method == methodWhole
+	if method == methodAuto || whole {
 		method = methodSSP
 	}
 	if pol != MaxTotal && pol != EquityFirst {
@@ -54,23 +55,45 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 	if err := p.Validate(); err != nil {
 		return Result{}, err
 	}
+	res, _, err := solveValid(ctx, p, pol, newReporter(progress), method, whole)
+	return res, err
+}
+
+// solveValid solves a validated p; with shortest paths it also returns
+// the final state (assignment and dual prices).
+func solveValid(ctx context.Context, p *Problem, pol Policy, rep *reporter, method int, whole bool) (Result, *state, error) {
+	return solveFrom(ctx, p, pol, rep, method, whole, nil, 0)
+}
+
+// solveFrom is solveValid that, given warm (shortest paths only), starts
+// from that state — left nodes below from already added, optimal with
+// its duals — and adds only the nodes from on.
+func solveFrom(ctx context.Context, p *Problem, pol Policy, rep *reporter, method int, whole bool, warm *state, from int32) (Result, *state, error) {
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
-	rep := newReporter(progress)
 	rep.report(PhaseSplit, 0)
-	comps := split(p)
+	var comps components
+	if whole {
+		comps = oneComponent(p)
+	} else {
+		comps = split(p)
+	}
 	rep.report(PhaseSplit, 1)
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 
 	var (
 		newWorker func() componentFunc
 		result    func() Result
+		st        *state
 	)
 	if method == methodSSP {
-		st := newState(p, pol)
+		st = warm
+		if st == nil {
+			st = newState(p, pol)
+		}
 		newWorker = func() componentFunc {
 			sp := newSearch(len(p.Cap))
 			return func(ctx context.Context, nodes []int32, tick func(int)) error {
@@ -109,6 +132,10 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 					return
 				}
 				nodes := comps.left[comps.start[c]:comps.start[c+1]]
+				if from > 0 { // in index order: the nodes to add are a suffix
+					k, _ := slices.BinarySearch(nodes, from)
+					nodes = nodes[k:]
+				}
 				err := solve(ctx, nodes, func(n int) {
 					rep.report(PhaseSolve, float64(placed.Add(int64(n)))/total)
 				})
@@ -121,23 +148,26 @@ func solve(ctx context.Context, p *Problem, pol Policy, progress func(phase stri
 	}
 	wg.Wait()
 	if firstEr != nil {
-		return Result{}, firstEr
+		return Result{}, nil, firstEr
 	}
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return Result{}, nil, err
 	}
 	rep.report(PhaseSolve, 1)
-	return result(), nil
+	return result(), st, nil
 }
 
 // componentFunc solves one component; each worker owns one.
 type componentFunc func(ctx context.Context, nodes []int32, tick func(int)) error
 
-// Solver methods; tests run both on every instance.
+// Solver methods; tests run both on every instance. methodWhole is
+// shortest paths without the split into components: the tests' reference
+// for the split.
 const (
 	methodAuto = iota
 	methodAuction
 	methodSSP
+	methodWhole
 )
 
 // reporter serialises progress calls and keeps fractions non-decreasing.
@@ -170,6 +200,21 @@ func (r *reporter) report(phase string, done float64) {
 type components struct {
 	start []int32
 	left  []int32
+}
+
+// oneComponent puts every left node with an edge into one part, in index
+// order.
+func oneComponent(p *Problem) components {
+	var left []int32
+	for i := 0; i < p.Left; i++ {
+		if p.Start[i+1] > p.Start[i] {
+			left = append(left, int32(i))
+		}
+	}
+	if len(left) == 0 {
+		return components{start: []int32{0}}
+	}
+	return components{start: []int32{0, int32(len(left))}, left: left}
 }
 
 // split finds connected components with union-find (path halving, union by
