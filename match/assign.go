@@ -233,14 +233,16 @@ const (
 	// eligible provider beyond AssignOptions.MaxCandidates kept a seat; a
 	// larger bound could serve it.
 	UnmetBeyondCandidates
-	numUnmetReasons
+	// NumUnmetReasons is the number of reasons: the length of the
+	// per-reason counts of Totals.
+	NumUnmetReasons
 )
 
 var unmetReasonNames = [...]string{"no-provider", "full", "beyond-candidates"}
 
 // String returns "no-provider", "full" or "beyond-candidates".
 func (r UnmetReason) String() string {
-	if r < 0 || r >= numUnmetReasons {
+	if r < 0 || r >= NumUnmetReasons {
 		return fmt.Sprintf("UnmetReason(%d)", int(r))
 	}
 	return unmetReasonNames[r]
@@ -320,7 +322,7 @@ type Totals struct {
 	NeedsBySeverity    [MaxSeverity + 1]int `json:"needs_by_severity"`
 	AssignedBySeverity [MaxSeverity + 1]int `json:"assigned_by_severity"`
 	// UnmetByReason counts unmet needs by UnmetReason.
-	UnmetByReason [numUnmetReasons]int `json:"unmet_by_reason"`
+	UnmetByReason [NumUnmetReasons]int `json:"unmet_by_reason"`
 	// Pools and Edges size the candidate graph: seat pools and
 	// (need, pool) candidate pairs.
 	Pools int `json:"pools"`
@@ -346,7 +348,7 @@ type KindTotals struct {
 	Assigned int `json:"assigned"`
 	Unmet    int `json:"unmet"`
 	// UnmetByReason counts the unmet ones by UnmetReason.
-	UnmetByReason [numUnmetReasons]int `json:"unmet_by_reason"`
+	UnmetByReason [NumUnmetReasons]int `json:"unmet_by_reason"`
 	// Edges counts their (item, pool) candidate pairs.
 	Edges int `json:"edges"`
 	// Weight is Σ Assigned.Weight over them; Score Σ Assigned.Score.

@@ -76,7 +76,7 @@ type AnalystReport struct {
 	Edges              Count                  `json:"edges"`
 	NeedsBySeverity    [MaxSeverity + 1]Count `json:"needs_by_severity"`
 	AssignedBySeverity [MaxSeverity + 1]Count `json:"assigned_by_severity"`
-	UnmetByReason      [numUnmetReasons]Count `json:"unmet_by_reason"`
+	UnmetByReason      [NumUnmetReasons]Count `json:"unmet_by_reason"`
 	Utilisation        []PoolCount            `json:"utilisation"`
 	Gaps               []GapCount             `json:"gaps"`
 	// Objective is the policy's objective (Totals.Objective); 0 when
@@ -138,8 +138,8 @@ func (a *Assignment) Analyst(k int) (AnalystReport, error) {
 	for i, g := range a.Gaps {
 		r.Gaps[i] = GapCount{Category: g.Category, Region: g.Region, Reason: g.Reason}
 	}
-	reasonTotals := make([]Count, numUnmetReasons)
-	for reason := range UnmetReason(numUnmetReasons) {
+	reasonTotals := make([]Count, NumUnmetReasons)
+	for reason := range UnmetReason(NumUnmetReasons) {
 		var idx, vals []int
 		for i, g := range a.Gaps {
 			if g.Reason == reason {
