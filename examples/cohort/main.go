@@ -25,18 +25,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/directory"
-	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/synth"
 	"github.com/wraparound/wraparound/match"
 )
 
@@ -122,7 +118,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	students := cohort(o.seed, o.students, hoods)
+	// A seeded cohort with homes in the neighborhoods (see
+	// synth.ExampleCohort for its mix of needs, modes and languages).
+	students := synth.Students(o.seed, o.students, synth.ExampleCohort(), synth.HomesIn(hoods))
 	fmt.Fprintf(stdout, "%d students, %d needs, %d providers; %d candidates per need, one seat pool per %s\n\n",
 		len(students), countNeeds(students), dir.Len(), o.candidates, o.pools)
 
@@ -211,85 +209,6 @@ func countNeeds(ss []match.Student) int {
 		n += len(s.Needs)
 	}
 	return n
-}
-
-// needKinds are the needs of the generated cohort and their relative
-// frequency: food and health most, then tutoring, mental health, housing.
-var needKinds = []struct {
-	code string
-	w    float64
-}{
-	{"basic.food", 6}, {"health.primary", 3}, {"health.vision", 3}, {"health.dental", 3},
-	{"health.mental", 3}, {"education.tutoring", 4}, {"education.afterschool", 2},
-	{"basic.housing", 2}, {"basic.utilities", 2}, {"basic.clothing", 2}, {"education.mentoring", 1},
-}
-
-// cohort generates n students with homes in Chattanooga's neighborhoods
-// (uniform over their area), ages 5–17 with the matching grade, 1–3
-// needs in distinct categories (severity 3 for a fifth, 2 for a third),
-// by transit (45%), on foot (30%) or by car (25%), half only free on
-// weekday afternoons, a fifth speaking Spanish at home. The same seed
-// gives the same cohort.
-func cohort(seed uint64, n int, hoods *geo.Regions) []match.Student {
-	rng := rand.New(rand.NewPCG(seed, 0xc0407))
-	var bound orb.Bound
-	for i, r := range hoods.All() {
-		if i == 0 {
-			bound = r.Geometry.Bound()
-		} else {
-			bound = bound.Union(r.Geometry.Bound())
-		}
-	}
-	var wsum float64
-	for _, k := range needKinds {
-		wsum += k.w
-	}
-	out := make([]match.Student, n)
-	for i := range out {
-		var home orb.Point
-		for {
-			home = orb.Point{bound.Min[0] + rng.Float64()*(bound.Max[0]-bound.Min[0]), bound.Min[1] + rng.Float64()*(bound.Max[1]-bound.Min[1])}
-			if _, ok := hoods.Locate(home); ok {
-				break
-			}
-		}
-		age := 5 + rng.IntN(13)
-		s := match.Student{Home: home, Age: age, Grade: age - 5, HasGrade: true}
-		switch r := rng.Float64(); {
-		case r < 0.45:
-			s.Constraints.Mode = match.ModeTransit
-		case r < 0.75:
-			s.Constraints.Mode = match.ModeWalk
-		default:
-			s.Constraints.Mode = match.ModeCar
-		}
-		if rng.IntN(2) == 0 {
-			s.Constraints.Availability = []match.Window{{Days: match.Weekdays, Start: 15 * time.Hour, End: 19 * time.Hour}}
-		}
-		if rng.IntN(5) == 0 {
-			s.Languages = []string{"es", "en"}
-		}
-		for want := 1 + rng.IntN(3); len(s.Needs) < want; {
-			x := rng.Float64() * wsum
-			k := 0
-			for x -= needKinds[0].w; x >= 0 && k < len(needKinds)-1; x -= needKinds[k].w {
-				k++
-			}
-			if slices.ContainsFunc(s.Needs, func(nd match.Need) bool { return nd.Category == needKinds[k].code }) {
-				continue
-			}
-			sev := 1
-			switch r := rng.Float64(); {
-			case r < 0.2:
-				sev = 3
-			case r < 0.53:
-				sev = 2
-			}
-			s.Needs = append(s.Needs, match.Need{Category: needKinds[k].code, Severity: sev})
-		}
-		out[i] = s
-	}
-	return out
 }
 
 // summarize prints one policy's outcome.
