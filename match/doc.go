@@ -132,7 +132,11 @@
 // possible, then severity 2, then 1, then maximises the total; Stable is
 // student-proposing deferred acceptance with provider priorities
 // (residency region, severity, a seeded lottery); Greedy is the
-// most-severe-first baseline. The Assignment lists every need as assigned
+// most-severe-first baseline. Interests are a second tier: they take the
+// seats the needs leave (exactly, lexicographically after the needs, for
+// MaxTotal and EquityFirst; below every need for Stable and Greedy) and
+// are reported like needs, with Kind; AssignOptions.SkipInterests turns
+// them off. The Assignment lists every need as assigned
 // or unmet with a true reason (no eligible provider, every eligible one
 // full, or a seat only beyond the candidate bound), per-pool utilisation
 // and gaps by category and region; WriteDIMACS exports the instance so any
