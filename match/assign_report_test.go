@@ -127,3 +127,15 @@ func checkAnalyst(t *testing.T, staff match.StaffReport, r match.AnalystReport, 
 		assert.False(t, strings.Contains(fmt.Sprint(r), "true"), "k=1 withholds nothing")
 	}
 }
+
+func TestItemKindText(t *testing.T) {
+	for _, k := range []match.ItemKind{match.KindNeed, match.KindInterest} {
+		b, err := k.MarshalText()
+		require.NoError(t, err)
+		var got match.ItemKind
+		require.NoError(t, got.UnmarshalText(b))
+		assert.Equal(t, k, got)
+	}
+	var k match.ItemKind
+	assert.ErrorIs(t, k.UnmarshalText([]byte("wish")), match.ErrBadItem)
+}

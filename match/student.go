@@ -319,6 +319,20 @@ func (k ItemKind) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (k ItemKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler: "need" or
+// "interest", so that exported plans and assignments read back.
+func (k *ItemKind) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "need":
+		*k = KindNeed
+	case "interest":
+		*k = KindInterest
+	default:
+		return ErrBadItem
+	}
+	return nil
+}
+
 // field names the item in error messages: "needs[2]" or "interests[0]".
 func (it Item) field() string {
 	if it.Kind == KindInterest {
