@@ -97,27 +97,7 @@ func (p *Prepared) Journey(c *Candidate) (transit.Journey, bool) {
 	if g.prof == nil {
 		return transit.Journey{}, false
 	}
-	// Explain and Legs both want it: rebuild each itinerary once.
-	key := journeyKey{group: c.trip.group, minute: c.trip.minute, prov: c.Provider}
-	if v, ok := p.journeys.Load(key); ok {
-		e := v.(journeyEntry)
-		return e.j, e.ok
-	}
-	j, ok := g.prof.Journey(c.Provider.Point, int(c.trip.minute))
-	p.journeys.Store(key, journeyEntry{j, ok})
-	return j, ok
-}
-
-// journeyKey and journeyEntry memoize Prepared.Journey.
-type journeyKey struct {
-	group  int8
-	minute int16
-	prov   *directory.Provider
-}
-
-type journeyEntry struct {
-	j  transit.Journey
-	ok bool
+	return g.prof.journey(c.Provider, c.trip.minute)
 }
 
 func (p *Prepared) travelText(c *Candidate, j transit.Journey, hasJ bool) string {

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -57,9 +56,6 @@ type Prepared struct {
 	// tmax bounds the transit component of a trip by bus (see
 	// transitBound).
 	tmax float64
-	// journeys memoizes itineraries (journeyKey → journeyEntry); safe for
-	// concurrent use like the rest of a Prepared.
-	journeys sync.Map
 }
 
 // pwindow is one availability window on one day.
@@ -79,9 +75,9 @@ type tgroup struct {
 	start, end time.Duration
 	sig        int // index of the day's services in Matcher.daySigs
 	// prof holds the travel time from home to every stop for each
-	// departure minute of the window; nil when no stop is within walking
-	// distance of home.
-	prof *transit.Profile
+	// departure minute of the window; nil when no bus can be caught
+	// near home.
+	prof *routed
 	// departures counts the departures from the stops near home from the
 	// window's start until its end plus the travel limit: no more
 	// distinct trips can leave home in the window.
@@ -417,9 +413,9 @@ func (p *Prepared) compileEnvelope() {
 		if g.prof == nil {
 			continue
 		}
-		for _, s := range g.prof.Reached() {
-			if t := g.prof.StopMin(int(s)); t != transit.Unreachable {
-				best[s] = min(best[s], t.Seconds())
+		for i, s := range g.prof.Reached() {
+			if t := g.prof.mins[i]; t != transit.Unreachable.Seconds() {
+				best[s] = min(best[s], t)
 			}
 		}
 	}

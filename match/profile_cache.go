@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/geo/transit"
 )
 
@@ -34,9 +35,51 @@ type profileCache struct {
 type profileEntry struct {
 	key  string
 	once sync.Once
-	prof *transit.Profile
+	prof *routed
 	err  error
 	size int
+}
+
+// routed is a range profile with what plans derive from it, computed
+// once however many plans share it: the least travel time to each stop
+// reached (aligned with Profile.Reached, seconds) and the itineraries
+// explained so far.
+type routed struct {
+	*transit.Profile
+	mins     []float64
+	journeys sync.Map // journeyKey → journeyEntry
+}
+
+func newRouted(prof *transit.Profile) *routed {
+	r := &routed{Profile: prof, mins: make([]float64, len(prof.Reached()))}
+	for i, s := range prof.Reached() {
+		r.mins[i] = prof.StopMin(int(s)).Seconds()
+	}
+	return r
+}
+
+// journey returns the itinerary to prov leaving at minute, rebuilt once
+// per profile: Explain and Legs of every plan sharing it read the same.
+func (r *routed) journey(prov *directory.Provider, minute int16) (transit.Journey, bool) {
+	key := journeyKey{minute: minute, prov: prov}
+	if v, ok := r.journeys.Load(key); ok {
+		e := v.(journeyEntry)
+		return e.j, e.ok
+	}
+	j, ok := r.Journey(prov.Point, int(minute))
+	r.journeys.Store(key, journeyEntry{j, ok})
+	return j, ok
+}
+
+// journeyKey and journeyEntry memoize routed.journey.
+type journeyKey struct {
+	minute int16
+	prov   *directory.Provider
+}
+
+type journeyEntry struct {
+	j  transit.Journey
+	ok bool
 }
 
 func newProfileCache(budget int) *profileCache {
@@ -65,9 +108,13 @@ func profileKey(access []transit.StopWalk, w transit.Window) string {
 // get returns the profile of a range query from access over w, computing
 // it once however many goroutines ask at the same time. A failed run
 // (ctx ended) is not kept.
-func (c *profileCache) get(ctx context.Context, r *transit.Router, access []transit.StopWalk, w transit.Window) (*transit.Profile, error) {
+func (c *profileCache) get(ctx context.Context, r *transit.Router, access []transit.StopWalk, w transit.Window) (*routed, error) {
 	if c == nil || c.budget <= 0 {
-		return r.RangeFrom(ctx, access, w)
+		prof, err := r.RangeFrom(ctx, access, w)
+		if err != nil {
+			return nil, err
+		}
+		return newRouted(prof), nil
 	}
 	key := profileKey(access, w)
 	c.mu.Lock()
@@ -82,9 +129,11 @@ func (c *profileCache) get(ctx context.Context, r *transit.Router, access []tran
 	c.mu.Unlock()
 
 	e.once.Do(func() {
-		e.prof, e.err = r.RangeFrom(ctx, access, w)
+		var prof *transit.Profile
+		prof, e.err = r.RangeFrom(ctx, access, w)
 		if e.err == nil {
-			e.size = e.prof.Size() + len(key) + 128
+			e.prof = newRouted(prof)
+			e.size = prof.Size() + 8*len(e.prof.mins) + len(key) + 128
 		}
 	})
 	c.mu.Lock()
