@@ -57,3 +57,26 @@ func TestLocateMatchesBruteForce(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoRegionsLoad: Chattanooga's three boundary files pass every check
+// and keep their feature counts (the city's neighborhood file includes a
+// "Test Shape" triangle, a valid polygon that package demo leaves out when
+// it places providers), and every region contains its own centroid.
+func TestDemoRegionsLoad(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		set  string
+		want int
+	}{{demo.Neighborhoods, 119}, {demo.ZipCodes, 22}, {demo.CouncilDistricts, 9}} {
+		rs, err := demo.Regions(tc.set)
+		require.NoError(t, err, tc.set)
+		assert.Equal(t, tc.want, rs.Len(), tc.set)
+		for i := range rs.All() {
+			assert.True(t, rs.Contains(i, rs.Centroid(i)), "%s region %d", tc.set, i)
+		}
+		if tc.set == demo.Neighborhoods {
+			_, ok := rs.ByName("Test Shape")
+			assert.True(t, ok)
+		}
+	}
+}
