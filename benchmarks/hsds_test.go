@@ -14,7 +14,7 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
-	"github.com/wraparound/wraparound/directory/hsds/hsdsgen"
+	"github.com/wraparound/wraparound/internal/hsdsgen"
 )
 
 // csvBaseline parses every CSV file of a package with encoding/csv and

@@ -40,13 +40,17 @@ import (
 //	wheelchair, confidential  yes/no, true/false, 1/0 or empty (no)
 //	keywords, attributes, service_areas   lists
 //	last_verified   date, YYYY-MM-DD
-var CSVColumns = []string{
+var csvColumns = []string{
 	"id", "name", "organization", "description", "categories", "latitude", "longitude",
 	"street", "city", "state", "postal_code", "phone", "url", "email", "languages",
 	"hours", "timezone", "min_age", "max_age", "min_grade", "max_grade", "residency",
 	"income_limit_fpl", "cost", "capacity", "enrolled", "wheelchair", "confidential",
 	"keywords", "attributes", "service_areas", "last_verified",
 }
+
+// CSVColumns returns the columns ReadCSV reads and WriteCSV writes, in
+// the order WriteCSV writes them: a fresh slice each call.
+func CSVColumns() []string { return slices.Clone(csvColumns) }
 
 var requiredColumns = []string{"id", "name", "categories", "latitude", "longitude"}
 
@@ -215,13 +219,13 @@ func splitList(s string) []string {
 // hours open at the same instants.
 func WriteCSV(w io.Writer, providers []*Provider) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVColumns); err != nil {
+	if err := cw.Write(csvColumns); err != nil {
 		return err
 	}
 	for _, p := range providers {
 		f := fieldsOf(p)
-		row := make([]string, len(CSVColumns))
-		for i, c := range CSVColumns {
+		row := make([]string, len(csvColumns))
+		for i, c := range csvColumns {
 			row[i] = f[c]
 		}
 		if err := cw.Write(row); err != nil {

@@ -86,11 +86,8 @@ type FieldWeights struct {
 	Categories float64 `json:"categories,omitempty"`
 }
 
-// DefaultRanking is the Ranking used for zero fields: relevance counts
-// 0.7 and proximity 0.3, proximity halves at 2 km, a typo match counts
-// 0.7 of an exact one, and a word counts fully in a name, 0.8 in keywords
-// or a category, 0.6 in the organization and 0.5 in the description.
-var DefaultRanking = Ranking{
+// defaultRanking is what DefaultRanking returns.
+var defaultRanking = Ranking{
 	Text:          0.7,
 	Distance:      0.3,
 	DistanceScale: 2000,
@@ -98,9 +95,16 @@ var DefaultRanking = Ranking{
 	Fields:        FieldWeights{Name: 1, Organization: 0.6, Description: 0.5, Keywords: 0.8, Categories: 0.8},
 }
 
+// DefaultRanking returns the Ranking used for zero fields: relevance
+// counts 0.7 and proximity 0.3, proximity halves at 2 km, a typo match
+// counts 0.7 of an exact one, and a word counts fully in a name, 0.8 in
+// keywords or a category, 0.6 in the organization and 0.5 in the
+// description. It returns a fresh value each call.
+func DefaultRanking() Ranking { return defaultRanking }
+
 // resolve fills zero fields from DefaultRanking and checks ranges.
 func (r Ranking) resolve() (Ranking, error) {
-	def := DefaultRanking
+	def := defaultRanking
 	if r.Text == 0 && r.Distance == 0 {
 		r.Text, r.Distance = def.Text, def.Distance
 	}

@@ -21,10 +21,10 @@ type Policy int
 const (
 	// MaxTotal maximises the total weight Σ severity × ⌊score⌉ over the
 	// assigned needs: exactly optimal over the candidate graph, solved as
-	// a minimum-cost flow (internal/flow: ε-scaling auction taken to
-	// exactness by integer scaling, per connected component, on all
-	// cores). A district can check it with any min-cost-flow solver
-	// through Assignment.WriteDIMACS.
+	// a minimum-cost flow (internal/flow: successive shortest augmenting
+	// paths over per-pool move tables, per connected component, the
+	// components on all cores). A district can check it with any
+	// min-cost-flow solver through Assignment.WriteDIMACS.
 	MaxTotal Policy = iota
 	// EquityFirst serves as many severity-3 needs as possible, then, among
 	// those assignments, as many severity-2 needs, then severity-1, and

@@ -59,22 +59,27 @@ type Weights struct {
 	Words       float64 `json:"words"`
 }
 
-// DefaultWeights are the weights used when Config.Weights is zero.
+// DefaultWeights returns the weights used when Config.Weights is zero.
 // Getting there counts most (travel 0.35, plus 0.10 for how often the bus
 // runs), then being open when the student can go (0.15) and being served
 // in the family's language (0.15); whether the listing matches the
 // family's own words counts 0.15, cost and specificity 0.10 each, and
 // seat headroom 0.05 (seats matter more to cohort matching, which
 // counts them exactly).
-var DefaultWeights = Weights{
-	Travel:      0.35,
-	Transit:     0.10,
-	Schedule:    0.15,
-	Language:    0.15,
-	Specificity: 0.10,
-	Capacity:    0.05,
-	Cost:        0.10,
-	Words:       0.15,
+//
+// It returns a fresh value each call, so no caller can change another's
+// defaults.
+func DefaultWeights() Weights {
+	return Weights{
+		Travel:      0.35,
+		Transit:     0.10,
+		Schedule:    0.15,
+		Language:    0.15,
+		Specificity: 0.10,
+		Capacity:    0.05,
+		Cost:        0.10,
+		Words:       0.15,
+	}
 }
 
 func (w Weights) array() [NumComponents]float64 {
@@ -196,7 +201,7 @@ func (c *Config) resolve(reach geo.Meters) error {
 		return &FieldError{Field: "config.k", Err: ErrOutOfRange}
 	}
 	if c.Weights == (Weights{}) {
-		c.Weights = DefaultWeights
+		c.Weights = DefaultWeights()
 	}
 	sum := 0.0
 	for _, w := range c.Weights.array() {

@@ -45,7 +45,7 @@
 //     since every provider of the category shares it.
 //
 // The score is Σ weight·component / Σ weight over the components that
-// apply (Weights, DefaultWeights), so scores of one item compare across
+// apply (Weights, DefaultWeights()), so scores of one item compare across
 // providers. Ties are broken by provider ID: same input, same plan. One
 // rule comes before the score: for an interest with words, providers
 // whose own listing (name, keywords, description) has one of the words

@@ -148,7 +148,7 @@ func TestConfigValidation(t *testing.T) {
 	m, err := match.New(d, match.Config{})
 	require.NoError(t, err)
 	assert.Equal(t, match.DefaultK, m.Config().K)
-	assert.Equal(t, match.DefaultWeights, m.Config().Weights)
+	assert.Equal(t, match.DefaultWeights(), m.Config().Weights)
 
 	pr, err := m.Prepare(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "health", Severity: 1}}})
 	require.NoError(t, err)

@@ -34,7 +34,7 @@
 // Terms are mapped onto the directory's taxonomy in order: wraparound's own
 // codes (taxonomy "wraparound", as WriteJSON writes them), the caller's
 // Mapping (211/AIRS codes, with hierarchical fallback), then the Open
-// Eligibility table (OpenEligibility). Terms that map nowhere are kept as
+// Eligibility table (OpenEligibility()). Terms that map nowhere are kept as
 // keywords and listed in Report.Unmapped. A service none of whose terms
 // maps gets a category read from its term names, name and description
 // (reported as KindGuessed), or Options.DefaultCategory, or else

@@ -11,7 +11,7 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
-	"github.com/wraparound/wraparound/directory/hsds/hsdsgen"
+	"github.com/wraparound/wraparound/internal/hsdsgen"
 )
 
 // checkResult asserts the invariants every import must keep, whatever

@@ -11,8 +11,8 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
-	"github.com/wraparound/wraparound/directory/hsds/hsdsgen"
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/hsdsgen"
 )
 
 func genSize() int {

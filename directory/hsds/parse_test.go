@@ -221,7 +221,7 @@ func TestMapper(t *testing.T) {
 		assert.Equal(t, tc.situation, sit, "%+v", tc.term)
 	}
 	// Every Open Eligibility target is a real category.
-	for name, code := range OpenEligibility {
+	for name, code := range openEligibility {
 		assert.NoError(t, directory.DefaultTaxonomy().Check(code), name)
 	}
 	assert.Equal(t, "health.vision", m.guess("", "Free eye glasses for students"))

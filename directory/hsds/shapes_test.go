@@ -16,7 +16,7 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
-	"github.com/wraparound/wraparound/directory/hsds/hsdsgen"
+	"github.com/wraparound/wraparound/internal/hsdsgen"
 )
 
 const pantry = `{"id": "s1", "name": "Eastside Pantry", "status": "active",

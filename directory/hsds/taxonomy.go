@@ -2,6 +2,7 @@ package hsds
 
 import (
 	"errors"
+	"maps"
 	"sort"
 	"strings"
 	"unicode"
@@ -29,7 +30,7 @@ type Mapping map[string]string
 // reported. Open Eligibility's "human situation" terms (Children, Seniors,
 // Low-Income…) describe who is served, not what: they are kept as
 // keywords without being reported.
-var OpenEligibility = Mapping{
+var openEligibility = Mapping{
 	// Food
 	"food":                "basic.food",
 	"emergency food":      "basic.food.pantry",
@@ -126,6 +127,11 @@ var OpenEligibility = Mapping{
 	"camps":                 "enrichment.summer",
 }
 
+// OpenEligibility returns the built-in mapping of Open Eligibility terms
+// (by name or slug) to the default taxonomy: a fresh map each call, which
+// the caller may extend and pass as Options.Mapping.
+func OpenEligibility() Mapping { return maps.Clone(openEligibility) }
+
 // situations are Open Eligibility's human-situation terms: who a service
 // is for. They become keywords without a problem.
 var situations = map[string]bool{
@@ -179,7 +185,7 @@ func newMapper(tax *directory.Taxonomy, user Mapping) (*mapper, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	for k, v := range OpenEligibility {
+	for k, v := range openEligibility {
 		if tax.Check(v) == nil {
 			m.oe[normTerm(k)] = v
 		}

@@ -37,8 +37,8 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/directory/hsds"
-	"github.com/wraparound/wraparound/directory/hsds/hsdsgen"
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/hsdsgen"
 )
 
 type kindSummary struct {

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/directory/hsds"
-	"github.com/wraparound/wraparound/directory/hsds/hsdsgen"
+	"github.com/wraparound/wraparound/internal/hsdsgen"
 )
 
 // writePackage writes a small HSDS 3.0 tabular package in Portland,
