@@ -56,9 +56,19 @@
 // category facets and the categories the words were understood as. The
 // text index is bleve's, read back into sorted arrays so a query costs a
 // fraction of a millisecond at 100,000 providers. Save writes a snapshot
-// (providers, taxonomy, region sets, bleve index) atomically to a folder:
-// a crash mid-save leaves the previous snapshot loadable. Open reads it
-// back without re-indexing.
+// (providers, taxonomy, region sets, bleve index; with SaveWith also the
+// transit feed) atomically to a folder, with a sealed manifest of every
+// file's size and SHA-256: a crash mid-save leaves the previous snapshot
+// loadable, and Open checks every file before reading any, so a truncated
+// or altered snapshot is a *SnapshotError, never a crash or a silent load.
+// Open falls back to the newest complete copy kept aside when the folder
+// itself is missing, and reads the snapshot back without re-indexing.
+// Save replaces only a folder that is a snapshot (ErrNotSnapshot).
+//
+// Trips by transit: Query.Trip keeps the providers a family reaches from
+// Near within a time, leaving in a window, from the timetable
+// (TripFilter; transit.Router), quickest first with each trip's
+// distribution and itinerary.
 //
 // Bad input is reported as *RecordError values (file, line and column or
 // record index, ID, field, cause) joined with errors.Join, at most
