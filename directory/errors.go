@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/wraparound/wraparound/internal/errlist"
 )
 
 // Errors about provider records, wrapped by RecordError. Test with
@@ -31,7 +33,7 @@ var (
 // full, so that a million bad rows cost a few kilobytes of error, not
 // hundreds of megabytes. Past it the rest are counted in a final
 // *MoreProblemsError; ProblemCount gives the total.
-const MaxReportedErrors = 100
+const MaxReportedErrors = errlist.Max
 
 // RecordError reports one bad provider record: where it came from (file,
 // line and column, or feature index), which record (ID), which field, and
@@ -136,29 +138,12 @@ func groupThousands(n int) string {
 	return b.String()
 }
 
-// errList collects the problems of one import or build, keeping the first
-// MaxReportedErrors and counting the rest.
-type errList struct {
-	errs  []error
-	extra int
-}
+// errList collects the problems of one import or build: the first
+// MaxReportedErrors, then a *MoreProblemsError counting the rest.
+type errList struct{ errlist.List }
 
-func (l *errList) add(err error) {
-	if len(l.errs) < MaxReportedErrors {
-		l.errs = append(l.errs, err)
-		return
-	}
-	l.extra++
-}
-
-func (l *errList) len() int { return len(l.errs) + l.extra }
-
+func (l *errList) add(err error) { l.Add(err) }
+func (l *errList) len() int      { return l.Len() }
 func (l *errList) err() error {
-	if len(l.errs) == 0 {
-		return nil
-	}
-	if l.extra > 0 {
-		return errors.Join(append(l.errs, &MoreProblemsError{Omitted: l.extra})...)
-	}
-	return errors.Join(l.errs...)
+	return l.Join(func(omitted, _ int) error { return &MoreProblemsError{Omitted: omitted} })
 }

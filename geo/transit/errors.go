@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/wraparound/wraparound/internal/errlist"
 )
 
 // Errors a feed or a Builder can report, always inside a *FeedError that
@@ -73,7 +75,7 @@ const MaxDepartures = 1 << 26
 
 // maxErrors bounds the problems one load reports: past it the rest are
 // counted in a final summary error, "and N more problems (M in all)".
-const maxErrors = 100
+const maxErrors = errlist.Max
 
 // FeedError reports a problem with one record of a feed (or one call to a
 // Builder): where it is and what is wrong. Err wraps one of the package's
@@ -121,28 +123,14 @@ func (e *FeedError) Error() string {
 // Unwrap returns the underlying error.
 func (e *FeedError) Unwrap() error { return e.Err }
 
-// errList collects the problems of one load, up to maxErrors.
-type errList struct {
-	errs  []error
-	extra int
-}
+// errList collects the problems of one load: the first maxErrors, then a
+// summary counting the rest.
+type errList struct{ errlist.List }
 
-func (l *errList) add(err error) {
-	if len(l.errs) < maxErrors {
-		l.errs = append(l.errs, err)
-		return
-	}
-	l.extra++
-}
-
-func (l *errList) len() int { return len(l.errs) + l.extra }
-
+func (l *errList) add(err error) { l.Add(err) }
+func (l *errList) len() int      { return l.Len() }
 func (l *errList) err() error {
-	if len(l.errs) == 0 {
-		return nil
-	}
-	if l.extra > 0 {
-		return errors.Join(append(l.errs, fmt.Errorf("transit: and %d more problems (%d in all)", l.extra, l.len()))...)
-	}
-	return errors.Join(l.errs...)
+	return l.Join(func(omitted, total int) error {
+		return fmt.Errorf("transit: and %d more problems (%d in all)", omitted, total)
+	})
 }
