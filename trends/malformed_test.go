@@ -206,7 +206,9 @@ func peakHeapDuring(fn func()) uint64 {
 // TestAdversarialQueriesStayBounded replays the memory blow-ups of issue
 // 14 on the real neighborhoods and taxonomy, and asserts the peak heap
 // growth stays within 10 × the input (a query is a few hundred bytes,
-// the stores a few hundred kilobytes) plus a fixed overhead of 64 MiB:
+// the stores a few hundred kilobytes) plus a fixed overhead of 96 MiB
+// (the suppressed pass measures 50–70 MiB depending on when the
+// collector runs; uncapped, the 300 years' lattices would hold ~300 MB):
 //
 //   - a suppressed Year table over 2000–2299 with one request in every
 //     year (a suppression pass per year; before, every year's lattice
@@ -216,7 +218,7 @@ func peakHeapDuring(fn func()) uint64 {
 //   - a noise query over 100,000 daily buckets (refused; before, 3.7 GB
 //     and 25 s).
 func TestAdversarialQueriesStayBounded(t *testing.T) {
-	const overhead = 64 << 20
+	const overhead = 96 << 20
 	// A tight GC target makes the sampled heap follow the live heap
 	// rather than the collector's slack.
 	defer debug.SetGCPercent(debug.SetGCPercent(50))
