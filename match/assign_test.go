@@ -220,38 +220,7 @@ func hungarianMin(a [][]int64) int64 {
 // need, value bonus(severity)+weight on candidate pairs, 0 for unmet.
 // It returns the best total value.
 func bestBySeats(g graph, bonus func(sev int) int64) int64 {
-	n := len(g.needs)
-	var cols []string
-	pools := slices.Sorted(func(yield func(string) bool) {
-		for k := range g.seats {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-	for _, k := range pools {
-		s := g.seats[k]
-		if s < 0 || s > n {
-			s = n
-		}
-		for range s {
-			cols = append(cols, k)
-		}
-	}
-	const forbidden = int64(1) << 50
-	a := make([][]int64, n)
-	for i := range a {
-		a[i] = make([]int64, len(cols)+n)
-		for j, k := range cols {
-			a[i][j] = forbidden
-			for _, c := range g.cands[i] {
-				if c.pool == k {
-					a[i][j] = -(c.weight + bonus(g.sev[i]))
-				}
-			}
-		}
-	}
-	return -hungarianMin(a)
+	return lexBySeats(g, len(g.needs), bonus, 1) // one tier: every row a need
 }
 
 // outcome indexes an Assignment by need row of g.
