@@ -113,7 +113,7 @@ func (b *Builder) Build() (*Directory, error) {
 	d := &Directory{
 		tax:       tax,
 		loc:       loc,
-		byID:      make(map[string]int32, len(b.recs)),
+		routing:   new(routerState),
 		byCat:     make(map[string]*rtree.RTreeG[int32]),
 		catSum:    make(map[string]*catSummary),
 		catCount:  make(map[string]int),
@@ -145,32 +145,36 @@ func (b *Builder) Build() (*Directory, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	d.providers = make([]Provider, len(b.recs))
+	provs := make([]Provider, len(b.recs))
 	for i, r := range b.recs {
-		d.providers[i] = cloneProvider(r.p)
+		provs[i] = cloneProvider(r.p)
 	}
-	sort.Slice(d.providers, func(i, j int) bool { return d.providers[i].ID < d.providers[j].ID })
-	d.metas = make([]meta, len(d.providers))
-	for i := range d.providers {
-		p := &d.providers[i]
-		d.byID[p.ID] = int32(i)
+	sort.Slice(provs, func(i, j int) bool { return provs[i].ID < provs[j].ID })
+	ptrs := make([]*Provider, len(provs))
+	metas := make([]meta, len(provs))
+	d.order = make([]int32, len(provs))
+	byID := make(map[string]int32, len(provs))
+	for i := range provs {
+		p := &provs[i]
+		ptrs[i] = p
+		d.order[i] = int32(i)
+		byID[p.ID] = int32(i)
 		p.Hours.resolve(zc, loc)
-		d.metas[i] = newMeta(p)
+		d.locate(p)
+		metas[i] = newMeta(p)
+	}
+	d.provs, d.metas, d.ids = makeCow(ptrs), makeCow(metas), idIndex{base: byID}
+	members := map[string][]int32{}
+	for i := range provs {
+		p := &provs[i]
 		for _, c := range p.Categories {
 			d.catCount[c]++
 		}
 		if p.Unplaced {
 			continue
 		}
-		if len(d.regionSet) > 0 {
-			p.Regions = make(map[string]string, len(d.regionSet))
-			for _, rs := range b.regionSets {
-				if reg, ok := rs.regions.Locate(p.Point); ok {
-					p.Regions[rs.name] = reg.Name
-				}
-			}
-		}
 		d.all.Insert(p.Point, p.Point, int32(i))
+		members[""] = append(members[""], int32(i))
 		// Insert once into the tree of every category and ancestor the
 		// provider belongs to.
 		for _, code := range p.treeCodes() {
@@ -186,16 +190,6 @@ func (b *Builder) Build() (*Directory, error) {
 				d.catSum[code] = sum
 			}
 			sum.add(p)
-		}
-	}
-	members := map[string][]int32{}
-	for i := range d.providers {
-		p := &d.providers[i]
-		if p.Unplaced {
-			continue
-		}
-		members[""] = append(members[""], int32(i))
-		for _, code := range p.treeCodes() {
 			members[code] = append(members[code], int32(i))
 		}
 	}
@@ -216,6 +210,21 @@ func (b *Builder) Build() (*Directory, error) {
 		}
 	}
 	return d, nil
+}
+
+// locate records the region of each set that contains p
+// (Provider.Regions).
+func (d *Directory) locate(p *Provider) {
+	p.Regions = nil
+	if p.Unplaced || len(d.regionSet) == 0 {
+		return
+	}
+	p.Regions = make(map[string]string, len(d.regionSet))
+	for _, name := range d.regionNames {
+		if reg, ok := d.regionSet[name].Locate(p.Point); ok {
+			p.Regions[name] = reg.Name
+		}
+	}
 }
 
 // treeCodes returns the provider's categories and all their ancestors,

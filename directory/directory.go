@@ -14,11 +14,14 @@ import (
 // and region indexes. It is safe for any number of concurrent readers
 // without locks. To change it, build a new one and swap the pointer.
 type Directory struct {
-	tax       *Taxonomy
-	loc       *time.Location
-	providers []Provider // sorted by ID
-	metas     []meta     // filter fields of providers[i]
-	byID      map[string]int32
+	tax *Taxonomy
+	loc *time.Location
+	// Providers by slot (see store.go): nil marks an empty slot. order
+	// lists the occupied slots in ID order.
+	provs cowSlice[*Provider]
+	metas cowSlice[meta] // filter fields of the provider of each slot
+	order []int32
+	ids   idIndex
 
 	all      rtree.RTreeG[int32]             // every placed provider
 	byCat    map[string]*rtree.RTreeG[int32] // category (with descendants) → placed providers
@@ -31,8 +34,8 @@ type Directory struct {
 
 	net       *transit.Network // nil unless built with Builder.Transit
 	reach     geo.Meters
-	stopsNear [][]NearStop // per provider, nearest first
-	routerState
+	stopsNear cowSlice[[]NearStop] // per slot, nearest first
+	routing   *routerState         // shared by every version
 
 	text *textIndex // nil unless built with Builder.TextIndex
 
@@ -40,7 +43,16 @@ type Directory struct {
 }
 
 // Len returns the number of providers, placed or not.
-func (d *Directory) Len() int { return len(d.providers) }
+func (d *Directory) Len() int { return len(d.order) }
+
+// prov returns the provider in slot i, nil for an empty slot.
+func (d *Directory) prov(i int32) *Provider { return *d.provs.at(i) }
+
+// metaAt returns the filter fields of slot i.
+func (d *Directory) metaAt(i int32) *meta { return d.metas.at(i) }
+
+// slots returns the number of slots, occupied or not.
+func (d *Directory) slots() int32 { return d.provs.len() }
 
 // Taxonomy returns the taxonomy the directory was built with.
 func (d *Directory) Taxonomy() *Taxonomy { return d.tax }
@@ -53,18 +65,18 @@ func (d *Directory) Location() *time.Location { return d.loc }
 // Provider returns the provider with the given ID. The pointer is shared:
 // do not modify the provider.
 func (d *Directory) Provider(id string) (*Provider, bool) {
-	i, ok := d.byID[id]
+	i, ok := d.ids.get(id)
 	if !ok {
 		return nil, false
 	}
-	return &d.providers[i], true
+	return d.prov(i), true
 }
 
 // All yields every provider in ID order, placed or not.
 func (d *Directory) All() iter.Seq[*Provider] {
 	return func(yield func(*Provider) bool) {
-		for i := range d.providers {
-			if !yield(&d.providers[i]) {
+		for _, i := range d.order {
+			if !yield(d.prov(i)) {
 				return
 			}
 		}
@@ -75,8 +87,8 @@ func (d *Directory) All() iter.Seq[*Provider] {
 // so are not in the spatial index.
 func (d *Directory) Unplaced() iter.Seq[*Provider] {
 	return func(yield func(*Provider) bool) {
-		for i := range d.providers {
-			if d.providers[i].Unplaced && !yield(&d.providers[i]) {
+		for _, i := range d.order {
+			if p := d.prov(i); p.Unplaced && !yield(p) {
 				return
 			}
 		}

@@ -19,14 +19,15 @@ type catGrid struct {
 	cellLon        float64 // degrees
 	cellLat        float64
 	nx, ny         int
-	cosMax         float64 // cos of the largest |latitude| the grid spans
-	start          []int32 // records of cell c: recs[start[c]:start[c+1]]
-	recs           []gridRec
+	cosMax         float64     // cos of the largest |latitude| the grid spans
+	cells          [][]gridRec // records of each cell, packed in one array when built
+	n              int         // records held
+	built          int         // records when the geometry was chosen
 }
 
 type gridRec struct {
 	lon, lat       float64
-	i              int32 // provider index
+	i              int32 // provider slot
 	minAge, maxAge uint8
 	flags          uint16
 	hours          [3]uint64 // bit h: open at some moment of hour-of-week h (local time)
@@ -40,14 +41,14 @@ const mDefaultZone uint16 = 1 << 15
 const recsPerCell = 8
 
 func newCatGrid(d *Directory, members []int32) *catGrid {
-	g := &catGrid{}
+	g := &catGrid{n: len(members), built: len(members)}
 	if len(members) == 0 {
 		return g
 	}
 	minLon, minLat := math.Inf(1), math.Inf(1)
 	maxLon, maxLat := math.Inf(-1), math.Inf(-1)
 	for _, i := range members {
-		p := d.providers[i].Point
+		p := d.prov(i).Point
 		minLon, maxLon = math.Min(minLon, p[0]), math.Max(maxLon, p[0])
 		minLat, maxLat = math.Min(minLat, p[1]), math.Max(maxLat, p[1])
 	}
@@ -64,31 +65,40 @@ func newCatGrid(d *Directory, members []int32) *catGrid {
 	g.minLon, g.minLat = minLon, minLat
 	g.cosMax = math.Cos(math.Max(math.Abs(minLat), math.Abs(maxLat)) * math.Pi / 180)
 	cellOf := make([]int32, len(members))
-	g.start = make([]int32, g.nx*g.ny+1)
+	start := make([]int32, g.nx*g.ny+1)
 	for k, i := range members {
-		p := d.providers[i].Point
+		p := d.prov(i).Point
 		c := g.cell(p[0], p[1])
 		cellOf[k] = int32(c)
-		g.start[c+1]++
+		start[c+1]++
 	}
-	for c := 1; c < len(g.start); c++ {
-		g.start[c] += g.start[c-1]
+	for c := 1; c < len(start); c++ {
+		start[c] += start[c-1]
 	}
-	g.recs = make([]gridRec, len(members))
-	fill := append([]int32(nil), g.start[:len(g.start)-1]...)
+	recs := make([]gridRec, len(members))
+	fill := append([]int32(nil), start[:len(start)-1]...)
 	for k, i := range members {
-		m := &d.metas[i]
-		p := d.providers[i].Point
-		r := gridRec{lon: p[0], lat: p[1], i: i, minAge: m.minAge, maxAge: m.maxAge, flags: m.flags, hours: m.hours}
-		if m.loc == d.loc {
-			r.flags |= mDefaultZone
-		}
-		g.recs[fill[cellOf[k]]] = r
+		recs[fill[cellOf[k]]] = d.gridRec(i)
 		fill[cellOf[k]]++
 	}
-	// members are in provider order and the fill is stable, so each
-	// cell's records are too: scans are deterministic.
+	// Each cell's slice has no spare capacity, so a version that adds to
+	// a cell copies it instead of writing into the shared array.
+	g.cells = make([][]gridRec, g.nx*g.ny)
+	for c := range g.cells {
+		g.cells[c] = recs[start[c]:start[c+1]:start[c+1]]
+	}
 	return g
+}
+
+// gridRec returns the grid record of the provider in slot i.
+func (d *Directory) gridRec(i int32) gridRec {
+	m := d.metaAt(i)
+	p := d.prov(i).Point
+	r := gridRec{lon: p[0], lat: p[1], i: i, minAge: m.minAge, maxAge: m.maxAge, flags: m.flags, hours: m.hours}
+	if m.loc == d.loc {
+		r.flags |= mDefaultZone
+	}
+	return r
 }
 
 func (g *catGrid) cell(lon, lat float64) int {
@@ -149,10 +159,13 @@ func (d *Directory) gridSearch(g *catGrid, f *filter, k int) []Result {
 	}
 	best := make([]hit, 0, k+1)
 	cosMax := math.Min(g.cosMax, math.Cos(math.Abs(near[1])*math.Pi/180))
-	worse := func(a, b hit) bool { return a.dist > b.dist || a.dist == b.dist && a.i > b.i }
+	worse := func(a, b hit) bool {
+		return a.dist > b.dist || a.dist == b.dist && d.prov(a.i).ID > d.prov(b.i).ID
+	}
 	visit := func(c int) {
-		for ri := g.start[c]; ri < g.start[c+1]; ri++ {
-			r := &g.recs[ri]
+		cell := g.cells[c]
+		for ri := range cell {
+			r := &cell[ri]
 			if !f.quickRec(r) {
 				continue
 			}
@@ -225,7 +238,7 @@ func (d *Directory) gridSearch(g *catGrid, f *filter, k int) []Result {
 	}
 	out := make([]Result, len(best))
 	for j, h := range best {
-		out[j] = Result{Provider: &d.providers[h.i], Distance: geo.Meters(h.dist), Walk: geo.WalkTime(geo.Meters(h.dist)), Transit: h.stop}
+		out[j] = Result{Provider: d.prov(h.i), Distance: geo.Meters(h.dist), Walk: geo.WalkTime(geo.Meters(h.dist)), Transit: h.stop}
 	}
 	return out
 }

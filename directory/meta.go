@@ -94,7 +94,7 @@ func clampAge(a int) uint8 {
 // keepAt is keep for the provider at index i, answering from its meta
 // where it can.
 func (f *filter) keepAt(d *Directory, i int32) bool {
-	m := &d.metas[i]
+	m := d.metaAt(i)
 	q := f.q
 	if f.need&mFree != 0 && m.flags&mFree == 0 ||
 		f.need&mWheel != 0 && m.flags&mWheel == 0 ||
@@ -131,14 +131,14 @@ func (f *filter) keepAt(d *Directory, i int32) bool {
 				if m.slots[f.openSlot/64]&(1<<(f.openSlot%64)) == 0 {
 					return false
 				}
-			} else if !d.providers[i].Hours.openLocal(f.openWD, f.openTOD) {
+			} else if !d.prov(i).Hours.openLocal(f.openWD, f.openTOD) {
 				return false
 			}
 		}
 	}
 	if len(f.cats) > 1 || f.exclude != nil || f.region != nil || f.serves != nil || q.Language != "" && f.langBit == 1<<31 ||
 		m.flags&mNeedsSlow != 0 && len(q.ResidentOf) > 0 {
-		return f.keep(&d.providers[i])
+		return f.keep(d.prov(i))
 	}
 	return true
 }

@@ -396,7 +396,7 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 			if dist == inf || (radius > 0 && dist > radius) {
 				return false
 			}
-			p := &d.providers[i]
+			p := d.prov(i)
 			var stop *StopInfo
 			if f.transit != nil {
 				s, ok := f.transit.check(d, i)
@@ -493,7 +493,7 @@ func (d *Directory) collect(f *filter, k int) []Result {
 			if !f.keepAt(d, i) {
 				return true
 			}
-			p := &d.providers[i]
+			p := d.prov(i)
 			r := Result{Provider: p, Distance: dist, Walk: geo.WalkTime(dist)}
 			if f.transit != nil {
 				s, ok := f.transit.check(d, i)

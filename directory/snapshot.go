@@ -338,7 +338,7 @@ func (d *Directory) writeSnapshot(dir string, seq uint64, opts SaveOptions) erro
 	if err := hook("taxonomy"); err != nil {
 		return err
 	}
-	if err := writeJSONFile(filepath.Join(dir, providersFile), d.providers); err != nil {
+	if err := writeJSONFile(filepath.Join(dir, providersFile), slices.Collect(d.All())); err != nil {
 		return err
 	}
 	if err := hook("providers"); err != nil {
@@ -348,7 +348,7 @@ func (d *Directory) writeSnapshot(dir string, seq uint64, opts SaveOptions) erro
 		Format:     snapshotFormat,
 		Seq:        seq,
 		Location:   d.loc.String(),
-		Providers:  len(d.providers),
+		Providers:  d.Len(),
 		RegionSets: slices.Clone(d.regionNames),
 		Text:       d.text != nil,
 	}

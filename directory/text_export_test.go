@@ -45,7 +45,7 @@ func OpenDisagreements(d *Directory, at time.Time, unknownOK bool) []string {
 	c := t.open.clock(at, unknownOK, nil)
 	var out []string
 	for k, i := range t.order {
-		p := &d.providers[i]
+		p := d.prov(i)
 		want := unknownOK
 		if p.Hours.Known() {
 			want = p.Hours.OpenAt(at)

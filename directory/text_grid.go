@@ -28,14 +28,14 @@ type textGrid struct {
 const maxGridCells = 1 << 20
 
 // layout numbers d's providers: t.order[k] is the provider index of
-// number k and t.rank its inverse. It fills t.grid and t.points.
+// number k and t.rank its inverse (by slot). It fills t.grid and t.points.
 func (t *textIndex) layout(d *Directory) {
-	n := len(d.providers)
+	n := d.Len()
 	var b orb.Bound
 	first := true
 	placed := 0
-	for i := range d.providers {
-		p := &d.providers[i]
+	for _, i := range d.order {
+		p := d.prov(i)
 		if p.Unplaced {
 			continue
 		}
@@ -61,17 +61,17 @@ func (t *textIndex) layout(d *Directory) {
 		g.cell *= 1.5
 	}
 	cells := g.cols * g.rows
-	cellOf := make([]int32, n)
+	cellOf := make([]int32, n) // by position in ID order
 	count := make([]int32, cells+1)
-	for i := range d.providers {
-		p := &d.providers[i]
+	for j, i := range d.order {
+		p := d.prov(i)
 		if p.Unplaced {
-			cellOf[i] = int32(cells)
+			cellOf[j] = int32(cells)
 			continue
 		}
 		cx, cy := g.cellXY(p.Point)
 		c := int32(cy*g.cols + cx)
-		cellOf[i] = c
+		cellOf[j] = c
 		count[c]++
 	}
 	g.start = make([]int32, cells+1)
@@ -85,17 +85,17 @@ func (t *textIndex) layout(d *Directory) {
 	next := slices.Clone(g.start)
 	next = append(next, sum) // unplaced run
 	t.order = make([]int32, n)
-	t.rank = make([]int32, n)
-	for i := range d.providers {
-		c := cellOf[i]
+	t.rank = make([]int32, d.slots())
+	for j, i := range d.order {
+		c := cellOf[j]
 		k := next[c]
 		next[c]++
-		t.order[k] = int32(i)
+		t.order[k] = i
 		t.rank[i] = k
 	}
 	t.points = make([]orb.Point, n)
 	for k, i := range t.order {
-		t.points[k] = d.providers[i].Point
+		t.points[k] = d.prov(i).Point
 	}
 }
 

@@ -320,8 +320,7 @@ func (d *Directory) buildText() error {
 func (d *Directory) indexText(idx bleve.Index) error {
 	const batchSize = 5000
 	batch := idx.NewBatch()
-	for i := range d.providers {
-		p := &d.providers[i]
+	for p := range d.All() {
 		if err := batch.Index(p.ID, d.textDocument(p)); err != nil {
 			return fmt.Errorf("directory: text index: id %q: %w", p.ID, err)
 		}
@@ -351,8 +350,7 @@ func (d *Directory) writeText(path string) error {
 	if err != nil {
 		return fmt.Errorf("directory: text index: %w", err)
 	}
-	for i := range d.providers {
-		p := &d.providers[i]
+	for p := range d.All() {
 		if err := b.Index(p.ID, d.textDocument(p)); err != nil {
 			b.Close()
 			return fmt.Errorf("directory: text index: id %q: %w", p.ID, err)
@@ -382,7 +380,7 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 
 	t.layout(d)
 	// bleve's internal document IDs → our numbers.
-	docOf := make(map[string]int32, len(d.providers))
+	docOf := make(map[string]int32, d.Len())
 	dr, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, fmt.Errorf("directory: text index: %w", err)
@@ -401,7 +399,7 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 			dr.Close()
 			return nil, fmt.Errorf("directory: text index: %w", err)
 		}
-		i, ok := d.byID[ext]
+		i, ok := d.ids.get(ext)
 		if !ok {
 			dr.Close()
 			return nil, fmt.Errorf("%w: text index holds unknown provider %q", ErrBadSnapshot, ext)
@@ -409,8 +407,8 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 		docOf[string(id)] = t.rank[i]
 	}
 	dr.Close()
-	if len(docOf) != len(d.providers) {
-		return nil, fmt.Errorf("%w: text index holds %d providers, directory %d", ErrBadSnapshot, len(docOf), len(d.providers))
+	if len(docOf) != d.Len() {
+		return nil, fmt.Errorf("%w: text index holds %d providers, directory %d", ErrBadSnapshot, len(docOf), d.Len())
 	}
 
 	ctx := context.Background()
@@ -596,11 +594,11 @@ func (t *textIndex) buildCategories(d *Directory) {
 		}
 		t.cats[ci] = ct
 	}
-	t.catOff = make([]int32, len(d.providers)+1)
+	t.catOff = make([]int32, len(t.order)+1)
 	t.catDocs = make([][]int32, len(all))
 	for k, i := range t.order {
 		start := len(t.catVals)
-		for _, code := range d.providers[i].treeCodes() {
+		for _, code := range d.prov(i).treeCodes() {
 			if ci, ok := catIdx[code]; ok {
 				t.catVals = append(t.catVals, ci)
 				t.catDocs[ci] = append(t.catDocs[ci], int32(k))

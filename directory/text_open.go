@@ -40,7 +40,7 @@ func (t *textIndex) buildOpen(d *Directory) {
 	o.off = make([]int32, n+1)
 	zi := map[*time.Location]uint8{}
 	for k, i := range t.order {
-		h := &d.providers[i].Hours
+		h := &d.prov(i).Hours
 		switch {
 		case !h.Known():
 			o.zoneOf[k] = zoneUnknown

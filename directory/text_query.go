@@ -416,7 +416,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			return
 		}
 		i := t.order[k]
-		if keep && !f.keep(&d.providers[i]) {
+		if keep && !f.keep(d.prov(i)) {
 			return
 		}
 		var stop *StopInfo
@@ -516,7 +516,7 @@ func (d *Directory) hasPhrase(k int32, pq *parsedQuery, g []int) bool {
 			}
 		}
 	}
-	p := &d.providers[t.order[k]]
+	p := d.prov(t.order[k])
 	for _, text := range [...]string{p.Name, p.Organization, p.Description, strings.Join(p.Keywords, " ; ")} {
 		if text == "" {
 			continue

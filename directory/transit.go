@@ -72,11 +72,11 @@ func (d *Directory) StopsNear(p *Provider) []NearStop {
 	if d.net == nil {
 		return nil
 	}
-	i, ok := d.byID[p.ID]
+	i, ok := d.ids.get(p.ID)
 	if !ok {
 		return nil
 	}
-	return d.stopsNear[i]
+	return *d.stopsNear.at(i)
 }
 
 // TransitReach returns the walking distance within which stops were
@@ -86,27 +86,35 @@ func (d *Directory) TransitReach() geo.Meters { return d.reach }
 // annotateTransit records each placed provider's stops within reach.
 func (d *Directory) annotateTransit(net *transit.Network, reach geo.Meters) {
 	d.net, d.reach = net, reach
-	d.stopsNear = make([][]NearStop, len(d.providers))
-	for i := range d.providers {
-		p := &d.providers[i]
-		if p.Unplaced {
-			continue
+	near := make([][]NearStop, d.slots())
+	for i := range near {
+		if p := d.prov(int32(i)); p != nil {
+			near[i] = d.stopsOf(p)
 		}
-		var near []NearStop
-		for s, w := range net.NearbyStops(p.Point, reach) {
-			near = append(near, NearStop{Stop: s, Walk: w})
-		}
-		slices.SortFunc(near, func(a, b NearStop) int {
-			if a.Walk != b.Walk {
-				if a.Walk < b.Walk {
-					return -1
-				}
-				return 1
-			}
-			return a.Stop - b.Stop
-		})
-		d.stopsNear[i] = near
 	}
+	d.stopsNear = makeCow(near)
+}
+
+// stopsOf returns p's stops within the directory's reach, nearest first
+// (ties by stop index); nil for an unplaced provider.
+func (d *Directory) stopsOf(p *Provider) []NearStop {
+	if p.Unplaced {
+		return nil
+	}
+	var near []NearStop
+	for s, w := range d.net.NearbyStops(p.Point, d.reach) {
+		near = append(near, NearStop{Stop: s, Walk: w})
+	}
+	slices.SortFunc(near, func(a, b NearStop) int {
+		if a.Walk != b.Walk {
+			if a.Walk < b.Walk {
+				return -1
+			}
+			return 1
+		}
+		return a.Stop - b.Stop
+	})
+	return near
 }
 
 func (d *Directory) compileTransit(tf *TransitFilter) (*transitCheck, error) {
@@ -131,7 +139,7 @@ func (d *Directory) compileTransit(tf *TransitFilter) (*transitCheck, error) {
 
 // check returns the nearest qualifying stop of provider i.
 func (t *transitCheck) check(d *Directory, i int32) (*StopInfo, bool) {
-	for _, ns := range d.stopsNear[i] {
+	for _, ns := range *d.stopsNear.at(i) {
 		if ns.Walk > t.maxWalk {
 			break
 		}

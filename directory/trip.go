@@ -70,10 +70,11 @@ type TripInfo struct {
 
 // router returns the directory's timetable router, built on first use.
 func (d *Directory) router() (*transit.Router, error) {
-	d.routerOnce.Do(func() {
-		d.routerVal, d.routerErr = transit.NewRouter(d.net, transit.RouterOptions{MaxWalk: d.reach})
+	rs := d.routing
+	rs.routerOnce.Do(func() {
+		rs.routerVal, rs.routerErr = transit.NewRouter(d.net, transit.RouterOptions{MaxWalk: d.reach})
 	})
-	return d.routerVal, d.routerErr
+	return rs.routerVal, rs.routerErr
 }
 
 // routerState is the lazily built router of a directory with transit.
@@ -149,9 +150,9 @@ func (d *Directory) searchTrip(q Query) ([]Result, error) {
 	out := cands[:0]
 	var egress []transit.StopWalk
 	for _, c := range cands {
-		i := d.byID[c.Provider.ID]
+		i, _ := d.ids.get(c.Provider.ID)
 		egress = egress[:0]
-		for _, ns := range d.stopsNear[i] {
+		for _, ns := range *d.stopsNear.at(i) {
 			egress = append(egress, transit.StopWalk{Stop: ns.Stop, Walk: geo.WalkTime(ns.Walk / geo.DetourFactor)})
 		}
 		sum := prof.ToVia(egress)
