@@ -164,6 +164,8 @@ func (b *Builder) Build() (*Directory, error) {
 		metas[i] = newMeta(p)
 	}
 	d.provs, d.metas, d.ids = makeCow(ptrs), makeCow(metas), idIndex{base: byID}
+	d.gone = makeCow(make([]string, len(provs)))
+	d.version = versionIDs.Add(1)
 	members := map[string][]int32{}
 	for i := range provs {
 		p := &provs[i]

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"iter"
+	"sync"
 	"time"
 
 	"github.com/tidwall/rtree"
@@ -22,6 +23,11 @@ type Directory struct {
 	metas cowSlice[meta] // filter fields of the provider of each slot
 	order []int32
 	ids   idIndex
+	gone  cowSlice[string] // ID of the provider removed from each empty slot
+
+	version uint64
+	lineage *lineage   // changes of the versions Apply derived
+	mu      sync.Mutex // serializes Apply on this version
 
 	all      rtree.RTreeG[int32]             // every placed provider
 	byCat    map[string]*rtree.RTreeG[int32] // category (with descendants) → placed providers
