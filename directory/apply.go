@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-
-	"github.com/tidwall/rtree"
 )
 
 // ChangeOp says what a Change does.
@@ -217,9 +215,9 @@ func (d *Directory) slotID(s int32) string {
 // change lands, so a batch of c changes costs O(c·log n) plus O(n/64)
 // words for the shared tables, not a rebuild (see BenchmarkApply). The
 // text index, when built, is updated for the changed providers. Apply
-// may be called on any version, any number of times (versions may
-// fork); calls on the same version are serialized. Long-running
-// programs keep the newest version in a Live.
+// may be called on any version, any number of times and concurrently
+// (versions may fork). Long-running programs keep the newest version in
+// a Live.
 func (d *Directory) Apply(ctx context.Context, changes []Change) (*Directory, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -231,8 +229,6 @@ func (d *Directory) Apply(ctx context.Context, changes []Change) (*Directory, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	return d.applyPlan(ctx, plan)
 }
 
@@ -374,24 +370,19 @@ func cloneWeek(w [7][]Span) [7][]Span {
 	return w
 }
 
-// applyPlan makes the new version. d.mu is held: copying d's rtrees
-// writes to them (their copy-on-write marks).
+// applyPlan makes the new version.
 func (d *Directory) applyPlan(ctx context.Context, plan []planned) (*Directory, error) {
 	next := &Directory{
 		tax: d.tax, loc: d.loc,
 		regionSet: d.regionSet, regionNames: d.regionNames,
 		net: d.net, reach: d.reach, routing: d.routing,
 		version: versionIDs.Add(1), lineage: d.lineage,
-		byCat:    make(map[string]*rtree.RTreeG[int32], len(d.byCat)),
 		catSum:   make(map[string]*catSummary, len(d.catSum)),
 		catCount: make(map[string]int, len(d.catCount)),
 		grids:    make(map[string]*catGrid, len(d.grids)),
 	}
 	if next.lineage == nil {
 		next.lineage = new(lineage)
-	}
-	for k, v := range d.byCat {
-		next.byCat[k] = v
 	}
 	for k, v := range d.catSum {
 		next.catSum[k] = v
@@ -402,7 +393,6 @@ func (d *Directory) applyPlan(ctx context.Context, plan []planned) (*Directory, 
 	for k, v := range d.grids {
 		next.grids[k] = v
 	}
-	next.all = *d.all.Copy()
 
 	provs, metas, gone := d.provs.edit(), d.metas.edit(), d.gone.edit()
 	var stops *cowEdit[[]NearStop]
@@ -453,7 +443,7 @@ func (d *Directory) applyPlan(ctx context.Context, plan []planned) (*Directory, 
 	}
 
 	// Spatial indexes: take the old entry out, put the new one in.
-	ed := gridEdits{next: next, copied: map[string]bool{}, sums: map[string]bool{}, trees: map[string]bool{}, pending: map[string][]int32{}}
+	ed := gridEdits{next: next, copied: map[string]bool{}, sums: map[string]bool{}, pending: map[string][]int32{}}
 	for _, c := range plan {
 		var old *Provider
 		if c.slot < d.slots() {
@@ -550,7 +540,6 @@ type gridEdits struct {
 	next    *Directory
 	copied  map[string]bool    // grids copied
 	sums    map[string]bool    // summaries copied
-	trees   map[string]bool    // byCat trees copied
 	pending map[string][]int32 // slots added to grids without cells, laid out by finish
 }
 
@@ -570,20 +559,6 @@ func (e *gridEdits) grid(code string) *catGrid {
 		e.copied[code] = true
 	}
 	return g
-}
-
-func (e *gridEdits) tree(code string) *rtree.RTreeG[int32] {
-	t := e.next.byCat[code]
-	if t == nil {
-		t = new(rtree.RTreeG[int32])
-		e.next.byCat[code] = t
-		e.trees[code] = true
-	} else if !e.trees[code] {
-		t = t.Copy()
-		e.next.byCat[code] = t
-		e.trees[code] = true
-	}
-	return t
 }
 
 func (e *gridEdits) sum(code string) *catSummary {
@@ -636,11 +611,7 @@ func (e *gridEdits) remove(slot int32, p *Provider) {
 	if p.Unplaced {
 		return
 	}
-	next.all.Delete(p.Point, p.Point, slot)
 	for _, code := range append(p.treeCodes(), "") {
-		if code != "" {
-			e.tree(code).Delete(p.Point, p.Point, slot)
-		}
 		g := e.grid(code)
 		if len(g.cells) == 0 {
 			if pend := e.pending[code]; slices.Contains(pend, slot) {
@@ -670,10 +641,8 @@ func (e *gridEdits) insert(slot int32, p *Provider) {
 	if p.Unplaced {
 		return
 	}
-	next.all.Insert(p.Point, p.Point, slot)
 	for _, code := range append(p.treeCodes(), "") {
 		if code != "" {
-			e.tree(code).Insert(p.Point, p.Point, slot)
 			e.sum(code).add(p)
 		}
 		g := e.grid(code)
@@ -710,6 +679,7 @@ func (e *gridEdits) finish() {
 		}
 		if g.n == 0 {
 			delete(e.next.grids, code)
+			delete(e.next.catSum, code)
 			continue
 		}
 		members := e.pending[code]
@@ -726,12 +696,6 @@ func (e *gridEdits) finish() {
 				s.add(e.next.prov(i))
 			}
 			e.next.catSum[code] = s
-		}
-	}
-	for code, t := range e.next.byCat {
-		if e.trees[code] && t.Len() == 0 {
-			delete(e.next.byCat, code)
-			delete(e.next.catSum, code)
 		}
 	}
 }

@@ -10,8 +10,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/tidwall/rtree"
-
 	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/geo/transit"
 )
@@ -99,11 +97,11 @@ func (b *Builder) AddRegions(set string, rs *geo.Regions) {
 // regions against the region sets, and a zone for every provider's hours
 // (see Location).
 //
-// Build sorts providers by ID, builds one rtree over every placed provider
-// and one per taxonomy category (holding the providers of the category and
-// its descendants) plus a packed grid per category for nearest-k queries,
-// and annotates regions. Its cost is O(n log n) with
-// about (1 + category depth) rtree inserts per provider.
+// Build sorts providers by ID, builds the spatial index (a packed grid of
+// filter records over every placed provider and one per taxonomy
+// category, holding the providers of the category and its descendants)
+// and annotates regions. Its cost is O(n log n), with (1 + category
+// depth) grid records per placed provider.
 func (b *Builder) Build() (*Directory, error) {
 	tax := b.Taxonomy
 	if tax == nil {
@@ -114,7 +112,6 @@ func (b *Builder) Build() (*Directory, error) {
 		tax:       tax,
 		loc:       loc,
 		routing:   new(routerState),
-		byCat:     make(map[string]*rtree.RTreeG[int32]),
 		catSum:    make(map[string]*catSummary),
 		catCount:  make(map[string]int),
 		regionSet: make(map[string]*geo.Regions, len(b.regionSets)),
@@ -175,17 +172,10 @@ func (b *Builder) Build() (*Directory, error) {
 		if p.Unplaced {
 			continue
 		}
-		d.all.Insert(p.Point, p.Point, int32(i))
 		members[""] = append(members[""], int32(i))
-		// Insert once into the tree of every category and ancestor the
+		// A member of the grid of every category and ancestor the
 		// provider belongs to.
 		for _, code := range p.treeCodes() {
-			t := d.byCat[code]
-			if t == nil {
-				t = new(rtree.RTreeG[int32])
-				d.byCat[code] = t
-			}
-			t.Insert(p.Point, p.Point, int32(i))
 			sum := d.catSum[code]
 			if sum == nil {
 				sum = new(catSummary)

@@ -2,18 +2,16 @@ package directory
 
 import (
 	"iter"
-	"sync"
 	"time"
-
-	"github.com/tidwall/rtree"
 
 	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/geo/transit"
 )
 
-// Directory is an immutable snapshot of providers with spatial, category
-// and region indexes. It is safe for any number of concurrent readers
-// without locks. To change it, build a new one and swap the pointer.
+// Directory is an immutable version of a set of providers with spatial,
+// category and region indexes. It is safe for any number of concurrent
+// readers without locks. To change it, Apply a batch of changes, which
+// makes a new version (see Live), or build a new one.
 type Directory struct {
 	tax *Taxonomy
 	loc *time.Location
@@ -26,14 +24,11 @@ type Directory struct {
 	gone  cowSlice[string] // ID of the provider removed from each empty slot
 
 	version uint64
-	lineage *lineage   // changes of the versions Apply derived
-	mu      sync.Mutex // serializes Apply on this version
+	lineage *lineage // changes of the versions Apply derived
 
-	all      rtree.RTreeG[int32]             // every placed provider
-	byCat    map[string]*rtree.RTreeG[int32] // category (with descendants) → placed providers
-	catCount map[string]int                  // providers listing each code directly
-	catSum   map[string]*catSummary          // category (with descendants) → filter summary
-	grids    map[string]*catGrid             // category (with descendants) → packed grid; "" for all
+	catCount map[string]int         // providers listing each code directly
+	catSum   map[string]*catSummary // category (with descendants) → filter summary
+	grids    map[string]*catGrid    // category (with descendants) → packed grid; "" for all
 
 	regionSet   map[string]*geo.Regions
 	regionNames []string

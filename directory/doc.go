@@ -8,15 +8,29 @@
 // its descendants), weekly Hours in a time zone, Eligibility (ages, grades,
 // residency, income), Cost, Capacity, languages and accessibility.
 //
-// A Builder validates records and builds an immutable *Directory: one rtree
-// over every placed provider and one per category (with descendants) for
-// radius queries and streaming (Nearby), and per category a packed grid of
-// compact filter records for nearest-k queries, visited ring by ring so
-// that a selective query rejects candidates from contiguous memory; a
-// filtered query visits only candidates of the right kind.
+// A Builder validates records and builds an immutable *Directory. Its one
+// spatial index is a packed grid of compact filter records (categories
+// with ancestors, ages, flags, a weekly open mask) over every placed
+// provider and one per category (with descendants). Nearest-k, radius and
+// streaming queries (Nearby) visit it cell by cell in rings around the
+// query point with a proven lower bound of the distance of every cell not
+// yet visited, so a selective query rejects candidates from contiguous
+// memory and stops as soon as nothing farther can enter the answer.
 // Distances are great-circle meters (package geo); the k nearest are exact.
-// A Directory is safe for any number of concurrent readers; to update,
-// build a new one and swap it in.
+// A Directory is safe for any number of concurrent readers.
+//
+// A directory changes by versions: Directory.Apply takes a batch of
+// changes (Add, Replace, Remove, SetSeats, Enroll, SetHours), validates
+// it as a whole, and returns a new *Directory sharing every unchanged
+// part with the old one, which keeps answering as before. A Live holds
+// the newest version for a long-running service:
+//
+//	live := directory.NewLive(dir)
+//	next, err := live.Apply(ctx, []directory.Change{
+//		directory.Enroll("p-17", 2),
+//		directory.SetHours("p-40", summerHours),
+//	})
+//	res, err := live.Load().Search(q) // never blocked by a writer
 //
 // Typical usage (compiled as ExampleDirectory_Search):
 //

@@ -3,6 +3,8 @@ package directory
 import (
 	"math"
 
+	"github.com/paulmach/orb"
+
 	"github.com/wraparound/wraparound/geo"
 )
 
@@ -158,12 +160,11 @@ func (d *Directory) gridSearch(g *catGrid, f *filter, k int) []Result {
 		stop *StopInfo
 	}
 	best := make([]hit, 0, k+1)
-	cosMax := math.Min(g.cosMax, math.Cos(math.Abs(near[1])*math.Pi/180))
+	cosMax := g.cosAt(near)
 	worse := func(a, b hit) bool {
 		return a.dist > b.dist || a.dist == b.dist && d.prov(a.i).ID > d.prov(b.i).ID
 	}
-	visit := func(c int) {
-		cell := g.cells[c]
+	visit := func(cell []gridRec) {
 		for ri := range cell {
 			r := &cell[ri]
 			if !f.quickRec(r) {
@@ -211,34 +212,63 @@ func (d *Directory) gridSearch(g *catGrid, f *filter, k int) []Result {
 			}
 		}
 	}
-	cx := min(max(int((near[0]-g.minLon)/g.cellLon), 0), g.nx-1)
-	cy := min(max(int((near[1]-g.minLat)/g.cellLat), 0), g.ny-1)
-	maxR := max(cx, g.nx-1-cx, cy, g.ny-1-cy)
-	for r := 0; r <= maxR; r++ {
-		if lb := g.ringBound(r, cosMax); (len(best) == k && lb > best[k-1].dist) || (radius > 0 && lb > radius) {
-			break
+	g.walk(near, func(cell []gridRec, lb float64) bool {
+		if (len(best) == k && lb > best[k-1].dist) || (radius > 0 && lb > radius) {
+			return false
 		}
-		for y := cy - r; y <= cy+r; y++ {
-			if y < 0 || y >= g.ny {
-				continue
-			}
-			if y == cy-r || y == cy+r {
-				for x := max(cx-r, 0); x <= min(cx+r, g.nx-1); x++ {
-					visit(y*g.nx + x)
-				}
-				continue
-			}
-			if x := cx - r; x >= 0 {
-				visit(y*g.nx + x)
-			}
-			if x := cx + r; r > 0 && x < g.nx {
-				visit(y*g.nx + x)
-			}
-		}
-	}
+		visit(cell)
+		return true
+	})
 	out := make([]Result, len(best))
 	for j, h := range best {
 		out[j] = Result{Provider: d.prov(h.i), Distance: geo.Meters(h.dist), Walk: geo.WalkTime(geo.Meters(h.dist)), Transit: h.stop}
 	}
 	return out
+}
+
+// cosAt returns the cosine of the largest |latitude| of the grid and p,
+// as ringBound needs.
+func (g *catGrid) cosAt(p orb.Point) float64 {
+	return math.Min(g.cosMax, math.Cos(math.Abs(p[1])*math.Pi/180))
+}
+
+// walk visits g's cells in Chebyshev rings around near, calling fn with
+// each non-empty cell and a lower bound of the distance from near to any
+// record of the cell's ring or a later one; it stops when fn returns
+// false or every cell was visited.
+func (g *catGrid) walk(near orb.Point, fn func(cell []gridRec, lb float64) bool) {
+	if len(g.cells) == 0 {
+		return
+	}
+	cosMax := g.cosAt(near)
+	cx := min(max(int((near[0]-g.minLon)/g.cellLon), 0), g.nx-1)
+	cy := min(max(int((near[1]-g.minLat)/g.cellLat), 0), g.ny-1)
+	maxR := max(cx, g.nx-1-cx, cy, g.ny-1-cy)
+	for r := 0; r <= maxR; r++ {
+		lb := g.ringBound(r, cosMax)
+		for y := cy - r; y <= cy+r; y++ {
+			if y < 0 || y >= g.ny {
+				continue
+			}
+			row := g.cells[y*g.nx : (y+1)*g.nx]
+			if y == cy-r || y == cy+r {
+				for x := max(cx-r, 0); x <= min(cx+r, g.nx-1); x++ {
+					if len(row[x]) > 0 && !fn(row[x], lb) {
+						return
+					}
+				}
+				continue
+			}
+			if x := cx - r; x >= 0 && len(row[x]) > 0 && !fn(row[x], lb) {
+				return
+			}
+			if x := cx + r; r > 0 && x < g.nx && len(row[x]) > 0 && !fn(row[x], lb) {
+				return
+			}
+		}
+		// An empty ring still ends the walk once its bound is too far.
+		if !fn(nil, g.ringBound(r+1, cosMax)) {
+			return
+		}
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/tidwall/rtree"
 
 	"github.com/wraparound/wraparound/geo"
 )
@@ -248,7 +247,7 @@ func (f *filter) setClock(loc *time.Location) {
 // keep reports whether p passes every filter but distance.
 func (f *filter) keep(p *Provider) bool {
 	q := f.q
-	// With one category the rtree searched holds only that category.
+	// With one category the grid searched holds only that category.
 	if len(f.cats) > 1 && !inAny(p, f.cats) {
 		return false
 	}
@@ -320,17 +319,18 @@ func (d *Directory) Filter(q Query) (func(*Provider) bool, error) {
 	}, nil
 }
 
-// tree returns the rtree to search for f's categories: the category's own
-// tree for one category, the tree of the categories' nearest common
-// ancestor for several, the tree of all providers otherwise. ok is false
+// grid returns the grid to search for f's categories: the category's own
+// grid for one category, the grid of the categories' nearest common
+// ancestor for several, the grid of all providers otherwise. ok is false
 // when no provider can match.
-func (d *Directory) tree(f *filter) (t *rtree.RTreeG[int32], ok bool) {
+func (d *Directory) grid(f *filter) (g *catGrid, ok bool) {
 	switch len(f.cats) {
 	case 0:
-		return &d.all, true
+		g = d.grids[""]
+		return g, g != nil
 	case 1:
-		t = d.byCat[f.cats[0]]
-		return t, t != nil && d.catSum[f.cats[0]].possible(f)
+		g = d.grids[f.cats[0]]
+		return g, g != nil && d.catSum[f.cats[0]].possible(f)
 	}
 	lca := f.cats[0]
 	for _, c := range f.cats[1:] {
@@ -338,18 +338,16 @@ func (d *Directory) tree(f *filter) (t *rtree.RTreeG[int32], ok bool) {
 			lca = ParentCode(lca)
 		}
 	}
-	if lca == "" {
-		return &d.all, true
-	}
-	t = d.byCat[lca]
-	return t, t != nil
+	g = d.grids[lca]
+	return g, g != nil
 }
 
 // Nearby streams the placed providers that pass q's filters in order of
 // distance from q.Near (ties in any order), up to q.Radius when it is set.
-// q.K is ignored: stop iterating when you have enough. Each step costs a
-// best-first rtree step with exact great-circle bounds, so the first
-// results arrive without scanning the directory.
+// q.K is ignored: stop iterating when you have enough. The grid is
+// visited ring by ring; a match is yielded once no unvisited cell can
+// hold a nearer one, so the first results arrive without scanning the
+// directory.
 func (d *Directory) Nearby(q Query) (iter.Seq[Result], error) {
 	if q.Trip != nil {
 		return nil, fmt.Errorf("%w: a trip filter is answered by Search only", ErrBadQuery)
@@ -373,41 +371,106 @@ func (d *Directory) Nearby(q Query) (iter.Seq[Result], error) {
 }
 
 func (d *Directory) nearby(f *filter, yield func(Result) bool) {
-	t, ok := d.tree(f)
+	g, ok := d.grid(f)
 	if !ok {
 		return
 	}
 	near := f.q.Near
 	radius := float64(f.q.Radius)
-	inf := math.Inf(1)
-	t.Nearby(
-		func(min, max [2]float64, i int32, item bool) float64 {
-			if item {
-				// Filter as items enter the queue: a rejected item
-				// costs no distance and sinks to the bottom.
-				if !f.keepAt(d, i) {
-					return inf
-				}
-				return float64(geo.Distance(near, min))
-			}
-			return float64(geo.DistanceToBound(near, orb.Bound{Min: min, Max: max}))
-		},
-		func(_, _ [2]float64, i int32, dist float64) bool {
-			if dist == inf || (radius > 0 && dist > radius) {
-				return false
-			}
-			p := d.prov(i)
+	// Records found so far wait in a heap until no unvisited cell can
+	// hold anything nearer.
+	var h nearHeap
+	emit := func(upTo float64) bool {
+		for len(h) > 0 && h[0].dist <= upTo {
+			c := h.pop()
 			var stop *StopInfo
 			if f.transit != nil {
-				s, ok := f.transit.check(d, i)
+				s, ok := f.transit.check(d, c.i)
 				if !ok {
-					return true
+					continue
 				}
 				stop = s
 			}
-			return yield(Result{Provider: p, Distance: geo.Meters(dist), Walk: geo.WalkTime(geo.Meters(dist)), Transit: stop})
-		},
-	)
+			if !yield(Result{Provider: d.prov(c.i), Distance: geo.Meters(c.dist), Walk: geo.WalkTime(geo.Meters(c.dist)), Transit: stop}) {
+				return false
+			}
+		}
+		return true
+	}
+	more := true
+	g.walk(near, func(cell []gridRec, lb float64) bool {
+		if radius > 0 && lb > radius {
+			return false
+		}
+		if !emit(lb) {
+			more = false
+			return false
+		}
+		for ri := range cell {
+			r := &cell[ri]
+			if !f.quickRec(r) {
+				continue
+			}
+			dist := float64(geo.Distance(near, [2]float64{r.lon, r.lat}))
+			if radius > 0 && dist > radius {
+				continue
+			}
+			if !f.keepAt(d, r.i) {
+				continue
+			}
+			h.push(nearItem{dist: dist, i: r.i})
+		}
+		return true
+	})
+	if more {
+		emit(math.Inf(1))
+	}
+}
+
+// nearItem is a record waiting in a nearHeap.
+type nearItem struct {
+	dist float64
+	i    int32
+}
+
+// nearHeap is a binary min-heap by distance.
+type nearHeap []nearItem
+
+func (h *nearHeap) push(x nearItem) {
+	*h = append(*h, x)
+	a := *h
+	for j := len(a) - 1; j > 0; {
+		p := (j - 1) / 2
+		if a[p].dist <= a[j].dist {
+			break
+		}
+		a[p], a[j] = a[j], a[p]
+		j = p
+	}
+}
+
+func (h *nearHeap) pop() nearItem {
+	a := *h
+	top := a[0]
+	n := len(a) - 1
+	a[0] = a[n]
+	a = a[:n]
+	for j := 0; ; {
+		l, m := 2*j+1, j
+		if l < n && a[l].dist < a[m].dist {
+			m = l
+		}
+		if l+1 < n && a[l+1].dist < a[m].dist {
+			m = l + 1
+		}
+		if m == j {
+			break
+		}
+		a[j], a[m] = a[m], a[j]
+		j = m
+	}
+	*h = a
+	return top
 }
 
 // Search returns the providers that pass q's filters, nearest first, ties
@@ -435,8 +498,8 @@ func (d *Directory) Search(q Query) ([]Result, error) {
 		if len(f.cats) == 1 {
 			code = f.cats[0]
 		}
-		g := d.grids[code]
-		if _, ok := d.tree(f); !ok || g == nil {
+		g, ok := d.grid(f)
+		if !ok || g != d.grids[code] {
 			// No placed provider in the category (or at all).
 			return nil, nil
 		}
@@ -477,36 +540,41 @@ func (d *Directory) Search(q Query) ([]Result, error) {
 // broken by ID.
 func (d *Directory) collect(f *filter, k int) []Result {
 	var out []Result
-	cut := math.Inf(1)
-	t, ok := d.tree(f)
-	if !ok {
-		return nil
-	}
 	if k == 0 {
-		// Radius only: a box search beats best-first ordering.
-		b := geo.BoundAround(f.q.Near, f.q.Radius)
-		t.Search(b.Min, b.Max, func(min, _ [2]float64, i int32) bool {
-			dist := geo.Distance(f.q.Near, min)
-			if dist > f.q.Radius {
-				return true
+		// Radius only: every match within it, in any order.
+		g, ok := d.grid(f)
+		if !ok {
+			return nil
+		}
+		radius := float64(f.q.Radius)
+		g.walk(f.q.Near, func(cell []gridRec, lb float64) bool {
+			if lb > radius {
+				return false
 			}
-			if !f.keepAt(d, i) {
-				return true
-			}
-			p := d.prov(i)
-			r := Result{Provider: p, Distance: dist, Walk: geo.WalkTime(dist)}
-			if f.transit != nil {
-				s, ok := f.transit.check(d, i)
-				if !ok {
-					return true
+			for ri := range cell {
+				r := &cell[ri]
+				if !f.quickRec(r) {
+					continue
 				}
-				r.Transit = s
+				dist := geo.Distance(f.q.Near, [2]float64{r.lon, r.lat})
+				if float64(dist) > radius || !f.keepAt(d, r.i) {
+					continue
+				}
+				res := Result{Provider: d.prov(r.i), Distance: dist, Walk: geo.WalkTime(dist)}
+				if f.transit != nil {
+					s, ok := f.transit.check(d, r.i)
+					if !ok {
+						continue
+					}
+					res.Transit = s
+				}
+				out = append(out, res)
 			}
-			out = append(out, r)
 			return true
 		})
 		return out
 	}
+	cut := math.Inf(1)
 	d.nearby(f, func(r Result) bool {
 		if float64(r.Distance) > cut {
 			return false
