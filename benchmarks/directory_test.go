@@ -152,63 +152,6 @@ func TestNearbyIndexMatchesScan(t *testing.T) {
 	}
 }
 
-// TestDistrictMix checks the district mix against its stated
-// distribution: local times in the synthetic directory's zone, every day
-// of the week with school days at 15:00–19:00 and weekends at
-// 09:00–17:00, parent categories and filters near their shares, ages
-// 3–20, homes inside the metro.
-func TestDistrictMix(t *testing.T) {
-	_, provs := synthDirectory(t)
-	loc := districtLocation(t)
-	for _, p := range provs[:100] {
-		if p.Hours.Known() {
-			require.Equal(t, districtZone, p.Hours.Zone, "the mix's zone is the directory's")
-		}
-	}
-	const n = mixSize
-	qs := districtQueries(t, 1, n)
-	leaves := map[string]bool{}
-	for _, c := range synth.Categories() {
-		leaves[c] = true
-	}
-	var days [7]int
-	var parent, lang, free, wheel, radius int
-	ages := map[int]bool{}
-	for _, q := range qs {
-		require.Equal(t, loc, q.OpenAt.Location())
-		h := q.OpenAt.Hour()
-		switch wd := q.OpenAt.Weekday(); wd {
-		case time.Saturday, time.Sunday:
-			assert.True(t, h >= 9 && h < 17, "weekend hour %v", q.OpenAt)
-		default:
-			assert.True(t, h >= 15 && h < 19, "school-day hour %v", q.OpenAt)
-		}
-		days[q.OpenAt.Weekday()]++
-		require.Len(t, q.Categories, 1)
-		if !leaves[q.Categories[0]] {
-			parent++
-			assert.True(t, directory.IsUnder(q.leaf, q.Categories[0]), "%s under %s", q.leaf, q.Categories[0])
-		}
-		assert.True(t, q.Age >= 3 && q.Age <= 20, "age %d", q.Age)
-		ages[q.Age] = true
-		assert.True(t, synth.Metro.Contains(q.Near), "home %v", q.Near)
-		lang += b2i(q.Language != "")
-		free += b2i(q.FreeOnly)
-		wheel += b2i(q.Wheelchair)
-		radius += b2i(q.Radius > 0)
-	}
-	for wd, c := range days {
-		assert.InDelta(t, n/7, c, n/20, "%v", time.Weekday(wd))
-	}
-	assert.Len(t, ages, 18, "every age 3–20")
-	share := func(c int) float64 { return float64(c) / n }
-	assert.InDelta(t, parentShare, share(parent), 0.03)
-	assert.InDelta(t, languageShare, share(lang), 0.03)
-	assert.InDelta(t, freeShare, share(free), 0.03)
-	assert.InDelta(t, wheelchairShare, share(wheel), 0.03)
-	assert.InDelta(t, radiusShare, share(radius), 0.03)
-}
-
 func b2i(b bool) int {
 	if b {
 		return 1

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/demo"
@@ -331,4 +332,110 @@ func reportPercentiles(b *testing.B, took []time.Duration) {
 	b.ReportMetric(float64(took[len(took)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(took[len(took)*9/10].Nanoseconds()), "p90-ns")
 	b.ReportMetric(float64(took[len(took)*99/100].Nanoseconds()), "p99-ns")
+}
+
+// TestDistrictMix checks the district mix against its stated
+// distribution: local times in the synthetic directory's zone, every day
+// of the week with school days at 15:00–19:00 and weekends at
+// 09:00–17:00, parent categories and filters near their shares, ages
+// 3–20, homes inside the metro.
+func TestDistrictMix(t *testing.T) {
+	_, provs := synthDirectory(t)
+	loc := districtLocation(t)
+	for _, p := range provs[:100] {
+		if p.Hours.Known() {
+			require.Equal(t, districtZone, p.Hours.Zone, "the mix's zone is the directory's")
+		}
+	}
+	const n = mixSize
+	qs := districtQueries(t, 1, n)
+	leaves := map[string]bool{}
+	for _, c := range synth.Categories() {
+		leaves[c] = true
+	}
+	var days [7]int
+	var parent, lang, free, wheel, radius int
+	ages := map[int]bool{}
+	for _, q := range qs {
+		require.Equal(t, loc, q.OpenAt.Location())
+		h := q.OpenAt.Hour()
+		switch wd := q.OpenAt.Weekday(); wd {
+		case time.Saturday, time.Sunday:
+			assert.True(t, h >= 9 && h < 17, "weekend hour %v", q.OpenAt)
+		default:
+			assert.True(t, h >= 15 && h < 19, "school-day hour %v", q.OpenAt)
+		}
+		days[q.OpenAt.Weekday()]++
+		require.Len(t, q.Categories, 1)
+		if !leaves[q.Categories[0]] {
+			parent++
+			assert.True(t, directory.IsUnder(q.leaf, q.Categories[0]), "%s under %s", q.leaf, q.Categories[0])
+		}
+		assert.True(t, q.Age >= 3 && q.Age <= 20, "age %d", q.Age)
+		ages[q.Age] = true
+		assert.True(t, synth.Metro.Contains(q.Near), "home %v", q.Near)
+		lang += b2i(q.Language != "")
+		free += b2i(q.FreeOnly)
+		wheel += b2i(q.Wheelchair)
+		radius += b2i(q.Radius > 0)
+	}
+	for wd, c := range days {
+		assert.InDelta(t, n/7, c, n/20, "%v", time.Weekday(wd))
+	}
+	assert.Len(t, ages, 18, "every age 3–20")
+	share := func(c int) float64 { return float64(c) / n }
+	assert.InDelta(t, parentShare, share(parent), 0.03)
+	assert.InDelta(t, languageShare, share(lang), 0.03)
+	assert.InDelta(t, freeShare, share(free), 0.03)
+	assert.InDelta(t, wheelchairShare, share(wheel), 0.03)
+	assert.InDelta(t, radiusShare, share(radius), 0.03)
+}
+
+// TestDistrictStudents checks the plan mix: ages 3–20 with the grade of
+// the age, one to three needs in distinct categories with parents near
+// their share, windows after school (starting 15:00–16:00, ending by
+// 19:00) on school days or at weekends, and every travel mode.
+func TestDistrictStudents(t *testing.T) {
+	const n = 2048
+	leaves := map[string]bool{}
+	for _, c := range synth.Categories() {
+		leaves[c] = true
+	}
+	var needs, parents, spanish, weekend int
+	modes := map[match.Mode]int{}
+	for _, s := range districtStudents(t, 1, n) {
+		assert.True(t, s.Age >= 3 && s.Age <= 20, "age %d", s.Age)
+		g, ok := gradeForAge(s.Age)
+		assert.Equal(t, ok, s.HasGrade, "age %d", s.Age)
+		assert.Equal(t, g, s.Grade, "age %d", s.Age)
+		assert.True(t, len(s.Needs) >= 1 && len(s.Needs) <= 3, "%d needs", len(s.Needs))
+		seen := map[string]bool{}
+		for _, nd := range s.Needs {
+			assert.False(t, seen[nd.Category], "repeated need %s", nd.Category)
+			seen[nd.Category] = true
+			needs++
+			parents += b2i(!leaves[nd.Category])
+			assert.True(t, nd.Severity >= 1 && nd.Severity <= 3)
+		}
+		spanish += b2i(slices.Contains(s.Languages, "es"))
+		modes[s.Constraints.Mode]++
+		require.NotEmpty(t, s.Constraints.Availability)
+		hasWeekend := false
+		for _, w := range s.Constraints.Availability {
+			switch {
+			case w.Days&match.Weekend == 0:
+				assert.True(t, w.Start >= 15*time.Hour && w.Start <= 16*time.Hour && w.End <= 19*time.Hour, "school-day window %v", w)
+			case w.Days&match.Weekdays == 0:
+				hasWeekend = true
+				assert.True(t, w.Start >= 9*time.Hour && w.End <= 17*time.Hour, "weekend window %v", w)
+			default:
+				t.Errorf("window %v mixes school days and weekends", w)
+			}
+		}
+		weekend += b2i(hasWeekend)
+	}
+	assert.InDelta(t, parentShare, float64(parents)/float64(needs), 0.03)
+	assert.InDelta(t, 0.40, float64(weekend)/n, 0.04)
+	assert.InDelta(t, 0.24, float64(spanish)/n, 0.03) // 20% Spanish, 4 in 5 of the 5% other languages
+	assert.Len(t, modes, 3)
 }
