@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/directory"
@@ -39,8 +40,11 @@ func synthDirectory(tb testing.TB) (*directory.Directory, []directory.Provider) 
 	return synthDir, synthProv
 }
 
-// nearbyQuery is the benchmark's query: the nearest 10 in a category, open
-// at a time, for an age.
+// nearbyQuery is the old mix's query: the nearest 10 in a leaf category
+// to a point of the provider mixture, open at 08:00–17:00 UTC on Wednesday
+// 3 June 2026 (04:00–13:00 in the directory's zone, 40% of them before
+// 08:00), for an age of 5–17. It stays beside the district mix so the two
+// can be compared.
 func nearbyQuery(rng *rand.Rand) directory.Query {
 	cats := synth.Categories()
 	at := time.Date(2026, 6, 3, 8+rng.IntN(10), 0, 0, 0, time.UTC).In(time.FixedZone("EDT", -4*3600))
@@ -53,15 +57,33 @@ func nearbyQuery(rng *rand.Rand) directory.Query {
 	}
 }
 
-// scanSearch answers q by checking every provider: the baseline.
-func scanSearch(d *directory.Directory, q directory.Query) []directory.Result {
-	keep, err := d.Filter(q)
-	if err != nil {
-		panic(err)
+// oldNearbyQueries draws n queries of the old mix.
+func oldNearbyQueries(n int) []directory.Query {
+	rng := rand.New(rand.NewPCG(3, 3))
+	out := make([]directory.Query, n)
+	for i := range out {
+		out[i] = nearbyQuery(rng)
 	}
+	return out
+}
+
+// districtNearbyQueries draws n queries of the district mix.
+func districtNearbyQueries(tb testing.TB, seed uint64, n int) []directory.Query {
+	mix := districtQueries(tb, seed, n)
+	out := make([]directory.Query, n)
+	for i, m := range mix {
+		out[i] = m.Query
+	}
+	return out
+}
+
+// scanSearch answers q by checking every provider's public fields
+// (scanKeeps) and sorting the survivors by distance, ties by ID: the
+// baseline, sharing no code with the index.
+func scanSearch(d *directory.Directory, q directory.Query) []directory.Result {
 	var out []directory.Result
 	for p := range d.All() {
-		if p.Unplaced || !keep(p) {
+		if p.Unplaced || !scanKeeps(p, &q) {
 			continue
 		}
 		dist := geo.Distance(q.Near, p.Point)
@@ -85,24 +107,56 @@ func scanSearch(d *directory.Directory, q directory.Query) []directory.Result {
 	return out
 }
 
+// TestNearbyIndexMatchesScan checks the index against the scan on both
+// mixes, a third of the queries turned into radius-only queries (K 0, all
+// within 0.5–3.5 km). The district mix carries the language, free,
+// wheelchair and radius filters; the test asserts each is exercised.
 func TestNearbyIndexMatchesScan(t *testing.T) {
 	d, _ := synthDirectory(t)
-	rng := rand.New(rand.NewPCG(7, 7))
 	n := 300
 	if short() {
 		n = 50
 	}
-	for i := 0; i < n; i++ {
-		q := nearbyQuery(rng)
-		if i%3 == 0 {
-			q.K = 0
-			q.Radius = geo.Meters(500 + rng.IntN(3000))
-		}
-		got, err := d.Search(q)
-		require.NoError(t, err)
-		want := scanSearch(d, q)
-		require.Equal(t, ids(want), ids(got), "query %d: %+v", i, q)
+	for _, tc := range []struct {
+		name    string
+		queries []directory.Query
+	}{
+		{"mix=old", oldNearbyQueries(n)},
+		{"mix=district", districtNearbyQueries(t, 7, n)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, 7))
+			var lang, free, wheel, radius, found int
+			for i, q := range tc.queries {
+				if i%3 == 0 {
+					q.K = 0
+					q.Radius = geo.Meters(500 + rng.IntN(3000))
+				}
+				got, err := d.Search(q)
+				require.NoError(t, err)
+				want := scanSearch(d, q)
+				require.Equal(t, ids(want), ids(got), "query %d: %+v", i, q)
+				lang += b2i(q.Language != "")
+				free += b2i(q.FreeOnly)
+				wheel += b2i(q.Wheelchair)
+				radius += b2i(q.Radius > 0 && q.K > 0)
+				found += b2i(len(got) > 0)
+			}
+			assert.Greater(t, found, n/2, "most queries should find providers")
+			if tc.name == "mix=district" {
+				for name, c := range map[string]int{"language": lang, "free": free, "wheelchair": wheel, "radius with k": radius} {
+					assert.Positive(t, c, "no %s filter in %d queries", name, n)
+				}
+			}
+		})
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func ids(rs []directory.Result) []string {
@@ -113,46 +167,33 @@ func ids(rs []directory.Result) []string {
 	return out
 }
 
+// BenchmarkNearby times Search for the 10 nearest on both mixes and the
+// scan baseline on the district mix; each query is timed once per pass
+// through its mix of mixSize queries (p50, p90, p99 beside the mean).
 func BenchmarkNearby(b *testing.B) {
 	d, _ := synthDirectory(b)
 	const n = 100_000
-	queries := make([]directory.Query, 1024)
-	rng := rand.New(rand.NewPCG(3, 3))
-	for i := range queries {
-		queries[i] = nearbyQuery(rng)
+	mixes := []struct {
+		name    string
+		queries []directory.Query
+	}{
+		{"old", oldNearbyQueries(mixSize)},
+		{"district", districtNearbyQueries(b, 3, mixSize)},
 	}
-	b.Run(fmt.Sprintf("n=%d/index", n), func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := d.Search(queries[i%len(queries)]); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
-		// The mean hides a long tail of queries few providers can
-		// answer (an age few programs take, an hour few are open);
-		// report the median and the 99th percentile too.
-		b.StopTimer()
-		per := make([]time.Duration, len(queries))
-		for j, q := range queries {
-			start := time.Now()
-			for range 5 {
-				d.Search(q)
-			}
-			per[j] = time.Since(start) / 5
-		}
-		slices.Sort(per)
-		b.ReportMetric(float64(per[len(per)/2].Nanoseconds()), "p50-ns")
-		b.ReportMetric(float64(per[len(per)*99/100].Nanoseconds()), "p99-ns")
-	})
-	b.Run(fmt.Sprintf("n=%d/scan", n), func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			scanSearch(d, queries[i%len(queries)])
-			i++
-		}
+	for _, mix := range mixes {
+		b.Run(fmt.Sprintf("n=%d/index/mix=%s", n, mix.name), func(b *testing.B) {
+			timeEach(b, len(mix.queries), func(i int) error {
+				_, err := d.Search(mix.queries[i])
+				return err
+			})
+		})
+	}
+	district := mixes[1].queries
+	b.Run(fmt.Sprintf("n=%d/scan/mix=district", n), func(b *testing.B) {
+		timeEach(b, len(district), func(i int) error {
+			scanSearch(d, district[i])
+			return nil
+		})
 	})
 }
 

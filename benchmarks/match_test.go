@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/directory"
@@ -46,9 +47,11 @@ func synthTransitDirectory(tb testing.TB) *directory.Directory {
 
 func hm(h, m int) time.Duration { return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute }
 
-// planStudent is the benchmark's student: three needs and two interests,
-// by transit within 45 minutes, after school and Saturday morning,
-// Spanish at home; homes drawn from the metro's population.
+// planStudent is the old mix's student: the same three needs (parent
+// categories) and two interests for everyone, age 12 in 7th grade, by
+// transit within 45 minutes, after school and Saturday morning, Spanish at
+// home; homes drawn from the provider mixture. It stays beside the
+// district mix (districtStudents) so the two can be compared.
 func planStudent(rng *rand.Rand) match.Student {
 	return match.Student{
 		Home:      synth.Point(rng, 0),
@@ -123,77 +126,95 @@ func scanPlan(d *directory.Directory, m *match.Matcher, s match.Student) [][]mat
 	return out
 }
 
+// oldPlanStudents draws n students of the old mix.
+func oldPlanStudents(n int) []match.Student {
+	rng := rand.New(rand.NewPCG(5, 5))
+	out := make([]match.Student, n)
+	for i := range out {
+		out[i] = planStudent(rng)
+	}
+	return out
+}
+
+// TestPlanIndexMatchesScan checks Plan's top-k for every item against
+// scoring every provider, on a few students of each mix.
 func TestPlanIndexMatchesScan(t *testing.T) {
 	d := synthTransitDirectory(t)
 	m := planMatcher(t)
-	rng := rand.New(rand.NewPCG(11, 11))
 	// The match package's own tests compare with brute force over many
 	// more students; here a few confirm it at full scale.
 	n := 6
 	if short() {
 		n = 2
 	}
-	for i := range n {
-		s := planStudent(rng)
-		plan, err := m.Plan(context.Background(), s)
-		require.NoError(t, err)
-		want := scanPlan(d, m, s)
-		for j, it := range plan.Items {
-			var got []string
-			for _, mt := range it.Matches {
-				got = append(got, fmt.Sprintf("%s %.12f", mt.Provider.ID, mt.Score))
+	for _, mix := range []struct {
+		name     string
+		students []match.Student
+	}{
+		{"mix=old", oldPlanStudents(n)},
+		{"mix=district", districtStudents(t, 11, n)},
+	} {
+		t.Run(mix.name, func(t *testing.T) {
+			items, matched := 0, 0
+			for i, s := range mix.students {
+				plan, err := m.Plan(context.Background(), s)
+				require.NoError(t, err)
+				want := scanPlan(d, m, s)
+				require.Len(t, plan.Items, len(want))
+				for j, it := range plan.Items {
+					var got []string
+					for _, mt := range it.Matches {
+						got = append(got, fmt.Sprintf("%s %.12f", mt.Provider.ID, mt.Score))
+					}
+					var exp []string
+					for _, c := range want[j] {
+						exp = append(exp, fmt.Sprintf("%s %.12f", c.Provider.ID, c.Score))
+					}
+					require.Equal(t, exp, got, "student %d item %d", i, j)
+					items++
+					matched += b2i(len(got) > 0)
+				}
 			}
-			var exp []string
-			for _, c := range want[j] {
-				exp = append(exp, fmt.Sprintf("%s %.12f", c.Provider.ID, c.Score))
-			}
-			require.Equal(t, exp, got, "student %d item %d", i, j)
-		}
+			assert.Greater(t, matched, items/2, "most items should find providers")
+		})
 	}
 }
 
+// BenchmarkPlan times Plan on both mixes, Prepare (the timetable part
+// alone: routing the student's windows) and the scoring scan baseline on
+// the district mix; each plan is timed once per pass through its mix
+// (p50, p90, p99 beside the mean).
 func BenchmarkPlan(b *testing.B) {
 	d := synthTransitDirectory(b)
 	m := planMatcher(b)
-	rng := rand.New(rand.NewPCG(5, 5))
-	students := make([]match.Student, 256)
-	for i := range students {
-		students[i] = planStudent(rng)
+	mixes := []struct {
+		name     string
+		students []match.Student
+	}{
+		{"old", oldPlanStudents(mixSize)},
+		{"district", districtStudents(b, 5, mixSize)},
 	}
 	ctx := context.Background()
 	const n = 100_000
-	b.Run(fmt.Sprintf("n=%d/index", n), func(b *testing.B) {
-		b.ReportAllocs()
-		var took []time.Duration
-		i := 0
-		for b.Loop() {
-			start := time.Now()
-			if _, err := m.Plan(ctx, students[i%len(students)]); err != nil {
-				b.Fatal(err)
-			}
-			took = append(took, time.Since(start))
-			i++
-		}
-		reportPercentiles(b, took)
+	for _, mix := range mixes {
+		b.Run(fmt.Sprintf("n=%d/index/mix=%s", n, mix.name), func(b *testing.B) {
+			timeEach(b, len(mix.students), func(i int) error {
+				_, err := m.Plan(ctx, mix.students[i])
+				return err
+			})
+		})
+	}
+	district := mixes[1].students
+	b.Run(fmt.Sprintf("n=%d/prepare/mix=district", n), func(b *testing.B) {
+		timeEach(b, len(district), func(i int) error {
+			_, err := m.Prepare(ctx, district[i])
+			return err
+		})
 	})
-	// The timetable part alone: Prepare routes the student's two windows
-	// (weekday 15:30–18:00, Saturday 9:00–12:00) within the limit.
-	b.Run(fmt.Sprintf("n=%d/prepare", n), func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := m.Prepare(ctx, students[i%len(students)]); err != nil {
-				b.Fatal(err)
-			}
-			i++
-		}
-	})
-	b.Run(fmt.Sprintf("n=%d/scan", n), func(b *testing.B) {
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			scanPlan(d, m, students[i%len(students)])
-			i++
-		}
+	b.Run(fmt.Sprintf("n=%d/scan/mix=district", n), func(b *testing.B) {
+		timeEach(b, len(district), func(i int) error {
+			scanPlan(d, m, district[i])
+			return nil
+		})
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -84,12 +83,6 @@ func TestRouteBenchmarkAgreesWithOracle(t *testing.T) {
 			require.Equal(t, time.Duration(want[s]-q.secs)*time.Second, got, "stop %d from %v at %v", s, q.home, q.at)
 		}
 	}
-}
-
-func reportPercentiles(b *testing.B, took []time.Duration) {
-	slices.Sort(took)
-	b.ReportMetric(float64(took[len(took)/2].Nanoseconds()), "p50-ns")
-	b.ReportMetric(float64(took[len(took)*99/100].Nanoseconds()), "p99-ns")
 }
 
 // BenchmarkRoute times the router on CARTA. one-to-all: one home to every

@@ -50,7 +50,7 @@ func TestSearchNothingPlaced(t *testing.T) {
 	assert.Empty(t, res.Hits)
 }
 
-// TestKBounds checks that K is bounded for Search, Nearby, Filter and
+// TestKBounds checks that K is bounded for Search, Nearby and
 // SearchText alike, and that MaxK itself is accepted.
 func TestKBounds(t *testing.T) {
 	t.Parallel()
@@ -65,7 +65,6 @@ func TestKBounds(t *testing.T) {
 		q := directory.Query{Near: demo.Downtown, K: tc.k, Radius: 50_000}
 		got, err := d.Search(q)
 		_, errN := d.Nearby(q)
-		_, errF := d.Filter(q)
 		res, errT := d.SearchText(directory.TextQuery{Words: "clinic", Query: q})
 		if tc.ok {
 			require.NoError(t, err, "k=%d", tc.k)
@@ -75,14 +74,12 @@ func TestKBounds(t *testing.T) {
 			}
 			assert.Len(t, got, want, "k=%d", tc.k)
 			require.NoError(t, errN)
-			require.NoError(t, errF)
 			require.NoError(t, errT)
 			assert.Equal(t, []string{"t2"}, hitIDs(res))
 			continue
 		}
 		assert.ErrorIs(t, err, directory.ErrBadK, "k=%d", tc.k)
 		assert.ErrorIs(t, errN, directory.ErrBadK, "k=%d", tc.k)
-		assert.ErrorIs(t, errF, directory.ErrBadK, "k=%d", tc.k)
 		assert.ErrorIs(t, errT, directory.ErrBadK, "k=%d", tc.k)
 		var qe *directory.TextQueryError
 		require.ErrorAs(t, errT, &qe)

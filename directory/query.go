@@ -303,22 +303,6 @@ func (f *filter) keep(p *Provider) bool {
 	return true
 }
 
-// Filter returns the query's hard filters as a predicate over providers
-// (every filter but distance and transit), for callers that scan providers
-// themselves.
-func (d *Directory) Filter(q Query) (func(*Provider) bool, error) {
-	f, err := d.compile(&q)
-	if err != nil {
-		return nil, err
-	}
-	return func(p *Provider) bool {
-		if len(f.cats) == 1 && !p.InCategory(f.cats[0]) {
-			return false
-		}
-		return f.keep(p)
-	}, nil
-}
-
 // grid returns the grid to search for f's categories: the category's own
 // grid for one category, the grid of the categories' nearest common
 // ancestor for several, the grid of all providers otherwise. ok is false
