@@ -553,7 +553,7 @@ func (e *gridEdits) grid(code string) *catGrid {
 	}
 	if !e.copied[code] {
 		g2 := *g
-		g2.cells = slices.Clone(g.cells)
+		g2.Cells = slices.Clone(g.Cells)
 		g = &g2
 		e.next.grids[code] = g
 		e.copied[code] = true
@@ -586,17 +586,17 @@ func (e *gridEdits) refresh(slot int32, p *Provider) {
 			e.sum(code).add(p)
 		}
 		g := e.grid(code)
-		if len(g.cells) == 0 {
+		if len(g.Cells) == 0 {
 			continue // pending: laid out by finish
 		}
-		c := g.cell(p.Point[0], p.Point[1])
-		cell := slices.Clone(g.cells[c])
+		c := g.Cell(p.Point[0], p.Point[1])
+		cell := slices.Clone(g.Cells[c])
 		for k := range cell {
-			if cell[k].i == slot {
+			if cell[k].Slot == slot {
 				cell[k] = e.next.gridRec(slot)
 			}
 		}
-		g.cells[c] = cell
+		g.Cells[c] = cell
 	}
 }
 
@@ -613,23 +613,23 @@ func (e *gridEdits) remove(slot int32, p *Provider) {
 	}
 	for _, code := range append(p.treeCodes(), "") {
 		g := e.grid(code)
-		if len(g.cells) == 0 {
+		if len(g.Cells) == 0 {
 			if pend := e.pending[code]; slices.Contains(pend, slot) {
 				e.pending[code] = slices.DeleteFunc(pend, func(s int32) bool { return s == slot })
-				g.n--
+				g.N--
 			}
 			continue
 		}
-		c := g.cell(p.Point[0], p.Point[1])
-		old := g.cells[c]
+		c := g.Cell(p.Point[0], p.Point[1])
+		old := g.Cells[c]
 		cell := make([]gridRec, 0, len(old))
 		for _, r := range old {
-			if r.i != slot {
+			if r.Slot != slot {
 				cell = append(cell, r)
 			}
 		}
-		g.cells[c] = cell
-		g.n--
+		g.Cells[c] = cell
+		g.N--
 	}
 }
 
@@ -646,18 +646,18 @@ func (e *gridEdits) insert(slot int32, p *Provider) {
 			e.sum(code).add(p)
 		}
 		g := e.grid(code)
-		if len(g.cells) == 0 {
-			g.n++
+		if len(g.Cells) == 0 {
+			g.N++
 			e.pending[code] = append(e.pending[code], slot)
 			continue
 		}
-		c := g.cell(p.Point[0], p.Point[1])
-		old := g.cells[c]
+		c := g.Cell(p.Point[0], p.Point[1])
+		old := g.Cells[c]
 		cell := make([]gridRec, len(old), len(old)+1)
 		copy(cell, old)
-		g.cells[c] = append(cell, next.gridRec(slot))
-		g.n++
-		g.cosMax = math.Min(g.cosMax, math.Cos(math.Abs(p.Point[1])*math.Pi/180))
+		g.Cells[c] = append(cell, next.gridRec(slot))
+		g.N++
+		g.CosMax = math.Min(g.CosMax, math.Cos(math.Abs(p.Point[1])*math.Pi/180))
 	}
 }
 
@@ -674,20 +674,19 @@ func (e *gridEdits) finish() {
 		if !isGrid {
 			continue
 		}
-		if len(g.cells) > 0 && g.n <= 2*g.built+2*recsPerCell && 2*g.n >= g.built-2*recsPerCell {
+		if len(g.Cells) > 0 && g.N <= 2*g.Built+2*recsPerCell && 2*g.N >= g.Built-2*recsPerCell {
 			continue
 		}
-		if g.n == 0 {
+		if g.N == 0 {
 			delete(e.next.grids, code)
 			delete(e.next.catSum, code)
 			continue
 		}
 		members := e.pending[code]
-		for _, cell := range g.cells {
-			for _, r := range cell {
-				members = append(members, r.i)
-			}
-		}
+		g.All(func(r *gridRec) bool {
+			members = append(members, r.Slot)
+			return true
+		})
 		slices.Sort(members)
 		e.next.grids[code] = newCatGrid(e.next, members)
 		if code != "" {

@@ -185,16 +185,17 @@ func (b *Builder) Build() (*Directory, error) {
 			members[code] = append(members[code], int32(i))
 		}
 	}
-	d.grids = make(map[string]*catGrid, len(members))
-	for code, ms := range members {
-		d.grids[code] = newCatGrid(d, ms)
-	}
 	if b.Transit != nil {
 		reach := b.TransitReach
 		if reach <= 0 {
 			reach = DefaultTransitReach
 		}
 		d.annotateTransit(b.Transit, reach)
+	}
+	// The grids' records carry each provider's walk to its nearest stop.
+	d.grids = make(map[string]*catGrid, len(members))
+	for code, ms := range members {
+		d.grids[code] = newCatGrid(d, ms)
 	}
 	if b.TextIndex {
 		if err := d.buildText(); err != nil {

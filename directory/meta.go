@@ -1,6 +1,10 @@
 package directory
 
-import "time"
+import (
+	"time"
+
+	"github.com/wraparound/wraparound/internal/spatial"
+)
 
 // meta is a provider's hard-filter fields packed into one cache line's
 // worth of memory, so that a query rejecting thousands of candidates
@@ -9,34 +13,28 @@ type meta struct {
 	minAge, maxAge     uint8 // maxAge 255: no upper limit
 	minGrade, maxGrade int8  // -1…12; the full range when there are no grade limits
 	flags              uint16
-	langs              uint32         // bit per entry of metaLangs; bit 31: speaks another language
+	langs              uint32         // bit per entry of spatial.Langs; bit 31: speaks another language
 	loc                *time.Location // zone of the hours
 	slots              [(7*96 + 63) / 64]uint64
 	hours              [3]uint64 // bit h: open at some moment of hour-of-week h
 }
 
+// Meta flags: those of the spatial index's records.
 const (
-	mFree uint16 = 1 << iota
-	mWheel
-	mSeats
-	mHoursKnown
-	mAlways
-	mSlotsExact // slots say exactly when the place is open
-	mNeedsSlow  // residency limit: check the Provider itself
-	mEnglishByDefault
+	mFree             = spatial.Free
+	mWheel            = spatial.Wheelchair
+	mSeats            = spatial.Seats
+	mHoursKnown       = spatial.HoursKnown
+	mAlways           = spatial.Always
+	mSlotsExact       = spatial.SlotsExact // slots say exactly when the place is open
+	mNeedsSlow        = spatial.NeedsSlow  // residency limit: check the Provider itself
+	mEnglishByDefault = spatial.EnglishByDefault
+	mNight            = spatial.Night
+	mHasGrades        = spatial.HasGrades
 )
 
-// metaLangs are the languages with their own bit; others share bit 31.
-var metaLangs = []string{"en", "es", "ar", "vi", "zh", "fr", "sw", "so", "ne", "my", "ko", "ru", "pt", "ht", "am", "ti", "fa", "ps", "uk", "hi"}
-
-func langBit(l string) uint32 {
-	for i, m := range metaLangs {
-		if m == l {
-			return 1 << i
-		}
-	}
-	return 1 << 31
-}
+// langBit returns the bit of language l in meta.langs.
+func langBit(l string) uint32 { return spatial.LangBit(l) }
 
 func newMeta(p *Provider) meta {
 	m := meta{minAge: clampAge(p.Eligibility.MinAge), maxAge: 255, minGrade: GradePreK, maxGrade: 12, loc: p.Hours.loc}
@@ -58,6 +56,7 @@ func newMeta(p *Provider) meta {
 	set(mAlways, p.Hours.Always)
 	set(mNeedsSlow, p.Eligibility.Residency != "")
 	set(mEnglishByDefault, len(p.Languages) == 0)
+	set(mHasGrades, p.Eligibility.HasGrades)
 	for _, l := range p.Languages {
 		m.langs |= langBit(l)
 	}
@@ -67,6 +66,9 @@ func newMeta(p *Provider) meta {
 		for _, sp := range spans {
 			if sp.Open%slot != 0 || sp.Close%slot != 0 {
 				exact = false
+			}
+			if sp.Close > 24*time.Hour {
+				m.flags |= mNight
 			}
 			for t := sp.Open / slot * slot; t < sp.Close; t += slot {
 				s := (d*96 + int(t/slot)) % (7 * 96)

@@ -382,7 +382,7 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 		return true
 	}
 	more := true
-	g.walk(near, func(cell []gridRec, lb float64) bool {
+	g.Walk(near, func(cell []gridRec, lb float64) bool {
 		if radius > 0 && lb > radius {
 			return false
 		}
@@ -395,14 +395,14 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 			if !f.quickRec(r) {
 				continue
 			}
-			dist := float64(geo.Distance(near, [2]float64{r.lon, r.lat}))
+			dist := float64(geo.Distance(near, [2]float64{r.Lon, r.Lat}))
 			if radius > 0 && dist > radius {
 				continue
 			}
-			if !f.keepAt(d, r.i) {
+			if !f.keepAt(d, r.Slot) {
 				continue
 			}
-			h.push(nearItem{dist: dist, i: r.i})
+			h.push(nearItem{dist: dist, i: r.Slot})
 		}
 		return true
 	})
@@ -531,7 +531,7 @@ func (d *Directory) collect(f *filter, k int) []Result {
 			return nil
 		}
 		radius := float64(f.q.Radius)
-		g.walk(f.q.Near, func(cell []gridRec, lb float64) bool {
+		g.Walk(f.q.Near, func(cell []gridRec, lb float64) bool {
 			if lb > radius {
 				return false
 			}
@@ -540,13 +540,13 @@ func (d *Directory) collect(f *filter, k int) []Result {
 				if !f.quickRec(r) {
 					continue
 				}
-				dist := geo.Distance(f.q.Near, [2]float64{r.lon, r.lat})
-				if float64(dist) > radius || !f.keepAt(d, r.i) {
+				dist := geo.Distance(f.q.Near, [2]float64{r.Lon, r.Lat})
+				if float64(dist) > radius || !f.keepAt(d, r.Slot) {
 					continue
 				}
-				res := Result{Provider: d.prov(r.i), Distance: dist, Walk: geo.WalkTime(dist)}
+				res := Result{Provider: d.prov(r.Slot), Distance: dist, Walk: geo.WalkTime(dist)}
 				if f.transit != nil {
-					s, ok := f.transit.check(d, r.i)
+					s, ok := f.transit.check(d, r.Slot)
 					if !ok {
 						continue
 					}
