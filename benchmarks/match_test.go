@@ -71,7 +71,7 @@ func planStudent(rng *rand.Rand) match.Student {
 		Constraints: match.Constraints{
 			Mode:      match.ModeTransit,
 			MaxTravel: 45 * time.Minute,
-			Availability: []match.Window{
+			Availability: []match.WeeklyWindow{
 				{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)},
 				{Days: match.DaysOf(time.Saturday), Start: hm(9, 0), End: hm(12, 0)},
 			},

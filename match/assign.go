@@ -179,9 +179,9 @@ type Assignment struct {
 	// Gaps counts the unmet needs by category, region and reason, most
 	// needs first (then category, region, reason): the supply-gap signal
 	// for trends.
-	Gaps []Gap `json:"gaps"`
+	Gaps []CoverageGap `json:"gaps"`
 	// InterestGaps counts the unmet interests likewise (Severity 0).
-	InterestGaps []Gap `json:"interest_gaps,omitempty"`
+	InterestGaps []CoverageGap `json:"interest_gaps,omitempty"`
 	// Lottery holds, for Stable, each student's lottery rank (0 draws
 	// first), so that a family can check the tie-breaking; nil otherwise.
 	Lottery []int  `json:"lottery,omitempty"`
@@ -266,10 +266,10 @@ type UnmetNeed struct {
 	// Candidates is how many candidates the need had (0 unless Reason is
 	// UnmetFull or UnmetBeyondCandidates).
 	Candidates int `json:"candidates"`
-	// Detail, for UnmetNoProvider, is Prepared.Unmet's account: the
+	// Detail, for UnmetNoProvider, is Prepared.Diagnose's account: the
 	// constraint that excluded the most providers of the category, with
 	// counts and an explanation.
-	Detail *Unmet `json:"detail,omitempty"`
+	Detail *UnmetDiagnosis `json:"detail,omitempty"`
 }
 
 // PoolUse is one seat pool's use.
@@ -300,8 +300,10 @@ func (u PoolUse) Utilisation() float64 {
 	return float64(u.Assigned+u.InterestsAssigned) / float64(u.Seats)
 }
 
-// Gap counts unmet needs of one category in one region for one reason.
-type Gap struct {
+// CoverageGap counts unmet needs of one category in one region for one
+// reason: a hole in what a cohort assignment could cover. (trends.Gap is
+// another thing: a region's supply against its recorded demand.)
+type CoverageGap struct {
 	Category string      `json:"category"`
 	Region   string      `json:"region"`
 	Reason   UnmetReason `json:"reason"`
@@ -519,8 +521,8 @@ func (r *progress) report(phase string, done float64) {
 
 // sortGaps orders gaps most needs first, then by category, region and
 // reason.
-func sortGaps(gs []Gap) {
-	slices.SortFunc(gs, func(a, b Gap) int {
+func sortGaps(gs []CoverageGap) {
+	slices.SortFunc(gs, func(a, b CoverageGap) int {
 		return cmp.Or(cmp.Compare(b.Needs, a.Needs), cmp.Compare(a.Category, b.Category),
 			cmp.Compare(a.Region, b.Region), cmp.Compare(a.Reason, b.Reason))
 	})

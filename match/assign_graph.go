@@ -27,16 +27,16 @@ type instance struct {
 	pools   PoolMode
 	k       int
 	nStud   int
-	skipInt bool     // interests are not assigned
-	first   []int32  // first[s]..first[s+1]: need nodes of student s
-	ifirst  []int32  // ifirst[s]..ifirst[s+1]: interest nodes of student s
-	student []int32  // per left node
-	item    []uint8  // per left node: index in the student's Needs or Interests
-	status  []uint8  // per left node: need… flags
-	count   []uint16 // per left node: number of candidates
-	detail  []*Unmet // per left node: for an item without eligible provider
-	region  []int32  // per student: index in regions, 0 for none
-	regions []string // regions[0] = ""
+	skipInt bool              // interests are not assigned
+	first   []int32           // first[s]..first[s+1]: need nodes of student s
+	ifirst  []int32           // ifirst[s]..ifirst[s+1]: interest nodes of student s
+	student []int32           // per left node
+	item    []uint8           // per left node: index in the student's Needs or Interests
+	status  []uint8           // per left node: need… flags
+	count   []uint16          // per left node: number of candidates
+	detail  []*UnmetDiagnosis // per left node: for an item without eligible provider
+	region  []int32           // per student: index in regions, 0 for none
+	regions []string          // regions[0] = ""
 	// Pools: provider ordinal, category index in its Categories (-1 for a
 	// provider pool), region index.
 	poolProv   []int32
@@ -129,7 +129,7 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 	in.student = make([]int32, left)
 	in.item = make([]uint8, left)
 	in.status = make([]uint8, left)
-	in.detail = make([]*Unmet, left)
+	in.detail = make([]*UnmetDiagnosis, left)
 	in.count = make([]uint16, left)
 	in.prob.Tier = make([]uint8, left)
 	for s := range students {
@@ -231,8 +231,8 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 							// Any eligible provider, full or not? The first one
 							// streamed answers; Top would rank them first.
 							if !anyCandidate(prAll, it) {
-								var u Unmet
-								if u, err = prAll.Unmet(ctx, it); err == nil {
+								var u UnmetDiagnosis
+								if u, err = prAll.Diagnose(ctx, it); err == nil {
 									in.detail[l] = &u
 								}
 							} else {

@@ -118,7 +118,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 		cat, region string
 		reason      UnmetReason
 	}
-	gaps := [2]map[gapKey]*Gap{{}, {}}
+	gaps := [2]map[gapKey]*CoverageGap{{}, {}}
 	emit := func(l int32) {
 		s := int(in.student[l])
 		it := int(in.item[l])
@@ -183,7 +183,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 		k := gapKey{u.Category, u.Region, u.Reason}
 		g := gaps[kind][k]
 		if g == nil {
-			g = &Gap{Category: k.cat, Region: k.region, Reason: k.reason}
+			g = &CoverageGap{Category: k.cat, Region: k.region, Reason: k.reason}
 			gaps[kind][k] = g
 		}
 		g.Needs++
@@ -200,7 +200,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 	if opts.Policy != EquityFirst {
 		t.Objective = t.Weight
 	}
-	a.Gaps = make([]Gap, 0, len(gaps[KindNeed]))
+	a.Gaps = make([]CoverageGap, 0, len(gaps[KindNeed]))
 	for _, g := range gaps[KindNeed] {
 		a.Gaps = append(a.Gaps, *g)
 	}

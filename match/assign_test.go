@@ -583,7 +583,7 @@ func demoCohort(seed uint64, n int) []match.Student {
 		s := match.Student{
 			Home:        orb.Point{-85.31 + (rng.Float64()*2-1)*0.06, 35.04 + (rng.Float64()*2-1)*0.05},
 			Age:         6 + rng.IntN(12),
-			Constraints: match.Constraints{Mode: match.Mode(rng.IntN(3))},
+			Constraints: match.Constraints{Mode: match.TravelMode(rng.IntN(3))},
 		}
 		for _, k := range rng.Perm(len(cats))[:2+rng.IntN(2)] {
 			s.Needs = append(s.Needs, match.Need{Category: cats[k], Severity: 1 + rng.IntN(3)})

@@ -45,7 +45,7 @@ func TestEveryHardConstraintExcludes(t *testing.T) {
 			Needs: []match.Need{{Category: "education.tutoring", Severity: 2}},
 			Constraints: match.Constraints{
 				MaxTravel:    20 * time.Minute,
-				Availability: []match.Window{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}},
+				Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}},
 				FreeOnly:     true,
 				Wheelchair:   true,
 			},
@@ -69,7 +69,7 @@ func TestEveryHardConstraintExcludes(t *testing.T) {
 		{"seats", func(p *directory.Provider) { p.Enrolled = 20 }, nil, match.ConstraintSeats},
 		{"schedule", func(p *directory.Provider) { p.Hours = weekdayHours(hm(8, 0), hm(15, 30)) }, nil, match.ConstraintSchedule},
 		{"schedule, other days", nil, func(s *match.Student) {
-			s.Constraints.Availability = []match.Window{{Days: match.Weekend, Start: hm(9, 0), End: hm(17, 0)}}
+			s.Constraints.Availability = []match.WeeklyWindow{{Days: match.Weekend, Start: hm(9, 0), End: hm(17, 0)}}
 		}, match.ConstraintSchedule},
 		{"travel time", func(p *directory.Provider) { p.Point = north(0.02) }, nil, match.ConstraintTravel},
 		{"travel distance", nil, func(s *match.Student) { s.Constraints.MaxDistance = 500 }, match.ConstraintTravel},
@@ -170,7 +170,7 @@ func TestUnmetNamesTheLargestExclusion(t *testing.T) {
 		Home:  home,
 		Needs: []match.Need{{Category: "health.vision", Severity: 3}},
 		Constraints: match.Constraints{
-			Availability: []match.Window{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}},
+			Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}},
 		},
 	})
 	require.NoError(t, err)
@@ -183,7 +183,7 @@ func TestUnmetNamesTheLargestExclusion(t *testing.T) {
 	// Ties go to the earlier constraint; travel ties with schedule here
 	// and schedule comes first.
 	assert.Equal(t, "no Vision care and eye glasses provider open during Mo-Fr 15:30-18:00 (of 5 listed: 3 closed when the student is free, 3 too far)", u.Explanation)
-	assert.Len(t, plan.Unmet(), 1)
+	assert.Len(t, plan.UnmetItems(), 1)
 }
 
 // TestPhoneOnlyProviderIsOffered: a provider without a location that

@@ -139,8 +139,18 @@
 // them off. The Assignment lists every need as assigned
 // or unmet with a true reason (no eligible provider, every eligible one
 // full, or a seat only beyond the candidate bound), per-pool utilisation
-// and gaps by category and region; WriteDIMACS exports the instance so any
-// min-cost-flow solver can check the objective.
+// and gaps by category and region (CoverageGap); WriteDIMACS exports the
+// instance so any min-cost-flow solver can check the objective.
+//
+// # Names
+//
+// Names that trends or geo/transit also use are qualified here: a
+// student's TravelMode (trends.Mode is a privacy mode), a WeeklyWindow of
+// availability (transit.Window is one date's departure span), a
+// CoverageGap of a cohort (trends.Gap is a region's supply against
+// demand). Why an item has no provider is an UnmetDiagnosis, made by
+// Prepared.Diagnose, held in ItemPlan.Unmet and listed by
+// Plan.UnmetItems.
 //
 // # Privacy and errors
 //
@@ -165,7 +175,7 @@
 //		Constraints: match.Constraints{
 //			Mode:         match.ModeTransit,
 //			MaxTravel:    45 * time.Minute,
-//			Availability: []match.Window{{Days: match.Weekdays, Start: 15*time.Hour + 30*time.Minute, End: 18 * time.Hour}},
+//			Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: 15*time.Hour + 30*time.Minute, End: 18 * time.Hour}},
 //		},
 //	})
 //	for _, it := range plan.Items {

@@ -52,7 +52,7 @@ func ExampleMatcher_Plan() {
 		Constraints: match.Constraints{
 			Mode:         match.ModeWalk,
 			MaxTravel:    20 * time.Minute,
-			Availability: []match.Window{{Days: match.Weekdays, Start: 15*time.Hour + 30*time.Minute, End: 18 * time.Hour}},
+			Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: 15*time.Hour + 30*time.Minute, End: 18 * time.Hour}},
 		},
 	})
 	if err != nil {

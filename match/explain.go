@@ -210,7 +210,7 @@ func (p *Prepared) transitText(c *Candidate, j transit.Journey, hasJ bool) strin
 	default:
 		rs = " on routes " + strings.Join(routes[:len(routes)-1], ", ") + " and " + routes[len(routes)-1]
 	}
-	return fmt.Sprintf("%s%s within the limit, %s", tripsText(float64(c.trip.rate)), rs, Window{Days: g.days, Start: g.start, End: g.end})
+	return fmt.Sprintf("%s%s within the limit, %s", tripsText(float64(c.trip.rate)), rs, WeeklyWindow{Days: g.days, Start: g.start, End: g.end})
 }
 
 // windowsText renders the availability windows: "Mo-Fr 15:30-18:00, Sa
@@ -228,7 +228,7 @@ func (p *Prepared) windowsText() string {
 	}
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = Window{Days: days[k], Start: k.s, End: k.e}.String()
+		parts[i] = WeeklyWindow{Days: days[k], Start: k.s, End: k.e}.String()
 	}
 	return strings.Join(parts, ", ")
 }
@@ -384,7 +384,7 @@ var shortPhrase = [numConstraints]string{
 	"excluded", "residents only", "full", "closed when the student is free", "too far",
 }
 
-func (p *Prepared) unmetText(u *Unmet) string {
+func (p *Prepared) unmetText(u *UnmetDiagnosis) string {
 	head := fmt.Sprintf("no %s provider %s", u.Label, p.constraintPhrase(u.Reason))
 	if u.Considered == 0 {
 		return head

@@ -259,7 +259,7 @@ func (mt *Match) Family(tag language.Tag) Family {
 	return f
 }
 
-func modeLeg(m Mode) LegKind {
+func modeLeg(m TravelMode) LegKind {
 	switch m {
 	case ModeCar:
 		return LegCar

@@ -98,7 +98,7 @@ func TestFamilyTransitHandWorked(t *testing.T) {
 		Constraints: match.Constraints{
 			Mode:         match.ModeTransit,
 			MaxTravel:    45 * time.Minute,
-			Availability: []match.Window{{Days: match.DaysOf(time.Monday), Start: hm(15, 0), End: hm(18, 0)}},
+			Availability: []match.WeeklyWindow{{Days: match.DaysOf(time.Monday), Start: hm(15, 0), End: hm(18, 0)}},
 		},
 	}
 	plan := func(p directory.Provider) *match.Plan {

@@ -180,7 +180,7 @@ type ItemPlan struct {
 	Call []Match `json:"call,omitempty"`
 	// Unmet is set when no provider fits, not even by phone: the
 	// constraint that excluded the most candidates, and counts.
-	Unmet *Unmet `json:"unmet,omitempty"`
+	Unmet *UnmetDiagnosis `json:"unmet,omitempty"`
 }
 
 // Match is one proposed provider with its score and why.
@@ -197,9 +197,9 @@ type Match struct {
 	Legs []Leg `json:"legs,omitempty"`
 }
 
-// Unmet lists the needs and interests that no provider fits.
-func (p *Plan) Unmet() []Unmet {
-	var out []Unmet
+// UnmetItems lists the needs and interests that no provider fits.
+func (p *Plan) UnmetItems() []UnmetDiagnosis {
+	var out []UnmetDiagnosis
 	for _, it := range p.Items {
 		if it.Unmet != nil {
 			out = append(out, *it.Unmet)
@@ -246,7 +246,7 @@ func (m *Matcher) Plan(ctx context.Context, s Student) (*Plan, error) {
 			ip.Call = pr.callable(i, m.cfg.K)
 		}
 		if len(buf) == 0 && len(ip.Call) == 0 {
-			u, err := pr.Unmet(ctx, i)
+			u, err := pr.Diagnose(ctx, i)
 			if err != nil {
 				return nil, err
 			}

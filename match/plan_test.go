@@ -93,7 +93,7 @@ func randomStudent(rng *rand.Rand, d *directory.Directory) match.Student {
 		s.Strengths = []string{"goalkeeper", "drawing"}
 	}
 	c := &s.Constraints
-	c.Mode = match.Mode(rng.IntN(4))
+	c.Mode = match.TravelMode(rng.IntN(4))
 	if c.Mode == match.ModeSchool {
 		sc := synth.Point(rng, 0)
 		s.School = &sc
@@ -106,7 +106,7 @@ func randomStudent(rng *rand.Rand, d *directory.Directory) match.Student {
 	}
 	for range rng.IntN(3) {
 		start := time.Duration(6+rng.IntN(14)) * time.Hour
-		c.Availability = append(c.Availability, match.Window{
+		c.Availability = append(c.Availability, match.WeeklyWindow{
 			Days:  match.Days(1 + rng.IntN(127)),
 			Start: start, End: start + time.Duration(1+rng.IntN(4))*time.Hour,
 		})
@@ -208,7 +208,7 @@ func TestTopEqualsBruteForce(t *testing.T) {
 			slices.Sort(wantIDs)
 			require.Equal(t, wantIDs, ids, "student %d item %d", i, item)
 			if len(want) == 0 {
-				u, err := pr.Unmet(ctx, item)
+				u, err := pr.Diagnose(ctx, item)
 				require.NoError(t, err)
 				assert.Zero(t, u.Eligible)
 				if u.Considered > 0 {

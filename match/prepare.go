@@ -30,7 +30,7 @@ type Prepared struct {
 	m        *Matcher
 	origin   orb.Point
 	og       gpt // origin, for distLB
-	mode     Mode
+	mode     TravelMode
 	limit    time.Duration
 	maxDist  geo.Meters // 0: none
 	radius   geo.Meters // no provider farther can be within the limits
@@ -309,7 +309,7 @@ func (m *Matcher) checkCategory(f, code string, bad func(string, error, error)) 
 // transit mode, maps each onto the plan week's date of that day, groups
 // days with the same services and hours, and runs one range query from
 // home per group.
-func (p *Prepared) compileWindows(ctx context.Context, ws []Window) error {
+func (p *Prepared) compileWindows(ctx context.Context, ws []WeeklyWindow) error {
 	m := p.m
 	for _, w := range ws {
 		for _, d := range dayOrder {
@@ -650,7 +650,7 @@ func sortedCopy(s []string) []string {
 }
 
 // Items returns the student's needs and then interests, numbered as the
-// item arguments of Top, Candidates, Evaluate and Unmet take them.
+// item arguments of Top, Candidates, Evaluate and Diagnose take them.
 func (p *Prepared) Items() []Item {
 	out := make([]Item, len(p.items))
 	for i := range p.items {

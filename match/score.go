@@ -33,7 +33,7 @@ type Candidate struct {
 	Travel time.Duration `json:"travel"`
 	// By is how that trip is made: ModeWalk, ModeTransit, ModeCar or
 	// ModeSchool. In transit mode a trip quicker on foot is ModeWalk.
-	By Mode `json:"by"`
+	By TravelMode `json:"by"`
 
 	mask     uint16
 	level    int8  // category levels above the item's (0: the item's category or narrower)
@@ -306,7 +306,7 @@ func (p *Prepared) scoreWords(pi *pitem, prov *directory.Provider, c *Candidate)
 // travel returns the one-way trip to prov at distance d; groups masks
 // the transit groups of windows in which prov is open. A trip that cannot
 // be made returns a time past the limit (transit.Unreachable).
-func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, groups uint32, tr *trip) (time.Duration, Mode) {
+func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, groups uint32, tr *trip) (time.Duration, TravelMode) {
 	switch p.mode {
 	case ModeCar, ModeSchool:
 		return carTime(d), p.mode

@@ -38,7 +38,7 @@ func TestScoreWalkHandWorked(t *testing.T) {
 		Languages: []string{"es", "en"},
 		Needs:     []match.Need{{Category: "health.vision", Severity: 2, Words: "eye glasses"}},
 		Constraints: match.Constraints{
-			Availability: []match.Window{{Days: match.Weekdays, Start: hm(15, 0), End: hm(18, 0)}},
+			Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(15, 0), End: hm(18, 0)}},
 		},
 	}
 	plan, err := m.Plan(context.Background(), s)
@@ -97,7 +97,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 		Constraints: match.Constraints{
 			Mode:         match.ModeTransit,
 			MaxTravel:    45 * time.Minute,
-			Availability: []match.Window{{Days: match.DaysOf(time.Monday), Start: hm(15, 0), End: hm(18, 0)}},
+			Availability: []match.WeeklyWindow{{Days: match.DaysOf(time.Monday), Start: hm(15, 0), End: hm(18, 0)}},
 		},
 	}
 	plan, err := m.Plan(context.Background(), s)
@@ -161,7 +161,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	assert.Contains(t, plan.Items[0].Matches[0].Explanation, "to a stop near it (1 stop)")
 
 	// Outside service hours no bus runs: unmet, too far.
-	s.Constraints.Availability[0] = match.Window{Days: match.DaysOf(time.Monday), Start: hm(22, 0), End: hm(23, 0)}
+	s.Constraints.Availability[0] = match.WeeklyWindow{Days: match.DaysOf(time.Monday), Start: hm(22, 0), End: hm(23, 0)}
 	clinic.Confidential = false
 	clinic.Hours = directory.Hours{Always: true}
 	d3 := build(t, []directory.Provider{clinic}, net, nil)
@@ -188,7 +188,7 @@ func TestScoreOtherModesAndComponents(t *testing.T) {
 	require.NoError(t, err)
 	tests := []struct {
 		name string
-		mode match.Mode
+		mode match.TravelMode
 		id   string
 		// seconds of travel and component values, by hand
 		travel float64

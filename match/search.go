@@ -233,17 +233,17 @@ func (p *Prepared) Candidates(item int) iter.Seq[Candidate] {
 	}
 }
 
-// Unmet explains why item has no candidate: over every placed provider
+// Diagnose explains why item has no candidate: over every placed provider
 // of its category (and of broader categories listing providers
 // directly), how many each hard constraint excludes — a provider breaking
 // several counts under each — and which excluded the most. Cost: one pass
 // over those providers. It returns ctx's error if ctx ends first.
-func (p *Prepared) Unmet(ctx context.Context, item int) (Unmet, error) {
+func (p *Prepared) Diagnose(ctx context.Context, item int) (UnmetDiagnosis, error) {
 	if item < 0 || item >= len(p.items) {
-		return Unmet{}, ErrBadItem
+		return UnmetDiagnosis{}, ErrBadItem
 	}
 	pi := &p.items[item]
-	u := Unmet{Item: pi.Item, Label: pi.label, ByConstraint: map[Constraint]int{}}
+	u := UnmetDiagnosis{Item: pi.Item, Label: pi.label, ByConstraint: map[Constraint]int{}}
 	var counts [numConstraints]int
 	var err error
 	n := 0
@@ -272,7 +272,7 @@ func (p *Prepared) Unmet(ctx context.Context, item int) (Unmet, error) {
 			return true
 		})
 		if err != nil {
-			return Unmet{}, err
+			return UnmetDiagnosis{}, err
 		}
 	}
 	u.Reason = ConstraintCategory
@@ -288,8 +288,9 @@ func (p *Prepared) Unmet(ctx context.Context, item int) (Unmet, error) {
 	return u, nil
 }
 
-// Unmet says why no provider fits a need or interest.
-type Unmet struct {
+// UnmetDiagnosis says why no provider fits a need or interest:
+// Prepared.Diagnose makes it, ItemPlan.Unmet and UnmetNeed.Detail hold it.
+type UnmetDiagnosis struct {
 	Item  Item   `json:"item"`
 	Label string `json:"label"`
 	// Reason is the hard constraint that excluded the most providers of
@@ -300,7 +301,7 @@ type Unmet struct {
 	// Considered is how many placed providers the category has.
 	Considered int `json:"considered"`
 	// Eligible is how many passed every constraint (0 for an unmet item;
-	// not 0 when Unmet is asked of an item that has candidates).
+	// not 0 when Diagnose is asked of an item that has candidates).
 	Eligible int `json:"eligible"`
 	// ByConstraint counts the providers each constraint excluded.
 	ByConstraint map[Constraint]int `json:"by_constraint"`

@@ -91,7 +91,7 @@ const MaxItems = 64
 // never proposed.
 type Constraints struct {
 	// Mode is how the student travels; the zero value is ModeWalk.
-	Mode Mode `json:"mode"`
+	Mode TravelMode `json:"mode"`
 	// MaxTravel is the longest one-way trip, door to door; 0 means the
 	// mode's default (DefaultMaxTravel). At most MaxTravelLimit.
 	MaxTravel time.Duration `json:"max_travel,omitempty"`
@@ -103,7 +103,7 @@ type Constraints struct {
 	// scores schedule fit. Empty means any time (schedule fit is then
 	// left out of the score). Windows are wall-clock times, compared with
 	// each provider's hours in its own time zone.
-	Availability []Window `json:"availability,omitempty"`
+	Availability []WeeklyWindow `json:"availability,omitempty"`
 	// FreeOnly keeps only providers whose cost is free.
 	FreeOnly bool `json:"free_only,omitempty"`
 	// Wheelchair keeps only wheelchair-accessible providers.
@@ -116,23 +116,24 @@ type Constraints struct {
 // any trip a family makes for a local service.
 const MaxTravelLimit = 3 * time.Hour
 
-// Mode is how a student travels to providers.
-type Mode int
+// TravelMode is how a student travels to providers (trends.Mode, by
+// contrast, is how a trends store protects its counts).
+type TravelMode int
 
 // Travel modes. See the package documentation for how each estimates
 // travel time.
 const (
-	ModeWalk    Mode = iota // on foot from home
-	ModeTransit             // public transit from home, or on foot when that is quicker
-	ModeCar                 // by car from home
-	ModeSchool              // transport the school provides, from the school
+	ModeWalk    TravelMode = iota // on foot from home
+	ModeTransit                   // public transit from home, or on foot when that is quicker
+	ModeCar                       // by car from home
+	ModeSchool                    // transport the school provides, from the school
 	numModes
 )
 
 var modeNames = [...]string{"walk", "transit", "car", "school"}
 
 // String returns "walk", "transit", "car" or "school".
-func (m Mode) String() string {
+func (m TravelMode) String() string {
 	if m < 0 || m >= numModes {
 		return fmt.Sprintf("Mode(%d)", int(m))
 	}
@@ -140,7 +141,7 @@ func (m Mode) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler.
-func (m Mode) MarshalText() ([]byte, error) {
+func (m TravelMode) MarshalText() ([]byte, error) {
 	if m < 0 || m >= numModes {
 		return nil, ErrBadMode
 	}
@@ -148,7 +149,7 @@ func (m Mode) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler; "" is ModeWalk.
-func (m *Mode) UnmarshalText(b []byte) error {
+func (m *TravelMode) UnmarshalText(b []byte) error {
 	s := string(b)
 	if s == "" {
 		*m = ModeWalk
@@ -156,7 +157,7 @@ func (m *Mode) UnmarshalText(b []byte) error {
 	}
 	for i, n := range modeNames {
 		if n == s {
-			*m = Mode(i)
+			*m = TravelMode(i)
 			return nil
 		}
 	}
@@ -166,7 +167,7 @@ func (m *Mode) UnmarshalText(b []byte) error {
 // DefaultMaxTravel returns the one-way travel limit used when
 // Constraints.MaxTravel is zero: 30 minutes on foot, 45 by transit, 20 by
 // car or school transport.
-func DefaultMaxTravel(m Mode) time.Duration {
+func DefaultMaxTravel(m TravelMode) time.Duration {
 	switch m {
 	case ModeTransit:
 		return 45 * time.Minute
@@ -269,18 +270,21 @@ func dayIndex(s string) int {
 	return -1
 }
 
-// Window is a weekly span of time when the student can go somewhere:
-// "weekdays 15:30–18:00" is Window{Days: Weekdays, Start: 15*time.Hour +
-// 30*time.Minute, End: 18*time.Hour}. Start and End are wall-clock
+// WeeklyWindow is a weekly span of time when the student can go
+// somewhere: "weekdays 15:30–18:00" is WeeklyWindow{Days: Weekdays,
+// Start: 15*time.Hour + 30*time.Minute, End: 18*time.Hour}. It repeats
+// every week, unlike transit.Window, which is one date's departure span. Start and End are wall-clock
 // offsets from midnight, 0 ≤ Start < End ≤ 24h; the span is [Start, End).
-type Window struct {
+type WeeklyWindow struct {
 	Days  Days          `json:"days"`
 	Start time.Duration `json:"start"`
 	End   time.Duration `json:"end"`
 }
 
 // String renders the window as "Mo-Fr 15:30-18:00".
-func (w Window) String() string { return w.Days.String() + " " + clock(w.Start) + "-" + clock(w.End) }
+func (w WeeklyWindow) String() string {
+	return w.Days.String() + " " + clock(w.Start) + "-" + clock(w.End)
+}
 
 func clock(d time.Duration) string {
 	m := int(d / time.Minute)

@@ -38,7 +38,7 @@ func TestPlanTravelFromTimetable(t *testing.T) {
 
 	rng := rand.New(rand.NewPCG(12, 0))
 	cats := []string{"basic.food", "health.vision", "education.tutoring", "health.mental", "basic.clothing"}
-	windows := []match.Window{
+	windows := []match.WeeklyWindow{
 		{Days: match.DaysOf(time.Tuesday), Start: hm(15, 30), End: hm(16, 30)},
 		{Days: match.DaysOf(time.Saturday), Start: hm(10, 0), End: hm(10, 45)},
 	}
@@ -94,7 +94,7 @@ func TestPlanTravelFromTimetable(t *testing.T) {
 
 // independentTravel recomputes a provider's travel time as the package
 // documents it, from single-departure runs.
-func independentTravel(t *testing.T, r *transit.Router, d *directory.Directory, m *match.Matcher, s match.Student, p *directory.Provider, windows []match.Window) (time.Duration, match.Mode) {
+func independentTravel(t *testing.T, r *transit.Router, d *directory.Directory, m *match.Matcher, s match.Student, p *directory.Provider, windows []match.WeeklyWindow) (time.Duration, match.TravelMode) {
 	t.Helper()
 	week := m.Config().Week
 	var egress []transit.StopWalk
@@ -146,7 +146,7 @@ func TestDefaultWeekHasWeekdayBuses(t *testing.T) {
 		Needs: []match.Need{{Category: "basic.food", Severity: 3}},
 		Constraints: match.Constraints{
 			Mode: match.ModeTransit, MaxTravel: 45 * time.Minute,
-			Availability: []match.Window{{Days: match.Weekdays, Start: hm(16, 0), End: hm(17, 0)}},
+			Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(16, 0), End: hm(17, 0)}},
 		},
 	}
 	plan, err := m.Plan(context.Background(), s)

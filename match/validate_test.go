@@ -61,7 +61,7 @@ func TestValidation(t *testing.T) {
 		}, "needs[1].severity", match.ErrOutOfRange, nil, "7"},
 		{"words too long", func(s *match.Student) { s.Needs[0].Words = strings.Repeat("private ", 100) }, "needs[0].words", match.ErrTooLong, nil, "private"},
 		{"strengths too long", func(s *match.Student) { s.Strengths = []string{strings.Repeat("x", match.MaxWords+1)} }, "strengths", match.ErrTooLong, nil, "xxx"},
-		{"mode", func(s *match.Student) { s.Constraints.Mode = match.Mode(9) }, "constraints.mode", match.ErrBadMode, nil, ""},
+		{"mode", func(s *match.Student) { s.Constraints.Mode = match.TravelMode(9) }, "constraints.mode", match.ErrBadMode, nil, ""},
 		{"transit without network", func(s *match.Student) { s.Constraints.Mode = match.ModeTransit }, "constraints.mode", match.ErrNoTransit, nil, ""},
 		{"school mode without school", func(s *match.Student) { s.Constraints.Mode = match.ModeSchool }, "school", match.ErrMissing, nil, ""},
 		{"negative travel", func(s *match.Student) { s.Constraints.MaxTravel = -time.Minute }, "constraints.max_travel", match.ErrOutOfRange, nil, ""},
@@ -69,13 +69,13 @@ func TestValidation(t *testing.T) {
 		{"negative distance", func(s *match.Student) { s.Constraints.MaxDistance = -1 }, "constraints.max_distance", match.ErrOutOfRange, nil, ""},
 		{"NaN distance", func(s *match.Student) { s.Constraints.MaxDistance = geo.Meters(math.NaN()) }, "constraints.max_distance", match.ErrOutOfRange, nil, ""},
 		{"window ends before it starts", func(s *match.Student) {
-			s.Constraints.Availability = []match.Window{{Days: match.Weekdays, Start: hm(18, 0), End: hm(15, 30)}}
+			s.Constraints.Availability = []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(18, 0), End: hm(15, 30)}}
 		}, "constraints.availability[0]", match.ErrBadWindow, nil, "18:00"},
 		{"window past midnight", func(s *match.Student) {
-			s.Constraints.Availability = []match.Window{{Days: match.Weekend, Start: hm(20, 0), End: hm(25, 0)}}
+			s.Constraints.Availability = []match.WeeklyWindow{{Days: match.Weekend, Start: hm(20, 0), End: hm(25, 0)}}
 		}, "constraints.availability[0]", match.ErrBadWindow, nil, ""},
 		{"window without days", func(s *match.Student) {
-			s.Constraints.Availability = []match.Window{{Start: hm(9, 0), End: hm(12, 0)}}
+			s.Constraints.Availability = []match.WeeklyWindow{{Start: hm(9, 0), End: hm(12, 0)}}
 		}, "constraints.availability[0].days", match.ErrBadDays, nil, ""},
 		{"empty exclude", func(s *match.Student) { s.Constraints.Exclude = []string{"a", ""} }, "constraints.exclude[1]", match.ErrMissing, nil, ""},
 	}
@@ -156,7 +156,7 @@ func TestConfigValidation(t *testing.T) {
 	assert.ErrorIs(t, err, match.ErrBadItem)
 	_, err = pr.Top(context.Background(), -1, 3, nil)
 	assert.ErrorIs(t, err, match.ErrBadItem)
-	_, err = pr.Unmet(context.Background(), 5)
+	_, err = pr.Diagnose(context.Background(), 5)
 	assert.ErrorIs(t, err, match.ErrBadItem)
 }
 
@@ -179,17 +179,17 @@ func TestTextForms(t *testing.T) {
 	}
 	var dd match.Days
 	assert.ErrorIs(t, dd.UnmarshalText([]byte("Mo-Funday")), match.ErrBadDays)
-	for _, mode := range []match.Mode{match.ModeWalk, match.ModeTransit, match.ModeCar, match.ModeSchool} {
+	for _, mode := range []match.TravelMode{match.ModeWalk, match.ModeTransit, match.ModeCar, match.ModeSchool} {
 		b, err := mode.MarshalText()
 		require.NoError(t, err)
-		var back match.Mode
+		var back match.TravelMode
 		require.NoError(t, back.UnmarshalText(b))
 		assert.Equal(t, mode, back)
 	}
-	var mm match.Mode
+	var mm match.TravelMode
 	assert.ErrorIs(t, mm.UnmarshalText([]byte("bike")), match.ErrBadMode)
 	assert.Equal(t, "age|travel", (match.ConstraintAge | match.ConstraintTravel).String())
-	assert.Equal(t, "Mo-Fr 15:30-18:00", match.Window{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}.String())
+	assert.Equal(t, "Mo-Fr 15:30-18:00", match.WeeklyWindow{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}.String())
 }
 
 // TestValidationStatesRule checks that range errors say what is allowed,

@@ -71,7 +71,7 @@ func TestInterestNamedByListingRanksFirst(t *testing.T) {
 			Home:      orb.Point{-85.36 + rng.Float64()*0.14, 34.99 + rng.Float64()*0.09},
 			Interests: []match.Interest{in},
 			Constraints: match.Constraints{
-				Mode:      match.Mode(rng.IntN(3)),
+				Mode:      match.TravelMode(rng.IntN(3)),
 				MaxTravel: time.Duration(15+rng.IntN(60)) * time.Minute,
 			},
 		}
@@ -130,7 +130,7 @@ func TestSoccerLeagueAboveSwimTeams(t *testing.T) {
 		Constraints: match.Constraints{
 			Mode:         match.ModeTransit,
 			MaxTravel:    45 * time.Minute,
-			Availability: []match.Window{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}},
+			Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}},
 		},
 	})
 	require.NoError(t, err)

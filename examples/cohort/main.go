@@ -176,7 +176,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// Whether any provider is within a family's limits does not
 		// depend on the policy: the access gaps are printed once.
 		fmt.Fprintln(stdout, "Top unmet categories by neighborhood, no provider within the family's limits (all policies):")
-		printGaps(stdout, dir, results[policies[0].String()].Gaps, func(g match.Gap) bool { return g.Reason == match.UnmetNoProvider }, 8)
+		printGaps(stdout, dir, results[policies[0].String()].Gaps, func(g match.CoverageGap) bool { return g.Reason == match.UnmetNoProvider }, 8)
 		fmt.Fprintln(stdout)
 	}
 	fmt.Fprintln(stdout, demo.Attribution)
@@ -237,7 +237,7 @@ func summarize(w io.Writer, dir *directory.Directory, pol match.Policy, a *match
 	fmt.Fprintf(w, "   utilisation: %d of %d open seats taken (%.1f%%) at %d providers with seat limits, %d now full; %d pools in the graph, %d candidate pairs\n",
 		taken, seats, pct(taken, seats), limited, full, t.Pools, t.Edges)
 	fmt.Fprintln(w, "   top unmet categories by neighborhood, seats short (every eligible provider full):")
-	printGaps(w, dir, a.Gaps, func(g match.Gap) bool { return g.Reason != match.UnmetNoProvider }, 6)
+	printGaps(w, dir, a.Gaps, func(g match.CoverageGap) bool { return g.Reason != match.UnmetNoProvider }, 6)
 	fmt.Fprintln(w)
 }
 
@@ -258,7 +258,7 @@ var gapReasons = map[match.UnmetReason]string{
 
 // gapLine says what a gap counts: "9 Tutoring needs unmet in Lookout
 // Valley, 2 of them severity 3: no provider within the family's limits".
-func gapLine(g match.Gap, label, region string) string {
+func gapLine(g match.CoverageGap, label, region string) string {
 	needs := "needs"
 	if g.Needs == 1 {
 		needs = "need"
@@ -284,7 +284,7 @@ func gapLine(g match.Gap, label, region string) string {
 }
 
 // printGaps prints up to n gaps that keep accepts, most needs first.
-func printGaps(w io.Writer, dir *directory.Directory, gaps []match.Gap, keep func(match.Gap) bool, n int) {
+func printGaps(w io.Writer, dir *directory.Directory, gaps []match.CoverageGap, keep func(match.CoverageGap) bool, n int) {
 	tax := dir.Taxonomy()
 	shown := 0
 	for _, g := range gaps {

@@ -444,7 +444,7 @@ func (s *server) checkPlaces(st *match.Student) error {
 }
 
 // planK is Matcher.Plan with k providers per item instead of the
-// matcher's K: the same Prepare, Top, Explain, Legs and Unmet calls.
+// matcher's K: the same Prepare, Top, Explain, Legs and Diagnose calls.
 func (s *server) planK(r *http.Request, st *match.Student, k int) (*match.Plan, error) {
 	ctx := r.Context()
 	pr, err := s.d.matcher.Prepare(ctx, *st)
@@ -474,7 +474,7 @@ func (s *server) planK(r *http.Request, st *match.Student, k int) (*match.Plan, 
 			ip.Matches[j] = match.Match{Candidate: buf[j], Reasons: reasons, Explanation: strings.Join(texts, "; "), Legs: pr.Legs(&buf[j])}
 		}
 		if len(buf) == 0 {
-			u, err := pr.Unmet(ctx, i)
+			u, err := pr.Diagnose(ctx, i)
 			if err != nil {
 				return nil, err
 			}

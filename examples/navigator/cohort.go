@@ -37,12 +37,12 @@ type job struct {
 }
 
 type cohortResult struct {
-	Totals   match.Totals      `json:"totals"`
-	Assigned []match.Assigned  `json:"assigned"`
-	Unmet    []match.UnmetNeed `json:"unmet"`
-	Gaps     []match.Gap       `json:"gaps"`
-	Names    map[string]string `json:"names"` // provider ID → name
-	Summary  string            `json:"summary"`
+	Totals   match.Totals        `json:"totals"`
+	Assigned []match.Assigned    `json:"assigned"`
+	Unmet    []match.UnmetNeed   `json:"unmet"`
+	Gaps     []match.CoverageGap `json:"gaps"`
+	Names    map[string]string   `json:"names"` // provider ID → name
+	Summary  string              `json:"summary"`
 }
 
 type jobStatus struct {

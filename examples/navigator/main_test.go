@@ -128,14 +128,14 @@ func sampleStudents() []match.Student {
 			Home: orb.Point{-85.2950, 35.0500}, Age: 9, Languages: []string{"en"},
 			Needs: []match.Need{{Category: "basic.food", Severity: 3, Words: "food box"}, {Category: "basic.utilities", Severity: 2, Words: "electric bill"}},
 			Constraints: match.Constraints{Mode: match.ModeTransit, MaxTravel: 45 * time.Minute, FreeOnly: true,
-				Availability: []match.Window{{Days: match.Weekdays, Start: hm(16, 0), End: hm(19, 0)}, {Days: match.DaysOf(time.Saturday), Start: hm(9, 0), End: hm(13, 0)}}},
+				Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(16, 0), End: hm(19, 0)}, {Days: match.DaysOf(time.Saturday), Start: hm(9, 0), End: hm(13, 0)}}},
 		},
 		{
 			Home: orb.Point{-85.2890, 35.0330}, School: &school, Age: 12, Grade: 6, HasGrade: true, Languages: []string{"es", "en"},
 			Needs:       []match.Need{{Category: "health.vision", Severity: 3, Words: "eye glasses"}},
 			Interests:   []match.Interest{{Category: "enrichment.sports", Words: "soccer"}},
 			Strengths:   []string{"goalkeeper"},
-			Constraints: match.Constraints{Mode: match.ModeTransit, Availability: []match.Window{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}}},
+			Constraints: match.Constraints{Mode: match.ModeTransit, Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)}}},
 		},
 		{
 			Home: orb.Point{-85.2450, 35.0180}, Age: 14, Languages: []string{"es"},

@@ -61,7 +61,7 @@ func samples() []sample {
 				Constraints: match.Constraints{
 					Mode:      match.ModeTransit,
 					MaxTravel: 45 * time.Minute,
-					Availability: []match.Window{
+					Availability: []match.WeeklyWindow{
 						{Days: match.Weekdays, Start: hm(16, 0), End: hm(19, 0)},
 						{Days: match.DaysOf(time.Saturday), Start: hm(9, 0), End: hm(13, 0)},
 					},
@@ -88,7 +88,7 @@ func samples() []sample {
 				Constraints: match.Constraints{
 					Mode:      match.ModeTransit,
 					MaxTravel: 45 * time.Minute,
-					Availability: []match.Window{
+					Availability: []match.WeeklyWindow{
 						{Days: match.Weekdays, Start: hm(15, 30), End: hm(18, 0)},
 						{Days: match.DaysOf(time.Saturday), Start: hm(9, 0), End: hm(12, 0)},
 					},
@@ -113,7 +113,7 @@ func samples() []sample {
 				Constraints: match.Constraints{
 					Mode:      match.ModeTransit,
 					MaxTravel: 40 * time.Minute,
-					Availability: []match.Window{
+					Availability: []match.WeeklyWindow{
 						{Days: match.Weekdays, Start: hm(9, 0), End: hm(17, 0)},
 					},
 				},

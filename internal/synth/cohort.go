@@ -19,7 +19,7 @@ type Weighted struct {
 
 // ModeShare is a travel mode with its share of students.
 type ModeShare struct {
-	Mode  match.Mode
+	Mode  match.TravelMode
 	Share float64
 }
 
@@ -187,7 +187,7 @@ func Students(seed uint64, n int, spec CohortSpec, home func(*rand.Rand) orb.Poi
 			}
 		}
 		if spec.AfterSchoolOneIn > 0 && rng.IntN(spec.AfterSchoolOneIn) == 0 {
-			s.Constraints.Availability = []match.Window{{Days: match.Weekdays, Start: 15 * time.Hour, End: 19 * time.Hour}}
+			s.Constraints.Availability = []match.WeeklyWindow{{Days: match.Weekdays, Start: 15 * time.Hour, End: 19 * time.Hour}}
 		}
 		if spec.SpanishOneIn > 0 && rng.IntN(spec.SpanishOneIn) == 0 {
 			s.Languages = []string{"es", "en"}
