@@ -231,8 +231,8 @@ func districtStudents(tb testing.TB, seed uint64, n int) []match.Student {
 // of them (starting 15:00–16:00, ending 18:00–19:00) for 85%, at
 // weekends (Saturday, Sunday or both, three to five hours from 09:00–12:00)
 // for 40%: school days only 60%, both 25%, weekends only 15%.
-func drawAvailability(rng *rand.Rand) []match.Window {
-	var out []match.Window
+func drawAvailability(rng *rand.Rand) []match.WeeklyWindow {
+	var out []match.WeeklyWindow
 	r := rng.Float64()
 	if r < 0.85 {
 		days := match.Weekdays
@@ -243,12 +243,12 @@ func drawAvailability(rng *rand.Rand) []match.Window {
 		}
 		start := 15*time.Hour + time.Duration(rng.IntN(3))*30*time.Minute
 		end := 18*time.Hour + time.Duration(rng.IntN(3))*30*time.Minute
-		out = append(out, match.Window{Days: days, Start: start, End: end})
+		out = append(out, match.WeeklyWindow{Days: days, Start: start, End: end})
 	}
 	if r >= 0.60 {
 		days := []match.Days{match.DaysOf(time.Saturday), match.DaysOf(time.Sunday), match.Weekend}[rng.IntN(3)]
 		start := 9*time.Hour + time.Duration(rng.IntN(4))*time.Hour
-		out = append(out, match.Window{Days: days, Start: start, End: start + time.Duration(3+rng.IntN(3))*time.Hour})
+		out = append(out, match.WeeklyWindow{Days: days, Start: start, End: start + time.Duration(3+rng.IntN(3))*time.Hour})
 	}
 	return out
 }
@@ -402,7 +402,7 @@ func TestDistrictStudents(t *testing.T) {
 		leaves[c] = true
 	}
 	var needs, parents, spanish, weekend int
-	modes := map[match.Mode]int{}
+	modes := map[match.TravelMode]int{}
 	for _, s := range districtStudents(t, 1, n) {
 		assert.True(t, s.Age >= 3 && s.Age <= 20, "age %d", s.Age)
 		g, ok := gradeForAge(s.Age)

@@ -32,7 +32,11 @@ func (in *instance) newSeatIndex(codes map[string]bool, hasSeat func(int32) bool
 	m := in.open
 	for code := range codes {
 		var sl seatList
-		for ord, prov := range m.provs {
+		for ord := range m.slots() {
+			prov := m.prov(ord)
+			if prov == nil {
+				continue
+			}
 			lvl := levelOf(prov, code)
 			if lvl < 0 || seatsOf(prov) == 0 {
 				continue // unrelated, or full before assignment

@@ -145,10 +145,10 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 	regionOf := make([]string, len(students))
 
 	// Slots: one per provider, or one per provider and listed category.
-	in.slotBase = make([]int32, len(m.provs)+1)
-	for i, p := range m.provs {
+	in.slotBase = make([]int32, m.slots()+1)
+	for i := range m.slots() {
 		n := int32(1)
-		if opts.Pools == PoolPerCategory {
+		if p := m.prov(i); p != nil && opts.Pools == PoolPerCategory {
 			n = int32(max(1, len(p.Categories)))
 		}
 		in.slotBase[i+1] = in.slotBase[i] + n
@@ -299,7 +299,7 @@ func scaled(score float64) int64 {
 // slotOf returns the seat slot a candidate for a need of category code
 // takes.
 func (in *instance) slotOf(c *Candidate, code string) int32 {
-	base := in.slotBase[in.open.ordinal[c.Provider]]
+	base := in.slotBase[in.open.candSlot(c)]
 	if in.pools == PoolPerProvider {
 		return base
 	}
@@ -323,7 +323,7 @@ func matchedCategory(prov *directory.Provider, code string, lvl int) int {
 // category, and writes the flow problem from the chunks, freeing them.
 func (in *instance) assemble(chunks []chunkEdges, regionOf []string) {
 	m := in.open
-	nslot := in.slotBase[len(m.provs)]
+	nslot := in.slotBase[m.slots()]
 	in.poolOf = make([]int32, nslot)
 	for i := range in.poolOf {
 		in.poolOf[i] = -1
@@ -350,7 +350,7 @@ func (in *instance) assemble(chunks []chunkEdges, regionOf []string) {
 	slices.SortFunc(used, func(a, b int32) int {
 		oa, ca := slotProv(a)
 		ob, cb := slotProv(b)
-		pa, pb := m.provs[oa], m.provs[ob]
+		pa, pb := m.prov(oa), m.prov(ob)
 		return cmp.Or(cmp.Compare(pa.ID, pb.ID), cmp.Compare(oa, ob), cmp.Compare(ca, cb))
 	})
 	regionID := map[string]int32{"": 0}
@@ -376,7 +376,7 @@ func (in *instance) assemble(chunks []chunkEdges, regionOf []string) {
 	for j, s := range used {
 		in.poolOf[s] = int32(j)
 		ord, ci := slotProv(s)
-		prov := m.provs[ord]
+		prov := m.prov(ord)
 		in.poolProv[j] = ord
 		in.poolCat[j] = -1
 		if in.pools == PoolPerCategory {

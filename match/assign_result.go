@@ -100,7 +100,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 	t.Objective = res.Objective
 	a.Utilisation = make([]PoolUse, len(p.Cap))
 	for j := range p.Cap {
-		prov := m.provs[in.poolProv[j]]
+		prov := m.prov(in.poolProv[j])
 		u := PoolUse{Provider: prov, ProviderID: prov.ID, Seats: int(p.Cap[j])}
 		if in.poolCat[j] >= 0 {
 			u.Category = prov.Categories[in.poolCat[j]]
@@ -236,7 +236,7 @@ func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assi
 	for it := range len(cp.Needs) + len(cp.Interests) {
 		l := in.nodeOf(s, it)
 		if j := assign[l]; j >= 0 {
-			prov := in.open.provs[in.poolProv[j]]
+			prov := in.open.prov(in.poolProv[j])
 			c, _, err := pr.Evaluate(it, prov)
 			if err != nil {
 				return err

@@ -404,8 +404,8 @@ func (p *Prepared) unmetText(u *UnmetDiagnosis) string {
 func (p *Prepared) callable(item, k int) []Match {
 	pi := &p.items[item]
 	var out []Match
-	for _, idx := range p.m.phoneOnly {
-		prov := p.m.provs[idx]
+	for _, idx := range p.m.phoneOnly() {
+		prov := p.m.prov(idx)
 		var c Candidate
 		viol, _ := p.evaluate(pi, idx, prov, 0, levelUnknown, -1, -1, evalWhy, &c)
 		if viol&^ConstraintTravel != 0 {

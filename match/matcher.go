@@ -2,38 +2,25 @@ package match
 
 import (
 	"context"
-	"iter"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/wraparound/wraparound/directory"
-	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/geo/transit"
+	"github.com/wraparound/wraparound/internal/spatial"
 )
 
-// Catalog is what matching reads from a provider directory.
-// *directory.Directory implements it.
-type Catalog interface {
-	// All yields every provider.
-	All() iter.Seq[*directory.Provider]
-	// StopsNear returns a provider's transit stops, nearest first.
-	StopsNear(p *directory.Provider) []directory.NearStop
-	// Transit returns the transit network, or nil.
-	Transit() *transit.Network
-	// TransitReach is the walk within which StopsNear records stops.
-	TransitReach() geo.Meters
-	Taxonomy() *directory.Taxonomy
-	RegionSets() []string
-	Regions(set string) (*geo.Regions, bool)
-}
-
-// Matcher proposes providers of a Catalog for students' needs and
-// interests. It is immutable after New and safe for any number of
-// goroutines.
+// Matcher proposes providers of one directory version for students'
+// needs and interests. It is a view: it reads the version's own spatial
+// index and providers and copies neither, so New costs O(categories) (and
+// the timetable router's build, with transit), and Rebase follows a
+// later version for the cost of what changed. It is immutable and safe
+// for any number of goroutines.
 type Matcher struct {
-	cat     Catalog
+	cat     *directory.Directory
+	src     *spatial.Source
 	cfg     Config
 	weights [NumComponents]float64
 	tax     *directory.Taxonomy
@@ -44,63 +31,51 @@ type Matcher struct {
 	// services running on them: days with the same number have the same
 	// timetable.
 	daySigs [7]int
-	// direct counts providers listing each code itself (not through a
-	// descendant): ancestors with none need no search of their own.
-	direct map[string]int
 	// catText is each category's label and synonyms, lower case, for the
 	// words component.
 	catText map[string]string
 
-	provs    []*directory.Provider
-	stops    [][]directory.NearStop // per provider, nearest first
-	ordinal  map[*directory.Provider]int32
-	index    map[string]*catIndex
-	grid     grid
-	langBits map[string]uint8
-	own      ownIndex // words of providers' own listings, for interests' ranking
-	// phoneOnly are the providers without a location that give a phone
-	// number: offered to call when nothing fits within reach.
-	phoneOnly []int32
+	// lazy holds what a version builds on first use: the word index of
+	// providers' own listings and the phone-only providers.
+	lazy *lazyIndexes
 	// scratch holds *travelScratch values for Prepared.travel.
 	scratch *sync.Pool
 	// profiles caches timetable range queries (shared by the copies
-	// cohort matching makes).
+	// cohort matching makes and by rebased matchers).
 	profiles *profileCache
 }
 
-// New returns a Matcher over cat with configuration cfg (see Config for
-// the defaults of its zero fields). It reads every provider once and
-// builds its own index of them: O(n log n) time and about 64 bytes per
-// provider and category level (some 20 MB for 100,000 providers). The
-// catalog must not change afterwards.
-func New(cat Catalog, cfg Config) (*Matcher, error) {
-	if err := cfg.resolve(cat.TransitReach()); err != nil {
+// lazyIndexes are built once per directory version, when first needed.
+type lazyIndexes struct {
+	ownOnce sync.Once
+	own     ownIndex // words of providers' own listings, for interests' ranking
+	// phoneOnly are the providers without a location that give a phone
+	// number: offered to call when nothing fits within reach.
+	phoneOnce sync.Once
+	phoneOnly []int32
+}
+
+// New returns a Matcher over dir with configuration cfg (see Config for
+// the defaults of its zero fields). It reads the directory's own index
+// and copies no provider: O(categories), plus the timetable router's
+// build when dir has a transit network. The word index of providers' own
+// listings (for interests named in words) is built on the first plan
+// that needs it, in O(providers); the phone-only providers likewise.
+func New(dir *directory.Directory, cfg Config) (*Matcher, error) {
+	if err := cfg.resolve(dir.TransitReach()); err != nil {
 		return nil, err
 	}
 	m := &Matcher{
 		scratch: &sync.Pool{New: func() any { return new(travelScratch) }},
-		cat:     cat,
+		cat:     dir,
+		src:     spatial.Of(dir),
 		cfg:     cfg,
 		weights: cfg.Weights.array(),
-		tax:     cat.Taxonomy(),
-		net:     cat.Transit(),
-		direct:  map[string]int{},
+		tax:     dir.Taxonomy(),
+		net:     dir.Transit(),
 		catText: map[string]string{},
+		lazy:    new(lazyIndexes),
 	}
-	m.ordinal = map[*directory.Provider]int32{}
-	for p := range cat.All() {
-		m.ordinal[p] = int32(len(m.provs))
-		m.provs = append(m.provs, p)
-		m.stops = append(m.stops, cat.StopsNear(p))
-		for _, c := range p.Categories {
-			m.direct[c]++
-		}
-		if p.Unplaced && p.Phone != "" {
-			m.phoneOnly = append(m.phoneOnly, int32(len(m.provs)-1))
-		}
-	}
-	m.buildIndex()
-	m.own = buildOwnIndex(m.provs)
 	for _, c := range m.tax.All() {
 		m.catText[c.Code] = strings.ToLower(c.Label + " | " + strings.Join(c.Synonyms, " | "))
 	}
@@ -110,6 +85,75 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 		}
 	}
 	return m, nil
+}
+
+// Rebase returns a Matcher like m over next, a later version of m's
+// directory (from Directory.Apply), sharing m's configuration, router
+// and caches: O(1), or O(changes) for the parts built on first use. It
+// refuses a directory of another taxonomy or transit network
+// (ErrOutOfRange): build a new Matcher for those.
+func (m *Matcher) Rebase(next *directory.Directory) (*Matcher, error) {
+	if next.Taxonomy() != m.tax || next.Transit() != m.net || next.TransitReach() != m.cat.TransitReach() {
+		return nil, &FieldError{Field: "directory", Err: ErrOutOfRange, Allowed: "a version of the same directory (same taxonomy and transit network)"}
+	}
+	r := *m
+	r.cat, r.src = next, spatial.Of(next)
+	r.lazy = new(lazyIndexes)
+	return &r, nil
+}
+
+// Directory returns the directory version m reads.
+func (m *Matcher) Directory() *directory.Directory { return m.cat }
+
+// prov returns the provider in slot i, nil for an empty slot.
+func (m *Matcher) prov(i int32) *directory.Provider {
+	p, _ := m.src.Provider(i).(*directory.Provider)
+	return p
+}
+
+// slots returns the number of provider slots of the version.
+func (m *Matcher) slots() int32 { return m.src.Slots }
+
+// stopsAt returns the transit stops near the provider in slot i.
+func (m *Matcher) stopsAt(i int32) []directory.NearStop {
+	s, _ := m.src.Stops(i).([]directory.NearStop)
+	return s
+}
+
+// slotOf returns prov's slot, or -1 when prov is not the version's own
+// provider value (a copy, or one from another version).
+func (m *Matcher) slotOf(prov *directory.Provider) int32 {
+	if i, ok := m.src.SlotOf(prov.ID); ok && m.prov(i) == prov {
+		return i
+	}
+	return -1
+}
+
+// candSlot returns the slot of c's provider.
+func (m *Matcher) candSlot(c *Candidate) int32 {
+	if c.slot >= 0 && m.prov(c.slot) == c.Provider {
+		return c.slot
+	}
+	return m.slotOf(c.Provider)
+}
+
+// ownIndex returns the word index of the providers' own listings.
+func (m *Matcher) ownIndex() *ownIndex {
+	m.lazy.ownOnce.Do(func() { m.lazy.own = buildOwnIndex(m) })
+	return &m.lazy.own
+}
+
+// phoneOnly returns the slots of the providers without a location that
+// give a phone number, in ID order.
+func (m *Matcher) phoneOnly() []int32 {
+	m.lazy.phoneOnce.Do(func() {
+		for p := range m.cat.Unplaced() {
+			if p.Phone != "" {
+				m.lazy.phoneOnly = append(m.lazy.phoneOnly, m.slotOf(p))
+			}
+		}
+	})
+	return m.lazy.phoneOnly
 }
 
 // compileTransit builds the timetable router, picks the plan week and

@@ -603,7 +603,7 @@ func (p *Prepared) compileItems(s *Student) {
 		pi.tokens = append(tokenize(it.Words), extra...)
 		pi.tokens = slices.Compact(sortedCopy(pi.tokens))
 		for up, a := 1, directory.ParentCode(it.Category); a != ""; up, a = up+1, directory.ParentCode(a) {
-			if m.direct[a] > 0 {
+			if m.src.Direct(a) > 0 {
 				pi.levels = append(pi.levels, ancestor{code: a, up: up})
 			}
 		}

@@ -37,6 +37,7 @@ type Candidate struct {
 
 	mask     uint16
 	level    int8  // category levels above the item's (0: the item's category or narrower)
+	slot     int32 // the provider's slot in the matcher's directory version; -1 when unknown
 	words    uint8 // tokens found in the provider's own listing
 	catWords uint8 // tokens found only through its categories
 	ntokens  uint8
@@ -108,10 +109,7 @@ func (p *Prepared) Evaluate(item int, prov *directory.Provider) (Candidate, Cons
 	if !prov.Unplaced {
 		d = geo.Distance(p.origin, prov.Point)
 	}
-	idx, ok := p.m.ordinal[prov]
-	if !ok {
-		idx = -1
-	}
+	idx := p.m.slotOf(prov)
 	viol, _ := p.evaluate(&p.items[item], idx, prov, d, levelUnknown, -1, -1, evalAll, &c)
 	c.Item = item
 	return c, viol, nil
@@ -153,7 +151,7 @@ const levelUnknown = -2
 // reach cut it returns pruned, skipping the costly parts (words, travel)
 // whenever a bound allows.
 func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d geo.Meters, lvl int, tb time.Duration, cut float64, how int, c *Candidate) (viol Constraint, pruned bool) {
-	c.Provider = prov
+	c.Provider, c.slot = prov, idx
 	c.Distance = d
 	c.mask = pi.mask
 	if lvl == levelUnknown {
@@ -318,7 +316,7 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 	if len(p.groups) > 0 {
 		var stops []directory.NearStop
 		if idx >= 0 {
-			stops = p.m.stops[idx]
+			stops = p.m.stopsAt(idx)
 		} else {
 			stops = p.m.cat.StopsNear(prov)
 		}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/wraparound/wraparound/geo"
 )
 
@@ -56,7 +58,7 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 	pi := &p.items[item]
 	var named []int32
 	if pi.Kind == KindInterest && len(pi.tokens) > 0 {
-		named = p.m.own.candidates(pi.tokens, nil)
+		named = p.m.ownIndex().candidates(pi.tokens, nil)
 	}
 	if len(named) == 0 {
 		// No listing can name the interest: rank by score alone.
@@ -112,7 +114,7 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 				}
 			}
 			if only != nil {
-				if _, ok := slices.BinarySearch(only, r.idx); !ok {
+				if _, ok := slices.BinarySearch(only, r.Slot); !ok {
 					return true
 				}
 			}
@@ -121,7 +123,7 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 			}
 			// A lower bound on the distance first: most records it
 			// rules out never need the exact one.
-			dl := distLB(&p.og, r.pt, r.cosLat)
+			dl := distLB(&p.og, orb.Point{r.Lon, r.Lat}, cosLow(r.Lat))
 			if dl > p.radius {
 				return true
 			}
@@ -129,22 +131,22 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 			if full {
 				cut, tb = top[k-1].Score, p.travelBound(dl)
 				if p.mode == ModeTransit {
-					tb = max(tb, p.stopBound(dl, r.stopWalk))
+					tb = max(tb, p.stopBound(dl, r.StopWalk))
 				}
 				if p.bound(pi, r, dl, tb) < cut {
 					return true
 				}
 			}
-			d := geo.Distance(p.origin, r.pt)
+			d := geo.Distance(p.origin, orb.Point{r.Lon, r.Lat})
 			if d > p.radius {
 				return true
 			}
-			prov := p.m.provs[r.idx]
+			prov := p.m.prov(r.Slot)
 			if up > 0 && levelOf(prov, pi.Category) != up {
 				return true
 			}
 			c = Candidate{}
-			if viol, pruned := p.evaluate(pi, r.idx, prov, d, up, tb, cut, evalFirst, &c); viol != 0 || pruned {
+			if viol, pruned := p.evaluate(pi, r.Slot, prov, d, up, tb, cut, evalFirst, &c); viol != 0 || pruned {
 				return true
 			}
 			if (only != nil || skipNamed) && pi.namesInterest(&c) != (only != nil) {
@@ -204,19 +206,19 @@ func (p *Prepared) Candidates(item int) iter.Seq[Candidate] {
 		stopped := false
 		for code, up := range pi.codes {
 			p.visit(code, func(_ geo.Meters, r *rec) bool {
-				if !p.hot.keep(r) || distLB(&p.og, r.pt, r.cosLat) > p.radius {
+				if !p.hot.keep(r) || distLB(&p.og, orb.Point{r.Lon, r.Lat}, cosLow(r.Lat)) > p.radius {
 					return true
 				}
-				d := geo.Distance(p.origin, r.pt)
+				d := geo.Distance(p.origin, orb.Point{r.Lon, r.Lat})
 				if d > p.radius {
 					return true
 				}
-				prov := p.m.provs[r.idx]
+				prov := p.m.prov(r.Slot)
 				if up > 0 && levelOf(prov, pi.Category) != up {
 					return true
 				}
 				var c Candidate
-				if viol, _ := p.evaluate(pi, r.idx, prov, d, up, -1, -1, evalFirst, &c); viol != 0 {
+				if viol, _ := p.evaluate(pi, r.Slot, prov, d, up, -1, -1, evalFirst, &c); viol != 0 {
 					return true
 				}
 				c.Item = item
@@ -254,12 +256,12 @@ func (p *Prepared) Diagnose(ctx context.Context, item int) (UnmetDiagnosis, erro
 					return false
 				}
 			}
-			prov := p.m.provs[r.idx]
+			prov := p.m.prov(r.Slot)
 			if up > 0 && levelOf(prov, pi.Category) != up {
 				return true
 			}
 			var c Candidate
-			viol, _ := p.evaluate(pi, r.idx, prov, geo.Distance(p.origin, r.pt), levelUnknown, -1, -1, evalWhy, &c)
+			viol, _ := p.evaluate(pi, r.Slot, prov, geo.Distance(p.origin, orb.Point{r.Lon, r.Lat}), levelUnknown, -1, -1, evalWhy, &c)
 			u.Considered++
 			if viol == 0 {
 				u.Eligible++

@@ -151,7 +151,7 @@ type ownIndex struct {
 	post  [][]int32 // provider ordinals per word, ascending
 }
 
-func buildOwnIndex(provs []*directory.Provider) ownIndex {
+func buildOwnIndex(m *Matcher) ownIndex {
 	byWord := map[string][]int32{}
 	var buf []byte
 	add := func(i int32, s string) {
@@ -175,12 +175,16 @@ func buildOwnIndex(provs []*directory.Provider) ownIndex {
 			j = k
 		}
 	}
-	for i, p := range provs {
-		add(int32(i), p.Name)
-		for _, k := range p.Keywords {
-			add(int32(i), k)
+	for i := range m.slots() {
+		p := m.prov(i)
+		if p == nil {
+			continue
 		}
-		add(int32(i), p.Description)
+		add(i, p.Name)
+		for _, k := range p.Keywords {
+			add(i, k)
+		}
+		add(i, p.Description)
 	}
 	o := ownIndex{words: make([]string, 0, len(byWord))}
 	for w := range byWord {
