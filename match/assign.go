@@ -527,3 +527,30 @@ func sortGaps(gs []CoverageGap) {
 			cmp.Compare(a.Region, b.Region), cmp.Compare(a.Reason, b.Reason))
 	})
 }
+
+// Enrollments returns the seats the assignment takes as directory
+// changes, one directory.Enroll per provider given at least one student
+// (needs and interests, over all its pools), by provider ID. Apply them
+// to the directory version matched against, then Rebase the matcher, so
+// that the next assignment sees the seats taken:
+//
+//	next, err := dir.Apply(ctx, a.Enrollments())
+//	m, err = m.Rebase(next)
+func (a *Assignment) Enrollments() []directory.Change {
+	taken := map[string]int{}
+	for _, u := range a.Utilisation {
+		if n := u.Assigned + u.InterestsAssigned; n > 0 {
+			taken[u.ProviderID] += n
+		}
+	}
+	ids := make([]string, 0, len(taken))
+	for id := range taken {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := make([]directory.Change, len(ids))
+	for i, id := range ids {
+		out[i] = directory.Enroll(id, taken[id])
+	}
+	return out
+}
