@@ -22,15 +22,15 @@ func BenchmarkApply(b *testing.B) {
 	if testing.Short() {
 		n = 10_000
 	}
-	m := newModel(synth.Providers(1, n))
-	base := m.build(b, false)
+	m := synth.NewModel(synth.Providers(1, n))
+	base := buildModel(b, m, false)
 	rng := rand.New(rand.NewPCG(9, 9))
 	for _, c := range []int{10, 1000} {
 		batches := make([][]directory.Change, 16)
 		for i := range batches {
 			// Each batch is drawn against a copy of the model, so
 			// that it is valid on base.
-			batches[i] = cloneModel(m).randomChanges(rng, c)
+			batches[i] = m.Clone().Changes(rng, c)
 		}
 		runtime.GC()
 		b.Run(fmt.Sprintf("n=%d/changes=%d", n, c), func(b *testing.B) {
@@ -44,20 +44,12 @@ func BenchmarkApply(b *testing.B) {
 			}
 		})
 	}
-	after := cloneModel(m)
-	after.randomChanges(rng, 1000)
+	after := m.Clone()
+	after.Changes(rng, 1000)
 	b.Run(fmt.Sprintf("n=%d/rebuild", n), func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			after.build(b, false)
+			buildModel(b, after, false)
 		}
 	})
-}
-
-func cloneModel(m *applyModel) *applyModel {
-	c := &applyModel{provs: make(map[string]directory.Provider, len(m.provs)), ids: append([]string(nil), m.ids...), next: m.next}
-	for id, p := range m.provs {
-		c.provs[id] = p
-	}
-	return c
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -22,121 +21,17 @@ var (
 	applyChanges = flag.Int("apply.changes", 0, "changes of TestApplyEqualsFreshBuild (0: 10,000, or 2,000 under the race detector)")
 )
 
-// applyModel is the independent side of the Apply tests: the providers
-// as a plain map, changed by hand, from which a directory is built
-// afresh.
-type applyModel struct {
-	provs map[string]directory.Provider
-	ids   []string // sorted
-	next  int      // next new ID
-}
-
-func newModel(provs []directory.Provider) *applyModel {
-	m := &applyModel{provs: map[string]directory.Provider{}}
-	for _, p := range provs {
-		m.provs[p.ID] = p
-		m.ids = append(m.ids, p.ID)
-	}
-	slices.Sort(m.ids)
-	return m
-}
-
-func (m *applyModel) put(p directory.Provider) {
-	if _, ok := m.provs[p.ID]; !ok {
-		i, _ := slices.BinarySearch(m.ids, p.ID)
-		m.ids = slices.Insert(m.ids, i, p.ID)
-	}
-	m.provs[p.ID] = p
-}
-
-func (m *applyModel) remove(id string) {
-	delete(m.provs, id)
-	if i, ok := slices.BinarySearch(m.ids, id); ok {
-		m.ids = slices.Delete(m.ids, i, i+1)
-	}
-}
-
-func (m *applyModel) build(t testing.TB, text bool) *directory.Directory {
+// buildModel builds a directory of m's providers, with a text index
+// when text is set.
+func buildModel(t testing.TB, m *synth.Model, text bool) *directory.Directory {
 	b := directory.NewBuilder()
 	b.TextIndex = text
-	for _, id := range m.ids {
-		b.Add(m.provs[id])
-	}
-	d, err := b.Build()
+	d, err := m.Build(b)
 	require.NoError(t, err)
 	return d
 }
 
-func (m *applyModel) pick(rng *rand.Rand) string {
-	return m.ids[rng.IntN(len(m.ids))]
-}
-
-// randomChanges draws a batch of n changes and applies them to the
-// model: adds, replacements (moved, recategorised, new eligibility),
-// removals, seats, enrolment and hours.
-func (m *applyModel) randomChanges(rng *rand.Rand, n int) []directory.Change {
-	cats := synth.Categories()
-	out := make([]directory.Change, 0, n)
-	touched := map[string]bool{}
-	for len(out) < n {
-		r := rng.Float64()
-		if r < 0.2 || len(m.provs) < 10 {
-			m.next++
-			id := fmt.Sprintf("q%07d", m.next)
-			p := synth.Provider(rng, id, cats[rng.IntN(len(cats))], "", synth.Point(rng, 0))
-			if rng.Float64() < 0.05 {
-				p.Unplaced, p.Point = true, [2]float64{}
-			}
-			m.put(p)
-			out = append(out, directory.Add(p))
-			continue
-		}
-		id := m.pick(rng)
-		p := m.provs[id]
-		switch {
-		case r < 0.4:
-			unplaced := p.Unplaced
-			p = synth.Provider(rng, id, cats[rng.IntN(len(cats))], "", p.Point)
-			if unplaced {
-				p.Unplaced, p.Point = rng.Float64() < 0.5, synth.Point(rng, 0)
-			} else if rng.Float64() < 0.5 {
-				p.Point = synth.Point(rng, 0)
-			}
-			if rng.Float64() < 0.3 {
-				p.Categories = append(p.Categories, cats[rng.IntN(len(cats))])
-				slices.Sort(p.Categories)
-				p.Categories = slices.Compact(p.Categories)
-			}
-			m.provs[id] = p
-			out = append(out, directory.Replace(p))
-		case r < 0.55:
-			m.remove(id)
-			out = append(out, directory.Remove(id))
-		case r < 0.72:
-			p.Capacity = rng.IntN(40)
-			p.Enrolled = 0
-			if p.Capacity > 0 {
-				p.Enrolled = rng.IntN(p.Capacity + 1)
-			}
-			m.provs[id] = p
-			out = append(out, directory.SetSeats(id, p.Capacity, p.Enrolled))
-		case r < 0.87:
-			delta := rng.IntN(5) - 2
-			if p.Enrolled+delta < 0 {
-				delta = -p.Enrolled
-			}
-			p.Enrolled += delta
-			m.provs[id] = p
-			out = append(out, directory.Enroll(id, delta))
-		default:
-			p.Hours = synth.Hours(rng)
-			m.provs[id] = p
-			out = append(out, directory.SetHours(id, p.Hours))
-		}
-		touched[id] = true
-	}
-	return out
-}
+func pick(m *synth.Model, rng *rand.Rand) string { return m.IDs[rng.IntN(len(m.IDs))] }
 
 // applyQueries draws the queries both directories must answer alike:
 // nearest-k with every filter, radius, several categories, streaming
@@ -283,18 +178,18 @@ func TestApplyEqualsFreshBuild(t *testing.T) {
 		changes = *applyChanges
 	}
 	text := true
-	m := newModel(synth.Providers(11, n))
-	d := m.build(t, text)
+	m := synth.NewModel(synth.Providers(11, n))
+	d := buildModel(t, m, text)
 	rng := rand.New(rand.NewPCG(5, 5))
 	ctx := context.Background()
 	for done := 0; done < changes; done += batch {
 		qs, ts := applyQueries(rng, 60)
-		sample := []string{m.pick(rng), m.pick(rng), "q0000001", "p000001"}
+		sample := []string{pick(m, rng), pick(m, rng), "q0000001", "p000001"}
 		before := answer(t, d, qs, ts, sample)
-		cs := m.randomChanges(rng, batch)
+		cs := m.Changes(rng, batch)
 		next, err := d.Apply(ctx, cs)
 		require.NoError(t, err)
-		fresh := m.build(t, text)
+		fresh := buildModel(t, m, text)
 		got, want := answer(t, next, qs, ts, sample), answer(t, fresh, qs, ts, sample)
 		require.Equal(t, want.Len, got.Len, "after %d changes", done+batch)
 		require.Equal(t, want.IDs, got.IDs, "after %d changes", done+batch)
@@ -314,8 +209,8 @@ func TestApplyEqualsFreshBuild(t *testing.T) {
 }
 
 func TestApplyRejectsWholeBatch(t *testing.T) {
-	m := newModel(synth.Providers(3, 200))
-	d := m.build(t, false)
+	m := synth.NewModel(synth.Providers(3, 200))
+	d := buildModel(t, m, false)
 	good := synth.Providers(4, 1)[0]
 	good.ID = "new-1"
 	bad := good
@@ -371,8 +266,8 @@ func TestApplyRejectsWholeBatch(t *testing.T) {
 
 // TestApplyVersions checks that versions fork and record what changed.
 func TestApplyVersions(t *testing.T) {
-	m := newModel(synth.Providers(3, 300))
-	d := m.build(t, false)
+	m := synth.NewModel(synth.Providers(3, 300))
+	d := buildModel(t, m, false)
 	ctx := context.Background()
 	a, err := d.Apply(ctx, []directory.Change{directory.Enroll("p000001", 1)})
 	require.NoError(t, err)
@@ -406,4 +301,21 @@ func TestApplyVersions(t *testing.T) {
 	_, err = l.Apply(ctx, []directory.Change{directory.Remove("p000004")})
 	require.ErrorIs(t, err, directory.ErrNoProvider)
 	require.Equal(t, 299, l.Load().Len())
+}
+
+// TestSaveOpenAppliedVersion saves a version made by Apply and checks that
+// opening it gives the same answers, text included.
+func TestSaveOpenAppliedVersion(t *testing.T) {
+	m := synth.NewModel(synth.Providers(13, 1500))
+	d := buildModel(t, m, true)
+	rng := rand.New(rand.NewPCG(2, 2))
+	next, err := d.Apply(context.Background(), m.Changes(rng, 400))
+	require.NoError(t, err)
+	dir := t.TempDir() + "/snap"
+	require.NoError(t, next.Save(dir))
+	got, err := directory.Open(dir)
+	require.NoError(t, err)
+	qs, ts := applyQueries(rng, 40)
+	sample := []string{pick(m, rng), "q0000001"}
+	require.Equal(t, answer(t, next, qs, ts, sample), answer(t, got, qs, ts, sample))
 }
