@@ -33,6 +33,7 @@ func init() {
 			},
 			SlotOf: d.ids.get,
 			Direct: func(code string) int { return d.catCount[code] },
+			Router: d.routerFor,
 		}
 	}
 }

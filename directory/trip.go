@@ -70,18 +70,35 @@ type TripInfo struct {
 
 // router returns the directory's timetable router, built on first use.
 func (d *Directory) router() (*transit.Router, error) {
-	rs := d.routing
-	rs.routerOnce.Do(func() {
-		rs.routerVal, rs.routerErr = transit.NewRouter(d.net, transit.RouterOptions{MaxWalk: d.reach})
-	})
-	return rs.routerVal, rs.routerErr
+	return d.routerFor(transit.RouterOptions{MaxWalk: d.reach})
 }
 
-// routerState is the lazily built router of a directory with transit.
+// routerFor returns the timetable router with the given options, built
+// on first use and shared by every version of the directory (and by the
+// matchers over them).
+func (d *Directory) routerFor(opts transit.RouterOptions) (*transit.Router, error) {
+	rs := d.routing
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if r, ok := rs.routers[opts]; ok {
+		return r, nil
+	}
+	r, err := transit.NewRouter(d.net, opts)
+	if err != nil {
+		return nil, err
+	}
+	if rs.routers == nil {
+		rs.routers = map[transit.RouterOptions]*transit.Router{}
+	}
+	rs.routers[opts] = r
+	return r, nil
+}
+
+// routerState holds the timetable routers of a directory with transit,
+// by options; a handful at most (one per matcher configuration).
 type routerState struct {
-	routerOnce sync.Once
-	routerVal  *transit.Router
-	routerErr  error
+	mu      sync.Mutex
+	routers map[transit.RouterOptions]*transit.Router
 }
 
 func (tf *TripFilter) validate() error {

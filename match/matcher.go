@@ -57,8 +57,10 @@ type lazyIndexes struct {
 
 // New returns a Matcher over dir with configuration cfg (see Config for
 // the defaults of its zero fields). It reads the directory's own index
-// and copies no provider: O(categories), plus the timetable router's
-// build when dir has a transit network. The word index of providers' own
+// and copies no provider: O(categories). With a transit network it uses
+// the directory's timetable router for its options, which the first
+// matcher with those options builds (tens of milliseconds for a
+// metro-sized network) and later ones share. The word index of providers' own
 // listings (for interests named in words) is built on the first plan
 // that needs it, in O(providers); the phone-only providers likewise.
 func New(dir *directory.Directory, cfg Config) (*Matcher, error) {
@@ -159,7 +161,7 @@ func (m *Matcher) phoneOnly() []int32 {
 // compileTransit builds the timetable router, picks the plan week and
 // numbers its days by their services.
 func (m *Matcher) compileTransit() error {
-	r, err := transit.NewRouter(m.net, transit.RouterOptions{MaxWalk: m.cfg.StopWalk, MaxTransfers: m.cfg.MaxTransfers})
+	r, err := m.src.Router(transit.RouterOptions{MaxWalk: m.cfg.StopWalk, MaxTransfers: m.cfg.MaxTransfers})
 	if err != nil {
 		return &FieldError{Field: "config", Err: ErrOutOfRange, Cause: err}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/geo/transit"
 )
 
 // Rec is one provider's record in a grid: what the hard filters of
@@ -239,6 +240,9 @@ type Source struct {
 	SlotOf func(id string) (int32, bool)
 	// Direct counts the providers listing a code itself.
 	Direct func(code string) int
+	// Router returns the directory's timetable router with the given
+	// options, built once and shared by its versions.
+	Router func(opts transit.RouterOptions) (*transit.Router, error)
 }
 
 // Of returns the index of a *directory.Directory, nil for anything
