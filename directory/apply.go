@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/wraparound/wraparound/internal/spatial"
 )
 
 // ChangeOp says what a Change does.
@@ -373,7 +375,7 @@ func cloneWeek(w [7][]Span) [7][]Span {
 // applyPlan makes the new version.
 func (d *Directory) applyPlan(ctx context.Context, plan []planned) (*Directory, error) {
 	next := &Directory{
-		tax: d.tax, loc: d.loc,
+		tax: d.tax, loc: d.loc, recZone: d.recZone,
 		regionSet: d.regionSet, regionNames: d.regionNames,
 		net: d.net, reach: d.reach, routing: d.routing,
 		version: versionIDs.Add(1), lineage: d.lineage,
@@ -554,6 +556,7 @@ func (e *gridEdits) grid(code string) *catGrid {
 	if !e.copied[code] {
 		g2 := *g
 		g2.Cells = slices.Clone(g.Cells)
+		g2.Sums = slices.Clone(g.Sums)
 		g = &g2
 		e.next.grids[code] = g
 		e.copied[code] = true
@@ -597,6 +600,7 @@ func (e *gridEdits) refresh(slot int32, p *Provider) {
 			}
 		}
 		g.Cells[c] = cell
+		g.Sums[c] = spatial.Summarize(cell)
 	}
 }
 
@@ -629,6 +633,7 @@ func (e *gridEdits) remove(slot int32, p *Provider) {
 			}
 		}
 		g.Cells[c] = cell
+		g.Sums[c] = spatial.Summarize(cell)
 		g.N--
 	}
 }
@@ -656,6 +661,7 @@ func (e *gridEdits) insert(slot int32, p *Provider) {
 		cell := make([]gridRec, len(old), len(old)+1)
 		copy(cell, old)
 		g.Cells[c] = append(cell, next.gridRec(slot))
+		g.Sums[c] = spatial.Summarize(g.Cells[c])
 		g.N++
 		g.CosMax = math.Min(g.CosMax, math.Cos(math.Abs(p.Point[1])*math.Pi/180))
 	}

@@ -161,6 +161,10 @@ func (b *Builder) Build() (*Directory, error) {
 		metas[i] = newMeta(p)
 	}
 	d.provs, d.metas, d.ids = makeCow(ptrs), makeCow(metas), idIndex{base: byID}
+	d.recZone = loc
+	if loc == nil {
+		d.recZone = commonZone(metas)
+	}
 	d.gone = makeCow(make([]string, len(provs)))
 	d.version = versionIDs.Add(1)
 	members := map[string][]int32{}
@@ -203,6 +207,24 @@ func (b *Builder) Build() (*Directory, error) {
 		}
 	}
 	return d, nil
+}
+
+// commonZone returns the zone most providers' hours are in (nil when
+// none has hours that need one), first met on ties.
+func commonZone(metas []meta) *time.Location {
+	count := map[*time.Location]int{}
+	var best *time.Location
+	for i := range metas {
+		loc := metas[i].loc
+		if loc == nil {
+			continue
+		}
+		count[loc]++
+		if best == nil || count[loc] > count[best] {
+			best = loc
+		}
+	}
+	return best
 }
 
 // locate records the region of each set that contains p

@@ -15,6 +15,10 @@ import (
 type Directory struct {
 	tax *Taxonomy
 	loc *time.Location
+	// recZone is the zone whose hour-of-week bits the grid records let
+	// queries check at once (spatial.DefaultZone): loc, or when none was
+	// set the zone most providers' hours are in.
+	recZone *time.Location
 	// Providers by slot (see store.go): nil marks an empty slot. order
 	// lists the occupied slots in ID order.
 	provs cowSlice[*Provider]

@@ -44,7 +44,7 @@ func (d *Directory) gridRec(i int32) gridRec {
 		MinAge: m.minAge, MaxAge: m.maxAge, MinGrade: m.minGrade, MaxGrade: m.maxGrade,
 		Flags: m.flags, Hours: m.hours, Langs: m.langs, Headroom: 1, StopWalk: math.MaxUint16,
 	}
-	if m.loc == d.loc {
+	if m.loc == d.recZone && m.loc != nil {
 		r.Flags |= mDefaultZone
 	}
 	if m.flags&mEnglishByDefault != 0 {
@@ -64,11 +64,31 @@ func (d *Directory) gridRec(i int32) gridRec {
 	return r
 }
 
+// quickCell reports whether some record of a cell with summary s may
+// pass f; false only when none can.
+func (f *filter) quickCell(s *spatial.CellSum) bool {
+	q := f.q
+	if s.Flags&f.need != f.need || f.langBit != 0 && s.Langs&f.langBit == 0 {
+		return false
+	}
+	if q.Age > 0 && (f.age < s.MinAge || f.age > s.MaxAge) {
+		return false
+	}
+	if f.openHour >= 0 && !s.OtherHours && !(s.Unknown && q.UnknownHoursOK) &&
+		s.Hours[f.openHour/64]&(1<<(f.openHour%64)) == 0 {
+		return false
+	}
+	return true
+}
+
 // quick reports whether the provider of r may pass f; false only when it
 // certainly fails.
 func (f *filter) quickRec(r *gridRec) bool {
 	q := f.q
 	if r.Flags&f.need != f.need {
+		return false
+	}
+	if f.langBit != 0 && r.Langs&f.langBit == 0 {
 		return false
 	}
 	if q.Age > 0 && (f.age < r.MinAge || f.age > r.MaxAge) {
@@ -148,11 +168,13 @@ func (d *Directory) gridSearch(g *catGrid, f *filter, k int) []Result {
 			}
 		}
 	}
-	g.Walk(near, func(cell []gridRec, lb float64) bool {
+	g.Walk(near, func(cell []gridRec, sum *spatial.CellSum, lb float64) bool {
 		if (len(best) == k && lb > best[k-1].dist) || (radius > 0 && lb > radius) {
 			return false
 		}
-		visit(cell)
+		if sum != nil && f.quickCell(sum) {
+			visit(cell)
+		}
 		return true
 	})
 	out := make([]Result, len(best))

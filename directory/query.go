@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/spatial"
 )
 
 // Query asks for providers near a point that pass hard filters. The zero
@@ -138,7 +139,7 @@ type filter struct {
 	openTOD  time.Duration
 	openSlot int
 
-	openHour int // hour of the week of OpenAt in the directory's zone; -1 without OpenAt
+	openHour int // hour of the week of OpenAt in the records' zone (recZone); -1 without OpenAt
 
 	need    uint16 // meta flags a provider must have
 	age     uint8
@@ -164,7 +165,7 @@ func (d *Directory) compile(q *Query) (*filter, error) {
 	}
 	f := &filter{q: q, age: clampAge(q.Age), openHour: -1}
 	if !q.OpenAt.IsZero() {
-		wd, tod := localClock(q.OpenAt, d.loc)
+		wd, tod := localClock(q.OpenAt, d.recZone)
 		f.openHour = int(wd)*24 + int(tod/time.Hour)
 	}
 	if q.FreeOnly {
@@ -382,13 +383,16 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 		return true
 	}
 	more := true
-	g.Walk(near, func(cell []gridRec, lb float64) bool {
+	g.Walk(near, func(cell []gridRec, sum *spatial.CellSum, lb float64) bool {
 		if radius > 0 && lb > radius {
 			return false
 		}
 		if !emit(lb) {
 			more = false
 			return false
+		}
+		if sum == nil || !f.quickCell(sum) {
+			return true
 		}
 		for ri := range cell {
 			r := &cell[ri]
@@ -531,9 +535,12 @@ func (d *Directory) collect(f *filter, k int) []Result {
 			return nil
 		}
 		radius := float64(f.q.Radius)
-		g.Walk(f.q.Near, func(cell []gridRec, lb float64) bool {
+		g.Walk(f.q.Near, func(cell []gridRec, sum *spatial.CellSum, lb float64) bool {
 			if lb > radius {
 				return false
+			}
+			if sum == nil || !f.quickCell(sum) {
+				return true
 			}
 			for ri := range cell {
 				r := &cell[ri]

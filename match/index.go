@@ -177,7 +177,7 @@ func (p *Prepared) visit(code string, fn func(ringLB geo.Meters, r *rec) bool) {
 	if g == nil {
 		return
 	}
-	g.Walk(p.origin, func(cell []rec, lb float64) bool {
+	g.Walk(p.origin, func(cell []rec, _ *spatial.CellSum, lb float64) bool {
 		if geo.Meters(lb) > p.radius {
 			return false
 		}

@@ -85,6 +85,9 @@ type Grid struct {
 	// A published cell has no spare capacity, so a new version that adds
 	// to it copies it instead of writing into a shared array.
 	Cells [][]Rec
+	// Sums summarise each cell (Summarize), so that a selective query
+	// passes over a cell none of whose records can match.
+	Sums []CellSum
 	// N counts the records; Built counts them when the cells were sized.
 	N, Built int
 }
@@ -132,10 +135,49 @@ func NewGrid(recs []Rec) *Grid {
 		fill[cellOf[k]]++
 	}
 	g.Cells = make([][]Rec, g.NX*g.NY)
+	g.Sums = make([]CellSum, g.NX*g.NY)
 	for c := range g.Cells {
 		g.Cells[c] = packed[start[c]:start[c+1]:start[c+1]]
+		g.Sums[c] = Summarize(g.Cells[c])
 	}
 	return g
+}
+
+// CellSum is the union of what a cell's records let a filter check: a
+// query none of whose filters any record passes skips the cell.
+type CellSum struct {
+	Hours          [3]uint64 // union of Hours over records in the default zone with known, not round-the-clock hours
+	Langs          uint32    // union of Langs
+	Flags          uint16    // union of Flags
+	MinAge, MaxAge uint8     // least MinAge, greatest MaxAge
+	// OtherHours is set when some record's opening cannot be read from
+	// Hours: hours in another zone, or open around the clock.
+	OtherHours bool
+	// Unknown is set when some record's hours are unknown.
+	Unknown bool
+}
+
+// Summarize returns the summary of a cell's records.
+func Summarize(cell []Rec) CellSum {
+	s := CellSum{MinAge: math.MaxUint8}
+	for i := range cell {
+		r := &cell[i]
+		s.Langs |= r.Langs
+		s.Flags |= r.Flags
+		s.MinAge = min(s.MinAge, r.MinAge)
+		s.MaxAge = max(s.MaxAge, r.MaxAge)
+		switch {
+		case r.Flags&HoursKnown == 0:
+			s.Unknown = true
+		case r.Flags&(Always|DefaultZone) != DefaultZone:
+			s.OtherHours = true
+		default:
+			for w := range s.Hours {
+				s.Hours[w] |= r.Hours[w]
+			}
+		}
+	}
+	return s
 }
 
 // Cell returns the cell of (lon, lat), clamped to the grid: a point
@@ -173,11 +215,11 @@ func (g *Grid) RingBound(r int, cosMax float64) float64 {
 }
 
 // Walk visits g's cells in Chebyshev rings around near, calling fn with
-// each non-empty cell and a lower bound (meters) of the distance from
-// near to any record of the cell's ring or a later one; after each ring
-// it calls fn with no records and the bound of the next ring. It stops
-// when fn returns false or every cell was visited.
-func (g *Grid) Walk(near orb.Point, fn func(cell []Rec, lb float64) bool) {
+// each non-empty cell, its summary and a lower bound (meters) of the
+// distance from near to any record of the cell's ring or a later one;
+// after each ring it calls fn with no records and the bound of the next
+// ring. It stops when fn returns false or every cell was visited.
+func (g *Grid) Walk(near orb.Point, fn func(cell []Rec, sum *CellSum, lb float64) bool) {
 	if len(g.Cells) == 0 {
 		return
 	}
@@ -192,22 +234,23 @@ func (g *Grid) Walk(near orb.Point, fn func(cell []Rec, lb float64) bool) {
 				continue
 			}
 			row := g.Cells[y*g.NX : (y+1)*g.NX]
+			sums := g.Sums[y*g.NX : (y+1)*g.NX]
 			if y == cy-r || y == cy+r {
 				for x := max(cx-r, 0); x <= min(cx+r, g.NX-1); x++ {
-					if len(row[x]) > 0 && !fn(row[x], lb) {
+					if len(row[x]) > 0 && !fn(row[x], &sums[x], lb) {
 						return
 					}
 				}
 				continue
 			}
-			if x := cx - r; x >= 0 && len(row[x]) > 0 && !fn(row[x], lb) {
+			if x := cx - r; x >= 0 && len(row[x]) > 0 && !fn(row[x], &sums[x], lb) {
 				return
 			}
-			if x := cx + r; r > 0 && x < g.NX && len(row[x]) > 0 && !fn(row[x], lb) {
+			if x := cx + r; r > 0 && x < g.NX && len(row[x]) > 0 && !fn(row[x], &sums[x], lb) {
 				return
 			}
 		}
-		if !fn(nil, g.RingBound(r+1, cosMax)) {
+		if !fn(nil, nil, g.RingBound(r+1, cosMax)) {
 			return
 		}
 	}

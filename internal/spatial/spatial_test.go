@@ -27,6 +27,7 @@ func TestWalkBound(t *testing.T) {
 		r := Rec{Lon: -86 + rng.Float64()*2, Lat: 34 + rng.Float64()*2, Slot: int32(len(recs) + i)}
 		c := g.Cell(r.Lon, r.Lat)
 		g.Cells[c] = append(g.Cells[c], r)
+		g.Sums[c] = Summarize(g.Cells[c])
 		g.CosMax = min(g.CosMax, cosDeg(r.Lat))
 		g.N++
 	}
@@ -37,7 +38,7 @@ func TestWalkBound(t *testing.T) {
 		}
 		seen := map[int32]bool{}
 		lastLB := 0.0
-		g.Walk(near, func(cell []Rec, lb float64) bool {
+		g.Walk(near, func(cell []Rec, _ *CellSum, lb float64) bool {
 			require.GreaterOrEqual(t, lb, lastLB-1e-9, "bounds never decrease")
 			lastLB = lb
 			for _, r := range cell {
