@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -27,7 +28,7 @@ import (
 //	for _, p := range providers {
 //		b.Add(p)
 //	}
-//	dir, err := b.Build()
+//	dir, err := b.Build(ctx)
 type Builder struct {
 	// Taxonomy checks and expands categories; nil means DefaultTaxonomy.
 	Taxonomy *Taxonomy
@@ -104,7 +105,14 @@ func (b *Builder) AddRegions(set string, rs *geo.Regions) {
 // its descendants) plus a packed grid per category for nearest-k queries,
 // and annotates regions. Its cost is O(n log n) with
 // about (1 + category depth) rtree inserts per provider.
-func (b *Builder) Build() (*Directory, error) {
+//
+// Build looks at ctx every few thousand providers and between its
+// phases; once ctx is done it returns ctx.Err() and no Directory, and the
+// Builder is as it was.
+func (b *Builder) Build(ctx context.Context) (*Directory, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	tax := b.Taxonomy
 	if tax == nil {
 		tax = DefaultTaxonomy()
@@ -127,7 +135,10 @@ func (b *Builder) Build() (*Directory, error) {
 	zc := zoneCache{}
 	ck := checker{tax: tax, zc: zc, regionSet: d.regionSet, needZone: loc == nil, text: true}
 	seen := make(map[string]int, len(b.recs))
-	for _, r := range b.recs {
+	for i, r := range b.recs {
+		if err := ctxEvery(ctx, i); err != nil {
+			return nil, err
+		}
 		fail := func(field string, err error) {
 			errs.add(&RecordError{File: r.file, Line: r.line, Index: r.index, ID: r.p.ID, Field: field, Err: err})
 		}
@@ -152,6 +163,9 @@ func (b *Builder) Build() (*Directory, error) {
 	sort.Slice(d.providers, func(i, j int) bool { return d.providers[i].ID < d.providers[j].ID })
 	d.metas = make([]meta, len(d.providers))
 	for i := range d.providers {
+		if err := ctxEvery(ctx, i); err != nil {
+			return nil, err
+		}
 		p := &d.providers[i]
 		d.byID[p.ID] = int32(i)
 		p.Hours.resolve(zc, loc)
@@ -199,6 +213,9 @@ func (b *Builder) Build() (*Directory, error) {
 			members[code] = append(members[code], int32(i))
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	d.grids = make(map[string]*catGrid, len(members))
 	for code, ms := range members {
 		d.grids[code] = newCatGrid(d, ms)
@@ -211,11 +228,28 @@ func (b *Builder) Build() (*Directory, error) {
 		d.annotateTransit(b.Transit, reach)
 	}
 	if b.TextIndex {
-		if err := d.buildText(); err != nil {
+		if err := d.buildText(ctx); err != nil {
 			return nil, err
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return d, nil
+}
+
+// ctxCheckEvery is how many providers long loops handle between looks at
+// their context: often enough to stop within milliseconds, rarely
+// enough to cost nothing measurable.
+const ctxCheckEvery = 4096
+
+// ctxEvery returns ctx.Err() when i is a multiple of ctxCheckEvery, nil
+// otherwise.
+func ctxEvery(ctx context.Context, i int) error {
+	if i%ctxCheckEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
 }
 
 // treeCodes returns the provider's categories and all their ancestors,

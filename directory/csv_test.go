@@ -135,7 +135,7 @@ func TestBuildErrors(t *testing.T) {
 			b := directory.NewBuilder()
 			b.Add(good)
 			b.AddFrom(withID(p, "b"), "feed.csv", 7, 5)
-			d, err := b.Build()
+			d, err := b.Build(t.Context())
 			require.Error(t, err)
 			assert.Nil(t, d)
 			assert.ErrorIs(t, err, tc.want)
@@ -150,7 +150,7 @@ func TestBuildErrors(t *testing.T) {
 	b := directory.NewBuilder()
 	b.Add(good)
 	b.Add(good)
-	_, err := b.Build()
+	_, err := b.Build(t.Context())
 	assert.ErrorIs(t, err, directory.ErrDuplicateID)
 }
 

@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -28,7 +29,7 @@ eyes,Free Eye Glasses,health.vision,35.0500,-85.3000,Mo-Fr 09:00-17:00,5,free
 	for _, p := range providers {
 		b.Add(p)
 	}
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return

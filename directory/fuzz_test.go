@@ -53,7 +53,7 @@ func FuzzReadCSV(f *testing.F) {
 		for _, p := range provs {
 			b.Add(p)
 		}
-		if _, err := b.Build(); err != nil {
+		if _, err := b.Build(t.Context()); err != nil {
 			t.Fatalf("read providers do not build: %v", err)
 		}
 	})
@@ -116,7 +116,7 @@ func FuzzReadGeoJSON(f *testing.F) {
 		for _, p := range provs {
 			b.Add(p)
 		}
-		if _, err := b.Build(); err != nil {
+		if _, err := b.Build(t.Context()); err != nil {
 			t.Fatalf("read providers do not build: %v", err)
 		}
 	})

@@ -33,7 +33,7 @@ func TestBuildRequiresZone(t *testing.T) {
 	b.Add(mk("unknown", directory.Hours{}))
 	b.Add(mk("own-zone", directory.Hours{Zone: "America/Chicago", Week: weekday.Week}))
 	b.Add(mk("no-zone-2", weekday))
-	_, err = b.Build()
+	_, err = b.Build(t.Context())
 	require.ErrorIs(t, err, directory.ErrNoZone)
 	var ids []string
 	for _, re := range recordErrors(err) {
@@ -43,7 +43,7 @@ func TestBuildRequiresZone(t *testing.T) {
 	assert.Equal(t, []string{"no-zone", "no-zone-2"}, ids, "the error names every provider affected")
 
 	b.Location = nyc
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	p, _ := d.Provider("no-zone")
 	assert.Equal(t, nyc, p.Hours.Location(), "hours without a zone take the builder's")
@@ -88,7 +88,7 @@ func TestCSVRoundTripOpenSlots(t *testing.T) {
 	b.Location = nyc
 	b.Add(directory.Provider{ID: "x", Name: "X", Categories: []string{"basic.food"}, Point: pt(-85.3, 35.04), Hours: directory.Hours{Week: week}})
 	b.Add(directory.Provider{ID: "y", Name: "Y", Categories: []string{"basic.food"}, Point: pt(-85.3, 35.04), Hours: directory.Hours{Zone: "America/Los_Angeles", Week: week}})
-	extra, err := b.Build()
+	extra, err := b.Build(t.Context())
 	require.NoError(t, err)
 	for p := range extra.All() {
 		ps = append(ps, p)
@@ -137,7 +137,7 @@ func TestErrorListCap(t *testing.T) {
 	for i := range 150 {
 		b.Add(directory.Provider{ID: fmt.Sprint(i), Categories: []string{"basic.food"}, Point: pt(-85.3, 35.04)})
 	}
-	_, err = b.Build()
+	_, err = b.Build(t.Context())
 	assert.Equal(t, 150, directory.ProblemCount(err))
 	assert.Len(t, err.(interface{ Unwrap() []error }).Unwrap(), directory.MaxReportedErrors+1)
 
@@ -151,7 +151,7 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 	b.Location = nyc
 	b.Add(directory.Provider{ID: "a\x00", Name: "Caf\xe9", Categories: []string{"basic.food.caviar"}, Point: pt(-85.3, 135),
 		Languages: []string{"Spanish"}, Eligibility: directory.Eligibility{MinAge: 12, MaxAge: 8}})
-	_, err := b.Build()
+	_, err := b.Build(t.Context())
 	require.Error(t, err)
 	var fields []string
 	for _, re := range recordErrors(err) {

@@ -73,7 +73,13 @@ type Matcher struct {
 // builds its own index of them: O(n log n) time and about 64 bytes per
 // provider and category level (some 20 MB for 100,000 providers). The
 // catalog must not change afterwards.
-func New(cat Catalog, cfg Config) (*Matcher, error) {
+//
+// New looks at ctx every few thousand providers and before each index it
+// builds; once ctx is done it returns ctx.Err() and no Matcher.
+func New(ctx context.Context, cat Catalog, cfg Config) (*Matcher, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := cfg.resolve(cat.TransitReach()); err != nil {
 		return nil, err
 	}
@@ -89,6 +95,11 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 	}
 	m.ordinal = map[*directory.Provider]int32{}
 	for p := range cat.All() {
+		if len(m.provs)%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		m.ordinal[p] = int32(len(m.provs))
 		m.provs = append(m.provs, p)
 		m.stops = append(m.stops, cat.StopsNear(p))
@@ -99,18 +110,34 @@ func New(cat Catalog, cfg Config) (*Matcher, error) {
 			m.phoneOnly = append(m.phoneOnly, int32(len(m.provs)-1))
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	m.buildIndex()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	m.own = buildOwnIndex(m.provs)
 	for _, c := range m.tax.All() {
 		m.catText[c.Code] = strings.ToLower(c.Label + " | " + strings.Join(c.Synonyms, " | "))
 	}
 	if m.net != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := m.compileTransit(); err != nil {
 			return nil, err
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
+
+// ctxCheckEvery is how many providers New reads between looks at its
+// context.
+const ctxCheckEvery = 4096
 
 // compileTransit builds the timetable router, picks the plan week and
 // numbers its days by their services.
