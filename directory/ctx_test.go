@@ -1,7 +1,9 @@
 package directory_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -220,4 +222,54 @@ func TestOpenCancelled(t *testing.T) {
 	got, err = directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.Equal(t, providersJSON(t, d), providersJSON(t, got))
+}
+
+// TestReadCancelled checks that ReadCSV and ReadGeoJSON return
+// context.Canceled and no providers when their context ends before or
+// at any of their looks at it, that they look every few thousand
+// records, and that an uncancelled read gives every provider written.
+func TestReadCancelled(t *testing.T) {
+	t.Parallel()
+	const n = 9000
+	b := directory.NewBuilder()
+	for _, p := range synth.Providers(3, n) {
+		b.Add(p)
+	}
+	d, err := b.Build(t.Context())
+	require.NoError(t, err)
+	var provs []*directory.Provider
+	for p := range d.All() {
+		provs = append(provs, p)
+	}
+	var csvData, geoData bytes.Buffer
+	require.NoError(t, directory.WriteCSV(&csvData, provs))
+	require.NoError(t, directory.WriteGeoJSON(&geoData, d.All()))
+
+	for _, tc := range []struct {
+		name string
+		read func(context.Context, io.Reader, directory.ReadOptions) ([]directory.Provider, error)
+		data []byte
+	}{
+		{"csv", directory.ReadCSV, csvData.Bytes()},
+		{"geojson", directory.ReadGeoJSON, geoData.Bytes()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opts := directory.ReadOptions{Name: "providers." + tc.name}
+			got, err := tc.read(cancelled(), bytes.NewReader(tc.data), opts)
+			assert.ErrorIs(t, err, context.Canceled)
+			assert.Nil(t, got)
+			looks := cancelEverywhere(t, func(ctx context.Context) error {
+				got, err := tc.read(ctx, bytes.NewReader(tc.data), opts)
+				if err != nil {
+					assert.Nil(t, got)
+				}
+				return err
+			}, func(int) {})
+			assert.GreaterOrEqual(t, looks, 1+(n+4095)/4096, "looks while reading %d records", n)
+			got, err = tc.read(t.Context(), bytes.NewReader(tc.data), opts)
+			require.NoError(t, err)
+			assert.Len(t, got, n)
+		})
+	}
 }

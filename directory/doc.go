@@ -22,7 +22,7 @@
 //
 //	f, err := os.Open("providers.csv")
 //	if err != nil { … }
-//	provs, err := directory.ReadCSV(f, directory.ReadOptions{
+//	provs, err := directory.ReadCSV(ctx, f, directory.ReadOptions{
 //		Name: "providers.csv",     // named in every error
 //		Zone: "America/New_York", // for hours with an empty timezone column
 //	})

@@ -54,11 +54,11 @@ func TestBuildRequiresZone(t *testing.T) {
 
 	// ReadOptions.Zone fills empty timezone fields; a given one wins.
 	in := csvHeader + csvRow(map[int]string{6: "Mo-Fr 09:00-17:00"}) + csvRow(map[int]string{1: "p2", 6: "Mo-Fr 09:00-17:00", 7: "America/Denver"})
-	provs, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Zone: "America/New_York"})
+	provs, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Zone: "America/New_York"})
 	require.NoError(t, err)
 	assert.Equal(t, "America/New_York", provs[0].Hours.Zone)
 	assert.Equal(t, "America/Denver", provs[1].Hours.Zone)
-	_, err = directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Zone: "Eastern"})
+	_, err = directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Zone: "Eastern"})
 	assert.ErrorIs(t, err, directory.ErrUnknownZone)
 }
 
@@ -96,7 +96,7 @@ func TestCSVRoundTripOpenSlots(t *testing.T) {
 
 	var buf bytes.Buffer
 	require.NoError(t, directory.WriteCSV(&buf, ps))
-	back, err := directory.ReadCSV(&buf, directory.ReadOptions{Name: "round.csv"})
+	back, err := directory.ReadCSV(t.Context(), &buf, directory.ReadOptions{Name: "round.csv"})
 	require.NoError(t, err, "no default zone needed: WriteCSV names each provider's")
 	require.Len(t, back, len(ps))
 	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -123,7 +123,7 @@ func TestErrorListCap(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&in, "p%d,,basic.food,35,-85,,,,,,,,\n", i) // no name
 	}
-	_, err := directory.ReadCSV(strings.NewReader(in.String()), directory.ReadOptions{Name: "many.csv"})
+	_, err := directory.ReadCSV(t.Context(), strings.NewReader(in.String()), directory.ReadOptions{Name: "many.csv"})
 	require.Error(t, err)
 	assert.Equal(t, n, directory.ProblemCount(err))
 	list := err.(interface{ Unwrap() []error }).Unwrap()
@@ -241,7 +241,7 @@ func TestAdversarialMemory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
 			peak, el := peakHeap(func() {
-				_, err = directory.ReadCSV(strings.NewReader(tc.in), directory.ReadOptions{Name: "hostile.csv"})
+				_, err = directory.ReadCSV(t.Context(), strings.NewReader(tc.in), directory.ReadOptions{Name: "hostile.csv"})
 			})
 			require.Error(t, err)
 			tc.check(t, err)
