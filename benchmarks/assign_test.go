@@ -42,7 +42,7 @@ func cohortDirectory(tb testing.TB, n int) *directory.Directory {
 		for _, p := range synth.Providers(1, n) {
 			b.Add(p)
 		}
-		return b.Build()
+		return b.Build(context.Background())
 	}))
 	d, err := f.(func() (*directory.Directory, error))()
 	require.NoError(tb, err)
@@ -58,7 +58,7 @@ func cohortStudents(seed uint64, n int) []match.Student {
 }
 
 func cohortMatcher(tb testing.TB, providers int) *match.Matcher {
-	m, err := match.New(cohortDirectory(tb, providers), match.Config{Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
+	m, err := match.New(context.Background(), cohortDirectory(tb, providers), match.Config{Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
 	require.NoError(tb, err)
 	return m
 }

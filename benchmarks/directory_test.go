@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -31,7 +32,7 @@ func synthDirectory(tb testing.TB) (*directory.Directory, []directory.Provider) 
 		for _, p := range synthProv {
 			b.Add(p)
 		}
-		d, err := b.Build()
+		d, err := b.Build(context.Background())
 		if err != nil {
 			panic(err)
 		}
@@ -206,7 +207,7 @@ func BenchmarkBuild(b *testing.B) {
 			for _, p := range provs {
 				bl.Add(p)
 			}
-			if _, err := bl.Build(); err != nil {
+			if _, err := bl.Build(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -115,7 +115,7 @@ func BenchmarkHSDSImport(b *testing.B) {
 				}
 				bld := directory.NewBuilder()
 				res.AddTo(bld)
-				if _, err := bld.Build(); err != nil {
+				if _, err := bld.Build(ctx); err != nil {
 					b.Fatal(err)
 				}
 			}

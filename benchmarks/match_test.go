@@ -36,7 +36,7 @@ func synthTransitDirectory(tb testing.TB) *directory.Directory {
 		for _, p := range synth.Providers(1, 100_000) {
 			b.Add(p)
 		}
-		d, err := b.Build()
+		d, err := b.Build(context.Background())
 		if err != nil {
 			panic(err)
 		}
@@ -83,7 +83,7 @@ func planMatcher(tb testing.TB) *match.Matcher {
 	d := synthTransitDirectory(tb)
 	// No profile cache: every plan routes its own windows, as a plan for
 	// a new family does.
-	m, err := match.New(d, match.Config{K: 3, Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC), ProfileCache: -1})
+	m, err := match.New(context.Background(), d, match.Config{K: 3, Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC), ProfileCache: -1})
 	require.NoError(tb, err)
 	return m
 }

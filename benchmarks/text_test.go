@@ -1,6 +1,7 @@
 package benchmarks
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -41,7 +42,7 @@ func buildText(provs []directory.Provider) (*directory.Directory, error) {
 	for _, p := range provs {
 		b.Add(p)
 	}
-	return b.Build()
+	return b.Build(context.Background())
 }
 
 // textCase is a benchmark query: words typed by a person and the category
@@ -218,7 +219,7 @@ func BenchmarkTextIndex(b *testing.B) {
 		for _, p := range provs {
 			plain.Add(p)
 		}
-		_, err := plain.Build()
+		_, err := plain.Build(context.Background())
 		require.NoError(b, err)
 		plainSecs := time.Since(start).Seconds()
 		b.ReportAllocs()
@@ -230,10 +231,10 @@ func BenchmarkTextIndex(b *testing.B) {
 		}
 		dir := filepath.Join(b.TempDir(), "snap")
 		start = time.Now()
-		require.NoError(b, d.Save(dir))
+		require.NoError(b, d.Save(context.Background(), dir))
 		saveSecs := time.Since(start).Seconds()
 		start = time.Now()
-		_, err = directory.Open(dir)
+		_, err = directory.Open(context.Background(), dir)
 		require.NoError(b, err)
 		b.ReportMetric(time.Since(start).Seconds(), "s-open-snapshot")
 		b.ReportMetric(saveSecs, "s-save-snapshot")

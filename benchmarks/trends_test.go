@@ -299,7 +299,7 @@ func BenchmarkTrendsQuery(b *testing.B) {
 					var buf bytes.Buffer
 					_, err := sup.WriteTo(&buf)
 					require.NoError(b, err)
-					fresh, err := trends.ReadStore(&buf, trendsConfig(b, trends.Suppress))
+					fresh, err := trends.ReadStore(ctx, &buf, trendsConfig(b, trends.Suppress))
 					require.NoError(b, err)
 					t0, c0 := time.Now(), cpuTime()
 					if _, err := fresh.Counts(ctx, trendsSeriesQuery()); err != nil {
@@ -389,7 +389,7 @@ func BenchmarkTrendsPersist(b *testing.B) {
 				cfg := trendsConfig(b, trends.Unprotected)
 				b.ReportAllocs()
 				for b.Loop() {
-					got, err := trends.Open(path, cfg)
+					got, err := trends.Open(context.Background(), path, cfg)
 					require.NoError(b, err)
 					require.Equal(b, int64(n), got.Len())
 				}

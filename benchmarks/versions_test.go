@@ -47,7 +47,7 @@ func changedDirectories(tb testing.TB) (applied, fresh *directory.Directory) {
 func buildWith(m *synth.Model, net *transit.Network) *directory.Directory {
 	b := directory.NewBuilder()
 	b.Transit = net
-	d, err := m.Build(b)
+	d, err := m.Build(context.Background(), b)
 	if err != nil {
 		panic(err)
 	}
@@ -77,7 +77,7 @@ func BenchmarkAfterChanges(b *testing.B) {
 		name string
 		d    *directory.Directory
 	}{{"fresh", fresh}, {"applied", applied}} {
-		m, err := match.New(v.d, match.Config{K: 3, Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC), ProfileCache: -1})
+		m, err := match.New(ctx, v.d, match.Config{K: 3, Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC), ProfileCache: -1})
 		require.NoError(b, err)
 		b.Run(fmt.Sprintf("plan/n=100000/changes=10000/%s", v.name), func(b *testing.B) {
 			timeEach(b, len(students), func(i int) error {
@@ -114,7 +114,7 @@ func BenchmarkMatcherNew(b *testing.B) {
 	b.Run("n=100000/new", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := match.New(plain, cfg); err != nil {
+			if _, err := match.New(context.Background(), plain, cfg); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -122,12 +122,12 @@ func BenchmarkMatcherNew(b *testing.B) {
 	b.Run("n=100000/new/transit", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := match.New(withNet, cfg); err != nil {
+			if _, err := match.New(context.Background(), withNet, cfg); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	m, err := match.New(withNet, cfg)
+	m, err := match.New(context.Background(), withNet, cfg)
 	require.NoError(b, err)
 	next, err := withNet.Apply(context.Background(), []directory.Change{directory.Enroll("p000001", 1)})
 	require.NoError(b, err)

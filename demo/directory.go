@@ -2,6 +2,7 @@ package demo
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -243,5 +244,5 @@ func build(text bool) (*directory.Directory, error) {
 	for _, p := range provs {
 		b.Add(p)
 	}
-	return b.Build()
+	return b.Build(context.Background())
 }

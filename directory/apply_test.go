@@ -26,7 +26,7 @@ var (
 func buildModel(t testing.TB, m *synth.Model, text bool) *directory.Directory {
 	b := directory.NewBuilder()
 	b.TextIndex = text
-	d, err := m.Build(b)
+	d, err := m.Build(context.Background(), b)
 	require.NoError(t, err)
 	return d
 }
@@ -312,8 +312,8 @@ func TestSaveOpenAppliedVersion(t *testing.T) {
 	next, err := d.Apply(context.Background(), m.Changes(rng, 400))
 	require.NoError(t, err)
 	dir := t.TempDir() + "/snap"
-	require.NoError(t, next.Save(dir))
-	got, err := directory.Open(dir)
+	require.NoError(t, next.Save(context.Background(), dir))
+	got, err := directory.Open(context.Background(), dir)
 	require.NoError(t, err)
 	qs, ts := applyQueries(rng, 40)
 	sample := []string{pick(m, rng), "q0000001"}

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,7 +26,7 @@ import (
 //	for _, p := range providers {
 //		b.Add(p)
 //	}
-//	dir, err := b.Build()
+//	dir, err := b.Build(ctx)
 type Builder struct {
 	// Taxonomy checks and expands categories; nil means DefaultTaxonomy.
 	Taxonomy *Taxonomy
@@ -102,7 +103,14 @@ func (b *Builder) AddRegions(set string, rs *geo.Regions) {
 // category, holding the providers of the category and its descendants)
 // and annotates regions. Its cost is O(n log n), with (1 + category
 // depth) grid records per placed provider.
-func (b *Builder) Build() (*Directory, error) {
+//
+// Build looks at ctx every few thousand providers and between its
+// phases; once ctx is done it returns ctx.Err() and no Directory, and the
+// Builder is as it was.
+func (b *Builder) Build(ctx context.Context) (*Directory, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	tax := b.Taxonomy
 	if tax == nil {
 		tax = DefaultTaxonomy()
@@ -124,7 +132,10 @@ func (b *Builder) Build() (*Directory, error) {
 	zc := zoneCache{}
 	ck := checker{tax: tax, zc: zc, regionSet: d.regionSet, needZone: loc == nil, text: true}
 	seen := make(map[string]int, len(b.recs))
-	for _, r := range b.recs {
+	for i, r := range b.recs {
+		if err := ctxEvery(ctx, i); err != nil {
+			return nil, err
+		}
 		fail := func(field string, err error) {
 			errs.add(&RecordError{File: r.file, Line: r.line, Index: r.index, ID: r.p.ID, Field: field, Err: err})
 		}
@@ -152,6 +163,9 @@ func (b *Builder) Build() (*Directory, error) {
 	d.order = make([]int32, len(provs))
 	byID := make(map[string]int32, len(provs))
 	for i := range provs {
+		if err := ctxEvery(ctx, i); err != nil {
+			return nil, err
+		}
 		p := &provs[i]
 		ptrs[i] = p
 		d.order[i] = int32(i)
@@ -189,6 +203,9 @@ func (b *Builder) Build() (*Directory, error) {
 			members[code] = append(members[code], int32(i))
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if b.Transit != nil {
 		reach := b.TransitReach
 		if reach <= 0 {
@@ -202,9 +219,12 @@ func (b *Builder) Build() (*Directory, error) {
 		d.grids[code] = newCatGrid(d, ms)
 	}
 	if b.TextIndex {
-		if err := d.buildText(); err != nil {
+		if err := d.buildText(ctx); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -240,6 +260,20 @@ func (d *Directory) locate(p *Provider) {
 			p.Regions[name] = reg.Name
 		}
 	}
+}
+
+// ctxCheckEvery is how many providers long loops handle between looks at
+// their context: often enough to stop within milliseconds, rarely
+// enough to cost nothing measurable.
+const ctxCheckEvery = 4096
+
+// ctxEvery returns ctx.Err() when i is a multiple of ctxCheckEvery, nil
+// otherwise.
+func ctxEvery(ctx context.Context, i int) error {
+	if i%ctxCheckEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
 }
 
 // treeCodes returns the provider's categories and all their ancestors,

@@ -193,7 +193,7 @@ func TestMalformedCorpus(t *testing.T) {
 				if !strings.HasPrefix(in, "id,") && !strings.HasPrefix(in, "PK") {
 					in = csvHeader + in
 				}
-				provs, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Name: "x.csv"})
+				provs, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Name: "x.csv"})
 				require.Error(t, err, "input %q", in)
 				assert.Nil(t, provs, "nothing is half-loaded")
 				re := firstMatching(t, err, tc.want)
@@ -203,7 +203,7 @@ func TestMalformedCorpus(t *testing.T) {
 				assert.Equal(t, tc.col, re.Column, "column; %v", err)
 				assert.Equal(t, tc.field, re.Field, "field; %v", err)
 			case "geojson":
-				provs, err := directory.ReadGeoJSON(strings.NewReader(tc.in), directory.ReadOptions{Name: "x.geojson"})
+				provs, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(tc.in), directory.ReadOptions{Name: "x.geojson"})
 				require.Error(t, err, "input %q", tc.in)
 				assert.Nil(t, provs, "nothing is half-loaded")
 				re := firstMatching(t, err, tc.want)
@@ -234,51 +234,51 @@ func firstMatching(t *testing.T, err, want error) *directory.RecordError {
 func TestAcceptedCorpus(t *testing.T) {
 	t.Parallel()
 	t.Run("csv/exponent latitude", func(t *testing.T) {
-		provs, err := directory.ReadCSV(strings.NewReader(csvHeader+csvRow(map[int]string{4: "3.504e1", 5: "+-85.3"[1:]})), directory.ReadOptions{})
+		provs, err := directory.ReadCSV(t.Context(), strings.NewReader(csvHeader+csvRow(map[int]string{4: "3.504e1", 5: "+-85.3"[1:]})), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, 35.04, provs[0].Point[1])
 	})
 	t.Run("csv/upper-case language codes are lower-cased", func(t *testing.T) {
-		provs, err := directory.ReadCSV(strings.NewReader(csvHeader+csvRow(map[int]string{13: "EN;Es"})), directory.ReadOptions{})
+		provs, err := directory.ReadCSV(t.Context(), strings.NewReader(csvHeader+csvRow(map[int]string{13: "EN;Es"})), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, []string{"en", "es"}, provs[0].Languages)
 	})
 	t.Run("csv/description may span lines", func(t *testing.T) {
 		in := "id,name,categories,latitude,longitude,description\np1,A,basic.food,35,-85,\"line one\nline two\ttabbed\"\n"
-		provs, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{})
+		provs, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, "line one\nline two\ttabbed", provs[0].Description)
 	})
 	t.Run("csv/a 70 KB word is kept as given", func(t *testing.T) {
 		word := strings.Repeat("x", 70<<10)
-		provs, err := directory.ReadCSV(strings.NewReader(csvHeader+csvRow(map[int]string{2: word})), directory.ReadOptions{})
+		provs, err := directory.ReadCSV(t.Context(), strings.NewReader(csvHeader+csvRow(map[int]string{2: word})), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, word, provs[0].Name)
 	})
 	t.Run("csv/partial replacement by a later rule", func(t *testing.T) {
-		provs, err := directory.ReadCSV(strings.NewReader(csvHeader+csvRow(map[int]string{6: "24/7; Mo off", 7: "America/New_York"})), directory.ReadOptions{})
+		provs, err := directory.ReadCSV(t.Context(), strings.NewReader(csvHeader+csvRow(map[int]string{6: "24/7; Mo off", 7: "America/New_York"})), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Empty(t, provs[0].Hours.Week[1])
 		assert.Len(t, provs[0].Hours.Week[2], 1)
 	})
 	t.Run("geojson/null geometry is an unplaced provider", func(t *testing.T) {
-		provs, err := directory.ReadGeoJSON(strings.NewReader(gjCollection(gjFeature("null", `{"id":"a","name":"A","categories":"basic.food"}`))), directory.ReadOptions{})
+		provs, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(gjCollection(gjFeature("null", `{"id":"a","name":"A","categories":"basic.food"}`))), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.True(t, provs[0].Unplaced)
 	})
 	t.Run("geojson/altitude is ignored", func(t *testing.T) {
-		provs, err := directory.ReadGeoJSON(strings.NewReader(gjCollection(gjFeature(`{"type":"Point","coordinates":[-85.3,35.04,210.5]}`, `{"id":"a","name":"A","categories":"basic.food"}`))), directory.ReadOptions{})
+		provs, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(gjCollection(gjFeature(`{"type":"Point","coordinates":[-85.3,35.04,210.5]}`, `{"id":"a","name":"A","categories":"basic.food"}`))), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, pt(-85.3, 35.04), provs[0].Point)
 	})
 	t.Run("geojson/large numeric id keeps its digits", func(t *testing.T) {
-		provs, err := directory.ReadGeoJSON(strings.NewReader(gjCollection(`{"type":"Feature","id":12345678901234567890,"geometry":null,"properties":{"name":"A","categories":"basic.food"}}`)), directory.ReadOptions{})
+		provs, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(gjCollection(`{"type":"Feature","id":12345678901234567890,"geometry":null,"properties":{"name":"A","categories":"basic.food"}}`)), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, "12345678901234567890", provs[0].ID)
 	})
 	t.Run("geojson/unknown members are skipped", func(t *testing.T) {
 		in := `{"name":"x","crs":{"type":"name"},"type":"FeatureCollection","bbox":[0,0,1,1],"features":[` + gjFeature(gjPoint, `{"id":"a","name":"A","categories":"basic.food"}`) + `]}`
-		provs, err := directory.ReadGeoJSON(strings.NewReader(in), directory.ReadOptions{})
+		provs, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(in), directory.ReadOptions{})
 		require.NoError(t, err)
 		assert.Len(t, provs, 1)
 	})
@@ -289,7 +289,7 @@ func TestAcceptedCorpus(t *testing.T) {
 func TestReadReportsEveryProblemOfARow(t *testing.T) {
 	t.Parallel()
 	in := csvHeader + csvRow(map[int]string{3: "basic.food.caviar", 4: "Inf", 5: "0x10", 6: "Sa 12:00-09:00", 8: "12", 9: "8", 12: "maybe", 13: "english"})
-	_, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Name: "x.csv"})
+	_, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Name: "x.csv"})
 	require.Error(t, err)
 	var fields []string
 	for _, re := range recordErrors(err) {
@@ -303,7 +303,7 @@ func TestReadReportsEveryProblemOfARow(t *testing.T) {
 
 	// GeoJSON: a property of the wrong JSON type is one problem, not also
 	// a missing value.
-	_, err = directory.ReadGeoJSON(strings.NewReader(gjCollection(gjFeature(`{"type":"Point","coordinates":[35]}`,
+	_, err = directory.ReadGeoJSON(t.Context(), strings.NewReader(gjCollection(gjFeature(`{"type":"Point","coordinates":[35]}`,
 		`{"id":"a","name":{"en":"A"},"categories":[7],"min_age":"x","languages":"english"}`))), directory.ReadOptions{})
 	fields = nil
 	for _, re := range recordErrors(err) {
@@ -314,7 +314,7 @@ func TestReadReportsEveryProblemOfARow(t *testing.T) {
 	assert.ElementsMatch(t, []string{"name", "categories", "min_age", "languages", "geometry"}, fields, "%v", err)
 
 	// Both coordinates out of range: each against its own column.
-	_, err = directory.ReadCSV(strings.NewReader(csvHeader+csvRow(map[int]string{4: "95", 5: "-185"})), directory.ReadOptions{})
+	_, err = directory.ReadCSV(t.Context(), strings.NewReader(csvHeader+csvRow(map[int]string{4: "95", 5: "-185"})), directory.ReadOptions{})
 	fields = nil
 	for _, re := range recordErrors(err) {
 		fields = append(fields, re.Field)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -68,7 +69,13 @@ var requiredColumns = []string{"id", "name", "categories", "latitude", "longitud
 // underscores and values that overflow are refused. IDs are unique within
 // the file. The input is read as a stream: memory grows with the providers
 // kept, not with the size of the input or the number of bad rows.
-func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
+//
+// ReadCSV looks at ctx every few thousand rows; once ctx is done it
+// returns ctx.Err() and no providers.
+func ReadCSV(ctx context.Context, r io.Reader, opts ReadOptions) ([]Provider, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rd, err := newReader(opts)
 	if err != nil {
 		return nil, err
@@ -112,6 +119,9 @@ func ReadCSV(r io.Reader, opts ReadOptions) ([]Provider, error) {
 	var rowErrs []*RecordError
 	rows := 0
 	for idx := 0; ; idx++ {
+		if err := ctxEvery(ctx, idx); err != nil {
+			return nil, err
+		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break

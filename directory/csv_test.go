@@ -20,7 +20,7 @@ func TestReadCSV(t *testing.T) {
 		"ID,Name,Categories,Latitude,Longitude,Hours,Description,Unknown Column\r\n" +
 		`p1,"Eastside Pantry, Inc.",basic.food.pantry;basic.food.meals,35.04,-85.27,"Mo-Fr 09:00-17:00; Sa 09:00-12:00","Says ""hello""",x` + "\r\n" +
 		"p2,Virtual Tutoring,education.tutoring,,,,,\r\n"
-	provs, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Name: "in.csv"})
+	provs, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Name: "in.csv"})
 	require.NoError(t, err)
 	require.Len(t, provs, 2)
 	p := provs[0]
@@ -72,7 +72,7 @@ func TestReadCSVErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			provs, err := directory.ReadCSV(strings.NewReader(tc.in), directory.ReadOptions{Name: "x.csv"})
+			provs, err := directory.ReadCSV(t.Context(), strings.NewReader(tc.in), directory.ReadOptions{Name: "x.csv"})
 			require.Error(t, err, "input %q", tc.in)
 			assert.Nil(t, provs, "nothing is half-loaded")
 			assert.ErrorIs(t, err, tc.want)
@@ -94,7 +94,7 @@ func TestReadCSVReportsEveryBadRow(t *testing.T) {
 		"p1,A,basic.food,95,-85,,,,,,,,\n" +
 		"p2,B,basic.food,35,-85,,,,,,,,\n" +
 		"p3,C,,35,-85,,,,,,,,\n"
-	_, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{})
+	_, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{})
 	require.Error(t, err)
 	var lines []int
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
@@ -135,7 +135,7 @@ func TestBuildErrors(t *testing.T) {
 			b := directory.NewBuilder()
 			b.Add(good)
 			b.AddFrom(withID(p, "b"), "feed.csv", 7, 5)
-			d, err := b.Build()
+			d, err := b.Build(t.Context())
 			require.Error(t, err)
 			assert.Nil(t, d)
 			assert.ErrorIs(t, err, tc.want)
@@ -150,7 +150,7 @@ func TestBuildErrors(t *testing.T) {
 	b := directory.NewBuilder()
 	b.Add(good)
 	b.Add(good)
-	_, err := b.Build()
+	_, err := b.Build(t.Context())
 	assert.ErrorIs(t, err, directory.ErrDuplicateID)
 }
 

@@ -36,7 +36,7 @@
 //
 //	f, err := os.Open("providers.csv")
 //	if err != nil { … }
-//	provs, err := directory.ReadCSV(f, directory.ReadOptions{
+//	provs, err := directory.ReadCSV(ctx, f, directory.ReadOptions{
 //		Name: "providers.csv",     // named in every error
 //		Zone: "America/New_York", // for hours with an empty timezone column
 //	})
@@ -45,7 +45,7 @@
 //	for _, p := range provs {
 //		b.Add(p)
 //	}
-//	dir, err := b.Build()
+//	dir, err := b.Build(ctx)
 //	res, err := dir.Search(directory.Query{
 //		Near:       home,
 //		K:          5,
@@ -78,6 +78,9 @@
 // Open falls back to the newest complete copy kept aside when the folder
 // itself is missing, and reads the snapshot back without re-indexing.
 // Save replaces only a folder that is a snapshot (ErrNotSnapshot).
+// Build, Save, SaveWith, Open and OpenWith take a context first and stop
+// with its error once it is done, returning no Directory and leaving on
+// disk what was there before.
 //
 // Trips by transit: Query.Trip keeps the providers a family reaches from
 // Near within a time, leaving in a window, from the timetable

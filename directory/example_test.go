@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -16,7 +17,7 @@ pantry,Eastside Pantry,basic.food.pantry,35.0420,-85.2790,Sa 09:00-12:00,,free
 meals,Community Kitchen,basic.food.meals,35.0470,-85.3050,Mo-Fr 11:00-13:00,,free
 eyes,Free Eye Glasses,health.vision,35.0500,-85.3000,Mo-Fr 09:00-17:00,5,free
 `) // or an *os.File
-	providers, err := directory.ReadCSV(f, directory.ReadOptions{
+	providers, err := directory.ReadCSV(context.Background(), f, directory.ReadOptions{
 		Name: "providers.csv",
 		Zone: "America/New_York", // the hours name no zone
 	})
@@ -28,7 +29,7 @@ eyes,Free Eye Glasses,health.vision,35.0500,-85.3000,Mo-Fr 09:00-17:00,5,free
 	for _, p := range providers {
 		b.Add(p)
 	}
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -51,7 +52,7 @@ eyes,Free Eye Glasses,health.vision,35.0500,-85.3000,Mo-Fr 09:00-17:00,5,free
 }
 
 func ExampleReadCSV_errors() {
-	_, err := directory.ReadCSV(strings.NewReader(`id,name,categories,latitude,longitude
+	_, err := directory.ReadCSV(context.Background(), strings.NewReader(`id,name,categories,latitude,longitude
 a,Pantry,basic.food.pantry,-85.31,35.04
 b,,basic.food.pantry,35.04,-85.31
 `), directory.ReadOptions{Name: "providers.csv"})
@@ -64,7 +65,7 @@ b,,basic.food.pantry,35.04,-85.31
 func ExampleReadCSV_problems() {
 	// One row, several problems: all are reported at once, each with its
 	// line, column and field, and the value to use where there is one.
-	_, err := directory.ReadCSV(strings.NewReader(`id,name,categories,latitude,longitude,hours,languages,min_age,max_age
+	_, err := directory.ReadCSV(context.Background(), strings.NewReader(`id,name,categories,latitude,longitude,hours,languages,min_age,max_age
 p1,Pantry,basic.food.pantri,35.04,0x1p-2,Sa 12:00-09:00,english,12,8
 `), directory.ReadOptions{Name: "providers.csv", Zone: "America/New_York"})
 	fmt.Println(err)
@@ -79,7 +80,7 @@ p1,Pantry,basic.food.pantri,35.04,0x1p-2,Sa 12:00-09:00,english,12,8
 }
 
 func ExampleReadGeoJSON() {
-	provs, err := directory.ReadGeoJSON(strings.NewReader(`{"type": "FeatureCollection", "features": [
+	provs, err := directory.ReadGeoJSON(context.Background(), strings.NewReader(`{"type": "FeatureCollection", "features": [
   {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-85.279, 35.042]},
    "properties": {"id": "pantry", "name": "Eastside Pantry", "categories": ["basic.food.pantry"],
                   "hours": "Sa 09:00-12:00", "timezone": "America/New_York", "capacity": 40}},

@@ -38,7 +38,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add("\xef\xbb\xbfid,name\r\n\"a,b\",c\r\n")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, in string) {
-		provs, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Name: "fuzz.csv"})
+		provs, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Name: "fuzz.csv"})
 		if err != nil {
 			if provs != nil {
 				t.Fatalf("error %v with %d providers", err, len(provs))
@@ -53,7 +53,7 @@ func FuzzReadCSV(f *testing.F) {
 		for _, p := range provs {
 			b.Add(p)
 		}
-		if _, err := b.Build(); err != nil {
+		if _, err := b.Build(t.Context()); err != nil {
 			t.Fatalf("read providers do not build: %v", err)
 		}
 	})
@@ -104,7 +104,7 @@ func FuzzReadGeoJSON(f *testing.F) {
 	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"id":1}}]}`)
 	f.Add(gjCollection(gjFeature(`{"type":"Point","coordinates":[35]}`, `{"id":"a","name":"A","categories":"basic.food","hours":"Mo 10:00-35:00","min_age":3}`)))
 	f.Fuzz(func(t *testing.T, in string) {
-		provs, err := directory.ReadGeoJSON(strings.NewReader(in), directory.ReadOptions{})
+		provs, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(in), directory.ReadOptions{})
 		if err != nil {
 			if provs != nil {
 				t.Fatalf("error %v with %d providers", err, len(provs))
@@ -116,7 +116,7 @@ func FuzzReadGeoJSON(f *testing.F) {
 		for _, p := range provs {
 			b.Add(p)
 		}
-		if _, err := b.Build(); err != nil {
+		if _, err := b.Build(t.Context()); err != nil {
 			t.Fatalf("read providers do not build: %v", err)
 		}
 	})

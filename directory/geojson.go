@@ -2,6 +2,7 @@ package directory
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,14 @@ import (
 // feature at once, joined with errors.Join and cut at MaxReportedErrors.
 // On any error no providers are returned. The input is held in memory
 // once; features are decoded one at a time.
-func ReadGeoJSON(r io.Reader, opts ReadOptions) ([]Provider, error) {
+//
+// ReadGeoJSON looks at ctx after reading the input and every few
+// thousand features; once ctx is done it returns ctx.Err() and no
+// providers.
+func ReadGeoJSON(ctx context.Context, r io.Reader, opts ReadOptions) ([]Provider, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	rd, err := newReader(opts)
 	if err != nil {
 		return nil, err
@@ -40,6 +48,9 @@ func ReadGeoJSON(r io.Reader, opts ReadOptions) ([]Provider, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("directory: reading %s: %w", opts.Name, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	lines := lineCounter{data: data, line: 1}
 	if !utf8.Valid(data) {
@@ -85,6 +96,9 @@ func ReadGeoJSON(r io.Reader, opts ReadOptions) ([]Provider, error) {
 				return nil, notJSON(dec.InputOffset(), err)
 			}
 			for i := 0; dec.More(); i++ {
+				if err := ctxEvery(ctx, i); err != nil {
+					return nil, err
+				}
 				var fr json.RawMessage
 				if err := dec.Decode(&fr); err != nil {
 					return nil, notJSON(dec.InputOffset(), err)

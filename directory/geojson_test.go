@@ -20,7 +20,7 @@ func TestGeoJSONRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, directory.WriteGeoJSON(&buf, d.All()))
-	back, err := directory.ReadGeoJSON(&buf, directory.ReadOptions{Name: "demo.geojson"})
+	back, err := directory.ReadGeoJSON(t.Context(), &buf, directory.ReadOptions{Name: "demo.geojson"})
 	require.NoError(t, err)
 	require.Len(t, back, d.Len())
 	for _, p := range back {
@@ -78,7 +78,7 @@ func TestReadGeoJSONErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := directory.ReadGeoJSON(strings.NewReader(tc.in), directory.ReadOptions{Name: "f.geojson"})
+			got, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(tc.in), directory.ReadOptions{Name: "f.geojson"})
 			require.Error(t, err)
 			assert.Nil(t, got)
 			assert.ErrorIs(t, err, tc.want)
@@ -88,7 +88,7 @@ func TestReadGeoJSONErrors(t *testing.T) {
 		})
 	}
 	// Numbers may come as JSON numbers; a null geometry is an unplaced provider.
-	got, err := directory.ReadGeoJSON(strings.NewReader(feature(`null`, `{"id":7,"name":"A","categories":"basic.food","capacity":25}`)), directory.ReadOptions{})
+	got, err := directory.ReadGeoJSON(t.Context(), strings.NewReader(feature(`null`, `{"id":7,"name":"A","categories":"basic.food","capacity":25}`)), directory.ReadOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "7", got[0].ID)
 	assert.Equal(t, 25, got[0].Capacity)

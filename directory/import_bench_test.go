@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -43,7 +44,7 @@ func BenchmarkReadCSV(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(data)))
 				for b.Loop() {
-					_, err := directory.ReadCSV(strings.NewReader(data), directory.ReadOptions{})
+					_, err := directory.ReadCSV(context.Background(), strings.NewReader(data), directory.ReadOptions{})
 					if (err != nil) != (kind == "bad") {
 						b.Fatal(err)
 					}

@@ -33,7 +33,7 @@ func TestBuildRequiresZone(t *testing.T) {
 	b.Add(mk("unknown", directory.Hours{}))
 	b.Add(mk("own-zone", directory.Hours{Zone: "America/Chicago", Week: weekday.Week}))
 	b.Add(mk("no-zone-2", weekday))
-	_, err = b.Build()
+	_, err = b.Build(t.Context())
 	require.ErrorIs(t, err, directory.ErrNoZone)
 	var ids []string
 	for _, re := range recordErrors(err) {
@@ -43,7 +43,7 @@ func TestBuildRequiresZone(t *testing.T) {
 	assert.Equal(t, []string{"no-zone", "no-zone-2"}, ids, "the error names every provider affected")
 
 	b.Location = nyc
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	p, _ := d.Provider("no-zone")
 	assert.Equal(t, nyc, p.Hours.Location(), "hours without a zone take the builder's")
@@ -54,11 +54,11 @@ func TestBuildRequiresZone(t *testing.T) {
 
 	// ReadOptions.Zone fills empty timezone fields; a given one wins.
 	in := csvHeader + csvRow(map[int]string{6: "Mo-Fr 09:00-17:00"}) + csvRow(map[int]string{1: "p2", 6: "Mo-Fr 09:00-17:00", 7: "America/Denver"})
-	provs, err := directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Zone: "America/New_York"})
+	provs, err := directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Zone: "America/New_York"})
 	require.NoError(t, err)
 	assert.Equal(t, "America/New_York", provs[0].Hours.Zone)
 	assert.Equal(t, "America/Denver", provs[1].Hours.Zone)
-	_, err = directory.ReadCSV(strings.NewReader(in), directory.ReadOptions{Zone: "Eastern"})
+	_, err = directory.ReadCSV(t.Context(), strings.NewReader(in), directory.ReadOptions{Zone: "Eastern"})
 	assert.ErrorIs(t, err, directory.ErrUnknownZone)
 }
 
@@ -88,7 +88,7 @@ func TestCSVRoundTripOpenSlots(t *testing.T) {
 	b.Location = nyc
 	b.Add(directory.Provider{ID: "x", Name: "X", Categories: []string{"basic.food"}, Point: pt(-85.3, 35.04), Hours: directory.Hours{Week: week}})
 	b.Add(directory.Provider{ID: "y", Name: "Y", Categories: []string{"basic.food"}, Point: pt(-85.3, 35.04), Hours: directory.Hours{Zone: "America/Los_Angeles", Week: week}})
-	extra, err := b.Build()
+	extra, err := b.Build(t.Context())
 	require.NoError(t, err)
 	for p := range extra.All() {
 		ps = append(ps, p)
@@ -96,7 +96,7 @@ func TestCSVRoundTripOpenSlots(t *testing.T) {
 
 	var buf bytes.Buffer
 	require.NoError(t, directory.WriteCSV(&buf, ps))
-	back, err := directory.ReadCSV(&buf, directory.ReadOptions{Name: "round.csv"})
+	back, err := directory.ReadCSV(t.Context(), &buf, directory.ReadOptions{Name: "round.csv"})
 	require.NoError(t, err, "no default zone needed: WriteCSV names each provider's")
 	require.Len(t, back, len(ps))
 	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -123,7 +123,7 @@ func TestErrorListCap(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&in, "p%d,,basic.food,35,-85,,,,,,,,\n", i) // no name
 	}
-	_, err := directory.ReadCSV(strings.NewReader(in.String()), directory.ReadOptions{Name: "many.csv"})
+	_, err := directory.ReadCSV(t.Context(), strings.NewReader(in.String()), directory.ReadOptions{Name: "many.csv"})
 	require.Error(t, err)
 	assert.Equal(t, n, directory.ProblemCount(err))
 	list := err.(interface{ Unwrap() []error }).Unwrap()
@@ -137,7 +137,7 @@ func TestErrorListCap(t *testing.T) {
 	for i := range 150 {
 		b.Add(directory.Provider{ID: fmt.Sprint(i), Categories: []string{"basic.food"}, Point: pt(-85.3, 35.04)})
 	}
-	_, err = b.Build()
+	_, err = b.Build(t.Context())
 	assert.Equal(t, 150, directory.ProblemCount(err))
 	assert.Len(t, err.(interface{ Unwrap() []error }).Unwrap(), directory.MaxReportedErrors+1)
 
@@ -151,7 +151,7 @@ func TestBuildReportsEveryProblem(t *testing.T) {
 	b.Location = nyc
 	b.Add(directory.Provider{ID: "a\x00", Name: "Caf\xe9", Categories: []string{"basic.food.caviar"}, Point: pt(-85.3, 135),
 		Languages: []string{"Spanish"}, Eligibility: directory.Eligibility{MinAge: 12, MaxAge: 8}})
-	_, err := b.Build()
+	_, err := b.Build(t.Context())
 	require.Error(t, err)
 	var fields []string
 	for _, re := range recordErrors(err) {
@@ -241,7 +241,7 @@ func TestAdversarialMemory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var err error
 			peak, el := peakHeap(func() {
-				_, err = directory.ReadCSV(strings.NewReader(tc.in), directory.ReadOptions{Name: "hostile.csv"})
+				_, err = directory.ReadCSV(t.Context(), strings.NewReader(tc.in), directory.ReadOptions{Name: "hostile.csv"})
 			})
 			require.Error(t, err)
 			tc.check(t, err)

@@ -23,9 +23,9 @@ func TestSearchNothingPlaced(t *testing.T) {
 	b := directory.NewBuilder()
 	b.TextIndex = true
 	b.Add(directory.Provider{ID: "phone", Name: "Food line", Categories: []string{"basic.food.pantry"}, Unplaced: true})
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
-	empty, err := directory.NewBuilder().Build()
+	empty, err := directory.NewBuilder().Build(t.Context())
 	require.NoError(t, err)
 	for name, d := range map[string]*directory.Directory{"unplaced only": d, "empty": empty} {
 		for _, q := range []directory.Query{
@@ -114,13 +114,13 @@ func TestLongWordMemory(t *testing.T) {
 			b.TextIndex = true
 			b.Add(directory.Provider{ID: "x", Name: "Pantry", Description: word, Categories: []string{"basic.food.pantry"}, Point: demo.Downtown})
 			var err error
-			d, err = b.Build()
+			d, err = b.Build(t.Context())
 			require.NoError(t, err)
 		})
 		dir := filepath.Join(t.TempDir(), "snap")
-		save = allocated(func() { require.NoError(t, d.Save(dir)) })
+		save = allocated(func() { require.NoError(t, d.Save(t.Context(), dir)) })
 		open = allocated(func() {
-			got, err := directory.Open(dir)
+			got, err := directory.Open(t.Context(), dir)
 			require.NoError(t, err)
 			res, err := got.SearchText(directory.TextQuery{Words: "pantry", Query: directory.Query{Near: demo.Downtown}})
 			require.NoError(t, err)
@@ -154,7 +154,7 @@ func TestLongWordFound(t *testing.T) {
 	b.TextIndex = true
 	b.Add(directory.Provider{ID: "long", Name: "Pantry", Keywords: []string{long}, Categories: []string{"basic.food.pantry"}, Point: demo.Downtown})
 	b.Add(directory.Provider{ID: "other", Name: "Pantry", Keywords: []string{other}, Categories: []string{"basic.food.pantry"}, Point: orb.Point{demo.Downtown[0] + 0.01, demo.Downtown[1]}})
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	res, err := d.SearchText(directory.TextQuery{Words: long, Query: directory.Query{Near: demo.Downtown}})
 	require.NoError(t, err)

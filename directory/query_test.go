@@ -72,7 +72,7 @@ func fixture(t *testing.T) *directory.Directory {
 	for _, p := range provs {
 		b.Add(p)
 	}
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	return d
 }

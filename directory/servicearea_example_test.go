@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -26,7 +27,7 @@ func ExampleQuery_serves() {
 		Point: orb.Point{-85.15, 35.02}, ServiceAreas: []string{"37404", "37421"}})
 	b.Add(directory.Provider{ID: "shelter", Name: "Family Shelter", Categories: []string{"basic.housing"},
 		Point: orb.Point{-85.16, 35.03}, ServiceAreas: []string{"zipcodes:37421"}})
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -58,7 +58,7 @@ func serviceAreaDir(t testing.TB, n int, seed uint64) *directory.Directory {
 		p.Unplaced = rng.IntN(20) == 0
 		b.Add(p)
 	}
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	return d
 }
@@ -218,7 +218,7 @@ func TestServesCases(t *testing.T) {
 		p.Name, p.Categories = "X", []string{"basic.food.pantry"}
 		b.Add(p)
 	}
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	got, err := d.Search(directory.Query{Near: inside, Serves: true})
 	require.NoError(t, err)
@@ -248,7 +248,7 @@ func TestServesCases(t *testing.T) {
 func tinyDirNoRegions(t *testing.T) *directory.Directory {
 	b := directory.NewBuilder()
 	b.Add(directory.Provider{ID: "a", Name: "A", Categories: []string{"basic"}, Point: demo.Downtown, ServiceAreas: []string{"37402"}})
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	return d
 }

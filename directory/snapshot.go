@@ -3,6 +3,7 @@ package directory
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -169,9 +170,20 @@ func hook(step string) error {
 // waits for a Save in progress. Writing the text index re-indexes the
 // providers with bleve's offline builder (seconds at n = 100,000); the
 // checksums cost one more read of the files (about 0.1 s per 100 MB).
-func (d *Directory) Save(dir string) error { return d.save(dir, SaveOptions{}) }
+//
+// Save looks at ctx between the files it writes and every few thousand
+// providers of the text index, up to the swap: once ctx is done it
+// returns ctx.Err(), removes the new snapshot's temporary folder and
+// leaves dir as it was. Once the new snapshot is renamed into place,
+// Save finishes.
+func (d *Directory) Save(ctx context.Context, dir string) error {
+	return d.save(ctx, dir, SaveOptions{})
+}
 
-func (d *Directory) save(dir string, opts SaveOptions) (err error) {
+func (d *Directory) save(ctx context.Context, dir string, opts SaveOptions) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	dir = filepath.Clean(dir)
 	parent, base := splitPath(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -196,7 +208,10 @@ func (d *Directory) save(dir string, opts SaveOptions) (err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := d.writeSnapshot(tmp, seq, opts); err != nil {
+	if err := d.writeSnapshot(ctx, tmp, seq, opts); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	// Swap: move the old snapshot aside, the new one in, then drop the
@@ -330,18 +345,25 @@ func asideSnapshots(dir string) []string {
 }
 
 // writeSnapshot writes every file of the snapshot into the empty folder
-// dir, the manifest last, and syncs them.
-func (d *Directory) writeSnapshot(dir string, seq uint64, opts SaveOptions) error {
+// dir, the manifest last, and syncs them. It returns ctx.Err() between
+// files once ctx is done.
+func (d *Directory) writeSnapshot(ctx context.Context, dir string, seq uint64, opts SaveOptions) error {
 	if err := writeJSONFile(filepath.Join(dir, taxonomyFile), d.tax.All()); err != nil {
 		return err
 	}
 	if err := hook("taxonomy"); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := writeJSONFile(filepath.Join(dir, providersFile), slices.Collect(d.All())); err != nil {
 		return err
 	}
 	if err := hook("providers"); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	m := manifest{
@@ -375,15 +397,21 @@ func (d *Directory) writeSnapshot(dir string, seq uint64, opts SaveOptions) erro
 	if err := hook("regions"); err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if d.text != nil {
 		m.TextFormat = textFormat
 		path := filepath.Join(dir, textDir)
-		if err := d.writeText(path); err != nil {
+		if err := d.writeText(ctx, path); err != nil {
 			return err
 		}
 		syncTree(path)
 	}
 	if err := hook("text"); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if opts.TransitFeed != nil {
@@ -399,6 +427,9 @@ func (d *Directory) writeSnapshot(dir string, seq uint64, opts SaveOptions) erro
 	}
 	m.Files = sums
 	if err := hook("sums"); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	body, err := json.Marshal(m)
@@ -520,7 +551,12 @@ func syncTree(root string) {
 // number whose files all check. A damaged snapshot at dir is reported,
 // not replaced by an older one. Open removes the folders of killed Saves
 // beside dir (on Unix, where it can tell them from a Save at work).
-func Open(dir string) (*Directory, error) { return OpenWith(dir, nil) }
+//
+// Open looks at ctx before and after checking the files, and while
+// rebuilding (as Builder.Build does): once ctx is done it returns
+// ctx.Err() and no Directory, and changes nothing on disk beyond the
+// removal of killed Saves' folders.
+func Open(ctx context.Context, dir string) (*Directory, error) { return OpenWith(ctx, dir, nil) }
 
 // OpenWith is Open with a chance to configure the Builder before the
 // directory is rebuilt, for what a snapshot does not hold: a transit
@@ -528,7 +564,10 @@ func Open(dir string) (*Directory, error) { return OpenWith(dir, nil) }
 // SaveOptions.TransitFeed. A network set by setup is used instead of a
 // saved one. setup must not add providers or region sets;
 // Builder.TextIndex is ignored, as the saved text index is used.
-func OpenWith(dir string, setup func(*Builder)) (*Directory, error) {
+func OpenWith(ctx context.Context, dir string, setup func(*Builder)) (*Directory, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	dir = filepath.Clean(dir)
 	parent, base := splitPath(dir)
 	unlock, locked := lockFolder(parent, false)
@@ -537,11 +576,17 @@ func OpenWith(dir string, setup func(*Builder)) (*Directory, error) {
 		// No Save runs now (it would hold the lock exclusively).
 		removeStale(parent, base, false)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	snap, err := pickSnapshot(dir)
 	if err != nil {
 		return nil, err
 	}
-	d, err := snap.build(setup)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := snap.build(ctx, setup)
 	if err != nil {
 		return nil, err
 	}
@@ -795,7 +840,7 @@ func hashFile(p string, size int64, keep bool) ([]byte, string, error) {
 }
 
 // build decodes a checked snapshot into a Directory.
-func (s *checkedSnapshot) build(setup func(*Builder)) (*Directory, error) {
+func (s *checkedSnapshot) build(ctx context.Context, setup func(*Builder)) (*Directory, error) {
 	dir, m := s.dir, &s.m
 	var cats []Category
 	if err := decodeJSON(s.data[taxonomyFile], &cats); err != nil {
@@ -821,8 +866,11 @@ func (s *checkedSnapshot) build(setup func(*Builder)) (*Directory, error) {
 		setup(b)
 	}
 	if m.Transit != "" && b.Transit == nil {
-		net, err := readFeed(s.data[transitFile])
+		net, err := readFeed(ctx, s.data[transitFile])
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, &SnapshotError{Dir: dir, File: transitFile, Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
 		}
 		if networkPrint(net) != m.Transit {
@@ -847,8 +895,11 @@ func (s *checkedSnapshot) build(setup func(*Builder)) (*Directory, error) {
 	for i, p := range provs {
 		b.AddFrom(p, providersFile, 0, i)
 	}
-	d, err := b.Build()
+	d, err := b.Build(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, &SnapshotError{Dir: dir, File: providersFile, Err: fmt.Errorf("%w: %w", ErrBadSnapshot, err)}
 	}
 	if m.Text {

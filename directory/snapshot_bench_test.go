@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -27,12 +28,12 @@ func BenchmarkSnapshotOpen(b *testing.B) {
 			for _, p := range provs {
 				bld.Add(p)
 			}
-			return bld.Build()
+			return bld.Build(context.Background())
 		}
 		d, err := build()
 		require.NoError(b, err)
 		dir := filepath.Join(b.TempDir(), "snap")
-		require.NoError(b, d.Save(dir))
+		require.NoError(b, d.Save(context.Background(), dir))
 		var size int64
 		require.NoError(b, filepath.WalkDir(dir, func(_ string, de fs.DirEntry, err error) error {
 			if err == nil && !de.IsDir() {
@@ -54,7 +55,7 @@ func BenchmarkSnapshotOpen(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d/open", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_, err := directory.Open(dir)
+				_, err := directory.Open(context.Background(), dir)
 				require.NoError(b, err)
 			}
 		})
@@ -68,7 +69,7 @@ func BenchmarkSnapshotOpen(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d/save", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				require.NoError(b, d.Save(dir))
+				require.NoError(b, d.Save(context.Background(), dir))
 			}
 		})
 		_ = os.RemoveAll(dir)

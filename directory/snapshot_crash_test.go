@@ -2,6 +2,7 @@ package directory_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -50,7 +51,7 @@ func buildSmall(n int) (*directory.Directory, error) {
 			Point: orb.Point{demo.Downtown[0] + 0.01*float64(i), demo.Downtown[1]},
 		})
 	}
-	return b.Build()
+	return b.Build(context.Background())
 }
 
 func smallDir(t testing.TB, n int) *directory.Directory {
@@ -93,7 +94,7 @@ func TestSaveInterrupted(t *testing.T) {
 	old, next := smallDir(t, 3), smallDir(t, 4)
 	root := t.TempDir()
 	dir := filepath.Join(root, "snap")
-	require.NoError(t, old.Save(dir))
+	require.NoError(t, old.Save(t.Context(), dir))
 	for _, tc := range []struct {
 		step string
 		want *directory.Directory
@@ -108,16 +109,16 @@ func TestSaveInterrupted(t *testing.T) {
 				}
 				return nil
 			})
-			err := next.Save(dir)
+			err := next.Save(t.Context(), dir)
 			restore()
 			require.ErrorIs(t, err, errCrash)
-			got, err := directory.Open(dir)
+			got, err := directory.Open(t.Context(), dir)
 			require.NoError(t, err)
 			assert.Equal(t, providersJSON(t, tc.want), providersJSON(t, got))
 		})
 	}
-	require.NoError(t, next.Save(dir))
-	got, err := directory.Open(dir)
+	require.NoError(t, next.Save(t.Context(), dir))
+	got, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.Equal(t, providersJSON(t, next), providersJSON(t, got))
 	ents, err := os.ReadDir(root)
@@ -136,9 +137,9 @@ func TestOpenNewestAside(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "snap")
 	first := filepath.Join(t.TempDir(), "first")
-	require.NoError(t, v1.Save(first))
-	require.NoError(t, v1.Save(dir))
-	require.NoError(t, v2.Save(dir))
+	require.NoError(t, v1.Save(t.Context(), first))
+	require.NoError(t, v1.Save(t.Context(), dir))
+	require.NoError(t, v2.Save(t.Context(), dir))
 	// v3 moves v2 aside and dies; an older snapshot lies aside too.
 	restore := directory.SetSaveHook(func(s string) error {
 		if s == "aside" {
@@ -146,7 +147,7 @@ func TestOpenNewestAside(t *testing.T) {
 		}
 		return nil
 	})
-	require.ErrorIs(t, v3.Save(dir), errCrash)
+	require.ErrorIs(t, v3.Save(t.Context(), dir), errCrash)
 	restore()
 	require.NoError(t, os.CopyFS(filepath.Join(root, ".snap.old-1"), os.DirFS(first)))
 	_, err := os.Stat(dir)
@@ -171,25 +172,25 @@ func TestOpenNewestAside(t *testing.T) {
 		require.NoError(t, os.Rename(older+"~", o))
 		require.NoError(t, os.Rename(newer+"~", n))
 		older, newer = o, n
-		got, err := directory.Open(dir)
+		got, err := directory.Open(t.Context(), dir)
 		require.NoError(t, err, "names %v", names)
 		assert.Equal(t, providersJSON(t, v2), providersJSON(t, got), "names %v", names)
 		assert.Equal(t, uint64(2), directory.SnapshotSeq(got))
 	}
 	// Damage the newer: Open reads the newest complete one.
 	require.NoError(t, os.Truncate(filepath.Join(newer, "providers.json"), 10))
-	got, err := directory.Open(dir)
+	got, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.Equal(t, providersJSON(t, v1), providersJSON(t, got))
 	// Damage both: a clean error.
 	require.NoError(t, os.Truncate(filepath.Join(older, "text", "store", "root.bolt"), 100))
-	_, err = directory.Open(dir)
+	_, err = directory.Open(t.Context(), dir)
 	se := requireBad(t, err)
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 	assert.Equal(t, dir, se.Dir)
 	// A complete Save numbers past everything it found, and clears up.
-	require.NoError(t, v3.Save(dir))
-	got, err = directory.Open(dir)
+	require.NoError(t, v3.Save(t.Context(), dir))
+	got, err = directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.Equal(t, providersJSON(t, v3), providersJSON(t, got))
 	assert.Equal(t, uint64(3), directory.SnapshotSeq(got))
@@ -206,7 +207,7 @@ func TestSaveDropsOlderAsides(t *testing.T) {
 	v1, v2, v3 := smallDir(t, 3), smallDir(t, 4), smallDir(t, 5)
 	root := t.TempDir()
 	dir := filepath.Join(root, "snap")
-	require.NoError(t, v1.Save(dir))
+	require.NoError(t, v1.Save(t.Context(), dir))
 	crashAt := func(step string) func() {
 		return directory.SetSaveHook(func(s string) error {
 			if s == step {
@@ -216,19 +217,19 @@ func TestSaveDropsOlderAsides(t *testing.T) {
 		})
 	}
 	restore := crashAt("swapped") // v2 in place, v1 still aside
-	require.ErrorIs(t, v2.Save(dir), errCrash)
+	require.ErrorIs(t, v2.Save(t.Context(), dir), errCrash)
 	restore()
 	asides, err := filepath.Glob(filepath.Join(root, ".snap.old-*"))
 	require.NoError(t, err)
 	require.Len(t, asides, 1)
 	restore = crashAt("aside") // v2 moved aside, v3 not yet in place
-	require.ErrorIs(t, v3.Save(dir), errCrash)
+	require.ErrorIs(t, v3.Save(t.Context(), dir), errCrash)
 	restore()
 	asides2, err := filepath.Glob(filepath.Join(root, ".snap.old-*"))
 	require.NoError(t, err)
 	require.Len(t, asides2, 1, "v1 was removed before v2 went aside")
 	assert.NotEqual(t, asides, asides2)
-	got, err := directory.Open(dir)
+	got, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.Equal(t, providersJSON(t, v2), providersJSON(t, got))
 }
@@ -240,7 +241,7 @@ func TestStaleSavesRemoved(t *testing.T) {
 	d := smallDir(t, 3)
 	root := t.TempDir()
 	dir := filepath.Join(root, "snap")
-	require.NoError(t, d.Save(dir))
+	require.NoError(t, d.Save(t.Context(), dir))
 	plant := func() {
 		for _, n := range []string{".snap.saving-123", ".snap.saving-456/text"} {
 			require.NoError(t, os.MkdirAll(filepath.Join(root, n), 0o755))
@@ -259,11 +260,11 @@ func TestStaleSavesRemoved(t *testing.T) {
 		return out
 	}
 	plant()
-	_, err := directory.Open(dir)
+	_, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.Equal(t, []string{".other.saving-1", "snap", "unrelated.txt"}, names())
 	plant()
-	require.NoError(t, d.Save(dir))
+	require.NoError(t, d.Save(t.Context(), dir))
 	assert.Equal(t, []string{".other.saving-1", "snap", "unrelated.txt"}, names())
 }
 
@@ -280,13 +281,13 @@ func TestSaveRefusesOtherFolders(t *testing.T) {
 		{"missing", func(string) error { return nil }, true},
 		{"empty folder", func(p string) error { return os.Mkdir(p, 0o755) }, true},
 		{"damaged snapshot", func(p string) error {
-			if err := d.Save(p); err != nil {
+			if err := d.Save(t.Context(), p); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(p, "manifest.json"), []byte("{"), 0o644)
 		}, true},
 		{"snapshot without manifest", func(p string) error {
-			if err := d.Save(p); err != nil {
+			if err := d.Save(t.Context(), p); err != nil {
 				return err
 			}
 			return os.Remove(filepath.Join(p, "manifest.json"))
@@ -298,7 +299,7 @@ func TestSaveRefusesOtherFolders(t *testing.T) {
 			return os.WriteFile(filepath.Join(p, "thesis.docx"), []byte("years of work"), 0o644)
 		}, false},
 		{"a snapshot with an extra file", func(p string) error {
-			if err := d.Save(p); err != nil {
+			if err := d.Save(t.Context(), p); err != nil {
 				return err
 			}
 			return os.WriteFile(filepath.Join(p, "notes.txt"), []byte("mine"), 0o644)
@@ -317,10 +318,10 @@ func TestSaveRefusesOtherFolders(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "data")
 			require.NoError(t, tc.setup(p))
 			before := listTree(t, filepath.Dir(p))
-			err := d.Save(p)
+			err := d.Save(t.Context(), p)
 			if tc.ok {
 				require.NoError(t, err)
-				got, err := directory.Open(p)
+				got, err := directory.Open(t.Context(), p)
 				require.NoError(t, err)
 				assert.Equal(t, providersJSON(t, d), providersJSON(t, got))
 				return
@@ -390,7 +391,7 @@ func TestOpenMalformed(t *testing.T) {
 	t.Parallel()
 	d := tinyDir(t, 4, true)
 	good := filepath.Join(t.TempDir(), "good")
-	require.NoError(t, d.Save(good))
+	require.NoError(t, d.Save(t.Context(), good))
 	write := func(name, data string) func(string) error {
 		return func(dir string) error { return os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644) }
 	}
@@ -503,7 +504,7 @@ func TestOpenMalformed(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "snap")
 			require.NoError(t, os.CopyFS(dir, os.DirFS(good)))
 			require.NoError(t, tc.spoil(dir))
-			got, err := directory.Open(dir)
+			got, err := directory.Open(t.Context(), dir)
 			require.Nil(t, got)
 			se := requireBad(t, err)
 			assert.Equal(t, dir, se.Dir)
@@ -520,7 +521,7 @@ func TestSnapshotCorruption(t *testing.T) {
 	t.Parallel()
 	d := tinyDir(t, 4, true)
 	good := filepath.Join(t.TempDir(), "good")
-	require.NoError(t, d.Save(good))
+	require.NoError(t, d.Save(t.Context(), good))
 	names := snapshotFiles(t, good)
 	rng := rand.New(rand.NewPCG(14, 14))
 	hit := map[string]int{}
@@ -543,7 +544,7 @@ func TestSnapshotCorruption(t *testing.T) {
 			what = fmt.Sprintf("truncate %s to %d", name, n)
 		}
 		require.NoError(t, os.WriteFile(p, data, 0o644))
-		got, err := directory.Open(dir)
+		got, err := directory.Open(t.Context(), dir)
 		require.Nil(t, got, what)
 		requireBad(t, err, what)
 	}
@@ -584,7 +585,7 @@ func TestSaveKilled(t *testing.T) {
 	dir := filepath.Join(root, "snap")
 	first, err := campaignVersion(1)
 	require.NoError(t, err)
-	require.NoError(t, first.Save(dir))
+	require.NoError(t, first.Save(t.Context(), dir))
 	want := map[uint64]string{}
 	for _, seq := range []uint64{1, 2, 3} {
 		v, err := campaignVersion(seq)
@@ -635,7 +636,7 @@ func TestSaveKilled(t *testing.T) {
 		reported := <-done
 		cmd.Wait()
 
-		got, err := directory.Open(dir)
+		got, err := directory.Open(t.Context(), dir)
 		require.NoError(t, err, "kill %d", i)
 		seq := directory.SnapshotSeq(got)
 		require.GreaterOrEqual(t, seq, max(lastSeq, reported), "kill %d: an older snapshot than the last one saved", i)
@@ -659,7 +660,7 @@ func saveForever(dir string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	d, err := directory.Open(dir)
+	d, err := directory.Open(context.Background(), dir)
 	if err != nil {
 		fail(err)
 	}
@@ -673,7 +674,7 @@ func saveForever(dir string) {
 	fmt.Println("saving")
 	for {
 		seq++
-		if err := versions[seq%2].Save(dir); err != nil {
+		if err := versions[seq%2].Save(context.Background(), dir); err != nil {
 			fail(err)
 		}
 		fmt.Println("saved", seq)

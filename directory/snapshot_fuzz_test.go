@@ -26,10 +26,10 @@ func fuzzSnapshot(t testing.TB, dir string) string {
 	b.AddRegions("areas", rs)
 	b.Add(directory.Provider{ID: "a", Name: "Food Pantry", Categories: []string{"basic.food.pantry"}, Point: orb.Point{-85.35, 35.05}, ServiceAreas: []string{"East"}})
 	b.Add(directory.Provider{ID: "b", Name: "Eye Clinic", Categories: []string{"health.vision"}, Point: orb.Point{-85.25, 35.05}})
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	snap := filepath.Join(dir, "snap")
-	require.NoError(t, d.Save(snap))
+	require.NoError(t, d.Save(t.Context(), snap))
 	return snap
 }
 
@@ -65,7 +65,7 @@ func FuzzOpenSnapshot(f *testing.F) {
 			require.NoError(t, err)
 			require.NoError(t, directory.ResealSnapshot(dir, body, true))
 		}
-		got, err := directory.Open(dir)
+		got, err := directory.Open(t.Context(), dir)
 		if err != nil {
 			require.Nil(t, got)
 			requireBad(t, err)

@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -69,9 +70,9 @@ func TestSaveOpen(t *testing.T) {
 	t.Parallel()
 	d := demoText(t)
 	dir := filepath.Join(t.TempDir(), "snap")
-	require.NoError(t, d.Save(dir))
+	require.NoError(t, d.Save(t.Context(), dir))
 
-	got, err := directory.Open(dir)
+	got, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.True(t, got.HasTextIndex())
 	assert.Equal(t, d.Len(), got.Len())
@@ -96,8 +97,8 @@ func TestSaveWithoutTextIndex(t *testing.T) {
 	t.Parallel()
 	plain := tinyDir(t, 5, false)
 	dir := filepath.Join(t.TempDir(), "plain")
-	require.NoError(t, plain.Save(dir))
-	got, err := directory.Open(dir)
+	require.NoError(t, plain.Save(t.Context(), dir))
+	got, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.False(t, got.HasTextIndex())
 	assert.Equal(t, providersJSON(t, plain), providersJSON(t, got))
@@ -129,5 +130,5 @@ func buildTiny(n int, text bool) (*directory.Directory, error) {
 			Point: orb.Point{demo.Downtown[0] + 0.01*float64(i), demo.Downtown[1]},
 		})
 	}
-	return b.Build()
+	return b.Build(context.Background())
 }

@@ -29,26 +29,33 @@ type SaveOptions struct {
 	TransitFeed []byte `json:"-"`
 }
 
-// SaveWith is Save with options: see SaveOptions. Save(dir) is
-// SaveWith(dir, SaveOptions{}).
-func (d *Directory) SaveWith(dir string, opts SaveOptions) error {
+// SaveWith is Save with options: see SaveOptions. Save(ctx, dir) is
+// SaveWith(ctx, dir, SaveOptions{}). ctx is honoured as by Save, and
+// while the feed is read.
+func (d *Directory) SaveWith(ctx context.Context, dir string, opts SaveOptions) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if opts.TransitFeed != nil {
 		if d.net == nil {
 			return fmt.Errorf("directory: save: transit feed given: %w", ErrNoTransit)
 		}
-		net, err := readFeed(opts.TransitFeed)
+		net, err := readFeed(ctx, opts.TransitFeed)
 		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 			return fmt.Errorf("directory: save: transit feed: %w", err)
 		}
 		if networkPrint(net) != networkPrint(d.net) {
 			return fmt.Errorf("%w: the transit feed given does not give the directory's network", ErrBadValue)
 		}
 	}
-	return d.save(dir, opts)
+	return d.save(ctx, dir, opts)
 }
 
-func readFeed(feed []byte) (*transit.Network, error) {
-	return transit.ReadZip(context.Background(), bytes.NewReader(feed), int64(len(feed)))
+func readFeed(ctx context.Context, feed []byte) (*transit.Network, error) {
+	return transit.ReadZip(ctx, bytes.NewReader(feed), int64(len(feed)))
 }
 
 // networkPrint is a fingerprint of a network: its counts, service dates,

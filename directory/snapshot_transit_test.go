@@ -36,8 +36,8 @@ func TestSaveTransitFeed(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, d.Transit())
 	dir := filepath.Join(t.TempDir(), "snap")
-	require.NoError(t, d.SaveWith(dir, directory.SaveOptions{TransitFeed: demo.CARTAFeed()}))
-	got, err := directory.Open(dir)
+	require.NoError(t, d.SaveWith(t.Context(), dir, directory.SaveOptions{TransitFeed: demo.CARTAFeed()}))
+	got, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	require.NotNil(t, got.Transit())
 	assert.Equal(t, d.Transit().Stats(), got.Transit().Stats())
@@ -63,21 +63,21 @@ func TestSaveTransitFeed(t *testing.T) {
 	// Without the feed, the network is not saved, as before.
 	small, sample := sampleNetDir(t)
 	plain := filepath.Join(t.TempDir(), "plain")
-	require.NoError(t, small.Save(plain))
-	got, err = directory.Open(plain)
+	require.NoError(t, small.Save(t.Context(), plain))
+	got, err = directory.Open(t.Context(), plain)
 	require.NoError(t, err)
 	assert.Nil(t, got.Transit())
 	assert.NotContains(t, snapshotFiles(t, plain), "transit.zip")
 
 	// A network given to OpenWith wins over the saved one.
 	withFeed := filepath.Join(t.TempDir(), "feed")
-	require.NoError(t, small.SaveWith(withFeed, directory.SaveOptions{TransitFeed: sampleZip(t)}))
+	require.NoError(t, small.SaveWith(t.Context(), withFeed, directory.SaveOptions{TransitFeed: sampleZip(t)}))
 	other, err := demo.Network()
 	require.NoError(t, err)
-	got, err = directory.OpenWith(withFeed, func(b *directory.Builder) { b.Transit = other })
+	got, err = directory.OpenWith(t.Context(), withFeed, func(b *directory.Builder) { b.Transit = other })
 	require.NoError(t, err)
 	assert.Same(t, other, got.Transit())
-	got, err = directory.Open(withFeed)
+	got, err = directory.Open(t.Context(), withFeed)
 	require.NoError(t, err)
 	assert.Equal(t, sample.Stats(), got.Transit().Stats())
 }
@@ -92,7 +92,7 @@ func sampleNetDir(t *testing.T) (*directory.Directory, *transit.Network) {
 	for p := range tinyDir(t, 3, false).All() {
 		b.Add(*p)
 	}
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	return d, sample
 }
@@ -121,7 +121,7 @@ func TestSaveTransitFeedRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "snap")
-			err := tc.d.SaveWith(dir, directory.SaveOptions{TransitFeed: tc.feed})
+			err := tc.d.SaveWith(t.Context(), dir, directory.SaveOptions{TransitFeed: tc.feed})
 			require.Error(t, err)
 			if tc.want != nil {
 				assert.ErrorIs(t, err, tc.want)
@@ -133,15 +133,15 @@ func TestSaveTransitFeedRefused(t *testing.T) {
 	// A snapshot whose feed was swapped, checksums rewritten.
 	dir := filepath.Join(t.TempDir(), "snap")
 	withNet, sample := sampleNetDir(t)
-	require.NoError(t, withNet.SaveWith(dir, directory.SaveOptions{TransitFeed: other}))
-	got, err := directory.Open(dir)
+	require.NoError(t, withNet.SaveWith(t.Context(), dir, directory.SaveOptions{TransitFeed: other}))
+	got, err := directory.Open(t.Context(), dir)
 	require.NoError(t, err)
 	assert.Equal(t, sample.Stats(), got.Transit().Stats())
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "transit.zip"), demo.CARTAFeed(), 0o644))
 	body, err := directory.SnapshotManifest(dir)
 	require.NoError(t, err)
 	require.NoError(t, directory.ResealSnapshot(dir, body, true))
-	_, err = directory.Open(dir)
+	_, err = directory.Open(t.Context(), dir)
 	se := requireBad(t, err)
 	assert.Equal(t, "transit.zip", se.File)
 	assert.True(t, slices.Contains(snapshotFiles(t, dir), "transit.zip"))

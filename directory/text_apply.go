@@ -9,7 +9,7 @@ func (t *textIndex) apply(ctx context.Context, old, next *Directory, removed, ad
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := next.buildText(); err != nil {
+	if err := next.buildText(ctx); err != nil {
 		return nil, err
 	}
 	return next.text, nil

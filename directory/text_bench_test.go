@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ func BenchmarkBleveSearch(b *testing.B) {
 	for _, p := range synth.Providers(1, 100_000) {
 		bld.Add(p)
 	}
-	d, err := bld.Build()
+	d, err := bld.Build(context.Background())
 	require.NoError(b, err)
 	idx, err := directory.BleveIndex(d)
 	require.NoError(b, err)

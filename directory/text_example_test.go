@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
@@ -22,7 +23,7 @@ func ExampleDirectory_SearchText() {
 	} {
 		b.Add(p)
 	}
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func ExampleOpen() {
 	b := directory.NewBuilder()
 	b.TextIndex = true
 	b.Add(directory.Provider{ID: "p1", Name: "Despensa Comunitaria", Categories: []string{"basic.food.pantry"}, Point: orb.Point{-85.300, 35.045}})
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -72,10 +73,10 @@ func ExampleOpen() {
 	}
 	defer os.RemoveAll(tmp)
 	snap := filepath.Join(tmp, "directory")
-	if err := dir.Save(snap); err != nil {
+	if err := dir.Save(context.Background(), snap); err != nil {
 		log.Fatal(err)
 	}
-	opened, err := directory.Open(snap) // the text index is read, not rebuilt
+	opened, err := directory.Open(context.Background(), snap) // the text index is read, not rebuilt
 	if err != nil {
 		log.Fatal(err)
 	}

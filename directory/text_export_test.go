@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -70,7 +71,7 @@ func BleveIndex(d *Directory) (bleve.Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := d.indexText(idx); err != nil {
+	if err := d.indexText(context.Background(), idx); err != nil {
 		idx.Close()
 		return nil, err
 	}

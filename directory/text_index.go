@@ -295,7 +295,7 @@ func (t *textIndex) analyze(l int, s string) []posTerm {
 // buildText indexes every provider into an in-memory bleve index and
 // projects it. The bleve index is closed afterwards: queries use the
 // projection, and Save writes a fresh on-disk bleve index.
-func (d *Directory) buildText() error {
+func (d *Directory) buildText(ctx context.Context) error {
 	m, err := textMapping()
 	if err != nil {
 		return err
@@ -305,7 +305,7 @@ func (d *Directory) buildText() error {
 		return fmt.Errorf("directory: text index: %w", err)
 	}
 	defer idx.Close()
-	if err := d.indexText(idx); err != nil {
+	if err := d.indexText(ctx, idx); err != nil {
 		return err
 	}
 	t, err := d.projectText(idx, m)
@@ -316,8 +316,9 @@ func (d *Directory) buildText() error {
 	return nil
 }
 
-// indexText feeds every provider to idx in batches.
-func (d *Directory) indexText(idx bleve.Index) error {
+// indexText feeds every provider to idx in batches, looking at ctx
+// before each.
+func (d *Directory) indexText(ctx context.Context, idx bleve.Index) error {
 	const batchSize = 5000
 	batch := idx.NewBatch()
 	for p := range d.All() {
@@ -325,6 +326,9 @@ func (d *Directory) indexText(idx bleve.Index) error {
 			return fmt.Errorf("directory: text index: id %q: %w", p.ID, err)
 		}
 		if batch.Size() >= batchSize {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := idx.Batch(batch); err != nil {
 				return fmt.Errorf("directory: text index: %w", err)
 			}
@@ -340,8 +344,12 @@ func (d *Directory) indexText(idx bleve.Index) error {
 }
 
 // writeText writes the bleve index of d's providers to the new folder
-// path with bleve's offline builder.
-func (d *Directory) writeText(path string) error {
+// path with bleve's offline builder, stopping with ctx.Err() once ctx is
+// done.
+func (d *Directory) writeText(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	m, err := textMapping()
 	if err != nil {
 		return err
@@ -350,7 +358,17 @@ func (d *Directory) writeText(path string) error {
 	if err != nil {
 		return fmt.Errorf("directory: text index: %w", err)
 	}
+	i := 0
 	for p := range d.All() {
+		// Not at 0, looked at above: bleve's offline builder cannot
+		// close empty.
+		if i > 0 {
+			if err := ctxEvery(ctx, i); err != nil {
+				b.Close()
+				return err
+			}
+		}
+		i++
 		if err := b.Index(p.ID, d.textDocument(p)); err != nil {
 			b.Close()
 			return fmt.Errorf("directory: text index: id %q: %w", p.ID, err)

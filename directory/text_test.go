@@ -1,6 +1,7 @@
 package directory_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -60,7 +61,7 @@ func buildDemoText(extra []directory.Provider) (*directory.Directory, error) {
 	for _, p := range append(provs, extra...) {
 		b.Add(p)
 	}
-	return b.Build()
+	return b.Build(context.Background())
 }
 
 // inCat returns the IDs of the placed providers in category code, sorted.

@@ -134,7 +134,7 @@ func TestSearchTripErrors(t *testing.T) {
 	b := directory.NewBuilder()
 	b.Location = time.UTC
 	b.Add(directory.Provider{ID: "a", Name: "A", Categories: []string{"basic.food"}, Point: home})
-	plain, err := b.Build()
+	plain, err := b.Build(t.Context())
 	require.NoError(t, err)
 	_, err = plain.Search(directory.Query{Near: home, Trip: &directory.TripFilter{Within: time.Hour, Window: ok}})
 	assert.ErrorIs(t, err, directory.ErrNoTransit)

@@ -26,12 +26,12 @@ func ExampleMatcher_Assign() {
 		Cost: directory.CostFree, Capacity: 10, Enrolled: 9})
 	b.Add(directory.Provider{ID: "v2", Name: "Vision Center", Categories: []string{"health.vision"}, Point: at(0.020),
 		Cost: directory.CostFree, Capacity: 2})
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m, err := match.New(dir, match.Config{})
+	m, err := match.New(context.Background(), dir, match.Config{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -83,12 +83,12 @@ func ExampleMatcher_Assign_interests() {
 		Point: at(0.002), Cost: directory.CostFree, Capacity: 1})
 	b.Add(directory.Provider{ID: "s1", Name: "Soccer League", Categories: []string{"enrichment.sports"},
 		Point: at(0.015), Cost: directory.CostFree, Capacity: 20})
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m, err := match.New(dir, match.Config{})
+	m, err := match.New(context.Background(), dir, match.Config{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -39,7 +39,7 @@ func withInterests(c cohortCase, rng *rand.Rand) cohortCase {
 // round(score·10000) as for a severity-1 need.
 func interestRows(t *testing.T, c cohortCase, mode match.PoolMode) (rows [][2]int, cands [][]cand, seats map[string]int) {
 	t.Helper()
-	m, err := match.New(c.dir, match.Config{})
+	m, err := match.New(t.Context(), c.dir, match.Config{})
 	require.NoError(t, err)
 	seats = map[string]int{}
 	for s, st := range c.students {
@@ -118,7 +118,7 @@ func TestAssignInterests(t *testing.T) {
 				}
 				return b
 			}
-			m, err := match.New(c.dir, match.Config{})
+			m, err := match.New(t.Context(), c.dir, match.Config{})
 			require.NoError(t, err)
 			for _, pol := range []match.Policy{match.MaxTotal, match.EquityFirst, match.Stable, match.Greedy} {
 				name := fmt.Sprintf("instance %d %v %v", inst, mode, pol)

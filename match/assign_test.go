@@ -169,9 +169,9 @@ func seatsOf(p *directory.Provider) int {
 // k best with open seats, and every eligible provider by Evaluate.
 func buildGraph(t testing.TB, c cohortCase, mode match.PoolMode) graph {
 	t.Helper()
-	open, err := match.New(c.dir, match.Config{})
+	open, err := match.New(t.Context(), c.dir, match.Config{})
 	require.NoError(t, err)
-	all, err := match.New(c.dir, match.Config{IncludeFull: true})
+	all, err := match.New(t.Context(), c.dir, match.Config{IncludeFull: true})
 	require.NoError(t, err)
 	g := graph{seats: map[string]int{}}
 	for s, st := range c.students {
@@ -387,7 +387,7 @@ func TestAssignRandomCohorts(t *testing.T) {
 		c := randomCohort(t, rng)
 		for _, mode := range []match.PoolMode{match.PoolPerProvider, match.PoolPerCategory} {
 			g := buildGraph(t, c, mode)
-			m, err := match.New(c.dir, match.Config{})
+			m, err := match.New(t.Context(), c.dir, match.Config{})
 			require.NoError(t, err)
 			opts := match.AssignOptions{Pools: mode, MaxCandidates: c.k, Seed: uint64(inst)}
 			run := func(pol match.Policy) (*match.Assignment, outcome) {
@@ -556,7 +556,7 @@ func TestAssignDIMACS(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 21))
 	for inst := range 40 {
 		c := randomCohort(t, rng)
-		m, err := match.New(c.dir, match.Config{})
+		m, err := match.New(t.Context(), c.dir, match.Config{})
 		require.NoError(t, err)
 		for _, pol := range []match.Policy{match.MaxTotal, match.EquityFirst, match.Stable} {
 			a, err := m.Assign(context.Background(), c.students, match.AssignOptions{Policy: pol, MaxCandidates: c.k})
@@ -597,7 +597,7 @@ func demoMatcher(t testing.TB) *match.Matcher {
 	t.Helper()
 	d, err := demo.Directory()
 	require.NoError(t, err)
-	m, err := match.New(d, match.Config{Week: monday})
+	m, err := match.New(t.Context(), d, match.Config{Week: monday})
 	require.NoError(t, err)
 	return m
 }

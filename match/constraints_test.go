@@ -76,7 +76,7 @@ func TestEveryHardConstraintExcludes(t *testing.T) {
 	}
 	check := func(t *testing.T, p directory.Provider, s match.Student, want match.Constraint) {
 		d := build(t, []directory.Provider{p}, nil, map[string]*geo.Regions{demo.ZipCodes: zips})
-		m, err := match.New(d, match.Config{})
+		m, err := match.New(t.Context(), d, match.Config{})
 		require.NoError(t, err)
 		pr, err := m.Prepare(context.Background(), s)
 		require.NoError(t, err)
@@ -127,7 +127,7 @@ func TestEveryHardConstraintExcludes(t *testing.T) {
 		p := base()
 		p.Enrolled = 20
 		d := build(t, []directory.Provider{p}, nil, nil)
-		m, err := match.New(d, match.Config{IncludeFull: true})
+		m, err := match.New(t.Context(), d, match.Config{IncludeFull: true})
 		require.NoError(t, err)
 		plan, err := m.Plan(context.Background(), student())
 		require.NoError(t, err)
@@ -138,7 +138,7 @@ func TestEveryHardConstraintExcludes(t *testing.T) {
 		p := base()
 		p.Hours = directory.Hours{}
 		d := build(t, []directory.Provider{p}, nil, nil)
-		m, err := match.New(d, match.Config{})
+		m, err := match.New(t.Context(), d, match.Config{})
 		require.NoError(t, err)
 		plan, err := m.Plan(context.Background(), student())
 		require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestUnmetNamesTheLargestExclusion(t *testing.T) {
 		{ID: "f", Name: "f", Categories: []string{"health.dental"}, Point: north(0.001)},
 	}
 	d := build(t, provs, nil, nil)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	plan, err := m.Plan(context.Background(), match.Student{
 		Home:  home,
@@ -196,7 +196,7 @@ func TestPhoneOnlyProviderIsOffered(t *testing.T) {
 		Unplaced: true, Phone: "(423) 555-0199", Eligibility: directory.Eligibility{MinAge: 10}}
 	silent := directory.Provider{ID: "silent", Name: "No Phone Tutors", Categories: []string{"education.tutoring"}, Unplaced: true}
 	d := build(t, []directory.Provider{line, silent}, nil, nil)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	s := match.Student{Home: home, Age: 12, Needs: []match.Need{{Category: "education.tutoring", Severity: 2}}}
 	plan, err := m.Plan(context.Background(), s)
@@ -219,7 +219,7 @@ func TestPhoneOnlyProviderIsOffered(t *testing.T) {
 func TestPhoneOnlyFamilyText(t *testing.T) {
 	t.Parallel()
 	line := directory.Provider{ID: "line", Name: "Homework Hotline", Categories: []string{"education.tutoring"}, Unplaced: true, Phone: "(423) 555-0199"}
-	m, err := match.New(build(t, []directory.Provider{line}, nil, nil), match.Config{})
+	m, err := match.New(t.Context(), build(t, []directory.Provider{line}, nil, nil), match.Config{})
 	require.NoError(t, err)
 	plan, err := m.Plan(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "education.tutoring", Severity: 1}}})
 	require.NoError(t, err)

@@ -165,7 +165,7 @@
 // Typical usage:
 //
 //	dir, err := demo.Directory()
-//	m, err := match.New(dir, match.Config{K: 3})
+//	m, err := match.New(ctx, dir, match.Config{K: 3})
 //	plan, err := m.Plan(ctx, match.Student{
 //		Home:      home, // orb.Point{lon, lat}
 //		Age:       12,

@@ -33,12 +33,12 @@ func ExampleMatcher_Plan() {
 	b.Add(directory.Provider{ID: "s1", Name: "Youth Soccer League", Categories: []string{"enrichment.sports"}, Point: at(0.004),
 		Hours: afterSchool(16*time.Hour, 19*time.Hour), Languages: []string{"es", "en"}, Cost: directory.CostFree,
 		Capacity: 30, Enrolled: 12, Eligibility: directory.Eligibility{MinAge: 6, MaxAge: 14}})
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m, err := match.New(dir, match.Config{K: 2})
+	m, err := match.New(context.Background(), dir, match.Config{K: 2})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -103,7 +103,7 @@ func TestFamilyTransitHandWorked(t *testing.T) {
 	}
 	plan := func(p directory.Provider) *match.Plan {
 		d := build(t, []directory.Provider{p}, net, nil)
-		m, err := match.New(d, match.Config{Week: monday})
+		m, err := match.New(t.Context(), d, match.Config{Week: monday})
 		require.NoError(t, err)
 		plan, err := m.Plan(context.Background(), s)
 		require.NoError(t, err)
@@ -175,7 +175,7 @@ func TestPlanFamilyUnmet(t *testing.T) {
 	t.Parallel()
 	far := directory.Provider{ID: "far", Name: "Far Clinic", Categories: []string{"health.vision"}, Point: north(0.5)}
 	d := build(t, []directory.Provider{far}, nil, nil)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	plan, err := m.Plan(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "health.vision", Severity: 2}}})
 	require.NoError(t, err)

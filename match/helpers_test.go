@@ -46,7 +46,7 @@ func build(t testing.TB, provs []directory.Provider, net *transit.Network, regio
 	for _, p := range provs {
 		b.Add(p)
 	}
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	return d
 }

@@ -62,8 +62,12 @@ type lazyIndexes struct {
 // matcher with those options builds (tens of milliseconds for a
 // metro-sized network) and later ones share. The word index of providers' own
 // listings (for interests named in words) is built on the first plan
-// that needs it, in O(providers); the phone-only providers likewise.
-func New(dir *directory.Directory, cfg Config) (*Matcher, error) {
+// that needs it, in O(providers); the phone-only providers likewise. It
+// returns ctx.Err() and no Matcher when ctx is done first.
+func New(ctx context.Context, dir *directory.Directory, cfg Config) (*Matcher, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := cfg.resolve(dir.TransitReach()); err != nil {
 		return nil, err
 	}
@@ -82,9 +86,15 @@ func New(dir *directory.Directory, cfg Config) (*Matcher, error) {
 		m.catText[c.Code] = strings.ToLower(c.Label + " | " + strings.Join(c.Synonyms, " | "))
 	}
 	if m.net != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if err := m.compileTransit(); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

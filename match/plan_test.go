@@ -52,7 +52,7 @@ func synthDirectory(t testing.TB) *directory.Directory {
 		for _, p := range provs {
 			b.Add(p)
 		}
-		d, err := b.Build()
+		d, err := b.Build(t.Context())
 		if err != nil {
 			panic(err)
 		}
@@ -170,7 +170,7 @@ func summary(cs []match.Candidate) []string {
 func TestTopEqualsBruteForce(t *testing.T) {
 	t.Parallel()
 	d := synthDirectory(t)
-	m, err := match.New(d, match.Config{Week: monday})
+	m, err := match.New(t.Context(), d, match.Config{Week: monday})
 	require.NoError(t, err)
 	rng := rand.New(rand.NewPCG(21, 21))
 	n := 150
@@ -227,7 +227,7 @@ func TestTopEqualsBruteForce(t *testing.T) {
 func TestPlanDeterministicAndConcurrent(t *testing.T) {
 	t.Parallel()
 	d := synthDirectory(t)
-	m, err := match.New(d, match.Config{Week: monday, K: 4})
+	m, err := match.New(t.Context(), d, match.Config{Week: monday, K: 4})
 	require.NoError(t, err)
 	rng := rand.New(rand.NewPCG(4, 4))
 	students := make([]match.Student, 24)
@@ -295,7 +295,7 @@ func TestPlanDeterministicAndConcurrent(t *testing.T) {
 func TestPlanCancelled(t *testing.T) {
 	t.Parallel()
 	d := synthDirectory(t)
-	m, err := match.New(d, match.Config{Week: monday})
+	m, err := match.New(t.Context(), d, match.Config{Week: monday})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

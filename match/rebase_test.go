@@ -32,7 +32,7 @@ func (m *rebaseModel) build(t testing.TB) *directory.Directory {
 	for _, id := range m.ids {
 		b.Add(m.provs[id])
 	}
-	d, err := b.Build()
+	d, err := b.Build(context.Background())
 	require.NoError(t, err)
 	return d
 }
@@ -97,7 +97,7 @@ func TestRebaseEqualsFreshMatcher(t *testing.T) {
 	d := m.build(t)
 	cfg := match.Config{K: 5}
 	ctx := context.Background()
-	mt, err := match.New(d, cfg)
+	mt, err := match.New(ctx, d, cfg)
 	require.NoError(t, err)
 	students := synth.Students(3, nstud, synth.ExampleCohort(), synth.MetroHomes)
 	plans := func(mt *match.Matcher) []*match.Plan {
@@ -121,7 +121,7 @@ func TestRebaseEqualsFreshMatcher(t *testing.T) {
 		require.NoError(t, err)
 		rebased, err := mt.Rebase(next)
 		require.NoError(t, err)
-		fresh, err := match.New(m.build(t), cfg)
+		fresh, err := match.New(ctx, m.build(t), cfg)
 		require.NoError(t, err)
 		samePlans(t, plans(fresh), plans(rebased), fmt.Sprintf("batch %d", b))
 		sameAssignment(t, assign(fresh), assign(rebased), fmt.Sprintf("batch %d", b))
@@ -145,7 +145,7 @@ func TestAssignWritesSeatsBack(t *testing.T) {
 	d := m.build(t)
 	ctx := context.Background()
 	cfg := match.Config{K: 5}
-	mt, err := match.New(d, cfg)
+	mt, err := match.New(ctx, d, cfg)
 	require.NoError(t, err)
 	students := synth.Students(9, 200, synth.ExampleCohort(), synth.MetroHomes)
 	a, err := mt.Assign(ctx, students, match.AssignOptions{})
@@ -172,7 +172,7 @@ func TestAssignWritesSeatsBack(t *testing.T) {
 	}
 	m2, err := mt.Rebase(next)
 	require.NoError(t, err)
-	fresh, err := match.New(m.build(t), cfg)
+	fresh, err := match.New(ctx, m.build(t), cfg)
 	require.NoError(t, err)
 	a2, err := m2.Assign(ctx, students, match.AssignOptions{})
 	require.NoError(t, err)

@@ -31,7 +31,7 @@ func TestScoreWalkHandWorked(t *testing.T) {
 		Languages: []string{"en"}, Cost: directory.CostSlidingScale, Capacity: 10, Enrolled: 4,
 	}
 	d := build(t, []directory.Provider{clinic}, nil, nil)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	s := match.Student{
 		Home:      home,
@@ -89,7 +89,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 		Point: north(0.05), Hours: weekdayHours(hm(9, 0), hm(18, 0)), Cost: directory.CostFree,
 	}
 	d := build(t, []directory.Provider{clinic}, net, nil)
-	m, err := match.New(d, match.Config{Week: monday})
+	m, err := match.New(t.Context(), d, match.Config{Week: monday})
 	require.NoError(t, err)
 	s := match.Student{
 		Home:  home,
@@ -141,7 +141,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	// The other statistics: the quickest trip is 9 minutes, the 90th
 	// percentile (the 162nd smallest) 26 minutes.
 	for stat, want := range map[match.TravelStat]time.Duration{match.StatMin: 9 * time.Minute, match.StatP90: 26 * time.Minute} {
-		ms, err := match.New(d, match.Config{Week: monday, Travel: stat})
+		ms, err := match.New(t.Context(), d, match.Config{Week: monday, Travel: stat})
 		require.NoError(t, err)
 		p, err := ms.Plan(context.Background(), s)
 		require.NoError(t, err)
@@ -152,7 +152,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	// A confidential provider's stop is not named.
 	clinic.Confidential = true
 	d2 := build(t, []directory.Provider{clinic}, net, nil)
-	m2, err := match.New(d2, match.Config{Week: monday})
+	m2, err := match.New(t.Context(), d2, match.Config{Week: monday})
 	require.NoError(t, err)
 	plan, err = m2.Plan(context.Background(), s)
 	require.NoError(t, err)
@@ -165,7 +165,7 @@ func TestScoreTransitHandWorked(t *testing.T) {
 	clinic.Confidential = false
 	clinic.Hours = directory.Hours{Always: true}
 	d3 := build(t, []directory.Provider{clinic}, net, nil)
-	m3, err := match.New(d3, match.Config{Week: monday})
+	m3, err := match.New(t.Context(), d3, match.Config{Week: monday})
 	require.NoError(t, err)
 	plan, err = m3.Plan(context.Background(), s)
 	require.NoError(t, err)
@@ -184,7 +184,7 @@ func TestScoreOtherModesAndComponents(t *testing.T) {
 		{ID: "c", Name: "Market", Categories: []string{"basic.food.groceries"}, Point: north(0.029)},
 	}
 	d := build(t, provs, nil, nil)
-	m, err := match.New(d, match.Config{K: 5})
+	m, err := match.New(t.Context(), d, match.Config{K: 5})
 	require.NoError(t, err)
 	tests := []struct {
 		name string
@@ -253,7 +253,7 @@ func TestWordsAndExplanations(t *testing.T) {
 		{ID: "c", Name: "Shoe Drive", Categories: []string{"basic.clothing"}, Point: north(0.002), Capacity: 5, Enrolled: 5},
 	}
 	d := build(t, provs, nil, nil)
-	m, err := match.New(d, match.Config{K: 5, IncludeFull: true})
+	m, err := match.New(t.Context(), d, match.Config{K: 5, IncludeFull: true})
 	require.NoError(t, err)
 	pr, err := m.Prepare(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "basic.clothing", Severity: 1, Words: "the Closet, DRIVES"}}})
 	require.NoError(t, err)

@@ -28,7 +28,7 @@ func TestPlanTravelFromTimetable(t *testing.T) {
 	t.Parallel()
 	d, err := demo.Directory()
 	require.NoError(t, err)
-	m, err := match.New(d, match.Config{K: 3})
+	m, err := match.New(t.Context(), d, match.Config{K: 3})
 	require.NoError(t, err)
 	net := d.Transit()
 	week := m.Config().Week
@@ -134,7 +134,7 @@ func TestDefaultWeekHasWeekdayBuses(t *testing.T) {
 	t.Parallel()
 	d, err := demo.Directory()
 	require.NoError(t, err)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	week := m.Config().Week
 	net := d.Transit()
@@ -161,7 +161,7 @@ func TestDefaultWeekHasWeekdayBuses(t *testing.T) {
 	assert.Positive(t, byBus, "weekday afternoons have buses")
 
 	// A week outside the feed is refused, naming the dates allowed.
-	_, err = match.New(d, match.Config{Week: time.Date(2030, 1, 7, 0, 0, 0, 0, time.UTC)})
+	_, err = match.New(t.Context(), d, match.Config{Week: time.Date(2030, 1, 7, 0, 0, 0, 0, time.UTC)})
 	require.ErrorIs(t, err, match.ErrOutOfRange)
 	assert.ErrorIs(t, err, transit.ErrOutsideService)
 	assert.Contains(t, err.Error(), "2026-05-10")

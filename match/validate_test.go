@@ -20,7 +20,7 @@ import (
 func TestValidation(t *testing.T) {
 	t.Parallel()
 	d := build(t, []directory.Provider{{ID: "a", Name: "A", Categories: []string{"health.vision"}, Point: north(0.001)}}, nil, nil)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	valid := func() match.Student {
 		return match.Student{
@@ -136,7 +136,7 @@ func TestConfigValidation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := match.New(d, tc.cfg)
+			_, err := match.New(t.Context(), d, tc.cfg)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, match.ErrOutOfRange)
 			var fe *match.FieldError
@@ -145,7 +145,7 @@ func TestConfigValidation(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "match: "+tc.field+": "), err.Error())
 		})
 	}
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	assert.Equal(t, match.DefaultK, m.Config().K)
 	assert.Equal(t, match.DefaultWeights(), m.Config().Weights)
@@ -197,7 +197,7 @@ func TestTextForms(t *testing.T) {
 func TestValidationStatesRule(t *testing.T) {
 	t.Parallel()
 	d := build(t, []directory.Provider{{ID: "a", Name: "A", Categories: []string{"health.vision"}, Point: north(0.001)}}, nil, nil)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	s := match.Student{
 		Home:      orb.Point{-85.3123457, 35.0456789},

@@ -46,7 +46,7 @@ func TestInterestNamedByListingRanksFirst(t *testing.T) {
 	require.NoError(t, err)
 	net, err := demo.Network()
 	require.NoError(t, err)
-	m, err := match.New(d, match.Config{Week: net.Date(2026, time.June, 1)})
+	m, err := match.New(t.Context(), d, match.Config{Week: net.Date(2026, time.June, 1)})
 	require.NoError(t, err)
 	interests := []match.Interest{
 		{Category: "enrichment.sports", Words: "soccer"},
@@ -120,7 +120,7 @@ func TestSoccerLeagueAboveSwimTeams(t *testing.T) {
 	require.NoError(t, err)
 	net, err := demo.Network()
 	require.NoError(t, err)
-	m, err := match.New(d, match.Config{K: 3, Week: net.Date(2026, time.June, 1)})
+	m, err := match.New(t.Context(), d, match.Config{K: 3, Week: net.Date(2026, time.June, 1)})
 	require.NoError(t, err)
 	plan, err := m.Plan(context.Background(), match.Student{
 		Home:      orb.Point{-85.2890, 35.0330},

@@ -92,7 +92,7 @@
 // Config.Budget and is refused past it; the spent figure is saved with
 // the store.
 //
-//	st, err := trends.Open("trends.store", cfg) // trends.New(cfg) on first start
+//	st, err := trends.Open(ctx, "trends.store", cfg) // trends.New(cfg) on first start
 //	if f, err := os.Open("requests.log"); err == nil {
 //		res, err := st.Replay(ctx, f) // batches since the checkpoint
 //		_ = res.TornBytes             // a batch a crash cut short

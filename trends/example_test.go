@@ -126,7 +126,7 @@ func ExampleLog() {
 	}
 
 	// Restart.
-	st, err = trends.Open(storePath, cfg)
+	st, err = trends.Open(ctx, storePath, cfg)
 	if err != nil {
 		panic(err)
 	}

@@ -148,7 +148,7 @@ func FuzzReadStore(f *testing.F) {
 			binary.LittleEndian.PutUint32(fixed[28:], crc32.Checksum(fixed[:28], crc32.MakeTable(crc32.Castagnoli)))
 		}
 		for _, in := range [][]byte{data, fixed} {
-			s, err := trends.ReadStore(bytes.NewReader(in), fuzzCfg)
+			s, err := trends.ReadStore(t.Context(), bytes.NewReader(in), fuzzCfg)
 			if err != nil {
 				continue
 			}
@@ -199,7 +199,7 @@ func TestMutatedFilesNeverCrash(t *testing.T) {
 		}
 		binary.LittleEndian.PutUint32(in[24:], crc32.Checksum(in[32:], tab))
 		binary.LittleEndian.PutUint32(in[28:], crc32.Checksum(in[:28], tab))
-		s, err := trends.ReadStore(bytes.NewReader(in), fuzzCfg)
+		s, err := trends.ReadStore(t.Context(), bytes.NewReader(in), fuzzCfg)
 		if err != nil {
 			if !errors.Is(err, trends.ErrMismatch) { // a mutated fingerprint
 				require.ErrorIs(t, err, trends.ErrCorrupt)

@@ -44,7 +44,7 @@ func TestSupplyGaps(t *testing.T) {
 	} {
 		b.Add(p)
 	}
-	dir, err := b.Build()
+	dir, err := b.Build(t.Context())
 	require.NoError(t, err)
 
 	s, err := trends.New(trends.Config{Sets: sets, Taxonomy: smallTaxonomy(t), Mode: trends.Unprotected})

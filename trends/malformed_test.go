@@ -124,7 +124,7 @@ func TestMalformedQueries(t *testing.T) {
 	}
 	b := directory.NewBuilder()
 	b.Taxonomy = smallTaxonomy(t)
-	dir, err := b.Build()
+	dir, err := b.Build(ctx)
 	require.NoError(t, err)
 	gaps := []struct {
 		name string

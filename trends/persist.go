@@ -3,6 +3,7 @@ package trends
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
@@ -265,8 +266,13 @@ func (s *Store) Save(path string) (err error) {
 // The size and checksums are verified before any of the body is
 // decoded: a truncated or altered file is a *FileError wrapping
 // ErrCorrupt, never a crash or a partial store. Memory: the file is read
-// whole, then the store it describes is rebuilt.
-func Open(path string, cfg Config) (*Store, error) {
+// whole, then the store it describes is rebuilt. Open looks at ctx
+// before reading, after reading and after checking the file; once ctx is
+// done it returns ctx.Err() and no Store.
+func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -276,24 +282,28 @@ func Open(path string, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := readStore(f, st.Size(), cfg)
+	s, err := readStore(ctx, f, st.Size(), cfg)
 	if fe, ok := err.(*FileError); ok {
 		fe.Path = path
 	}
 	return s, err
 }
 
-// ReadStore reads a store written by WriteTo under cfg; see Open. Memory
-// grows with the bytes actually read, whatever the header claims.
-func ReadStore(r io.Reader, cfg Config) (*Store, error) {
-	return readStore(r, -1, cfg)
+// ReadStore reads a store written by WriteTo under cfg; see Open, also
+// for ctx. Memory grows with the bytes actually read, whatever the
+// header claims.
+func ReadStore(ctx context.Context, r io.Reader, cfg Config) (*Store, error) {
+	return readStore(ctx, r, -1, cfg)
 }
 
 func corrupt(off int64, why string) error {
 	return &FileError{Offset: off, Err: fmt.Errorf("%w: %s", ErrCorrupt, why)}
 }
 
-func readStore(r io.Reader, size int64, cfg Config) (*Store, error) {
+func readStore(ctx context.Context, r io.Reader, size int64, cfg Config) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var h [headerLen]byte
 	if n, err := io.ReadFull(r, h[:]); err != nil {
 		return nil, corrupt(int64(n), "shorter than the header")
@@ -328,8 +338,14 @@ func readStore(r io.Reader, size int64, cfg Config) (*Store, error) {
 		}
 		body = buf.Bytes()
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(h[24:]) {
 		return nil, corrupt(24, "body checksum mismatch")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	s, err := New(cfg)
 	if err != nil {

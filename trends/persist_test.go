@@ -77,7 +77,7 @@ func TestSaveOpenRoundTrip(t *testing.T) {
 				require.NoError(t, err)
 			}
 			require.NoError(t, s.Save(path))
-			got, err := trends.Open(path, cfg)
+			got, err := trends.Open(t.Context(), path, cfg)
 			require.NoError(t, err)
 			assert.Equal(t, s.Len(), got.Len())
 			assert.Equal(t, s.Spent(), got.Spent())
@@ -111,13 +111,13 @@ func TestSaveOpenRoundTrip(t *testing.T) {
 		cfg := gridConfig(t, trends.Suppress)
 		if edit == nil {
 			cfg.Mode = trends.Unprotected
-			got, err := trends.Open(path, cfg)
+			got, err := trends.Open(t.Context(), path, cfg)
 			require.NoError(t, err, name)
 			assert.Equal(t, int64(100), got.Len())
 			continue
 		}
 		edit(&cfg)
-		_, err := trends.Open(path, cfg)
+		_, err := trends.Open(t.Context(), path, cfg)
 		assert.ErrorIs(t, err, trends.ErrMismatch, name)
 	}
 }
@@ -181,7 +181,7 @@ func TestCorruptFilesAreRefused(t *testing.T) {
 		}
 		path := filepath.Join(dir, fmt.Sprintf("bad-%d", i))
 		require.NoError(t, os.WriteFile(path, bad, 0o600))
-		got, err := trends.Open(path, cfg)
+		got, err := trends.Open(t.Context(), path, cfg)
 		if err == nil || got != nil {
 			garbage++
 			t.Errorf("%s: loaded", what)
@@ -190,11 +190,11 @@ func TestCorruptFilesAreRefused(t *testing.T) {
 		assert.ErrorIs(t, err, trends.ErrCorrupt, what)
 		var fe *trends.FileError
 		assert.ErrorAs(t, err, &fe, what)
-		_, err = trends.ReadStore(bytes.NewReader(bad), cfg)
+		_, err = trends.ReadStore(t.Context(), bytes.NewReader(bad), cfg)
 		assert.ErrorIs(t, err, trends.ErrCorrupt, "%s (reader)", what)
 	}
 	assert.Zero(t, garbage)
-	_, err = trends.ReadStore(bytes.NewReader(good), cfg)
+	_, err = trends.ReadStore(t.Context(), bytes.NewReader(good), cfg)
 	require.NoError(t, err)
 }
 
@@ -215,7 +215,7 @@ func TestSaveKilled(t *testing.T) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
-		next, err := trends.ReadStore(f, gridConfig(t, trends.Unprotected))
+		next, err := trends.ReadStore(t.Context(), f, gridConfig(t, trends.Unprotected))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
@@ -282,7 +282,7 @@ func TestSaveKilled(t *testing.T) {
 				time.Sleep(time.Duration(rng.IntN(8_000)) * time.Microsecond)
 				cmd.Process.Kill()
 				cmd.Wait()
-				got, err := trends.Open(path, cfg)
+				got, err := trends.Open(t.Context(), path, cfg)
 				if err != nil {
 					results <- outcome{run: i, err: err}
 					continue
@@ -305,4 +305,55 @@ func TestSaveKilled(t *testing.T) {
 		assert.LessOrEqual(t, len(left), 1, "Save clears leftovers of killed saves")
 	}
 	t.Logf("after %d kills: %d old, %d new", runs, counts[old.Len()], counts[next.Len()])
+}
+
+// TestOpenCancelled checks that Open and ReadStore return
+// context.Canceled and no Store when their context has ended, whether
+// before they start or while they read, and that the file is still
+// readable afterwards.
+func TestOpenCancelled(t *testing.T) {
+	t.Parallel()
+	cfg := gridConfig(t, trends.Suppress)
+	s, err := trends.New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, s.AddBatch(t.Context(), keyedRequests(12, 500)))
+	path := filepath.Join(t.TempDir(), "trends.store")
+	require.NoError(t, s.Save(path))
+	var buf bytes.Buffer
+	_, err = s.WriteTo(&buf)
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	got, err := trends.Open(ctx, path, cfg)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, got)
+	got, err = trends.ReadStore(ctx, bytes.NewReader(buf.Bytes()), cfg)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, got)
+
+	// A reader that ends the context once read: the look after reading
+	// catches it.
+	ctx, cancel = context.WithCancel(t.Context())
+	got, err = trends.ReadStore(ctx, cancelOnEOF{bytes.NewReader(buf.Bytes()), cancel}, cfg)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, got)
+
+	got, err = trends.Open(t.Context(), path, cfg)
+	require.NoError(t, err)
+	assert.Equal(t, s.Len(), got.Len())
+}
+
+// cancelOnEOF is a reader that calls cancel when it reaches the end.
+type cancelOnEOF struct {
+	r      *bytes.Reader
+	cancel context.CancelFunc
+}
+
+func (c cancelOnEOF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if c.r.Len() == 0 {
+		c.cancel()
+	}
+	return n, err
 }

@@ -204,7 +204,7 @@ func TestCheckpointRestart(t *testing.T) {
 		require.NoError(t, l.AddBatch(context.Background(), reqs[1800:]))
 		require.NoError(t, l.Close())
 
-		back, err := trends.Open(storePath, cfg)
+		back, err := trends.Open(t.Context(), storePath, cfg)
 		require.NoError(t, err)
 		f, err := os.Open(logPath)
 		require.NoError(t, err)

@@ -377,7 +377,7 @@ func TestUncategorisedFindableByText(t *testing.T) {
 	b.TextIndex = true
 	b.Location, _ = time.LoadLocation("America/New_York")
 	res.AddTo(b)
-	dir, err := b.Build()
+	dir, err := b.Build(t.Context())
 	require.NoError(t, err)
 	found, err := dir.SearchText(directory.TextQuery{Words: "civic navigation", Query: directory.Query{Near: other.Point, Radius: 10_000}})
 	require.NoError(t, err)

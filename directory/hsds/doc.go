@@ -107,7 +107,7 @@
 //	}
 //	b := directory.NewBuilder()
 //	res.AddTo(b)
-//	dir, err := b.Build()
+//	dir, err := b.Build(ctx)
 //
 //	// … and back out:
 //	err = hsds.WriteJSON(w, dir.All(), hsds.ExportOptions{Sources: res.Sources})

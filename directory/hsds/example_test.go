@@ -38,7 +38,7 @@ func Example() {
 
 	b := directory.NewBuilder()
 	res.AddTo(b)
-	dir, err := b.Build()
+	dir, err := b.Build(context.Background())
 	if err != nil {
 		fmt.Println(err)
 		return

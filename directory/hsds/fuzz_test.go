@@ -30,7 +30,7 @@ func checkResult(t *testing.T, res *hsds.Result) {
 	b := directory.NewBuilder()
 	b.Location = time.UTC // hours the data gives no zone for take the caller's
 	res.AddTo(b)
-	if _, err := b.Build(); err != nil {
+	if _, err := b.Build(t.Context()); err != nil {
 		t.Fatalf("imported providers do not build: %v", err)
 	}
 	r := res.Report

@@ -88,7 +88,7 @@ func TestGeneratedPackagesMatchTruth(t *testing.T) {
 			// Everything builds; unplaced providers are found by ID only.
 			b := directory.NewBuilder()
 			res.AddTo(b)
-			dir, err := b.Build()
+			dir, err := b.Build(t.Context())
 			require.NoError(t, err)
 			assert.Equal(t, len(tr.Providers), dir.Len())
 			for p := range dir.Unplaced() {

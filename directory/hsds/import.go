@@ -339,7 +339,9 @@ func assemble(ctx context.Context, ds *dataset, c *collector, opts Options) (*Re
 		im.c.addf(r.pos, tSchedule, r.get("id"), "timezone", ErrNoZone, "the hours of %d providers, from this schedule on, give no UTC offset and Options.Zone is empty; set it to the IANA zone of the data (\"America/New_York\"): the hours are not read as UTC", im.noZone)
 	}
 	seenID = nil
-	im.vet(res)
+	if err := im.vet(ctx, res); err != nil {
+		return nil, err
+	}
 	sort.Slice(res.Providers, func(i, j int) bool { return res.Providers[i].ID < res.Providers[j].ID })
 	res.Report.Categories = map[string]int{}
 	for _, p := range res.Providers {
@@ -447,8 +449,9 @@ const vetChunk = 1024
 
 // vet runs the Builder's validation over the providers and drops, with a
 // problem, any that fail, so that every returned provider builds. IDs are
-// unique already, so chunks are validated independently.
-func (im *importer) vet(res *Result) {
+// unique already, so chunks are validated independently. It returns
+// ctx.Err() once ctx is done.
+func (im *importer) vet(ctx context.Context, res *Result) error {
 	bad := map[string]bool{}
 	for lo := 0; lo < len(res.Providers); lo += vetChunk {
 		b := directory.NewBuilder()
@@ -459,9 +462,12 @@ func (im *importer) vet(res *Result) {
 		for i, p := range res.Providers[lo:min(lo+vetChunk, len(res.Providers))] {
 			b.AddFrom(p, "", 0, lo+i)
 		}
-		_, err := b.Build()
+		_, err := b.Build(ctx)
 		if err == nil {
 			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
 		var walk func(error)
 		walk = func(e error) {
@@ -481,7 +487,7 @@ func (im *importer) vet(res *Result) {
 		walk(err)
 	}
 	if len(bad) == 0 {
-		return
+		return nil
 	}
 	kept := res.Providers[:0]
 	for _, p := range res.Providers {
@@ -494,6 +500,7 @@ func (im *importer) vet(res *Result) {
 	}
 	clear(res.Providers[len(kept):])
 	res.Providers = kept
+	return nil
 }
 
 // index builds the ID maps and the owner → children maps, reporting

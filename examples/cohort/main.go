@@ -114,7 +114,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := match.New(dir, match.Config{Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
+	m, err := match.New(ctx, dir, match.Config{Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		return err
 	}

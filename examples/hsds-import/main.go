@@ -175,7 +175,7 @@ func run(w io.Writer, c config) error {
 		}
 	}
 	res.AddTo(b)
-	dir, err := b.Build()
+	dir, err := b.Build(ctx)
 	if errors.Is(err, directory.ErrNoZone) {
 		return fmt.Errorf("building the directory: the schedules name no time zone; give one with -zone: %w", err)
 	}

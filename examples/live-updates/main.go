@@ -42,7 +42,7 @@ func run(w io.Writer) error {
 		return err
 	}
 	live := directory.NewLive(dir)
-	m, err := match.New(dir, match.Config{K: 3, Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
+	m, err := match.New(ctx, dir, match.Config{K: 3, Week: time.Date(2026, time.June, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		return err
 	}

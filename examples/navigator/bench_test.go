@@ -42,7 +42,7 @@ func BenchmarkAPI(b *testing.B) {
 			}
 		}
 	}
-	m, err := match.New(f.d.dir, match.Config{K: 3, Week: f.d.week})
+	m, err := match.New(context.Background(), f.d.dir, match.Config{K: 3, Week: f.d.week})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func load(ctx context.Context, o options) (*data, error) {
 	}
 	switch {
 	case o.snapshot != "":
-		d.dir, err = directory.OpenWith(o.snapshot, func(b *directory.Builder) { b.Transit = d.net })
+		d.dir, err = directory.OpenWith(ctx, o.snapshot, func(b *directory.Builder) { b.Transit = d.net })
 	default:
 		var provs []directory.Provider
 		if o.hsds != "" {
@@ -129,13 +129,13 @@ func load(ctx context.Context, o options) (*data, error) {
 		for _, p := range provs {
 			b.Add(p)
 		}
-		d.dir, err = b.Build()
+		d.dir, err = b.Build(ctx)
 	}
 	if err != nil {
 		return nil, err
 	}
 	d.tax = d.dir.Taxonomy()
-	if d.matcher, err = match.New(d.dir, match.Config{K: maxK, Week: d.week}); err != nil {
+	if d.matcher, err = match.New(ctx, d.dir, match.Config{K: maxK, Week: d.week}); err != nil {
 		return nil, err
 	}
 	// Where homes may be: the regions, else the providers, padded by

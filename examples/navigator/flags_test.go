@@ -48,7 +48,7 @@ func TestLoadFromFlags(t *testing.T) {
 	snap := filepath.Join(dir, "snapshot")
 	demoDir, err := demo.Directory()
 	require.NoError(t, err)
-	require.NoError(t, demoDir.Save(snap))
+	require.NoError(t, demoDir.Save(ctx, snap))
 	d, err = load(ctx, opts("-snapshot", snap))
 	require.NoError(t, err)
 	assert.Equal(t, demoDir.Len(), d.dir.Len())

@@ -182,7 +182,7 @@ func TestPlanEqualsLibrary(t *testing.T) {
 	f := getFixture(t)
 	ctx := context.Background()
 	for _, k := range []int{1, 3, 7} {
-		m, err := match.New(f.d.dir, match.Config{K: k, Week: f.d.week})
+		m, err := match.New(ctx, f.d.dir, match.Config{K: k, Week: f.d.week})
 		require.NoError(t, err)
 		for i, s := range sampleStudents() {
 			want, err := m.Plan(ctx, s)

@@ -133,11 +133,11 @@ func run(w io.Writer) error {
 	}
 	// Plans read bus frequencies in the week of Monday 1 June 2026, inside
 	// the CARTA feed's validity (2026-05-10 to 2026-08-22).
-	m, err := match.New(dir, match.Config{K: 3, Week: net.Date(2026, time.June, 1)})
+	ctx := context.Background()
+	m, err := match.New(ctx, dir, match.Config{K: 3, Week: net.Date(2026, time.June, 1)})
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
 	for i, s := range samples() {
 		plan, err := m.Plan(ctx, s.student)
 		if err != nil {

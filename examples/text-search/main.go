@@ -16,6 +16,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -92,12 +93,13 @@ func run(w io.Writer, requests []string, radius geo.Meters, at time.Time) error 
 	defer os.RemoveAll(tmp)
 	snap := filepath.Join(tmp, "chattanooga")
 	start := time.Now()
-	if err := dir.Save(snap); err != nil {
+	ctx := context.Background()
+	if err := dir.Save(ctx, snap); err != nil {
 		return err
 	}
 	saved := time.Since(start)
 	start = time.Now()
-	opened, err := directory.Open(snap)
+	opened, err := directory.Open(ctx, snap)
 	if err != nil {
 		return err
 	}
@@ -138,7 +140,7 @@ func build() (*directory.Directory, error) {
 	for _, p := range provs {
 		b.Add(p)
 	}
-	return b.Build()
+	return b.Build(context.Background())
 }
 
 func report(w io.Writer, words string, res *directory.TextResults) {

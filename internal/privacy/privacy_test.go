@@ -70,7 +70,7 @@ func TestErrorsNeverQuoteStudents(t *testing.T) {
 	t.Parallel()
 	d, err := demo.Directory()
 	require.NoError(t, err)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	secrets := []string{"-85.123457", "35.987654", "85.123457", "35.98765", "87.123457", "Zyxwv", "Qwertz", "hiv-secret"}
 	bad := []match.Student{

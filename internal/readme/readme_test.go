@@ -23,7 +23,7 @@ import (
 var preludes = []string{
 	/* find what is near */ `var nyc *time.Location`,
 	/* regions */ `var home orb.Point`,
-	/* text search */ `var dir *directory.Directory; var home orb.Point; var saturdayMorning time.Time`,
+	/* text search */ `var ctx context.Context; var dir *directory.Directory; var home orb.Point; var saturdayMorning time.Time`,
 	/* router */ `var ctx context.Context; var home, clinic orb.Point; var saturday time.Time`,
 	/* trip search */ `var dir *directory.Directory; var home orb.Point; var saturdayMorning transit.Window`,
 	/* hsds */ `var ctx context.Context; var w io.Writer`,

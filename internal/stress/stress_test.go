@@ -44,9 +44,9 @@ func build(t testing.TB, provs []directory.Provider, n int) *version {
 	for _, p := range provs {
 		b.Add(p)
 	}
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
-	m, err := match.New(d, match.Config{})
+	m, err := match.New(t.Context(), d, match.Config{})
 	require.NoError(t, err)
 	return &version{dir: d, m: m, n: n}
 }

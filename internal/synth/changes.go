@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -40,14 +41,14 @@ func (m *Model) Clone() *Model {
 
 // Build builds a directory of the model's providers with b's settings
 // (a new Builder when b is nil); b must hold no providers.
-func (m *Model) Build(b *directory.Builder) (*directory.Directory, error) {
+func (m *Model) Build(ctx context.Context, b *directory.Builder) (*directory.Directory, error) {
 	if b == nil {
 		b = directory.NewBuilder()
 	}
 	for _, id := range m.IDs {
 		b.Add(m.Provs[id])
 	}
-	return b.Build()
+	return b.Build(ctx)
 }
 
 func (m *Model) put(p directory.Provider) {

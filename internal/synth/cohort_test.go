@@ -94,7 +94,7 @@ func TestStudentsValid(t *testing.T) {
 	net, err := synth.Transit(1)
 	require.NoError(t, err)
 	dir := buildDirectory(t, net)
-	m, err := match.New(dir, match.Config{})
+	m, err := match.New(t.Context(), dir, match.Config{})
 	require.NoError(t, err)
 	for i, s := range ss {
 		err := m.Validate(s)
@@ -109,7 +109,7 @@ func buildDirectory(t *testing.T, net *transit.Network) *directory.Directory {
 	for _, p := range synth.Providers(1, 500) {
 		b.Add(p)
 	}
-	d, err := b.Build()
+	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	return d
 }
