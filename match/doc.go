@@ -98,9 +98,15 @@
 //
 // # Search and cost
 //
-// New packs every placed provider's hard-filter fields into 64-byte
-// records, one list per category with its descendants, sorted by the cells
-// of a uniform grid (about 16 providers a cell). For each item, Top reads
+// A Matcher is a view over one directory version: it reads the
+// directory's own spatial index, where every placed provider's
+// hard-filter fields and score bounds sit in 64-byte records, one grid
+// per category with its descendants (about 8 providers a cell), and
+// copies nothing, so New costs O(categories) (30 µs at 100,000
+// providers). When the directory changes (directory.Directory.Apply),
+// Rebase gives a Matcher over the new version at no cost, and
+// Assignment.Enrollments writes the seats an assignment takes back as
+// changes. For each item, Top reads
 // records in rings of cells around the student: the record alone rejects
 // most providers and bounds the score of the rest; a provider is scored
 // only when its bound can beat the K-th best, and the search ends at the
