@@ -15,6 +15,7 @@ import (
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/oracle"
 	"github.com/wraparound/wraparound/internal/synth"
 	"github.com/wraparound/wraparound/match"
 )
@@ -259,51 +260,7 @@ func drawAvailability(rng *rand.Rand) []match.WeeklyWindow {
 // compiled filters. It answers the filters the mixes use and Region,
 // ResidentOf and Exclude; Serves, Transit and Trip are not answered and
 // must be unset.
-func scanKeeps(p *directory.Provider, q *directory.Query) bool {
-	if len(q.Categories) > 0 && !slices.ContainsFunc(q.Categories, p.InCategory) {
-		return false
-	}
-	if q.FreeOnly && p.Cost != directory.CostFree {
-		return false
-	}
-	if q.Wheelchair && !p.Wheelchair {
-		return false
-	}
-	if q.HasSeats && !p.HasSeats() {
-		return false
-	}
-	if q.Age > 0 && !p.Eligibility.AgeOK(q.Age) {
-		return false
-	}
-	if q.HasGrade && !p.Eligibility.GradeOK(q.Grade) {
-		return false
-	}
-	if q.Language != "" && !p.SpeaksLanguage(q.Language) {
-		return false
-	}
-	if slices.Contains(q.Exclude, p.ID) {
-		return false
-	}
-	if q.Region != "" {
-		set, name, _ := strings.Cut(q.Region, ":")
-		if p.Regions[set] != name {
-			return false
-		}
-	}
-	if r := p.Eligibility.Residency; r != "" {
-		set, name, _ := strings.Cut(r, ":")
-		if home, asked := q.ResidentOf[set]; asked && home != name {
-			return false
-		}
-	}
-	if !q.OpenAt.IsZero() {
-		if !p.Hours.Known() {
-			return q.UnknownHoursOK
-		}
-		return p.Hours.OpenAt(q.OpenAt)
-	}
-	return true
-}
+func scanKeeps(p *directory.Provider, q *directory.Query) bool { return oracle.Keeps(p, q) }
 
 // timeEach runs call on query i%n once per b.Loop iteration, timing each
 // call on its own, and reports the percentiles of those times beside the

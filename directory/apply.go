@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -351,18 +352,8 @@ func (d *Directory) planChanges(changes []Change) ([]planned, error) {
 		}
 		out = append(out, planned{id: id, slot: slot, p: p})
 	}
-	slices.SortFunc(out, func(a, b planned) int { return cmpString(a.id, b.id) })
+	slices.SortFunc(out, func(a, b planned) int { return strings.Compare(a.id, b.id) })
 	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func cloneWeek(w [7][]Span) [7][]Span {

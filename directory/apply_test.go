@@ -6,6 +6,7 @@ import (
 	"flag"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,7 +132,7 @@ func answer(t testing.TB, d *directory.Directory, qs []directory.Query, ts []dir
 				}
 				return 1
 			}
-			return cmpID(x.Provider.ID, y.Provider.ID)
+			return strings.Compare(x.Provider.ID, y.Provider.ID)
 		})
 		a.Nearby = append(a.Nearby, near)
 	}
@@ -150,16 +151,6 @@ func answer(t testing.TB, d *directory.Directory, qs []directory.Query, ts []dir
 		a.Samples = append(a.Samples, p)
 	}
 	return a
-}
-
-func cmpID(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TestApplyEqualsFreshBuild applies random batches of changes and checks,
