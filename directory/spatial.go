@@ -31,9 +31,11 @@ func init() {
 				}
 				return *d.stopsNear.at(slot)
 			},
-			SlotOf: d.ids.get,
-			Direct: func(code string) int { return d.catCount[code] },
-			Router: d.routerFor,
+			SlotOf:  d.ids.get,
+			Direct:  func(code string) int { return d.catCount[code] },
+			Router:  d.routerFor,
+			Version: d.version,
+			Changed: d.changedSlots,
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wraparound/wraparound/directory"
@@ -47,8 +48,9 @@ type Matcher struct {
 
 // lazyIndexes are built once per directory version, when first needed.
 type lazyIndexes struct {
-	ownOnce sync.Once
-	own     ownIndex // words of providers' own listings, for interests' ranking
+	ownOnce  sync.Once
+	own      ownIndex    // words of providers' own listings, for interests' ranking
+	ownBuilt atomic.Bool // own is ready
 	// phoneOnly are the providers without a location that give a phone
 	// number: offered to call when nothing fits within reach.
 	phoneOnce sync.Once
@@ -101,7 +103,8 @@ func New(ctx context.Context, dir *directory.Directory, cfg Config) (*Matcher, e
 
 // Rebase returns a Matcher like m over next, a later version of m's
 // directory (from Directory.Apply), sharing m's configuration, router
-// and caches: O(1), or O(changes) for the parts built on first use. It
+// and caches: O(1), plus, once m has built its word index of listings,
+// that index's update for the changed providers. It
 // refuses a directory of another taxonomy or transit network
 // (ErrOutOfRange): build a new Matcher for those.
 func (m *Matcher) Rebase(next *directory.Directory) (*Matcher, error) {
@@ -111,6 +114,15 @@ func (m *Matcher) Rebase(next *directory.Directory) (*Matcher, error) {
 	r := *m
 	r.cat, r.src = next, spatial.Of(next)
 	r.lazy = new(lazyIndexes)
+	if m.lazy.ownBuilt.Load() {
+		// Follow the word index along the changes rather than rebuild it
+		// on the next interest.
+		if slots, ok := r.src.Changed(m.src.Version); ok {
+			own := m.lazy.own.update(slots, m.prov, r.prov)
+			r.lazy.ownOnce.Do(func() { r.lazy.own = own })
+			r.lazy.ownBuilt.Store(true)
+		}
+	}
 	return &r, nil
 }
 
@@ -151,7 +163,10 @@ func (m *Matcher) candSlot(c *Candidate) int32 {
 
 // ownIndex returns the word index of the providers' own listings.
 func (m *Matcher) ownIndex() *ownIndex {
-	m.lazy.ownOnce.Do(func() { m.lazy.own = buildOwnIndex(m) })
+	m.lazy.ownOnce.Do(func() {
+		m.lazy.own = buildOwnIndex(m)
+		m.lazy.ownBuilt.Store(true)
+	})
 	return &m.lazy.own
 }
 

@@ -151,10 +151,10 @@ type ownIndex struct {
 	post  [][]int32 // provider ordinals per word, ascending
 }
 
-func buildOwnIndex(m *Matcher) ownIndex {
-	byWord := map[string][]int32{}
-	var buf []byte
-	add := func(i int32, s string) {
+// listingWords calls fn with each word of p's own listing (name,
+// keywords, description), lower-cased, possibly more than once.
+func listingWords(p *directory.Provider, buf []byte, fn func(w []byte)) []byte {
+	add := func(s string) {
 		for j := 0; j < len(s); {
 			if !wordByte(s[j]) {
 				j++
@@ -168,23 +168,32 @@ func buildOwnIndex(m *Matcher) ownIndex {
 			for _, b := range []byte(s[j:k]) {
 				buf = append(buf, lower(b))
 			}
-			ps := byWord[string(buf)]
-			if len(ps) == 0 || ps[len(ps)-1] != i {
-				byWord[string(buf)] = append(ps, i)
-			}
+			fn(buf)
 			j = k
 		}
 	}
+	add(p.Name)
+	for _, k := range p.Keywords {
+		add(k)
+	}
+	add(p.Description)
+	return buf
+}
+
+func buildOwnIndex(m *Matcher) ownIndex {
+	byWord := map[string][]int32{}
+	var buf []byte
 	for i := range m.slots() {
 		p := m.prov(i)
 		if p == nil {
 			continue
 		}
-		add(i, p.Name)
-		for _, k := range p.Keywords {
-			add(i, k)
-		}
-		add(i, p.Description)
+		buf = listingWords(p, buf, func(w []byte) {
+			ps := byWord[string(w)]
+			if len(ps) == 0 || ps[len(ps)-1] != i {
+				byWord[string(w)] = append(ps, i)
+			}
+		})
 	}
 	o := ownIndex{words: make([]string, 0, len(byWord))}
 	for w := range byWord {
@@ -196,6 +205,79 @@ func buildOwnIndex(m *Matcher) ownIndex {
 		o.post[i] = byWord[w]
 	}
 	return o
+}
+
+// update returns the index after the providers in slots changed from
+// before(slot) to after(slot) (nil: absent), sharing the posting lists of
+// untouched words: O(words + touched postings + changes × listing).
+// Words no provider uses any more are dropped, as a fresh build has it.
+func (o *ownIndex) update(slots []int32, before, after func(int32) *directory.Provider) ownIndex {
+	type edit struct{ del, add []int32 }
+	edits := map[string]*edit{}
+	var buf []byte
+	wordsOf := func(p *directory.Provider) map[string]bool {
+		set := map[string]bool{}
+		if p != nil {
+			buf = listingWords(p, buf, func(w []byte) { set[string(w)] = true })
+		}
+		return set
+	}
+	get := func(w string) *edit {
+		e := edits[w]
+		if e == nil {
+			e = new(edit)
+			edits[w] = e
+		}
+		return e
+	}
+	for _, s := range slots {
+		was, now := wordsOf(before(s)), wordsOf(after(s))
+		for w := range was {
+			if !now[w] {
+				get(w).del = append(get(w).del, s)
+			}
+		}
+		for w := range now {
+			if !was[w] {
+				get(w).add = append(get(w).add, s)
+			}
+		}
+	}
+	if len(edits) == 0 {
+		return *o
+	}
+	words := slices.Clone(o.words)
+	for w := range edits {
+		if _, found := slices.BinarySearch(o.words, w); !found {
+			words = append(words, w)
+		}
+	}
+	slices.Sort(words)
+	out := ownIndex{words: words[:0:0], post: make([][]int32, 0, len(words))}
+	for _, w := range words {
+		var post []int32
+		if i, found := slices.BinarySearch(o.words, w); found {
+			post = o.post[i]
+		}
+		if e := edits[w]; e != nil {
+			slices.Sort(e.del)
+			slices.Sort(e.add)
+			next := make([]int32, 0, len(post)+len(e.add))
+			for _, s := range post {
+				if _, gone := slices.BinarySearch(e.del, s); !gone {
+					next = append(next, s)
+				}
+			}
+			next = append(next, e.add...)
+			slices.Sort(next)
+			post = next
+		}
+		if len(post) > 0 {
+			out.words = append(out.words, w)
+			out.post = append(out.post, post)
+		}
+	}
+	return out
 }
 
 // candidates appends to dst[:0] the ordinals, ascending and unique, of

@@ -283,6 +283,11 @@ type Source struct {
 	SlotOf func(id string) (int32, bool)
 	// Direct counts the providers listing a code itself.
 	Direct func(code string) int
+	// Version is the directory version's Version.
+	Version uint64
+	// Changed returns the slots changed since an earlier version of the
+	// same lineage; false when the record of the steps is gone.
+	Changed func(from uint64) ([]int32, bool)
 	// Router returns the directory's timetable router with the given
 	// options, built once and shared by its versions.
 	Router func(opts transit.RouterOptions) (*transit.Router, error)
