@@ -488,37 +488,44 @@ func (d *Directory) stopsOfNet(p *Provider) []NearStop {
 }
 
 // nextOrder returns next's occupied slots in ID order: d's order without
-// the removed slots, merged with the added ones. It is one pass over 4
-// bytes per provider (0.1 ms at 100,000), shared when nothing is added
-// or removed.
+// the removed slots, with the added ones in place. Each change finds its
+// position by binary search (O(log n)); the rest is copied in runs, one
+// memmove of 4 bytes per provider (about 40 µs at 100,000). d's order is
+// shared when nothing is added or removed.
 func nextOrder(d, next *Directory, plan []planned) []int32 {
-	var added []int32
-	removed := false
-	for _, c := range plan {
+	type edit struct {
+		pos  int   // position in d.order
+		slot int32 // added slot, or -1 to drop d.order[pos]
+	}
+	var edits []edit
+	idAt := func(i int) string { return d.prov(d.order[i]).ID }
+	for _, c := range plan { // in ID order
 		switch {
 		case c.p == nil:
-			removed = true
+			pos, _ := slices.BinarySearchFunc(d.order, c.id, func(s int32, id string) int { return strings.Compare(d.prov(s).ID, id) })
+			if pos < len(d.order) && idAt(pos) == c.id {
+				edits = append(edits, edit{pos, -1})
+			}
 		case c.slot >= d.slots():
-			added = append(added, c.slot) // plan is in ID order
+			pos, _ := slices.BinarySearchFunc(d.order, c.id, func(s int32, id string) int { return strings.Compare(d.prov(s).ID, id) })
+			edits = append(edits, edit{pos, c.slot})
 		}
 	}
-	if !removed && len(added) == 0 {
+	if len(edits) == 0 {
 		return d.order
 	}
-	out := make([]int32, 0, len(d.order)+len(added))
-	a := 0
-	for _, s := range d.order {
-		p := next.prov(s)
-		if p == nil {
-			continue
+	out := make([]int32, 0, len(d.order)+len(edits))
+	at := 0
+	for _, e := range edits { // positions ascend with the IDs
+		out = append(out, d.order[at:e.pos]...)
+		at = e.pos
+		if e.slot >= 0 {
+			out = append(out, e.slot)
+		} else {
+			at++ // drop it
 		}
-		for a < len(added) && next.prov(added[a]).ID < p.ID {
-			out = append(out, added[a])
-			a++
-		}
-		out = append(out, s)
 	}
-	return append(out, added[a:]...)
+	return append(out, d.order[at:]...)
 }
 
 // samePlace reports whether a and b sit in the same place of every
