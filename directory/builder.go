@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/paulmach/orb"
+
 	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/geo/transit"
 )
@@ -251,15 +253,28 @@ func commonZone(metas []meta) *time.Location {
 // (Provider.Regions).
 func (d *Directory) locate(p *Provider) {
 	p.Regions = nil
-	if p.Unplaced || len(d.regionSet) == 0 {
-		return
+	if !p.Unplaced {
+		p.Regions = d.RegionsAt(p.Point)
 	}
-	p.Regions = make(map[string]string, len(d.regionSet))
+}
+
+// RegionsAt returns, for each region set of the directory, the name of
+// the region containing pt (boundary as geo.Regions.Locate); sets with
+// no region there are left out, and nil means the directory has no region
+// sets. It is the one lookup behind Provider.Regions, the Region filter
+// and a student's residency in package match. Cost: one point-in-region
+// lookup per set.
+func (d *Directory) RegionsAt(pt orb.Point) map[string]string {
+	if len(d.regionNames) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(d.regionNames))
 	for _, name := range d.regionNames {
-		if reg, ok := d.regionSet[name].Locate(p.Point); ok {
-			p.Regions[name] = reg.Name
+		if reg, ok := d.regionSet[name].Locate(pt); ok {
+			out[name] = reg.Name
 		}
 	}
+	return out
 }
 
 // ctxCheckEvery is how many providers long loops handle between looks at

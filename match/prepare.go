@@ -240,15 +240,11 @@ func (m *Matcher) Prepare(ctx context.Context, s Student) (*Prepared, error) {
 	if sets := m.cat.RegionSets(); len(sets) > 0 {
 		// Residency is decided by home; outside every region of a set
 		// the student is a resident of none of them ("").
-		p.resident = make(map[string]string, len(sets))
+		p.resident = m.cat.RegionsAt(s.Home)
 		for _, set := range sets {
-			name := ""
-			if rs, ok := m.cat.Regions(set); ok {
-				if reg, ok := rs.Locate(s.Home); ok {
-					name = reg.Name
-				}
+			if _, ok := p.resident[set]; !ok {
+				p.resident[set] = ""
 			}
-			p.resident[set] = name
 		}
 	}
 	if err := p.compileWindows(ctx, c.Availability); err != nil {
