@@ -44,13 +44,16 @@ func OpenDisagreements(d *Directory, at time.Time, unknownOK bool) []string {
 	t := d.text
 	c := t.open.clock(at, unknownOK, nil)
 	var out []string
-	for k, i := range t.order {
-		p := d.prov(i)
+	for k := range t.n {
+		if *t.flags.at(k)&numDead != 0 {
+			continue
+		}
+		p := d.prov(t.slot(k))
 		want := unknownOK
 		if p.Hours.Known() {
 			want = p.Hours.OpenAt(at)
 		}
-		got, sure := t.open.openAt(int32(k), &c)
+		got, sure := t.open.openAt(k, &c)
 		if sure && got != want || !sure && !got {
 			out = append(out, p.ID)
 		}

@@ -18,11 +18,13 @@ const week = 7 * 24 * time.Hour
 
 // openIndex holds every number's opening intervals.
 type openIndex struct {
-	zones  []*time.Location // distinct zones of the providers' hours
-	zoneOf []uint8          // zone of each number, or an openState
-	off    []int32          // intervals of number k: spans[off[k]:off[k+1]]
-	spans  [][2]time.Duration
+	zones  []*time.Location     // distinct zones of the providers' hours
+	zoneOf cowSlice[uint8]      // zone of each number, or an openState
+	spans  cowSlice[[]openSpan] // intervals of each number
 }
+
+// openSpan is an interval of the week, from Sunday 00:00 local time.
+type openSpan [2]time.Duration
 
 // Special zoneOf values.
 const (
@@ -35,38 +37,53 @@ const (
 // buildOpen fills t.open from the providers' hours.
 func (t *textIndex) buildOpen(d *Directory) {
 	o := &t.open
-	n := len(t.order)
-	o.zoneOf = make([]uint8, n)
-	o.off = make([]int32, n+1)
-	zi := map[*time.Location]uint8{}
-	for k, i := range t.order {
-		h := &d.prov(i).Hours
-		switch {
-		case !h.Known():
-			o.zoneOf[k] = zoneUnknown
-		case h.Always:
-			o.zoneOf[k] = zoneAlways
-		default:
-			loc := h.Location()
-			z, ok := zi[loc]
-			if !ok && len(o.zones) < maxZones {
-				z, ok = uint8(len(o.zones)), true
-				zi[loc] = z
-				o.zones = append(o.zones, loc)
-			}
-			if !ok {
-				z = zoneMany
-			}
-			o.zoneOf[k] = z
-			for day, spans := range h.Week {
-				base := time.Duration(day) * 24 * time.Hour
-				for _, s := range spans {
-					o.spans = append(o.spans, [2]time.Duration{base + s.Open, base + s.Close})
-				}
-			}
+	o.zones = nil
+	zoneOf := make([]uint8, t.n)
+	per := make([][]openSpan, t.n)
+	var all []openSpan
+	for k := range t.n {
+		if *t.flags.at(k)&numDead != 0 {
+			zoneOf[k] = zoneUnknown
+			continue
 		}
-		o.off[k+1] = int32(len(o.spans))
+		start := len(all)
+		zoneOf[k], all = o.hoursOf(&d.prov(t.slot(k)).Hours, all)
+		per[k] = all[start:len(all):len(all)]
 	}
+	o.zoneOf, o.spans = makeCow(zoneOf), makeCow(per)
+}
+
+// hoursOf returns the zoneOf value of h, adding its zone to o.zones if
+// new, and appends its intervals to spans.
+func (o *openIndex) hoursOf(h *Hours, spans []openSpan) (uint8, []openSpan) {
+	switch {
+	case !h.Known():
+		return zoneUnknown, spans
+	case h.Always:
+		return zoneAlways, spans
+	}
+	loc := h.Location()
+	z := -1
+	for i, l := range o.zones {
+		if l == loc {
+			z = i
+			break
+		}
+	}
+	if z < 0 && len(o.zones) < maxZones {
+		z = len(o.zones)
+		o.zones = append(o.zones[:z:z], loc)
+	}
+	for day, ss := range h.Week {
+		base := time.Duration(day) * 24 * time.Hour
+		for _, s := range ss {
+			spans = append(spans, openSpan{base + s.Open, base + s.Close})
+		}
+	}
+	if z < 0 {
+		return zoneMany, spans
+	}
+	return uint8(z), spans
 }
 
 // openClock is an instant read in each zone: the offset into the week,
@@ -89,7 +106,7 @@ func (o *openIndex) clock(at time.Time, unknownOK bool, buf []time.Duration) ope
 // openAt reports whether number k is open at c. ok is false when the
 // index cannot tell and filter.keep must.
 func (o *openIndex) openAt(k int32, c *openClock) (open, ok bool) {
-	switch z := o.zoneOf[k]; z {
+	switch z := *o.zoneOf.at(k); z {
 	case zoneAlways:
 		return true, true
 	case zoneUnknown:
@@ -98,7 +115,7 @@ func (o *openIndex) openAt(k int32, c *openClock) (open, ok bool) {
 		return true, false
 	default:
 		x := c.at[z]
-		for _, s := range o.spans[o.off[k]:o.off[k+1]] {
+		for _, s := range *o.spans.at(k) {
 			if s[0] <= x && x < s[1] || s[0] <= x+week && x+week < s[1] {
 				return true, true
 			}
