@@ -150,3 +150,16 @@ func CheckSnapshot(dir string) error {
 	_, err := checkSnapshot(dir)
 	return err
 }
+
+// TextLayoutState describes the numbering of a directory's text index.
+type TextLayoutState struct {
+	Live     int // numbers of live providers
+	Dead     int // numbers of providers gone since the layout
+	Appended int // numbers added since the layout
+}
+
+// TextLayout returns the numbering state of d's text index.
+func TextLayout(d *Directory) TextLayoutState {
+	t := d.text
+	return TextLayoutState{Live: int(t.live), Dead: int(t.dead), Appended: int(t.n - t.tail)}
+}
