@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
@@ -49,7 +51,10 @@ func (t *textIndex) apply(ctx context.Context, old, next *Directory, removed, ad
 			}
 		}
 		if err := e.kill(k, op); err != nil {
-			return nil, err
+			// The analysis here and bleve's disagree (FuzzTextAnalysis
+			// looks for such text): build from scratch rather than keep
+			// an index that differs from a fresh one.
+			return next.newText()
 		}
 	}
 	for j, s := range added {
@@ -210,8 +215,9 @@ func (e *textEdit) refresh(k int32, np *Provider) {
 	e.spans.set(k, spans)
 }
 
-// kill marks number k, laid out for provider op, dead. It fails only if
-// op's analysed text is not in the index, which would be a bug.
+// kill marks number k, laid out for provider op, dead. It fails if op's
+// analysed text is not in the index, which only a difference between
+// tokenForms and bleve's analysis would cause.
 func (e *textEdit) kill(k int32, op *Provider) error {
 	nt := e.nt
 	e.flags.set(k, *e.flags.s.at(k)|numDead)
@@ -536,6 +542,15 @@ func (dt *docText) read(tf *tokenForms, d *Directory, p *Provider) {
 	}
 	clear(dt.words)
 	fields := textFields(p)
+	cats := d.catText(p)
+	// The words field joins the fields and category text with " ; ",
+	// where every token ends: its words are those of the parts, unless a
+	// part is not UTF-8 (keywords are not checked), where bleve's
+	// tokenizer stops; then the joined text is tokenized as bleve does.
+	valid := utf8.ValidString(cats)
+	for _, s := range fields {
+		valid = valid && utf8.ValidString(s)
+	}
 	tf.mu.Lock()
 	defer tf.mu.Unlock()
 	for f, s := range fields {
@@ -546,12 +561,16 @@ func (dt *docText) read(tf *tokenForms, d *Directory, p *Provider) {
 					dt.terms[l][form.term[l]] |= 1 << f
 				}
 			}
-			if form.ok[numLangs] {
+			if valid && form.ok[numLangs] {
 				dt.words[form.term[numLangs]] = struct{}{}
 			}
 		}
 	}
-	for _, tok := range tf.tok.Tokenize([]byte(d.catText(p))) {
+	words := cats
+	if !valid {
+		words = strings.Join(append(fields[:], cats), " ; ")
+	}
+	for _, tok := range tf.tok.Tokenize([]byte(words)) {
 		if form := tf.form(tok); form.ok[numLangs] {
 			dt.words[form.term[numLangs]] = struct{}{}
 		}

@@ -209,3 +209,39 @@ func TestTextApplySaveOpen(t *testing.T) {
 		require.Equal(t, want[i], reopened[i], "opened: query %d %+v", i/3, qs[i/3])
 	}
 }
+
+// FuzzTextAnalysis checks that Apply's token-by-token analysis of a
+// provider's text gives exactly the terms and words bleve's analyzers
+// give for its document (the independent computation), on text meant to
+// find where they could part: apostrophes, accents, combining marks at
+// field starts, joiners, scripts without spaces, numbers, long tokens.
+func FuzzTextAnalysis(f *testing.F) {
+	seeds := [][3]string{
+		{"O'Neil's Café", "niños’s tutorías — free food", "WIC ; SNAP"},
+		{"\u0301abc déf", "e.g. 3.14 a_b x.y 1,000", "\u200dzwj"},
+		{"👩‍👩‍👧 family", "日本語のテキスト", "İstanbul ΣΊΣΥΦΟΣ"},
+		{strings.Repeat("a", 300) + "é", "the and de la", "don't can't l'école"},
+		{"", "", ""},
+		{"ab\u0308c", "קפה ג'ורג'", "\ufeffbom"},
+	}
+	for _, s := range seeds {
+		f.Add(s[0], s[1], s[2])
+	}
+	b := directory.NewBuilder()
+	b.TextIndex = true
+	base := synth.Providers(5, 1)[0]
+	b.Add(base)
+	d, err := b.Build()
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, name, desc, kw string) {
+		p := base
+		p.ID = "fuzz"
+		p.Name, p.Description, p.Keywords = name, desc, strings.Split(kw, ";")
+		if _, err := d.Apply(context.Background(), []directory.Change{directory.Add(p)}); err != nil {
+			return // text a directory refuses (not UTF-8, control characters)
+		}
+		if msg := directory.TextAnalysisMismatch(d, &p); msg != "" {
+			t.Fatalf("name %q description %q keywords %q: %s", name, desc, kw, msg)
+		}
+	})
+}

@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,4 +164,43 @@ type TextLayoutState struct {
 func TextLayout(d *Directory) TextLayoutState {
 	t := d.text
 	return TextLayoutState{Live: int(t.live), Dead: int(t.dead), Appended: int(t.n - t.tail)}
+}
+
+// RebuildText builds the text index of d's providers from scratch, as
+// Apply did before it followed changes, and discards it.
+func RebuildText(d *Directory) error {
+	_, err := d.newText()
+	return err
+}
+
+// TextAnalysisMismatch returns how the token-by-token analysis of p that
+// Apply uses differs from bleve's analysis of p's document, or "" when it
+// does not.
+func TextAnalysisMismatch(d *Directory, p *Provider) string {
+	t := d.text
+	var got, want docText
+	got.read(t.tokens, d, p)
+	want.read(t.tokens, d, &Provider{}) // empty maps
+	for f, s := range textFields(p) {
+		if s == "" {
+			continue
+		}
+		for l := range numLangs {
+			for _, tok := range t.analyzers[l].Analyze([]byte(s)) {
+				want.terms[l][string(tok.Term)] |= 1 << f
+			}
+		}
+	}
+	for _, tok := range t.surface.Analyze([]byte(d.textDocument(p)[wordsField].(string))) {
+		want.words[string(tok.Term)] = struct{}{}
+	}
+	for l := range numLangs {
+		if !maps.Equal(got.terms[l], want.terms[l]) {
+			return fmt.Sprintf("language %s: got %v, want %v", langNames[l], got.terms[l], want.terms[l])
+		}
+	}
+	if !maps.Equal(got.words, want.words) {
+		return fmt.Sprintf("words: got %v, want %v", got.words, want.words)
+	}
+	return ""
 }

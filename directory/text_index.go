@@ -185,6 +185,7 @@ func (d *Directory) textDocument(p *Provider) map[string]any {
 	for l := range numLangs {
 		doc[catField+"_"+langNames[l]] = catText
 	}
+	// docText.read relies on this form.
 	doc[wordsField] = strings.Join(append(fields[:], catText), " ; ")
 	return doc
 }
@@ -312,24 +313,29 @@ func (t *textIndex) analyze(l int, s string) []posTerm {
 // projects it. The bleve index is closed afterwards: queries use the
 // projection, and Save writes a fresh on-disk bleve index.
 func (d *Directory) buildText() error {
-	m, err := textMapping()
-	if err != nil {
-		return err
-	}
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return fmt.Errorf("directory: text index: %w", err)
-	}
-	defer idx.Close()
-	if err := d.indexText(idx); err != nil {
-		return err
-	}
-	t, err := d.projectText(idx, m)
+	t, err := d.newText()
 	if err != nil {
 		return err
 	}
 	d.text = t
 	return nil
+}
+
+// newText returns the text index of d's providers, built from scratch.
+func (d *Directory) newText() (*textIndex, error) {
+	m, err := textMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("directory: text index: %w", err)
+	}
+	defer idx.Close()
+	if err := d.indexText(idx); err != nil {
+		return nil, err
+	}
+	return d.projectText(idx, m)
 }
 
 // indexText feeds every provider to idx in batches.

@@ -1,0 +1,67 @@
+package directory_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/internal/synth"
+)
+
+var applyTextN = flag.Int("applytext.n", 100_000, "providers of BenchmarkApplyText")
+
+// BenchmarkApplyText measures Apply of a batch of 1000 random changes
+// (adds, replacements, removals, seats, enrolment, hours: the mix of
+// TestApplyEqualsFreshBuild), each applied to the version the last one
+// made, so that the text index's relayouts are counted at their amortized
+// rate: without a text index, with one, and the baseline, rebuilding the
+// text index from scratch (what Apply did before).
+func BenchmarkApplyText(b *testing.B) {
+	n := *applyTextN
+	const changes = 1000
+	provs := synth.Providers(1, n)
+	for _, text := range []bool{false, true} {
+		name := fmt.Sprintf("n=%d/changes=%d/apply", n, changes)
+		if text {
+			name += "+text"
+		}
+		b.Run(name, func(b *testing.B) {
+			m := newModel(provs)
+			d := m.build(b, text)
+			rng := rand.New(rand.NewPCG(1, 2))
+			ctx := context.Background()
+			relayouts := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				cs := m.randomChanges(rng, changes)
+				b.StartTimer()
+				next, err := d.Apply(ctx, cs)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if text {
+					if st := directory.TextLayout(next); st.Appended == 0 && st.Dead == 0 {
+						relayouts++
+					}
+				}
+				d = next
+			}
+			if text {
+				b.ReportMetric(float64(relayouts)/float64(b.N), "relayouts/op")
+			}
+		})
+	}
+	b.Run(fmt.Sprintf("n=%d/rebuild-text", n), func(b *testing.B) {
+		d := newModel(provs).build(b, false)
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := directory.RebuildText(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
