@@ -365,67 +365,39 @@ func (t *textIndex) relayout(ctx context.Context, next *Directory) (*textIndex, 
 			remap[k] = *nt.rank.at(t.slot(k))
 		}
 	}
-	// moved returns p's live entries under their new numbers, sorted, as
-	// number<<8 | mask.
-	moved := func(p *postList) []uint64 {
-		es := make([]uint64, 0, p.live)
-		for j, k := range p.head {
-			if nk := remap[k]; nk >= 0 {
-				var m uint8
-				if p.hmask != nil {
-					m = p.hmask[j]
-				}
-				es = append(es, uint64(nk)<<8|uint64(m))
-			}
-		}
-		for j := range p.tail.n {
-			if nk := remap[*p.tail.at(j)]; nk >= 0 {
-				var m uint8
-				if p.tmask.n > 0 {
-					m = *p.tmask.at(j)
-				}
-				es = append(es, uint64(nk)<<8|uint64(m))
-			}
-		}
-		slices.Sort(es)
-		return es
-	}
-	flat := func(es []uint64, masks bool) *postList {
-		docs := make([]int32, len(es))
-		var mask []uint8
-		if masks {
-			mask = make([]uint8, len(es))
-		}
-		for j, e := range es {
-			docs[j] = int32(e >> 8)
-			if masks {
-				mask[j] = uint8(e)
-			}
-		}
-		return listFromFlat(docs, mask)
-	}
+	// Every live list, old: the terms of each language, then the
+	// categories.
+	var olds []*postList
+	var dicts [numLangs]map[string]int32
 	for l := range numLangs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		lp := &t.lang[l]
-		dict := make(map[string]int32, len(lp.dict)+len(lp.over))
-		var lists []*postList
+		dicts[l] = make(map[string]int32, len(lp.dict)+len(lp.over))
 		for _, m := range []map[string]int32{lp.dict, lp.over} {
 			for term, tid := range m {
-				p := lp.list(tid)
-				if p.live == 0 {
-					continue
+				if p := lp.list(tid); p.live > 0 {
+					dicts[l][term] = int32(len(olds))
+					olds = append(olds, p)
 				}
-				dict[term] = int32(len(lists))
-				lists = append(lists, flat(moved(p), true))
 			}
 		}
-		nt.lang[l] = langPostings{dict: dict, terms: makeCow(lists)}
 	}
-	nt.catDocs = make([]*postList, len(t.catDocs))
-	for ci, p := range t.catDocs {
-		nt.catDocs[ci] = flat(moved(p), false)
+	firstCat := len(olds)
+	olds = append(olds, t.catDocs...)
+	news, err := transpose(ctx, olds, remap, nt.n)
+	if err != nil {
+		return nil, err
+	}
+	base := int32(0)
+	for l := range numLangs {
+		for term, j := range dicts[l] {
+			dicts[l][term] = j - base
+		}
+		nt.lang[l] = langPostings{dict: dicts[l], terms: makeCow(news[base : int(base)+len(dicts[l])])}
+		base += int32(len(dicts[l]))
+	}
+	nt.catDocs = news[firstCat:]
+	for _, p := range nt.catDocs {
+		p.hmask = nil
 	}
 	cats := make([][]uint16, nt.n)
 	for k := range t.n {
@@ -575,4 +547,72 @@ func (dt *docText) read(tf *tokenForms, d *Directory, p *Provider) {
 			dt.words[form.term[numLangs]] = struct{}{}
 		}
 	}
+}
+
+// transpose returns the lists olds hold, renumbered by remap (-1: drop),
+// flat and sorted. Rather than sort each list, it gathers every entry
+// under its new number and reads the numbers back in order: two linear
+// passes over the entries.
+func transpose(ctx context.Context, olds []*postList, remap []int32, n int32) ([]*postList, error) {
+	each := func(p *postList, fn func(nk int32, m uint8)) {
+		for j, k := range p.head {
+			if nk := remap[k]; nk >= 0 {
+				var m uint8
+				if p.hmask != nil {
+					m = p.hmask[j]
+				}
+				fn(nk, m)
+			}
+		}
+		for j := range p.tail.n {
+			if nk := remap[*p.tail.at(j)]; nk >= 0 {
+				var m uint8
+				if p.tmask.n > 0 {
+					m = *p.tmask.at(j)
+				}
+				fn(nk, m)
+			}
+		}
+	}
+	off := make([]int32, n+1)
+	start := make([]int, len(olds)+1)
+	for li, p := range olds {
+		c := 0
+		each(p, func(nk int32, _ uint8) { off[nk+1]++; c++ })
+		start[li+1] = start[li] + c
+	}
+	total := start[len(olds)]
+	for k := range n {
+		off[k+1] += off[k]
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	fwd := make([]uint64, total) // list<<8 | mask, by new number
+	at := slices.Clone(off[:n])
+	for li, p := range olds {
+		each(p, func(nk int32, m uint8) {
+			fwd[at[nk]] = uint64(li)<<8 | uint64(m)
+			at[nk]++
+		})
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	docs := make([]int32, total)
+	masks := make([]uint8, total)
+	fill := slices.Clone(start[:len(olds)])
+	for k := range n {
+		for _, e := range fwd[off[k]:off[k+1]] {
+			li := e >> 8
+			docs[fill[li]], masks[fill[li]] = k, uint8(e)
+			fill[li]++
+		}
+	}
+	out := make([]*postList, len(olds))
+	for li := range olds {
+		a, b := start[li], start[li+1]
+		out[li] = listFromFlat(docs[a:b:b], masks[a:b:b])
+	}
+	return out, nil
 }

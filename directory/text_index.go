@@ -45,7 +45,11 @@ import (
 // numbered in grid order (text_grid.go), which a query intersects with the
 // grid cells around the place. Reading the postings back, rather than
 // analysing the providers a second time, means a directory built in memory
-// and one opened from disk hold exactly the same projection. Category
+// and one opened from disk hold exactly the same projection. Directory.Apply
+// does not go back to bleve: it updates the projection of the new version
+// from the changed providers' text, analysed token by token with the same
+// analyzers (text_apply.go), sharing the rest with the old version
+// (text_store.go); its answers equal a fresh build's. Category
 // labels and synonyms are matched against the taxonomy (a few dozen
 // entries) rather than read from bleve's "categories" fields, which are
 // there for bleve's own queries.
