@@ -65,3 +65,48 @@ func BenchmarkApplyText(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSearchTextAfterApply measures SearchText on a version that
+// Apply left with dead and appended numbers, just short of a relayout
+// (about an eighth of the index), beside the same providers built
+// afresh: what skipping dead numbers and visiting appended ones costs.
+func BenchmarkSearchTextAfterApply(b *testing.B) {
+	n := *applyTextN
+	m := newModel(synth.Providers(1, n))
+	d := m.build(b, true)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var prev *applyModel
+	for {
+		prev = cloneModel(m)
+		next, err := d.Apply(context.Background(), m.randomChanges(rng, 500))
+		if err != nil {
+			b.Fatal(err)
+		}
+		st := directory.TextLayout(next)
+		if st.Appended == 0 && st.Dead == 0 {
+			break // laid out afresh: d, before it, is the one wanted
+		}
+		d = next
+	}
+	st := directory.TextLayout(d)
+	fresh := prev.build(b, true)
+	qs := textApplyQueries(rand.New(rand.NewPCG(5, 6)), 256, 0)
+	for _, c := range []struct {
+		name string
+		d    *directory.Directory
+	}{{"applied", d}, {"fresh", fresh}} {
+		b.Run(fmt.Sprintf("n=%d/%s", n, c.name), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := c.d.SearchText(qs[i%len(qs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			if c.name == "applied" {
+				b.ReportMetric(float64(st.Dead+st.Appended)/float64(st.Live), "changed-share")
+			}
+		})
+	}
+}
