@@ -104,8 +104,9 @@ type textEdit struct {
 	order, rank            *cowEdit[int32]
 	points                 *cowEdit[orb.Point]
 	flags, zoneOf          *cowEdit[uint8]
-	docCat                 *cowEdit[[]uint16]
-	spans                  *cowEdit[[]openSpan]
+	tailCat                *cowEdit[[]uint16]
+	spanRef                *cowEdit[spanRef]
+	spans                  []openSpan // the new block of intervals
 	terms                  [numLangs]*cowEdit[*postList]
 	termEd                 [numLangs]map[int32]*listEdit
 	catEd                  map[uint16]*listEdit
@@ -133,7 +134,7 @@ func (t *textIndex) edit(next *Directory) *textEdit {
 	e.order, e.rank = t.order.edit(), t.rank.edit()
 	e.points = t.points.edit()
 	e.flags, e.zoneOf = t.flags.edit(), t.open.zoneOf.edit()
-	e.docCat, e.spans = t.docCat.edit(), t.open.spans.edit()
+	e.tailCat, e.spanRef = t.tailCat.edit(), t.open.ref.edit()
 	for l := range numLangs {
 		e.terms[l] = t.lang[l].terms.edit()
 		e.termEd[l] = map[int32]*listEdit{}
@@ -207,12 +208,24 @@ func (le *listEdit) done() *postList {
 	return le.p
 }
 
+// hours returns the zone of np's hours and where its intervals go: in
+// the block this edit adds.
+func (e *textEdit) hours(np *Provider) (uint8, spanRef) {
+	start := len(e.spans)
+	z, spans := e.nt.open.hoursOf(&np.Hours, e.spans)
+	e.spans = spans
+	if len(spans) == start {
+		return z | zoneOwn, spanRef{}
+	}
+	return z | zoneOwn, spanRef{start: int32(start), end: int32(len(spans)), block: uint16(len(e.t.open.blocks))}
+}
+
 // refresh rewrites the point and hours of number k, kept for np.
 func (e *textEdit) refresh(k int32, np *Provider) {
 	e.points.set(k, np.Point)
-	z, spans := e.nt.open.hoursOf(&np.Hours, nil)
+	z, ref := e.hours(np)
 	e.zoneOf.set(k, z)
-	e.spans.set(k, spans)
+	e.spanRef.set(k, ref)
 }
 
 // kill marks number k, laid out for provider op, dead. It fails if op's
@@ -242,7 +255,7 @@ func (e *textEdit) kill(k int32, op *Provider) error {
 		}
 		e.counts.set(vi, *e.counts.s.at(vi)-1)
 	}
-	for _, ci := range *e.docCat.s.at(k) {
+	for _, ci := range e.t.docCats(k) {
 		e.cat(ci).drop(0)
 	}
 	return nil
@@ -262,9 +275,9 @@ func (e *textEdit) add(s int32, np *Provider) {
 		fl = numUnplaced
 	}
 	e.flags.push(fl)
-	z, spans := nt.open.hoursOf(&np.Hours, nil)
+	z, ref := e.hours(np)
 	e.zoneOf.push(z)
-	e.spans.push(spans)
+	e.spanRef.push(ref)
 	var cats []uint16
 	for _, code := range np.treeCodes() {
 		if ci, ok := nt.catIdx[code]; ok {
@@ -272,7 +285,7 @@ func (e *textEdit) add(s int32, np *Provider) {
 		}
 	}
 	slices.Sort(cats)
-	e.docCat.push(cats)
+	e.tailCat.push(cats)
 	for _, ci := range cats {
 		e.cat(ci).push(k, 0)
 	}
@@ -333,8 +346,16 @@ func (e *textEdit) done() *textIndex {
 	nt.order, nt.rank = e.order.done(), e.rank.done()
 	nt.points = e.points.done()
 	nt.flags = e.flags.done()
-	nt.docCat = e.docCat.done()
-	nt.open.zoneOf, nt.open.spans = e.zoneOf.done(), e.spans.done()
+	nt.tailCat = e.tailCat.done()
+	nt.open.zoneOf, nt.open.ref = e.zoneOf.done(), e.spanRef.done()
+	if len(e.spans) > 0 {
+		o := &nt.open
+		o.blocks = append(o.blocks[:len(o.blocks):len(o.blocks)], e.spans)
+		if len(o.blocks) > maxSpanBlocks {
+			ref, all := o.merged(nt.n)
+			o.ref, o.blocks = ref, [][]openSpan{nil, all}
+		}
+	}
 	for l := range numLangs {
 		for tid, le := range e.termEd[l] {
 			e.terms[l].set(tid, le.done())
@@ -399,13 +420,18 @@ func (t *textIndex) relayout(ctx context.Context, next *Directory) (*textIndex, 
 	for _, p := range nt.catDocs {
 		p.hmask = nil
 	}
-	cats := make([][]uint16, nt.n)
-	for k := range t.n {
-		if nk := remap[k]; nk >= 0 {
-			cats[nk] = *t.docCat.at(k)
+	nt.catOff = make([]int32, nt.n+1)
+	nt.catVals = make([]uint16, 0, len(t.catVals))
+	old := make([]int32, nt.n) // new number → old
+	for k, nk := range remap {
+		if nk >= 0 {
+			old[nk] = int32(k)
 		}
 	}
-	nt.docCat = makeCow(cats)
+	for nk, k := range old {
+		nt.catVals = append(nt.catVals, t.docCats(k)...)
+		nt.catOff[nk+1] = int32(len(nt.catVals))
+	}
 	nt.buildOpen(next)
 
 	var words []string

@@ -245,3 +245,43 @@ func FuzzTextAnalysis(f *testing.F) {
 		}
 	})
 }
+
+// TestTextApplyManyHours applies many small batches of new hours and
+// seats, which keep every number, so that the text index's blocks of
+// opening intervals are merged on the way, and checks that opening-hour
+// queries answer as on a fresh build.
+func TestTextApplyManyHours(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	m := newModel(synth.Providers(23, 300))
+	d := m.build(t, true)
+	ctx := context.Background()
+	for range 80 {
+		var cs []directory.Change
+		for range 3 {
+			id := m.pick(rng)
+			p := m.provs[id]
+			p.Hours = synth.Hours(rng)
+			m.provs[id] = p
+			cs = append(cs, directory.SetHours(id, p.Hours))
+		}
+		next, err := d.Apply(ctx, cs)
+		require.NoError(t, err)
+		d = next
+	}
+	st := directory.TextLayout(d)
+	require.Zero(t, st.Dead+st.Appended, "new hours renumbered providers")
+	qs := textApplyQueries(rng, 40, 0)
+	for i := range qs {
+		if qs[i].OpenAt.IsZero() {
+			qs[i].OpenAt = time.Date(2026, 6, 2, 16, 30, 0, 0, time.UTC)
+		}
+	}
+	want, got := textAnswers(t, m.build(t, true), qs), textAnswers(t, d, qs)
+	for i := range want {
+		require.Equal(t, want[i], got[i], "query %d %+v", i/3, qs[i/3])
+	}
+	for day := range 7 {
+		at := time.Date(2026, 6, 1+day, 17, 0, 0, 0, time.UTC)
+		require.Empty(t, directory.OpenDisagreements(d, at, false), "at %v", at)
+	}
+}

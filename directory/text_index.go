@@ -233,7 +233,9 @@ type textIndex struct {
 	// each category (with descendants).
 	cats     []catText
 	catTerms [numLangs]map[string][]uint16
-	docCat   cowSlice[[]uint16]
+	catOff   []int32            // categories of number k < tail: catVals[catOff[k]:catOff[k+1]]
+	catVals  []uint16           //
+	tailCat  cowSlice[[]uint16] // categories of number k ≥ tail, at k-tail
 	catDocs  []*postList
 	catIdx   map[string]uint16
 
@@ -614,23 +616,22 @@ func (t *textIndex) buildCategories(d *Directory) {
 // every category, from d's providers.
 func (t *textIndex) setDocCats(d *Directory) {
 	docs := make([][]int32, len(t.cats))
-	per := make([][]uint16, t.n)
-	var vals []uint16
+	t.catOff = make([]int32, t.n+1)
+	t.catVals = nil
 	for k := range t.n {
-		if *t.flags.at(k)&numDead != 0 {
-			continue
-		}
-		start := len(vals)
-		for _, code := range d.prov(t.slot(k)).treeCodes() {
-			if ci, ok := t.catIdx[code]; ok {
-				vals = append(vals, ci)
-				docs[ci] = append(docs[ci], k)
+		start := len(t.catVals)
+		if *t.flags.at(k)&numDead == 0 {
+			for _, code := range d.prov(t.slot(k)).treeCodes() {
+				if ci, ok := t.catIdx[code]; ok {
+					t.catVals = append(t.catVals, ci)
+					docs[ci] = append(docs[ci], k)
+				}
 			}
+			slices.Sort(t.catVals[start:])
 		}
-		slices.Sort(vals[start:])
-		per[k] = vals[start:len(vals):len(vals)]
+		t.catOff[k+1] = int32(len(t.catVals))
 	}
-	t.docCat = makeCow(per)
+	t.tailCat = cowSlice[[]uint16]{}
 	t.catDocs = make([]*postList, len(t.cats))
 	for ci, list := range docs {
 		t.catDocs[ci] = listFromFlat(list, nil)
@@ -645,7 +646,12 @@ func (t *textIndex) catIndex(code string) (uint16, bool) {
 
 // docCats returns the categories (with ancestors) of number k, as indexes
 // into t.cats.
-func (t *textIndex) docCats(k int32) []uint16 { return *t.docCat.at(k) }
+func (t *textIndex) docCats(k int32) []uint16 {
+	if k < t.tail {
+		return t.catVals[t.catOff[k]:t.catOff[k+1]]
+	}
+	return *t.tailCat.at(k - t.tail)
+}
 
 // surfaceWords returns the lower-cased words of s.
 func surfaceWords(a analysis.Analyzer, s string) []string {

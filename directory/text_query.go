@@ -219,25 +219,23 @@ func (t *textIndex) fill(s *textScratch, pq *parsedQuery, r *Ranking, runs [][2]
 	for wi := range pq.words {
 		w := &pq.words[wi]
 		row, touched := s.rows[wi], s.touched[wi][:0]
-		set := func(doc int32, l uint8) {
-			if l > row[doc] {
-				if row[doc] == 0 {
-					touched = append(touched, doc)
-				}
-				row[doc] = l
-			}
-		}
 		// add fills the row from p, at level ml[mask] (lv without masks).
 		add := func(p *postList, ml *[1 << numTextFields]uint8, lv uint8) {
 			for _, r := range runs {
 				if r[0] < t.tail {
-					list := p.head
+					list, masks := p.head, p.hmask
 					j, _ := slices.BinarySearch(list, r[0])
 					for ; j < len(list) && list[j] < r[1]; j++ {
+						l := lv
 						if ml != nil {
-							lv = ml[p.hmask[j]]
+							l = ml[masks[j]]
 						}
-						set(list[j], lv)
+						if doc := list[j]; l > row[doc] {
+							if row[doc] == 0 {
+								touched = append(touched, doc)
+							}
+							row[doc] = l
+						}
 					}
 				}
 				if r[1] > t.tail && p.tail.n > 0 {
@@ -246,10 +244,16 @@ func (t *textIndex) fill(s *textScratch, pq *parsedQuery, r *Ranking, runs [][2]
 						if doc >= r[1] {
 							break
 						}
+						l := lv
 						if ml != nil {
-							lv = ml[*p.tmask.at(j)]
+							l = ml[*p.tmask.at(j)]
 						}
-						set(doc, lv)
+						if l > row[doc] {
+							if row[doc] == 0 {
+								touched = append(touched, doc)
+							}
+							row[doc] = l
+						}
 					}
 				}
 			}
