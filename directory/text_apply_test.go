@@ -106,9 +106,9 @@ func textAnswers(t testing.TB, d *directory.Directory, qs []directory.TextQuery)
 // before answers as it did, and that a version forked from the same
 // parent does too.
 func TestTextApplyEqualsFreshBuild(t *testing.T) {
-	n, batches, batch := 1500, 16, 40
+	n, batches, batch, queries := 1500, 16, 40, 26
 	if raceEnabled || testing.Short() {
-		n, batches = 800, 10
+		n, batches, queries = 600, 8, 10
 	}
 	rng := rand.New(rand.NewPCG(8, 13))
 	provs := synth.Providers(21, n)
@@ -121,7 +121,7 @@ func TestTextApplyEqualsFreshBuild(t *testing.T) {
 	var appended, relayouts int
 	rare := 10
 	for b := range batches {
-		qs := textApplyQueries(rng, 26, rare)
+		qs := textApplyQueries(rng, queries, rare)
 		before := textAnswers(t, d, qs)
 		var fork *applyModel
 		if b%5 == 2 {
