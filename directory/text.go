@@ -286,7 +286,7 @@ func (d *Directory) searchText(q *TextQuery, drive int) (*TextResults, error) {
 	if err != nil {
 		return nil, &TextQueryError{Field: "words", Err: err}
 	}
-	s := t.scratch(len(t.order), len(pq.words))
+	s := t.scratch(int(t.n), len(pq.words))
 	defer t.release(s)
 	res := &TextResults{Corrections: pq.corrections, Unmatched: pq.unmatched}
 	res.Suggestions = t.suggest(pq)
@@ -301,7 +301,7 @@ func (d *Directory) searchText(q *TextQuery, drive int) (*TextResults, error) {
 	res.Hits = make([]TextHit, k)
 	for i, m := range matches[:k] {
 		res.Hits[i] = TextHit{
-			Result:    Result{Provider: d.prov(d.text.order[m.doc]), Distance: m.dist, Walk: geo.WalkTime(m.dist), Transit: m.stop},
+			Result:    Result{Provider: d.prov(t.slot(m.doc)), Distance: m.dist, Walk: geo.WalkTime(m.dist), Transit: m.stop},
 			Relevance: m.rel,
 			Score:     m.score,
 		}
@@ -329,7 +329,8 @@ func (d *Directory) better(a, b *textMatch) bool {
 	if a.dist != b.dist {
 		return a.dist < b.dist
 	}
-	return d.prov(d.text.order[a.doc]).ID < d.prov(d.text.order[b.doc]).ID
+	t := d.text
+	return d.prov(t.slot(a.doc)).ID < d.prov(t.slot(b.doc)).ID
 }
 
 // topK moves the k best matches, sorted, to the front of ms.

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,13 +47,16 @@ func OpenDisagreements(d *Directory, at time.Time, unknownOK bool) []string {
 	t := d.text
 	c := t.open.clock(at, unknownOK, nil)
 	var out []string
-	for k, i := range t.order {
-		p := d.prov(i)
+	for k := range t.n {
+		if *t.flags.at(k)&numDead != 0 {
+			continue
+		}
+		p := d.prov(t.slot(k))
 		want := unknownOK
 		if p.Hours.Known() {
 			want = p.Hours.OpenAt(at)
 		}
-		got, sure := t.open.openAt(int32(k), &c)
+		got, sure := t.open.openAt(k, &c)
 		if sure && got != want || !sure && !got {
 			out = append(out, p.ID)
 		}
@@ -147,4 +152,56 @@ func ResealSnapshot(dir string, body []byte, resum bool) error {
 func CheckSnapshot(dir string) error {
 	_, err := checkSnapshot(dir)
 	return err
+}
+
+// TextLayoutState describes the numbering of a directory's text index.
+type TextLayoutState struct {
+	Live     int // numbers of live providers
+	Dead     int // numbers of providers gone since the layout
+	Appended int // numbers added since the layout
+}
+
+// TextLayout returns the numbering state of d's text index.
+func TextLayout(d *Directory) TextLayoutState {
+	t := d.text
+	return TextLayoutState{Live: int(t.live), Dead: int(t.dead), Appended: int(t.n - t.tail)}
+}
+
+// RebuildText builds the text index of d's providers from scratch, as
+// Apply did before it followed changes, and discards it.
+func RebuildText(d *Directory) error {
+	_, err := d.newText(context.Background())
+	return err
+}
+
+// TextAnalysisMismatch returns how the token-by-token analysis of p that
+// Apply uses differs from bleve's analysis of p's document, or "" when it
+// does not.
+func TextAnalysisMismatch(d *Directory, p *Provider) string {
+	t := d.text
+	var got, want docText
+	got.read(t.tokens, d, p)
+	want.read(t.tokens, d, &Provider{}) // empty maps
+	for f, s := range textFields(p) {
+		if s == "" {
+			continue
+		}
+		for l := range numLangs {
+			for _, tok := range t.analyzers[l].Analyze([]byte(s)) {
+				want.terms[l][string(tok.Term)] |= 1 << f
+			}
+		}
+	}
+	for _, tok := range t.surface.Analyze([]byte(d.textDocument(p)[wordsField].(string))) {
+		want.words[string(tok.Term)] = struct{}{}
+	}
+	for l := range numLangs {
+		if !maps.Equal(got.terms[l], want.terms[l]) {
+			return fmt.Sprintf("language %s: got %v, want %v", langNames[l], got.terms[l], want.terms[l])
+		}
+	}
+	if !maps.Equal(got.words, want.words) {
+		return fmt.Sprintf("words: got %v, want %v", got.words, want.words)
+	}
+	return ""
 }

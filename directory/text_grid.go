@@ -27,8 +27,9 @@ type textGrid struct {
 // maxGridCells bounds the grid's memory (4 bytes a cell).
 const maxGridCells = 1 << 20
 
-// layout numbers d's providers: t.order[k] is the provider index of
-// number k and t.rank its inverse (by slot). It fills t.grid and t.points.
+// layout numbers d's providers: t.order[k] is the slot of number k and
+// t.rank its inverse. It fills t.grid, t.points and t.flags, with no dead
+// or appended numbers.
 func (t *textIndex) layout(d *Directory) {
 	n := d.Len()
 	var b orb.Bound
@@ -84,19 +85,36 @@ func (t *textIndex) layout(d *Directory) {
 	g.placed = sum
 	next := slices.Clone(g.start)
 	next = append(next, sum) // unplaced run
-	t.order = make([]int32, n)
-	t.rank = make([]int32, d.slots())
+	order := make([]int32, n)
+	rank := make([]int32, d.slots())
+	for i := range rank {
+		rank[i] = -1
+	}
 	for j, i := range d.order {
 		c := cellOf[j]
 		k := next[c]
 		next[c]++
-		t.order[k] = i
-		t.rank[i] = k
+		order[k] = i
+		rank[i] = k
 	}
-	t.points = make([]orb.Point, n)
-	for k, i := range t.order {
-		t.points[k] = d.prov(i).Point
+	points := make([]orb.Point, n)
+	flags := make([]uint8, n)
+	for k, i := range order {
+		p := d.prov(i)
+		points[k] = p.Point
+		if p.Unplaced {
+			flags[k] = numUnplaced
+		}
 	}
+	t.order, t.rank, t.points, t.flags = makeCow(order), makeCow(rank), makeCow(points), makeCow(flags)
+	t.n, t.tail, t.live, t.dead = int32(n), int32(n), int32(n), 0
+}
+
+// within reports whether p lies inside the grid's cells (cellXY clamps
+// points outside them to the edge).
+func (g *textGrid) within(p orb.Point) bool {
+	return g.placed > 0 && p[0] >= g.min[0] && p[1] >= g.min[1] &&
+		p[0] < g.min[0]+float64(g.cols)*g.cell && p[1] < g.min[1]+float64(g.rows)*g.cell
 }
 
 // cellXY returns the column and row of the cell holding p, clamped to the

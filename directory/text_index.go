@@ -45,7 +45,11 @@ import (
 // numbered in grid order (text_grid.go), which a query intersects with the
 // grid cells around the place. Reading the postings back, rather than
 // analysing the providers a second time, means a directory built in memory
-// and one opened from disk hold exactly the same projection. Category
+// and one opened from disk hold exactly the same projection. Directory.Apply
+// does not go back to bleve: it updates the projection of the new version
+// from the changed providers' text, analysed token by token with the same
+// analyzers (text_apply.go), sharing the rest with the old version
+// (text_store.go); its answers equal a fresh build's. Category
 // labels and synonyms are matched against the taxonomy (a few dozen
 // entries) rather than read from bleve's "categories" fields, which are
 // there for bleve's own queries.
@@ -171,14 +175,7 @@ func textMapping() (*mapping.IndexMappingImpl, error) {
 // in both languages, the labels and synonyms of its categories and their
 // ancestors, and every word for the typo vocabulary.
 func (d *Directory) textDocument(p *Provider) map[string]any {
-	fields := [numTextFields]string{p.Name, p.Organization, p.Description, strings.Join(p.Keywords, " ; ")}
-	var cats []string
-	for _, code := range p.treeCodes() {
-		if c, ok := d.tax.Lookup(code); ok {
-			cats = append(cats, c.Label)
-			cats = append(cats, c.Synonyms...)
-		}
-	}
+	fields := textFields(p)
 	doc := make(map[string]any, 2*numTextFields+3)
 	for f, s := range fields {
 		if s == "" {
@@ -188,62 +185,82 @@ func (d *Directory) textDocument(p *Provider) map[string]any {
 			doc[bleveField(f, l)] = s
 		}
 	}
-	catText := strings.Join(cats, " ; ")
+	catText := d.catText(p)
 	for l := range numLangs {
 		doc[catField+"_"+langNames[l]] = catText
 	}
+	// docText.read relies on this form.
 	doc[wordsField] = strings.Join(append(fields[:], catText), " ; ")
 	return doc
 }
 
+// textFields returns p's text fields, indexed by fieldName….
+func textFields(p *Provider) [numTextFields]string {
+	return [numTextFields]string{p.Name, p.Organization, p.Description, strings.Join(p.Keywords, " ; ")}
+}
+
+// catText returns the labels and synonyms of p's categories and their
+// ancestors, as one text.
+func (d *Directory) catText(p *Provider) string {
+	var cats []string
+	for _, code := range p.treeCodes() {
+		if c, ok := d.tax.Lookup(code); ok {
+			cats = append(cats, c.Label)
+			cats = append(cats, c.Synonyms...)
+		}
+	}
+	return strings.Join(cats, " ; ")
+}
+
 // textIndex is the projection of the bleve index that queries use. It is
-// immutable once built.
+// immutable once built; Directory.Apply makes a new one that shares what
+// its changes do not touch (text_store.go).
 type textIndex struct {
 	mapping   *mapping.IndexMappingImpl
 	analyzers [numLangs]analysis.Analyzer
 	surface   analysis.Analyzer
+	tokens    *tokenForms // shared by every version
 
 	lang [numLangs]langPostings
 
-	// vocab is the sorted surface vocabulary (lower-cased words, not
-	// stemmed); dels maps each vocabulary word and each form of it with
-	// one character deleted to the words it came from, for typo lookup.
-	vocab []string
-	dels  map[string][]int32
+	// vocab is the surface vocabulary (lower-cased words, not stemmed),
+	// indexed for typo lookup.
+	vocab textVocab
 
 	// Categories: the analysed label and synonyms of each category
 	// (indexed as in Taxonomy.All), which categories contain each term,
-	// the categories (with ancestors) of each provider, and the providers
-	// of each category (with descendants).
+	// the categories (with ancestors) of each number, and the numbers of
+	// each category (with descendants).
 	cats     []catText
 	catTerms [numLangs]map[string][]uint16
-	catOff   []int32  // categories of number k: catVals[catOff[k]:catOff[k+1]]
-	catVals  []uint16 //
-	catDocs  [][]int32
+	catOff   []int32            // categories of number k < tail: catVals[catOff[k]:catOff[k+1]]
+	catVals  []uint16           //
+	tailCat  cowSlice[[]uint16] // categories of number k ≥ tail, at k-tail
+	catDocs  []*postList
 	catIdx   map[string]uint16
 
-	// Internal numbering (see text_grid.go): order[k] is the provider
-	// index of number k, rank its inverse; points[k] is its Point, so that
-	// distance checks do not touch provider records. Postings, rows and
-	// category lists are by number.
+	// Internal numbering (see text_grid.go): order[k] is the slot of
+	// number k, rank its inverse (-1: none); points[k] is its Point, so
+	// that distance checks do not touch provider records; flags[k] says
+	// whether it is dead or unplaced. Postings, rows and category lists
+	// are by number. Numbers below tail were laid out in cell order;
+	// numbers from tail to n were appended by Apply.
 	grid   textGrid
 	open   openIndex
-	order  []int32
-	rank   []int32
-	points []orb.Point
+	order  cowSlice[int32]
+	rank   cowSlice[int32]
+	points cowSlice[orb.Point]
+	flags  cowSlice[uint8]
+	n      int32 // numbers in use
+	tail   int32 // first appended number
+	live   int32 // live numbers: the directory's providers
+	dead   int32 // dead numbers
 
-	pool sync.Pool // *textScratch
+	pool *sync.Pool // *textScratch
 }
 
-// langPostings holds, for one language, the providers containing each
-// term: docs (sorted provider indexes) and, beside each, the mask of text
-// fields (1<<fieldName…) holding the term.
-type langPostings struct {
-	dict map[string]int32
-	docs [][]int32
-	mask [][]uint8
-	any  []uint8 // union of each term's masks
-}
+// slot returns the slot of number k.
+func (t *textIndex) slot(k int32) int32 { return *t.order.at(k) }
 
 // catText is one category's label and synonyms, analysed.
 type catText struct {
@@ -279,6 +296,12 @@ func newTextIndex(m *mapping.IndexMappingImpl) (*textIndex, error) {
 	if t.surface == nil {
 		return nil, fmt.Errorf("directory: bleve analyzer %q missing", wordsAnalyzer)
 	}
+	tf, err := newTokenForms(t)
+	if err != nil {
+		return nil, err
+	}
+	t.tokens = tf
+	t.pool = new(sync.Pool)
 	return t, nil
 }
 
@@ -296,24 +319,29 @@ func (t *textIndex) analyze(l int, s string) []posTerm {
 // projects it. The bleve index is closed afterwards: queries use the
 // projection, and Save writes a fresh on-disk bleve index.
 func (d *Directory) buildText(ctx context.Context) error {
-	m, err := textMapping()
-	if err != nil {
-		return err
-	}
-	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return fmt.Errorf("directory: text index: %w", err)
-	}
-	defer idx.Close()
-	if err := d.indexText(ctx, idx); err != nil {
-		return err
-	}
-	t, err := d.projectText(idx, m)
+	t, err := d.newText(ctx)
 	if err != nil {
 		return err
 	}
 	d.text = t
 	return nil
+}
+
+// newText returns the text index of d's providers, built from scratch.
+func (d *Directory) newText(ctx context.Context) (*textIndex, error) {
+	m, err := textMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("directory: text index: %w", err)
+	}
+	defer idx.Close()
+	if err := d.indexText(ctx, idx); err != nil {
+		return nil, err
+	}
+	return d.projectText(idx, m)
 }
 
 // indexText feeds every provider to idx in batches, looking at ctx
@@ -422,7 +450,7 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 			dr.Close()
 			return nil, fmt.Errorf("%w: text index holds unknown provider %q", ErrBadSnapshot, ext)
 		}
-		docOf[string(id)] = t.rank[i]
+		docOf[string(id)] = *t.rank.at(i)
 	}
 	dr.Close()
 	if len(docOf) != d.Len() {
@@ -483,28 +511,7 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 			}
 			fd.Close()
 		}
-		lp.docs = make([][]int32, len(entries))
-		lp.mask = make([][]uint8, len(entries))
-		lp.any = make([]uint8, len(entries))
-		for tid, es := range entries {
-			slices.Sort(es)
-			docs := make([]int32, 0, len(es))
-			mask := make([]uint8, 0, len(es))
-			for _, e := range es {
-				doc, bit := int32(e>>8), uint8(1)<<(e&0xff)
-				if n := len(docs); n > 0 && docs[n-1] == doc {
-					mask[n-1] |= bit
-					continue
-				}
-				docs = append(docs, doc)
-				mask = append(mask, bit)
-			}
-			lp.docs[tid], lp.mask[tid] = docs, mask
-			for _, m := range mask {
-				lp.any[tid] |= m
-			}
-			entries[tid] = nil
-		}
+		t.setPostings(l, lp.dict, entries)
 	}
 
 	// Surface vocabulary for typo correction.
@@ -512,6 +519,8 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 	if err != nil {
 		return nil, fmt.Errorf("directory: text index: %w", err)
 	}
+	var words []string
+	var counts []int32
 	for {
 		de, err := fd.Next()
 		if err != nil {
@@ -521,13 +530,37 @@ func (d *Directory) projectText(idx bleve.Index, m *mapping.IndexMappingImpl) (*
 		if de == nil {
 			break
 		}
-		t.vocab = append(t.vocab, de.Term)
+		words = append(words, de.Term)
+		counts = append(counts, int32(de.Count))
 	}
 	fd.Close()
-	t.buildDeletes()
+	t.vocab = newVocab(words, counts)
 	t.buildCategories(d)
 	t.buildOpen(d)
 	return t, nil
+}
+
+// setPostings sets language l's lists from dict and the entries of each
+// term, doc<<8 | field, in any order (entries is consumed).
+func (t *textIndex) setPostings(l int, dict map[string]int32, entries [][]uint64) {
+	lists := make([]*postList, len(entries))
+	for tid, es := range entries {
+		slices.Sort(es)
+		docs := make([]int32, 0, len(es))
+		mask := make([]uint8, 0, len(es))
+		for _, e := range es {
+			doc, bit := int32(e>>8), uint8(1)<<(e&0xff)
+			if n := len(docs); n > 0 && docs[n-1] == doc {
+				mask[n-1] |= bit
+				continue
+			}
+			docs = append(docs, doc)
+			mask = append(mask, bit)
+		}
+		lists[tid] = listFromFlat(docs, mask)
+		entries[tid] = nil
+	}
+	t.lang[l] = langPostings{dict: dict, terms: makeCow(lists)}
 }
 
 // minFuzzyRunes is the shortest word corrected for typos: shorter words
@@ -546,24 +579,6 @@ const maxFuzzyBytes = 64
 // words one edit away, in lexical order, beyond which a word is too
 // ambiguous for more corrections to help.
 const maxTypos = 16
-
-// buildDeletes indexes every vocabulary word of minFuzzyRunes runes to
-// maxFuzzyBytes bytes under itself and each form with one rune deleted.
-// Memory: at most maxFuzzyBytes+1 keys of at most maxFuzzyBytes bytes per
-// word.
-func (t *textIndex) buildDeletes() {
-	t.dels = make(map[string][]int32, len(t.vocab)*4)
-	for i, w := range t.vocab {
-		if len(w) > maxFuzzyBytes || utf8.RuneCountInString(w) < minFuzzyRunes {
-			continue
-		}
-		for _, k := range deletions(w, true) {
-			if l := t.dels[k]; len(l) == 0 || l[len(l)-1] != int32(i) {
-				t.dels[k] = append(l, int32(i))
-			}
-		}
-	}
-}
 
 // deletions returns w (when self) and every string made by deleting one
 // rune of w.
@@ -612,18 +627,32 @@ func (t *textIndex) buildCategories(d *Directory) {
 		}
 		t.cats[ci] = ct
 	}
-	t.catOff = make([]int32, len(t.order)+1)
-	t.catDocs = make([][]int32, len(all))
-	for k, i := range t.order {
+	t.setDocCats(d)
+}
+
+// setDocCats records the categories of every number and the numbers of
+// every category, from d's providers.
+func (t *textIndex) setDocCats(d *Directory) {
+	docs := make([][]int32, len(t.cats))
+	t.catOff = make([]int32, t.n+1)
+	t.catVals = nil
+	for k := range t.n {
 		start := len(t.catVals)
-		for _, code := range d.prov(i).treeCodes() {
-			if ci, ok := catIdx[code]; ok {
-				t.catVals = append(t.catVals, ci)
-				t.catDocs[ci] = append(t.catDocs[ci], int32(k))
+		if *t.flags.at(k)&numDead == 0 {
+			for _, code := range d.prov(t.slot(k)).treeCodes() {
+				if ci, ok := t.catIdx[code]; ok {
+					t.catVals = append(t.catVals, ci)
+					docs[ci] = append(docs[ci], k)
+				}
 			}
+			slices.Sort(t.catVals[start:])
 		}
-		slices.Sort(t.catVals[start:])
 		t.catOff[k+1] = int32(len(t.catVals))
+	}
+	t.tailCat = cowSlice[[]uint16]{}
+	t.catDocs = make([]*postList, len(t.cats))
+	for ci, list := range docs {
+		t.catDocs[ci] = listFromFlat(list, nil)
 	}
 }
 
@@ -635,7 +664,12 @@ func (t *textIndex) catIndex(code string) (uint16, bool) {
 
 // docCats returns the categories (with ancestors) of number k, as indexes
 // into t.cats.
-func (t *textIndex) docCats(k int32) []uint16 { return t.catVals[t.catOff[k]:t.catOff[k+1]] }
+func (t *textIndex) docCats(k int32) []uint16 {
+	if k < t.tail {
+		return t.catVals[t.catOff[k]:t.catOff[k+1]]
+	}
+	return *t.tailCat.at(k - t.tail)
+}
 
 // surfaceWords returns the lower-cased words of s.
 func surfaceWords(a analysis.Analyzer, s string) []string {
@@ -657,14 +691,20 @@ func (t *textIndex) lookupTypos(w string) []string {
 	}
 	seen := map[int32]bool{}
 	var out []string
+	v := &t.vocab
 	for _, k := range deletions(w, true) {
-		for _, vi := range t.dels[k] {
-			if seen[vi] {
-				continue
-			}
-			seen[vi] = true
-			if v := t.vocab[vi]; v != w && withinOneEdit(w, v) {
-				out = append(out, v)
+		for _, list := range [2][]int32{v.dels[k], v.delsOver[k]} {
+			for _, vi := range list {
+				if seen[vi] {
+					continue
+				}
+				seen[vi] = true
+				if *v.count.at(vi) == 0 {
+					continue // no live provider holds it
+				}
+				if word := *v.words.at(vi); word != w && withinOneEdit(w, word) {
+					out = append(out, word)
+				}
 			}
 		}
 	}

@@ -28,9 +28,9 @@ type qword struct {
 	terms   [numLangs][]qterm
 	cats    []uint8 // match level per category (0: none)
 	idf     float64
-	// lists are the sorted lists of numbers the word's row was filled
-	// from: postings of its terms and members of its categories.
-	lists [][]int32
+	// lists counts the lists the word's row was filled from: postings of
+	// its terms and members of its categories.
+	lists int
 }
 
 // qterm is a term a word may match in one language.
@@ -117,8 +117,11 @@ func (t *textIndex) parse(words string, r *Ranking) (*parsedQuery, error) {
 	return pq, nil
 }
 
+// termID returns the index of term in language l, or -1 when no live
+// provider holds it.
 func (t *textIndex) termID(l int, term string) int32 {
-	if id, ok := t.lang[l].dict[term]; ok {
+	lp := &t.lang[l]
+	if id, ok := lp.id(term); ok && lp.list(id).live > 0 {
 		return id
 	}
 	return -1
@@ -212,20 +215,45 @@ func (t *textIndex) fill(s *textScratch, pq *parsedQuery, r *Ranking, runs [][2]
 			}
 		}
 	}
-	n := float64(len(t.order))
+	n := float64(t.live)
 	for wi := range pq.words {
 		w := &pq.words[wi]
 		row, touched := s.rows[wi], s.touched[wi][:0]
-		add := func(list []int32, lv func(j int) uint8) {
+		// add fills the row from p, at level ml[mask] (lv without masks).
+		add := func(p *postList, ml *[1 << numTextFields]uint8, lv uint8) {
 			for _, r := range runs {
-				j, _ := slices.BinarySearch(list, r[0])
-				for ; j < len(list) && list[j] < r[1]; j++ {
-					doc := list[j]
-					if l := lv(j); l > row[doc] {
-						if row[doc] == 0 {
-							touched = append(touched, doc)
+				if r[0] < t.tail {
+					list, masks := p.head, p.hmask
+					j, _ := slices.BinarySearch(list, r[0])
+					for ; j < len(list) && list[j] < r[1]; j++ {
+						l := lv
+						if ml != nil {
+							l = ml[masks[j]]
 						}
-						row[doc] = l
+						if doc := list[j]; l > row[doc] {
+							if row[doc] == 0 {
+								touched = append(touched, doc)
+							}
+							row[doc] = l
+						}
+					}
+				}
+				if r[1] > t.tail && p.tail.n > 0 {
+					for j := p.tailFrom(r[0]); j < p.tail.n; j++ {
+						doc := *p.tail.at(j)
+						if doc >= r[1] {
+							break
+						}
+						l := lv
+						if ml != nil {
+							l = ml[*p.tmask.at(j)]
+						}
+						if l > row[doc] {
+							if row[doc] == 0 {
+								touched = append(touched, doc)
+							}
+							row[doc] = l
+						}
 					}
 				}
 			}
@@ -241,22 +269,23 @@ func (t *textIndex) fill(s *textScratch, pq *parsedQuery, r *Ranking, runs [][2]
 				if q.fuzzy {
 					ml = &maskLevel[1]
 				}
-				if ml[lp.any[q.id]] == 0 {
+				p := lp.list(q.id)
+				if ml[p.anyField()] == 0 {
 					continue // only in fields not searched
 				}
-				masks, docs := lp.mask[q.id], lp.docs[q.id]
-				w.lists = append(w.lists, docs)
-				df += len(docs)
-				add(docs, func(j int) uint8 { return ml[masks[j]] })
+				w.lists++
+				df += int(p.live)
+				add(p, ml, 0)
 			}
 		}
 		for c, lv := range w.cats {
 			if lv == 0 {
 				continue
 			}
-			w.lists = append(w.lists, t.catDocs[c])
-			df += len(t.catDocs[c])
-			add(t.catDocs[c], func(int) uint8 { return lv })
+			p := t.catDocs[c]
+			w.lists++
+			df += int(p.live)
+			add(p, nil, lv)
 		}
 		s.touched[wi] = touched
 		if df > 0 {
@@ -284,14 +313,17 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	if radius > 0 {
 		box = geo.BoundAround(near, radius)
 		t.grid.runs(box, func(lo, hi int32) { runs = append(runs, [2]int32{lo, hi}) })
+		if t.n > t.tail {
+			runs = append(runs, [2]int32{t.tail, t.n}) // appended numbers lie anywhere
+		}
 	} else {
-		runs = [][2]int32{{0, int32(len(t.order))}}
+		runs = [][2]int32{{0, t.n}}
 	}
 	t.fill(s, pq, r, runs)
 	var active []int // words found somewhere
 	idfSum := 0.0
 	for wi := range pq.words {
-		if len(pq.words[wi].lists) > 0 {
+		if pq.words[wi].lists > 0 {
 			active = append(active, wi)
 			idfSum += pq.words[wi].idf
 		}
@@ -301,7 +333,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	}
 	for _, g := range pq.phrases {
 		for _, wi := range g {
-			if len(pq.words[wi].lists) == 0 {
+			if pq.words[wi].lists == 0 {
 				return nil // a phrase with an unknown word cannot match
 			}
 		}
@@ -327,7 +359,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			}
 		}
 	}
-	var catList []int32
+	var catList *postList
 	if len(f.cats) == 1 {
 		if ci, ok := t.catIndex(f.cats[0]); ok {
 			catList = t.catDocs[ci]
@@ -337,7 +369,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		}
 	}
 	if radius > 0 {
-		if c := t.grid.count(box); c < best {
+		if c := t.grid.count(box) + int(t.n-t.tail); c < best {
 			by = byBox
 		}
 	}
@@ -360,7 +392,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	textWeight, distWeight := r.Text, r.Distance
 	wsum := textWeight + distWeight
 	scale := float64(r.DistanceScale)
-	pts := t.points
+	pts, flags := &t.points, &t.flags
 	var clk *openClock
 	if !q.OpenAt.IsZero() {
 		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
@@ -388,8 +420,8 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 				rel += pq.words[wi].idf * float64(lv)
 			}
 		}
-		if k >= t.grid.placed {
-			return // unplaced
+		if *flags.at(k) != 0 {
+			return // dead or unplaced
 		}
 		if catOK != nil {
 			in := false
@@ -411,11 +443,11 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			}
 			keep = keep || !sure
 		}
-		dist := geo.Distance(near, pts[k])
+		dist := geo.Distance(near, *pts.at(k))
 		if radius > 0 && dist > radius {
 			return
 		}
-		i := t.order[k]
+		i := t.slot(k)
 		if keep && !f.keep(d.prov(i)) {
 			return
 		}
@@ -443,7 +475,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		out = append(out, textMatch{doc: k, dist: dist, rel: rel, score: score, stop: stop})
 	}
 	inBox := func(k int32) bool {
-		p := pts[k]
+		p := *pts.at(k)
 		return radius == 0 || p[0] >= box.Min[0] && p[0] <= box.Max[0] && p[1] >= box.Min[1] && p[1] <= box.Max[1]
 	}
 	switch {
@@ -458,10 +490,21 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		}
 	case by == byCat:
 		for _, r := range runs {
-			j, _ := slices.BinarySearch(catList, r[0])
-			for ; j < len(catList) && catList[j] < r[1]; j++ {
-				if k := catList[j]; inBox(k) {
-					eval(k)
+			if r[0] < t.tail {
+				list := catList.head
+				j, _ := slices.BinarySearch(list, r[0])
+				for ; j < len(list) && list[j] < r[1]; j++ {
+					if k := list[j]; inBox(k) {
+						eval(k)
+					}
+				}
+			}
+			if r[1] > t.tail {
+				tl := &catList.tail
+				for j := catList.tailFrom(r[0]); j < tl.n && *tl.at(j) < r[1]; j++ {
+					if k := *tl.at(j); inBox(k) {
+						eval(k)
+					}
 				}
 			}
 		}
@@ -493,13 +536,11 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	return out
 }
 
-// inRuns counts the entries of the sorted list that fall in runs.
-func inRuns(list []int32, runs [][2]int32) int {
+// inRuns counts the entries of p that fall in runs.
+func inRuns(p *postList, runs [][2]int32) int {
 	n := 0
 	for _, r := range runs {
-		lo, _ := slices.BinarySearch(list, r[0])
-		hi, _ := slices.BinarySearch(list[lo:], r[1])
-		n += hi
+		n += p.inRange(r[0], r[1])
 	}
 	return n
 }
@@ -516,7 +557,7 @@ func (d *Directory) hasPhrase(k int32, pq *parsedQuery, g []int) bool {
 			}
 		}
 	}
-	p := d.prov(t.order[k])
+	p := d.prov(t.slot(k))
 	for _, text := range [...]string{p.Name, p.Organization, p.Description, strings.Join(p.Keywords, " ; ")} {
 		if text == "" {
 			continue

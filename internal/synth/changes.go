@@ -51,7 +51,8 @@ func (m *Model) Build(ctx context.Context, b *directory.Builder) (*directory.Dir
 	return b.Build(ctx)
 }
 
-func (m *Model) put(p directory.Provider) {
+// Put adds or replaces p in the model.
+func (m *Model) Put(p directory.Provider) {
 	if _, ok := m.Provs[p.ID]; !ok {
 		i, _ := slices.BinarySearch(m.IDs, p.ID)
 		m.IDs = slices.Insert(m.IDs, i, p.ID)
@@ -59,7 +60,8 @@ func (m *Model) put(p directory.Provider) {
 	m.Provs[p.ID] = p
 }
 
-func (m *Model) remove(id string) {
+// Remove removes the provider with the ID from the model.
+func (m *Model) Remove(id string) {
 	delete(m.Provs, id)
 	if i, ok := slices.BinarySearch(m.IDs, id); ok {
 		m.IDs = slices.Delete(m.IDs, i, i+1)
@@ -84,7 +86,7 @@ func (m *Model) Changes(rng *rand.Rand, n int) []directory.Change {
 			if rng.Float64() < 0.05 {
 				p.Unplaced, p.Point = true, [2]float64{}
 			}
-			m.put(p)
+			m.Put(p)
 			out = append(out, directory.Add(p))
 			continue
 		}
@@ -107,7 +109,7 @@ func (m *Model) Changes(rng *rand.Rand, n int) []directory.Change {
 			m.Provs[id] = p
 			out = append(out, directory.Replace(p))
 		case r < 0.55:
-			m.remove(id)
+			m.Remove(id)
 			out = append(out, directory.Remove(id))
 		case r < 0.72:
 			p.Capacity = rng.IntN(40)

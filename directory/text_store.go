@@ -1,0 +1,154 @@
+package directory
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// Versions of the text index share storage as versions of a directory do
+// (store.go). A layout (text_grid.go) numbers the providers in cell
+// order and stores each posting list flat; Directory.Apply then changes a
+// version without renumbering:
+//
+//   - a provider whose text, categories and grid cell are unchanged
+//     (seats, hours, a move within its cell) keeps its number;
+//   - any other provider that leaves marks its number dead: the number
+//     stays in the flat lists, which queries skip by its flag, and the
+//     live counts of its terms, words and categories drop;
+//   - any other provider that arrives takes a new number after every
+//     existing one, appended to the copy-on-write tails of its lists.
+//
+// So a batch of c changes copies O(c) chunks of 64 entries and the chunk
+// tables, not the index. Once dead and appended numbers pass an eighth
+// of the live ones, the next Apply lays the index out afresh from its own
+// lists (relayout, text_apply.go): O(n + postings), about once every n/8
+// changes.
+
+// Number flags (textIndex.flags).
+const (
+	numDead     = 1 << iota // the provider left; the number is in no live count
+	numUnplaced             // the provider has no location
+)
+
+// postList is the sorted list of numbers holding one term (or belonging
+// to one category, without masks).
+type postList struct {
+	head  []int32 // numbers below textIndex.tail, sorted; dead ones included
+	hmask []uint8 // field mask beside each head entry (nil for categories)
+	tail  cowSlice[int32]
+	tmask cowSlice[uint8]
+	live  int32                // live numbers in the list
+	field [numTextFields]int32 // live numbers holding the term in each field
+}
+
+// anyField returns the mask of the fields holding the term in a live
+// provider.
+func (p *postList) anyField() uint8 {
+	var m uint8
+	for f, c := range p.field {
+		if c > 0 {
+			m |= 1 << f
+		}
+	}
+	return m
+}
+
+// tailFrom returns the index in p.tail of the first number ≥ k.
+func (p *postList) tailFrom(k int32) int32 {
+	return int32(sort.Search(int(p.tail.n), func(j int) bool { return *p.tail.at(int32(j)) >= k }))
+}
+
+// inRange counts the entries of p in [lo, hi), dead ones included.
+func (p *postList) inRange(lo, hi int32) int {
+	n := 0
+	if len(p.head) > 0 && lo <= p.head[len(p.head)-1] {
+		a := sort.Search(len(p.head), func(j int) bool { return p.head[j] >= lo })
+		b := sort.Search(len(p.head), func(j int) bool { return p.head[j] >= hi })
+		n += b - a
+	}
+	if p.tail.n > 0 && hi > *p.tail.at(0) {
+		n += int(p.tailFrom(hi) - p.tailFrom(lo))
+	}
+	return n
+}
+
+// listFromFlat returns a list whose head is docs (with masks, or nil).
+func listFromFlat(docs []int32, mask []uint8) *postList {
+	p := &postList{head: docs, hmask: mask, live: int32(len(docs))}
+	for _, m := range mask {
+		for f := range numTextFields {
+			if m&(1<<f) != 0 {
+				p.field[f]++
+			}
+		}
+	}
+	return p
+}
+
+// langPostings holds, for one language, the list of each term.
+type langPostings struct {
+	dict  map[string]int32 // term → index in terms, as laid out
+	over  map[string]int32 // terms first seen since the layout
+	terms cowSlice[*postList]
+}
+
+// id returns the index of term, live or not.
+func (lp *langPostings) id(term string) (int32, bool) {
+	if tid, ok := lp.dict[term]; ok {
+		return tid, true
+	}
+	tid, ok := lp.over[term]
+	return tid, ok
+}
+
+// list returns term tid's list.
+func (lp *langPostings) list(tid int32) *postList { return *lp.terms.at(tid) }
+
+// textVocab is the surface vocabulary for typo correction: every word
+// (lower case, not stemmed) of the live providers' text, with how many
+// live providers hold it. A word whose count falls to zero stays until
+// the next layout but is never offered.
+type textVocab struct {
+	words cowSlice[string]
+	count cowSlice[int32]
+	index map[string]int32 // word → index, as laid out
+	over  map[string]int32 // words first seen since the layout
+	// dels maps each word and each form of it with one rune deleted to
+	// the words it came from; delsOver does so for the words of over.
+	dels     map[string][]int32
+	delsOver map[string][]int32
+}
+
+// id returns the index of word w, live or not.
+func (v *textVocab) id(w string) (int32, bool) {
+	if i, ok := v.index[w]; ok {
+		return i, true
+	}
+	i, ok := v.over[w]
+	return i, ok
+}
+
+// fuzzy reports whether w is indexed for typo correction.
+func fuzzy(w string) bool {
+	return len(w) <= maxFuzzyBytes && utf8.RuneCountInString(w) >= minFuzzyRunes
+}
+
+// newVocab indexes words, each held by counts[i] live providers.
+// Memory: at most maxFuzzyBytes+1 keys of at most maxFuzzyBytes bytes per
+// word.
+func newVocab(words []string, counts []int32) textVocab {
+	v := textVocab{words: makeCow(words), count: makeCow(counts), index: make(map[string]int32, len(words))}
+	v.dels = make(map[string][]int32, len(words)*4)
+	for i, w := range words {
+		v.index[w] = int32(i)
+		if !fuzzy(w) {
+			continue
+		}
+		for _, k := range deletions(w, true) {
+			if l := v.dels[k]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				v.dels[k] = append(l, int32(i))
+			}
+		}
+	}
+	return v
+}
