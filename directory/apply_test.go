@@ -310,3 +310,20 @@ func TestSaveOpenAppliedVersion(t *testing.T) {
 	sample := []string{pick(m, rng), "q0000001"}
 	require.Equal(t, answer(t, next, qs, ts, sample), answer(t, got, qs, ts, sample))
 }
+
+// TestApplyRejectsBadListText checks that a keyword (or other list
+// field) that is not UTF-8 is refused, by Build and by Apply alike.
+func TestApplyRejectsBadListText(t *testing.T) {
+	m := synth.NewModel(synth.Providers(3, 50))
+	d := buildModel(t, m, true)
+	p := synth.Providers(4, 1)[0]
+	p.ID = "bad-kw"
+	p.Keywords = []string{"ok", "caf\xe9"}
+	_, err := d.Apply(context.Background(), []directory.Change{directory.Add(p)})
+	require.ErrorIs(t, err, directory.ErrBadText)
+	require.Contains(t, err.Error(), `field "keywords"`)
+	b := directory.NewBuilder()
+	b.Add(p)
+	_, err = b.Build(context.Background())
+	require.ErrorIs(t, err, directory.ErrBadText)
+}

@@ -334,6 +334,8 @@ func (c *checker) check(p *Provider) []fieldError {
 			{"name", p.Name}, {"organization", p.Organization}, {"description", p.Description},
 			{"street", p.Address.Street}, {"city", p.Address.City}, {"state", p.Address.State},
 			{"postal_code", p.Address.PostalCode}, {"phone", p.Phone}, {"url", p.URL}, {"email", p.Email},
+			{"keywords", strings.Join(p.Keywords, " ")}, {"attributes", strings.Join(p.Attributes, " ")},
+			{"accessibility", strings.Join(p.Accessibility, " ")}, {"service_areas", strings.Join(p.ServiceAreas, " ")},
 		} {
 			if err := checkText(f.v, f.name != "description" && f.name != "street"); err != nil {
 				fail(f.name, err)
