@@ -69,7 +69,10 @@
 // ranked by a documented blend of relevance and distance (Ranking), with
 // category facets and the categories the words were understood as. The
 // text index is bleve's, read back into sorted arrays so a query costs a
-// fraction of a millisecond at 100,000 providers. Save writes a snapshot
+// fraction of a millisecond at 100,000 providers; Apply updates it for
+// the changed providers only (their postings, words, categories and
+// hours, in copy-on-write lists), with answers equal to a fresh build's.
+// Save writes a snapshot
 // (providers, taxonomy, region sets, bleve index; with SaveWith also the
 // transit feed) atomically to a folder, with a sealed manifest of every
 // file's size and SHA-256: a crash mid-save leaves the previous snapshot
