@@ -398,7 +398,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
 		s.clock, clk = c.at, &c
 	}
-	// Skip filter.keep (a provider record read) when the index evaluated
+	// Skip filter.keepAt (a filter record read) when the index evaluated
 	// every filter set.
 	useKeep := needsKeep(&q.Query)
 	out := s.matches[:0]
@@ -448,7 +448,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			return
 		}
 		i := t.slot(k)
-		if keep && !f.keep(d.prov(i)) {
+		if keep && !f.keepAt(d, i) {
 			return
 		}
 		var stop *StopInfo
