@@ -6,37 +6,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/internal/ctxtest"
 	"github.com/wraparound/wraparound/internal/synth"
 )
 
-// countdownCtx is a context whose Err turns to context.Canceled after
-// left calls: it cancels a long call at its (left+1)-th look at the
-// context, wherever that falls, so that every cancellation point of the
-// call can be hit in turn.
-type countdownCtx struct {
-	context.Context
-	left atomic.Int64
-}
-
-func countdown(n int) *countdownCtx {
-	c := &countdownCtx{Context: context.Background()}
-	c.left.Store(int64(n))
-	return c
-}
-
-func (c *countdownCtx) Err() error {
-	if c.left.Add(-1) < 0 {
-		return context.Canceled
-	}
-	return nil
-}
+// countdown cancels a call at its (n+1)-th look at the context.
+func countdown(n int) *ctxtest.Countdown { return ctxtest.NewCountdown(n) }
 
 func cancelled() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())

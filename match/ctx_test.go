@@ -2,31 +2,16 @@ package match_test
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/internal/ctxtest"
 	"github.com/wraparound/wraparound/internal/synth"
 	"github.com/wraparound/wraparound/match"
 )
-
-// countdownCtx is a context whose Err turns to context.Canceled after
-// left calls: it cancels a long call at its (left+1)-th look at the
-// context, so that every cancellation point can be hit in turn.
-type countdownCtx struct {
-	context.Context
-	left atomic.Int64
-}
-
-func (c *countdownCtx) Err() error {
-	if c.left.Add(-1) < 0 {
-		return context.Canceled
-	}
-	return nil
-}
 
 // TestNewCancelled checks that New returns context.Canceled and no
 // Matcher when its context ends before or at any of its looks at it,
@@ -49,8 +34,7 @@ func TestNewCancelled(t *testing.T) {
 
 	looks := -1
 	for i := 0; i < 1000; i++ {
-		c := &countdownCtx{Context: context.Background()}
-		c.left.Store(int64(i))
+		c := ctxtest.NewCountdown(i)
 		m, err := match.New(c, dir, match.Config{K: 3})
 		if err == nil {
 			require.NotNil(t, m)
