@@ -51,6 +51,35 @@ func build(t testing.TB, provs []directory.Provider, n int) *version {
 	return &version{dir: d, m: m, n: n}
 }
 
+// home draws a sample point in central Chattanooga.
+func home(rng *rand.Rand) orb.Point {
+	return orb.Point{-85.31 + (rng.Float64()*2-1)*0.05, 35.04 + (rng.Float64()*2-1)*0.04}
+}
+
+// words are what readers search for.
+var words = []string{"food", "comida", "eye glasses", "tutoring", "coat"}
+
+// failures keeps the first problems the goroutines of a test meet.
+type failures chan error
+
+func newFailures() failures { return make(chan error, 64) }
+
+func (f failures) add(err error) {
+	select {
+	case f <- err:
+	default:
+	}
+}
+
+// report fails t with every problem kept; call it once all goroutines
+// are done.
+func (f failures) report(t *testing.T) {
+	close(f)
+	for err := range f {
+		t.Error(err)
+	}
+}
+
 func TestReadersWhileWriting(t *testing.T) {
 	provs, err := demo.Providers()
 	require.NoError(t, err)
@@ -66,20 +95,11 @@ func TestReadersWhileWriting(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), *stressFor)
 	defer cancel()
 	var (
-		wg       sync.WaitGroup
-		reads    atomic.Int64
-		failures = make(chan error, 64)
+		wg    sync.WaitGroup
+		reads atomic.Int64
+		errs  = newFailures()
 	)
-	fail := func(err error) {
-		select {
-		case failures <- err:
-		default:
-		}
-	}
-	home := func(rng *rand.Rand) orb.Point {
-		return orb.Point{-85.31 + (rng.Float64()*2-1)*0.05, 35.04 + (rng.Float64()*2-1)*0.04}
-	}
-	words := []string{"food", "comida", "eye glasses", "tutoring", "coat"}
+	fail := errs.add
 	for r := range 8 {
 		wg.Add(1)
 		go func() {
@@ -137,10 +157,7 @@ func TestReadersWhileWriting(t *testing.T) {
 		}
 	}()
 	wg.Wait()
-	close(failures)
-	for err := range failures {
-		t.Error(err)
-	}
+	errs.report(t)
 	require.Positive(t, reads.Load())
 	t.Logf("%d reads in %v", reads.Load(), *stressFor)
 }
@@ -169,20 +186,11 @@ func TestReadersWhileApplying(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), *stressFor)
 	defer cancel()
 	var (
-		wg       sync.WaitGroup
-		reads    atomic.Int64
-		failures = make(chan error, 64)
+		wg    sync.WaitGroup
+		reads atomic.Int64
+		errs  = newFailures()
 	)
-	fail := func(err error) {
-		select {
-		case failures <- err:
-		default:
-		}
-	}
-	home := func(rng *rand.Rand) orb.Point {
-		return orb.Point{-85.31 + (rng.Float64()*2-1)*0.05, 35.04 + (rng.Float64()*2-1)*0.04}
-	}
-	words := []string{"food", "comida", "eye glasses", "tutoring", "coat"}
+	fail := errs.add
 	// mine reports whether p is the version's own provider value.
 	mine := func(d *directory.Directory, p *directory.Provider) bool {
 		q, ok := d.Provider(p.ID)
@@ -316,10 +324,7 @@ func TestReadersWhileApplying(t *testing.T) {
 		}
 	}()
 	wg.Wait()
-	close(failures)
-	for err := range failures {
-		t.Error(err)
-	}
+	errs.report(t)
 	require.Positive(t, batches)
 	require.Positive(t, during.Load(), "readers completed no read while batches were applied")
 	t.Logf("%d reads, %d batches applied, %d reads completed during Apply, in %v", reads.Load(), batches, during.Load(), *stressFor)
