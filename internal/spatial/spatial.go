@@ -90,6 +90,26 @@ type Grid struct {
 	Sums []CellSum
 	// N counts the records; Built counts them when the cells were sized.
 	N, Built int
+	// Moved counts the cells a later version gave a slice of their own
+	// since the records were last packed into one array.
+	Moved int
+}
+
+// Packed returns g with its records copied into one array, cell after
+// cell, as NewGrid lays them out: a version whose changes left cells
+// scattered over the heap reads them from contiguous memory again.
+// O(records).
+func (g *Grid) Packed() *Grid {
+	out := *g
+	out.Moved = 0
+	packed := make([]Rec, 0, g.N)
+	out.Cells = make([][]Rec, len(g.Cells))
+	for c, cell := range g.Cells {
+		start := len(packed)
+		packed = append(packed, cell...)
+		out.Cells[c] = packed[start:len(packed):len(packed)]
+	}
+	return &out
 }
 
 // NewGrid lays out recs in cells sized for RecsPerCell records each; the
