@@ -422,7 +422,7 @@ func (d *Directory) applyPlan(ctx context.Context, plan []planned) (*Directory, 
 			metas.set(c.slot, newMeta(c.p))
 		}
 		if stops != nil && c.p != nil {
-			stops.set(c.slot, next.stopsOfNet(c.p))
+			stops.set(c.slot, next.stopsOf(c.p))
 		}
 	}
 	next.provs, next.metas, next.gone = provs.done(), metas.done(), gone.done()
@@ -477,14 +477,6 @@ func (d *Directory) applyPlan(ctx context.Context, plan []planned) (*Directory, 
 	}
 	next.lineage.record(next.version, d.version, changed)
 	return next, nil
-}
-
-// stopsOfNet is stopsOf for a directory with a network.
-func (d *Directory) stopsOfNet(p *Provider) []NearStop {
-	if d.net == nil {
-		return nil
-	}
-	return d.stopsOf(p)
 }
 
 // nextOrder returns next's occupied slots in ID order: d's order without

@@ -528,43 +528,6 @@ func (d *Directory) Search(q Query) ([]Result, error) {
 // broken by ID.
 func (d *Directory) collect(f *filter, k int) []Result {
 	var out []Result
-	if k == 0 {
-		// Radius only: every match within it, in any order.
-		g, ok := d.grid(f)
-		if !ok {
-			return nil
-		}
-		radius := float64(f.q.Radius)
-		g.Walk(f.q.Near, func(cell []gridRec, sum *spatial.CellSum, lb float64) bool {
-			if lb > radius {
-				return false
-			}
-			if sum == nil || !f.quickCell(sum) {
-				return true
-			}
-			for ri := range cell {
-				r := &cell[ri]
-				if !f.quickRec(r) {
-					continue
-				}
-				dist := geo.Distance(f.q.Near, [2]float64{r.Lon, r.Lat})
-				if float64(dist) > radius || !f.keepAt(d, r.Slot) {
-					continue
-				}
-				res := Result{Provider: d.prov(r.Slot), Distance: dist, Walk: geo.WalkTime(dist)}
-				if f.transit != nil {
-					s, ok := f.transit.check(d, r.Slot)
-					if !ok {
-						continue
-					}
-					res.Transit = s
-				}
-				out = append(out, res)
-			}
-			return true
-		})
-		return out
-	}
 	cut := math.Inf(1)
 	d.nearby(f, func(r Result) bool {
 		if float64(r.Distance) > cut {

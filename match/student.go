@@ -336,11 +336,3 @@ func (k *ItemKind) UnmarshalText(b []byte) error {
 	}
 	return nil
 }
-
-// field names the item in error messages: "needs[2]" or "interests[0]".
-func (it Item) field() string {
-	if it.Kind == KindInterest {
-		return fmt.Sprintf("interests[%d]", it.Index)
-	}
-	return fmt.Sprintf("needs[%d]", it.Index)
-}

@@ -761,9 +761,6 @@ func (s *Store) tuple(key uint64) int32 {
 // ntuples returns the number of interned tuples. The caller holds s.mu.
 func (s *Store) ntuples() int { return len(s.tupleReg) / len(s.sets) }
 
-// region returns the region index of tuple t in set si (Len() = Outside).
-func (s *Store) region(t int32, si int) int { return int(s.tupleReg[int(t)*len(s.sets)+si]) }
-
 // kindRollup holds the counters of one bucket kind: one block per bucket,
 // one row per region tuple, slots × categories counters per row.
 type kindRollup struct {

@@ -38,16 +38,6 @@ func (r *row) get(names ...string) string {
 	return ""
 }
 
-// has reports whether the row has the named field at all.
-func (r *row) has(name string) bool {
-	if r.m != nil {
-		_, ok := r.m[name]
-		return ok
-	}
-	_, ok := r.idx[name]
-	return ok
-}
-
 // at returns the position of field f: the row's line for CSV, the row's
 // path with ".f" appended for JSON.
 func (r *row) at(f string) pos {
@@ -142,16 +132,6 @@ var tableFiles = map[string]string{
 	"eligibilities":                  tEligibility,
 	"payments_accepted":              tPayment,
 	"payment_accepted":               tPayment,
-}
-
-// ignoredTables are HSDS tables the provider model has no use for. They are
-// read for nothing but accounted for: a package carrying them is complete.
-var ignoredTables = map[string]bool{
-	"contacts": true, "contact": true, "funding": true, "programs": true, "program": true,
-	"required_documents": true, "required_document": true, "metadata": true,
-	"meta_table_descriptions": true, "meta_table_description": true,
-	"organization_identifiers": true, "organization_identifier": true,
-	"holiday_schedules": true, "holiday_schedule": true,
 }
 
 // normHeader turns a CSV header into a field name: BOM and space trimmed,

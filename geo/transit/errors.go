@@ -73,10 +73,6 @@ var (
 // memory.
 const MaxDepartures = 1 << 26
 
-// maxErrors bounds the problems one load reports: past it the rest are
-// counted in a final summary error, "and N more problems (M in all)".
-const maxErrors = errlist.Max
-
 // FeedError reports a problem with one record of a feed (or one call to a
 // Builder): where it is and what is wrong. Err wraps one of the package's
 // sentinel errors.
@@ -123,7 +119,7 @@ func (e *FeedError) Error() string {
 // Unwrap returns the underlying error.
 func (e *FeedError) Unwrap() error { return e.Err }
 
-// errList collects the problems of one load: the first maxErrors, then a
+// errList collects the problems of one load: the first errlist.Max, then a
 // summary counting the rest.
 type errList struct{ errlist.List }
 
