@@ -84,10 +84,10 @@ func districtNearbyQueries(tb testing.TB, seed uint64, n int) []directory.Query 
 func scanSearch(d *directory.Directory, q directory.Query) []directory.Result {
 	var out []directory.Result
 	for p := range d.All() {
-		if p.Unplaced || !scanKeeps(p, &q) {
+		if p.Unplaced() || !scanKeeps(p, &q) {
 			continue
 		}
-		dist := geo.Distance(q.Near, p.Point)
+		dist := geo.Distance(q.Near, p.Point())
 		if q.Radius > 0 && dist > q.Radius {
 			continue
 		}
@@ -100,7 +100,7 @@ func scanSearch(d *directory.Directory, q directory.Query) []directory.Result {
 			}
 			return 1
 		}
-		return strings.Compare(a.Provider.ID, b.Provider.ID)
+		return strings.Compare(a.Provider.ID(), b.Provider.ID())
 	})
 	if q.K > 0 && len(out) > q.K {
 		out = out[:q.K]
@@ -163,7 +163,7 @@ func b2i(b bool) int {
 func ids(rs []directory.Result) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
-		out[i] = r.Provider.ID
+		out[i] = r.Provider.ID()
 	}
 	return out
 }

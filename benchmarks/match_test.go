@@ -105,7 +105,7 @@ func scanPlan(d *directory.Directory, m *match.Matcher, s match.Student) [][]mat
 			if an, bn := interest && a.OwnWords() > 0, interest && b.OwnWords() > 0; an != bn {
 				return an
 			}
-			return a.Score > b.Score || a.Score == b.Score && a.Provider.ID < b.Provider.ID
+			return a.Score > b.Score || a.Score == b.Score && a.Provider.ID() < b.Provider.ID()
 		}
 		var top []match.Candidate
 		for p := range d.All() {
@@ -164,11 +164,11 @@ func TestPlanIndexMatchesScan(t *testing.T) {
 				for j, it := range plan.Items {
 					var got []string
 					for _, mt := range it.Matches {
-						got = append(got, fmt.Sprintf("%s %.12f", mt.Provider.ID, mt.Score))
+						got = append(got, fmt.Sprintf("%s %.12f", mt.Provider.ID(), mt.Score))
 					}
 					var exp []string
 					for _, c := range want[j] {
-						exp = append(exp, fmt.Sprintf("%s %.12f", c.Provider.ID, c.Score))
+						exp = append(exp, fmt.Sprintf("%s %.12f", c.Provider.ID(), c.Score))
 					}
 					require.Equal(t, exp, got, "student %d item %d", i, j)
 					items++

@@ -260,7 +260,7 @@ func drawAvailability(rng *rand.Rand) []match.WeeklyWindow {
 // compiled filters. It answers the filters the mixes use and Region,
 // ResidentOf and Exclude; Serves, Transit and Trip are not answered and
 // must be unset.
-func scanKeeps(p *directory.Provider, q *directory.Query) bool { return oracle.Keeps(p, q) }
+func scanKeeps(p directory.Listing, q *directory.Query) bool { return oracle.Keeps(p, q) }
 
 // timeEach runs call on query i%n once per b.Loop iteration, timing each
 // call on its own, and reports the percentiles of those times beside the

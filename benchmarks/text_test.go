@@ -143,17 +143,17 @@ func districtTextQueries(tb testing.TB, seed uint64, n int) []directory.TextQuer
 type scanner struct {
 	d    *directory.Directory
 	text []string
-	prov []*directory.Provider
+	prov []directory.Listing
 }
 
 func newScanner(d *directory.Directory) *scanner {
 	s := &scanner{d: d}
 	tax := d.Taxonomy()
 	for p := range d.All() {
-		parts := []string{p.Name, p.Organization, p.Description}
-		parts = append(parts, p.Keywords...)
+		parts := []string{p.Name(), p.Organization(), p.Description()}
+		parts = append(parts, p.Keywords()...)
 		seen := map[string]bool{}
-		for _, c := range p.Categories {
+		for _, c := range p.Categories() {
 			for code := c; code != ""; code = directory.ParentCode(code) {
 				if seen[code] {
 					continue
@@ -177,10 +177,10 @@ func (s *scanner) search(q directory.TextQuery) ([]directory.Result, int) {
 	var out []directory.Result
 next:
 	for i, p := range s.prov {
-		if p.Unplaced {
+		if p.Unplaced() {
 			continue
 		}
-		dist := geo.Distance(q.Near, p.Point)
+		dist := geo.Distance(q.Near, p.Point())
 		if q.Radius > 0 && dist > q.Radius {
 			continue
 		}
@@ -201,7 +201,7 @@ next:
 			}
 			return 1
 		}
-		return strings.Compare(a.Provider.ID, b.Provider.ID)
+		return strings.Compare(a.Provider.ID(), b.Provider.ID())
 	})
 	total := len(out)
 	if q.K > 0 && len(out) > q.K {
@@ -328,8 +328,8 @@ func TestTextSearchMatchesScan(t *testing.T) {
 				require.NoError(t, err)
 				got := map[string]bool{}
 				for _, h := range res.Hits {
-					got[h.Provider.ID] = true
-					assert.True(t, scanKeeps(h.Provider, &q.Query), "index hit %s breaks a filter", h.Provider.ID)
+					got[h.Provider.ID()] = true
+					assert.True(t, scanKeeps(h.Provider, &q.Query), "index hit %s breaks a filter", h.Provider.ID())
 					assert.LessOrEqual(t, h.Distance, q.Radius)
 				}
 				scan, _ := s.search(q)
@@ -337,7 +337,7 @@ func TestTextSearchMatchesScan(t *testing.T) {
 				for _, r := range scan {
 					if hasWholeWords(r.Provider, d.Taxonomy(), words) {
 						checked++
-						assert.True(t, got[r.Provider.ID], "scan found %s (%q), index did not", r.Provider.ID, r.Provider.Name)
+						assert.True(t, got[r.Provider.ID()], "scan found %s (%q), index did not", r.Provider.ID(), r.Provider.Name())
 					}
 				}
 			})
@@ -347,10 +347,10 @@ func TestTextSearchMatchesScan(t *testing.T) {
 }
 
 // hasWholeWords reports whether every word is a whole word of p's text.
-func hasWholeWords(p *directory.Provider, tax *directory.Taxonomy, words []string) bool {
-	parts := []string{p.Name, p.Organization, p.Description}
-	parts = append(parts, p.Keywords...)
-	for _, c := range p.Categories {
+func hasWholeWords(p directory.Listing, tax *directory.Taxonomy, words []string) bool {
+	parts := []string{p.Name(), p.Organization(), p.Description()}
+	parts = append(parts, p.Keywords()...)
+	for _, c := range p.Categories() {
 		for code := c; code != ""; code = directory.ParentCode(code) {
 			cat, _ := tax.Lookup(code)
 			parts = append(parts, cat.Label)

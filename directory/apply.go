@@ -254,10 +254,7 @@ func (d *Directory) planChanges(changes []Change) ([]planned, error) {
 		if p, ok := cur[id]; ok {
 			return p
 		}
-		if p, ok := d.Provider(id); ok {
-			return p
-		}
-		return nil
+		return d.provider(id)
 	}
 	for k, c := range changes {
 		fail := func(field string, err error) {

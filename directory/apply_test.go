@@ -99,13 +99,13 @@ type answers struct {
 	Nearby  [][]directory.Result
 	Text    []*directory.TextResults
 	Counts  map[string]int
-	Samples []*directory.Provider
+	Samples []directory.Listing
 }
 
 func answer(t testing.TB, d *directory.Directory, qs []directory.Query, ts []directory.TextQuery, sample []string) answers {
 	a := answers{Len: d.Len(), Counts: map[string]int{}}
 	for p := range d.All() {
-		a.IDs = append(a.IDs, p.ID)
+		a.IDs = append(a.IDs, p.ID())
 	}
 	for _, q := range qs {
 		rs, err := d.Search(q)
@@ -132,7 +132,7 @@ func answer(t testing.TB, d *directory.Directory, qs []directory.Query, ts []dir
 				}
 				return 1
 			}
-			return strings.Compare(x.Provider.ID, y.Provider.ID)
+			return strings.Compare(x.Provider.ID(), y.Provider.ID())
 		})
 		a.Nearby = append(a.Nearby, near)
 	}
@@ -278,7 +278,7 @@ func TestApplyVersions(t *testing.T) {
 	require.False(t, ok, "b does not descend from a")
 	p1a, _ := a.Provider("p000001")
 	p1d, _ := d.Provider("p000001")
-	require.Equal(t, p1d.Enrolled+1, p1a.Enrolled)
+	require.Equal(t, p1d.Enrolled()+1, p1a.Enrolled())
 	_, ok = b.Provider("p000002")
 	require.False(t, ok)
 	_, ok = a.Provider("p000002")

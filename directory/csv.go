@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -226,14 +227,18 @@ func splitList(s string) []string {
 // providers are written without coordinates or street address. Hours are
 // written with their zone — for a provider of a Directory whose hours
 // name none, the directory's default zone — so that ReadCSV reads back
-// hours open at the same instants.
-func WriteCSV(w io.Writer, providers []*Provider) error {
+// hours open at the same instants. Directory.All yields the listings of
+// a directory; ListingOf makes one of a provider value.
+func WriteCSV(w io.Writer, providers iter.Seq[Listing]) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvColumns); err != nil {
 		return err
 	}
-	for _, p := range providers {
-		f := fieldsOf(p)
+	for l := range providers {
+		if l.p == nil {
+			continue
+		}
+		f := fieldsOf(l.p)
 		row := make([]string, len(csvColumns))
 		for i, c := range csvColumns {
 			row[i] = f[c]

@@ -76,7 +76,7 @@ func TestBuildCancelled(t *testing.T) {
 	want := synth.Providers(1, n)
 	i := 0
 	for p := range got.All() {
-		assert.Equal(t, want[i].ID, p.ID)
+		assert.Equal(t, want[i].ID, p.ID())
 		i++
 	}
 }
@@ -218,12 +218,8 @@ func TestReadCancelled(t *testing.T) {
 	}
 	d, err := b.Build(t.Context())
 	require.NoError(t, err)
-	var provs []*directory.Provider
-	for p := range d.All() {
-		provs = append(provs, p)
-	}
 	var csvData, geoData bytes.Buffer
-	require.NoError(t, directory.WriteCSV(&csvData, provs))
+	require.NoError(t, directory.WriteCSV(&csvData, d.All()))
 	require.NoError(t, directory.WriteGeoJSON(&geoData, d.All()))
 
 	for _, tc := range []struct {

@@ -67,18 +67,36 @@ func (d *Directory) Taxonomy() *Taxonomy { return d.tax }
 // that need a zone name their own).
 func (d *Directory) Location() *time.Location { return d.loc }
 
-// Provider returns the provider with the given ID. The pointer is shared:
-// do not modify the provider.
-func (d *Directory) Provider(id string) (*Provider, bool) {
+// Provider returns a read-only view of the provider with the given ID.
+func (d *Directory) Provider(id string) (Listing, bool) {
 	i, ok := d.ids.get(id)
 	if !ok {
-		return nil, false
+		return Listing{}, false
 	}
-	return d.prov(i), true
+	return listing(d.prov(i)), true
 }
 
 // All yields every provider in ID order, placed or not.
-func (d *Directory) All() iter.Seq[*Provider] {
+func (d *Directory) All() iter.Seq[Listing] {
+	return func(yield func(Listing) bool) {
+		for _, i := range d.order {
+			if !yield(listing(d.prov(i))) {
+				return
+			}
+		}
+	}
+}
+
+// provider returns the provider with the given ID, nil if none.
+func (d *Directory) provider(id string) *Provider {
+	if i, ok := d.ids.get(id); ok {
+		return d.prov(i)
+	}
+	return nil
+}
+
+// all yields every provider in ID order.
+func (d *Directory) all() iter.Seq[*Provider] {
 	return func(yield func(*Provider) bool) {
 		for _, i := range d.order {
 			if !yield(d.prov(i)) {
@@ -90,10 +108,10 @@ func (d *Directory) All() iter.Seq[*Provider] {
 
 // Unplaced yields, in ID order, the providers that have no location and
 // so are not in the spatial index.
-func (d *Directory) Unplaced() iter.Seq[*Provider] {
-	return func(yield func(*Provider) bool) {
+func (d *Directory) Unplaced() iter.Seq[Listing] {
+	return func(yield func(Listing) bool) {
 		for _, i := range d.order {
-			if p := d.prov(i); p.Unplaced && !yield(p) {
+			if p := d.prov(i); p.Unplaced && !yield(listing(p)) {
 				return
 			}
 		}

@@ -19,6 +19,13 @@
 // Distances are great-circle meters (package geo); the k nearest are exact.
 // A Directory is safe for any number of concurrent readers.
 //
+// Answers hand out Listings: read-only views of the providers, with
+// accessor methods (r.Provider.Name(), r.Provider.Categories(), …) that
+// copy lists and maps, and Provider() for a deep copy to edit and pass
+// back through Apply. Nothing a caller does to what it was given can
+// change an answer or race with another reader; the Builder and Apply
+// likewise take deep copies of the providers they are given.
+//
 // A directory changes by versions: Directory.Apply takes a batch of
 // changes (Add, Replace, Remove, SetSeats, Enroll, SetHours), validates
 // it as a whole, and returns a new *Directory sharing every unchanged
@@ -54,7 +61,7 @@
 //		FreeOnly:   true,
 //	})
 //	for _, r := range res {
-//		fmt.Println(r.Provider.Name, r.Distance, r.Walk)
+//		fmt.Println(r.Provider.Name(), r.Distance, r.Walk)
 //	}
 //
 // Time zones are never assumed: hours are read in the zone their record

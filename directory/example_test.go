@@ -46,7 +46,7 @@ eyes,Free Eye Glasses,health.vision,35.0500,-85.3000,Mo-Fr 09:00-17:00,5,free
 		return
 	}
 	for _, r := range res {
-		fmt.Printf("%s: %v, %v walk\n", r.Provider.Name, r.Distance, r.Walk.Round(time.Minute))
+		fmt.Printf("%s: %v, %v walk\n", r.Provider.Name(), r.Distance, r.Walk.Round(time.Minute))
 	}
 	// Output: Eastside Pantry: 2.8 km, 51m0s walk
 }

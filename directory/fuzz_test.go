@@ -21,14 +21,14 @@ func FuzzReadCSV(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	var ps []*directory.Provider
+	var ps []directory.Listing
 	for p := range d.All() {
 		ps = append(ps, p)
 		if len(ps) == 20 {
 			break
 		}
 	}
-	if err := directory.WriteCSV(&buf, ps); err != nil {
+	if err := directory.WriteCSV(&buf, slices.Values(ps)); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.String())

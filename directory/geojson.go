@@ -324,9 +324,13 @@ func jsonKindRaw(c json.RawMessage) string {
 // whose properties are the fields ReadGeoJSON reads, so the two round-trip.
 // Unplaced providers, and confidential ones, are written with a null
 // geometry; confidential ones also lose their street address.
-func WriteGeoJSON(w io.Writer, providers iter.Seq[*Provider]) error {
+func WriteGeoJSON(w io.Writer, providers iter.Seq[Listing]) error {
 	fc := geojson.NewFeatureCollection()
-	for p := range providers {
+	for l := range providers {
+		p := l.p
+		if p == nil {
+			continue
+		}
 		var f *geojson.Feature
 		if p.Unplaced || p.Confidential {
 			f = &geojson.Feature{Type: "Feature"}

@@ -3,6 +3,7 @@ package directory_test
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,15 +27,15 @@ func TestGeoJSONRoundTrip(t *testing.T) {
 	for _, p := range back {
 		orig, ok := d.Provider(p.ID)
 		require.True(t, ok)
-		assert.Equal(t, orig.Name, p.Name)
-		assert.Equal(t, orig.Categories, p.Categories)
-		assert.Equal(t, orig.Point, p.Point)
-		assert.Equal(t, orig.Hours.String(), p.Hours.String())
-		assert.Equal(t, orig.Eligibility, p.Eligibility)
-		assert.Equal(t, orig.Cost, p.Cost)
-		assert.Equal(t, orig.Capacity, p.Capacity)
-		assert.Equal(t, orig.Languages, p.Languages)
-		assert.Equal(t, orig.Attributes, p.Attributes)
+		assert.Equal(t, orig.Name(), p.Name)
+		assert.Equal(t, orig.Categories(), p.Categories)
+		assert.Equal(t, orig.Point(), p.Point)
+		assert.Equal(t, orig.Hours().String(), p.Hours.String())
+		assert.Equal(t, orig.Eligibility(), p.Eligibility)
+		assert.Equal(t, orig.Cost(), p.Cost)
+		assert.Equal(t, orig.Capacity(), p.Capacity)
+		assert.Equal(t, orig.Languages(), p.Languages)
+		assert.Equal(t, orig.Attributes(), p.Attributes)
 	}
 }
 
@@ -43,13 +44,13 @@ func TestGeoJSONConfidential(t *testing.T) {
 	p := directory.Provider{ID: "s1", Name: "Safe House", Categories: []string{"basic.housing.shelter"},
 		Point: pt(-85.3, 35.05), Confidential: true, Address: directory.Address{Street: "12 Hidden Ln", City: "Chattanooga"}}
 	var buf bytes.Buffer
-	require.NoError(t, directory.WriteGeoJSON(&buf, func(yield func(*directory.Provider) bool) { yield(&p) }))
+	require.NoError(t, directory.WriteGeoJSON(&buf, func(yield func(directory.Listing) bool) { yield(directory.ListingOf(p)) }))
 	out := buf.String()
 	assert.NotContains(t, out, "-85.3")
 	assert.NotContains(t, out, "Hidden")
 	assert.Contains(t, out, `"geometry":null`)
 	var csvBuf bytes.Buffer
-	require.NoError(t, directory.WriteCSV(&csvBuf, []*directory.Provider{&p}))
+	require.NoError(t, directory.WriteCSV(&csvBuf, slices.Values([]directory.Listing{directory.ListingOf(p)})))
 	assert.NotContains(t, csvBuf.String(), "-85.3")
 	assert.NotContains(t, csvBuf.String(), "Hidden")
 }

@@ -179,7 +179,7 @@ func (d *Directory) gridSearch(g *catGrid, f *filter, k int) []Result {
 	})
 	out := make([]Result, len(best))
 	for j, h := range best {
-		out[j] = Result{Provider: d.prov(h.i), Distance: geo.Meters(h.dist), Walk: geo.WalkTime(geo.Meters(h.dist)), Transit: h.stop}
+		out[j] = Result{Provider: listing(d.prov(h.i)), Distance: geo.Meters(h.dist), Walk: geo.WalkTime(geo.Meters(h.dist)), Transit: h.stop}
 	}
 	return out
 }

@@ -41,7 +41,7 @@ type Span struct {
 func (h Hours) IsZero() bool { return h.Zone == "" && !h.Known() }
 
 // Known reports whether any opening hours are given.
-func (h *Hours) Known() bool {
+func (h Hours) Known() bool {
 	if h.Always {
 		return true
 	}
@@ -196,7 +196,7 @@ func (h *Hours) resolve(zc zoneCache, def *time.Location) {
 // for hours with no zone outside a directory: such hours are wall-clock
 // times with no zone of their own, and OpenAt reads them in the zone of
 // the instant it is given. No zone is ever assumed.
-func (h *Hours) Location() *time.Location {
+func (h Hours) Location() *time.Location {
 	if h.loc != nil {
 		return h.loc
 	}
@@ -213,7 +213,7 @@ func (h *Hours) Location() *time.Location {
 // clock). Spans that run past midnight count on the next day. It reports
 // false when the hours are unknown; check Known first where unknown should
 // be treated differently.
-func (h *Hours) OpenAt(t time.Time) bool {
+func (h Hours) OpenAt(t time.Time) bool {
 	if h.Always {
 		return true
 	}
@@ -259,7 +259,7 @@ func (h *Hours) openLocal(wd time.Weekday, tod time.Duration) bool {
 // by several spans (the day's own and one carried over past midnight)
 // counts once, so the result never exceeds to - from. It costs
 // O(s log s) for the s spans of the two days.
-func (h *Hours) Overlap(day time.Weekday, from, to time.Duration) time.Duration {
+func (h Hours) Overlap(day time.Weekday, from, to time.Duration) time.Duration {
 	from, to = max(from, 0), min(to, 24*time.Hour)
 	if to <= from {
 		return 0

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,11 +47,11 @@ func TestBuildRequiresZone(t *testing.T) {
 	d, err := b.Build(t.Context())
 	require.NoError(t, err)
 	p, _ := d.Provider("no-zone")
-	assert.Equal(t, nyc, p.Hours.Location(), "hours without a zone take the builder's")
-	assert.True(t, p.Hours.OpenAt(time.Date(2026, 6, 1, 13, 0, 0, 0, time.UTC)), "09:00 in New York")
-	assert.False(t, p.Hours.OpenAt(time.Date(2026, 6, 1, 12, 59, 0, 0, time.UTC)))
+	assert.Equal(t, nyc, p.Hours().Location(), "hours without a zone take the builder's")
+	assert.True(t, p.OpenAt(time.Date(2026, 6, 1, 13, 0, 0, 0, time.UTC)), "09:00 in New York")
+	assert.False(t, p.OpenAt(time.Date(2026, 6, 1, 12, 59, 0, 0, time.UTC)))
 	p, _ = d.Provider("own-zone")
-	assert.Equal(t, "America/Chicago", p.Hours.Location().String())
+	assert.Equal(t, "America/Chicago", p.Hours().Zone)
 
 	// ReadOptions.Zone fills empty timezone fields; a given one wins.
 	in := csvHeader + csvRow(map[int]string{6: "Mo-Fr 09:00-17:00"}) + csvRow(map[int]string{1: "p2", 6: "Mo-Fr 09:00-17:00", 7: "America/Denver"})
@@ -69,7 +70,7 @@ func TestCSVRoundTripOpenSlots(t *testing.T) {
 	t.Parallel()
 	d, err := demo.Directory()
 	require.NoError(t, err)
-	var ps []*directory.Provider
+	var ps []directory.Listing
 	for p := range d.All() {
 		ps = append(ps, p)
 	}
@@ -95,23 +96,23 @@ func TestCSVRoundTripOpenSlots(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	require.NoError(t, directory.WriteCSV(&buf, ps))
+	require.NoError(t, directory.WriteCSV(&buf, slices.Values(ps)))
 	back, err := directory.ReadCSV(t.Context(), &buf, directory.ReadOptions{Name: "round.csv"})
 	require.NoError(t, err, "no default zone needed: WriteCSV names each provider's")
 	require.Len(t, back, len(ps))
 	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	for i, p := range ps {
 		q := back[i]
-		require.Equal(t, p.ID, q.ID)
-		assert.Equal(t, p.Hours.Known(), q.Hours.Known(), p.ID)
+		require.Equal(t, p.ID(), q.ID)
+		assert.Equal(t, p.Hours().Known(), q.Hours.Known(), p.ID())
 		diff := 0
 		for s := 0; s < 7*96; s++ {
 			at := start.Add(time.Duration(s) * 15 * time.Minute)
-			if p.Hours.OpenAt(at) != q.Hours.OpenAt(at) {
+			if p.Hours().OpenAt(at) != q.Hours.OpenAt(at) {
 				diff++
 			}
 		}
-		assert.Zero(t, diff, "%s: %q (%s) → %q (%s): %d slots differ", p.ID, p.Hours.String(), p.Hours.Location(), q.Hours.String(), q.Hours.Zone, diff)
+		assert.Zero(t, diff, "%s: %q (%s) → %q (%s): %d slots differ", p.ID(), p.Hours().String(), p.Hours().Location(), q.Hours.String(), q.Hours.Zone, diff)
 	}
 }
 

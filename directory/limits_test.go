@@ -41,7 +41,7 @@ func TestSearchNothingPlaced(t *testing.T) {
 			seq, err := d.Nearby(q)
 			require.NoError(t, err)
 			for r := range seq {
-				t.Errorf("%s: Nearby yielded %s", name, r.Provider.ID)
+				t.Errorf("%s: Nearby yielded %s", name, r.Provider.ID())
 			}
 		}
 	}

@@ -13,8 +13,9 @@ import (
 // service_at_location: ID is the service-at-location's identifier, Name the
 // service's name and Organization the organization that runs it.
 //
-// A Provider is a plain value. Once added to a Builder it is copied;
-// providers returned by a Directory are shared and must not be modified.
+// A Provider is a plain value: the Builder and Directory.Apply take deep
+// copies of it, and a Directory hands out read-only Listings, so a
+// Provider a caller holds never aliases what the index reads.
 type Provider struct {
 	ID           string `json:"id"`
 	Name         string `json:"name"`

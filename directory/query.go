@@ -85,7 +85,8 @@ type Query struct {
 
 // Result is one provider found by a query.
 type Result struct {
-	Provider *Provider
+	// Provider is a read-only view of the provider found.
+	Provider Listing
 	// Distance is the great-circle distance from Query.Near.
 	Distance geo.Meters
 	// Walk estimates the time to walk there (geo.WalkTime).
@@ -347,7 +348,7 @@ func (d *Directory) Nearby(q Query) (iter.Seq[Result], error) {
 		}
 		return func(yield func(Result) bool) {
 			d.nearby(f, func(r Result) bool {
-				r.ServiceArea = f.serves.match(r.Provider)
+				r.ServiceArea = f.serves.match(r.Provider.p)
 				return yield(r)
 			})
 		}, nil
@@ -376,7 +377,7 @@ func (d *Directory) nearby(f *filter, yield func(Result) bool) {
 				}
 				stop = s
 			}
-			if !yield(Result{Provider: d.prov(c.i), Distance: geo.Meters(c.dist), Walk: geo.WalkTime(geo.Meters(c.dist)), Transit: stop}) {
+			if !yield(Result{Provider: listing(d.prov(c.i)), Distance: geo.Meters(c.dist), Walk: geo.WalkTime(geo.Meters(c.dist)), Transit: stop}) {
 				return false
 			}
 		}
@@ -517,7 +518,7 @@ func (d *Directory) Search(q Query) ([]Result, error) {
 	}
 	if f.serves != nil {
 		for i := range out {
-			out[i].ServiceArea = f.serves.match(out[i].Provider)
+			out[i].ServiceArea = f.serves.match(out[i].Provider.p)
 		}
 	}
 	return out, nil
@@ -558,5 +559,5 @@ func compareResults(a, b Result) int {
 	case a.Distance > b.Distance:
 		return 1
 	}
-	return strings.Compare(a.Provider.ID, b.Provider.ID)
+	return strings.Compare(a.Provider.p.ID, b.Provider.p.ID)
 }

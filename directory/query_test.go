@@ -80,7 +80,7 @@ func fixture(t *testing.T) *directory.Directory {
 func resultIDs(rs []directory.Result) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {
-		out[i] = r.Provider.ID
+		out[i] = r.Provider.ID()
 	}
 	return out
 }
@@ -132,13 +132,13 @@ func TestQueryFilters(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, append([]string{}, resultIDs(got)...), "query %+v", q)
 			for _, r := range got {
-				assert.InDelta(t, float64(geo.Distance(q.Near, r.Provider.Point)), float64(r.Distance), 1e-9)
+				assert.InDelta(t, float64(geo.Distance(q.Near, r.Provider.Point())), float64(r.Distance), 1e-9)
 			}
 		})
 	}
 	p, ok := d.Provider("virtual")
 	require.True(t, ok, "unplaced providers are found by ID")
-	assert.True(t, p.Unplaced)
+	assert.True(t, p.Unplaced())
 	assert.Equal(t, []string{"virtual"}, ids(d.Unplaced()))
 }
 
@@ -158,10 +158,10 @@ func inZip(t *testing.T, zip string) []string {
 	return out
 }
 
-func ids(seq func(func(*directory.Provider) bool)) []string {
+func ids(seq func(func(directory.Listing) bool)) []string {
 	var out []string
 	for p := range seq {
-		out = append(out, p.ID)
+		out = append(out, p.ID())
 	}
 	return out
 }
@@ -240,37 +240,37 @@ func bruteForce(d *directory.Directory, q directory.Query) []string {
 	}
 	var hits []hit
 	for p := range d.All() {
-		if p.Unplaced {
+		if p.Unplaced() {
 			continue
 		}
 		if len(q.Categories) > 0 && !slices.ContainsFunc(q.Categories, func(c string) bool {
-			return slices.ContainsFunc(p.Categories, func(pc string) bool { return pc == c || strings.HasPrefix(pc, c+".") })
+			return slices.ContainsFunc(p.Categories(), func(pc string) bool { return pc == c || strings.HasPrefix(pc, c+".") })
 		}) {
 			continue
 		}
-		if q.FreeOnly && p.Cost != directory.CostFree {
+		if q.FreeOnly && p.Cost() != directory.CostFree {
 			continue
 		}
-		if q.Age > 0 && (q.Age < p.Eligibility.MinAge || (p.Eligibility.MaxAge > 0 && q.Age > p.Eligibility.MaxAge)) {
+		if q.Age > 0 && (q.Age < p.Eligibility().MinAge || (p.Eligibility().MaxAge > 0 && q.Age > p.Eligibility().MaxAge)) {
 			continue
 		}
-		if q.Language != "" && !slices.Contains(p.Languages, q.Language) && !(len(p.Languages) == 0 && q.Language == "en") {
+		if q.Language != "" && !slices.Contains(p.Languages(), q.Language) && !(len(p.Languages()) == 0 && q.Language == "en") {
 			continue
 		}
 		if !q.OpenAt.IsZero() {
-			if !p.Hours.Known() {
+			if !p.Hours().Known() {
 				if !q.UnknownHoursOK {
 					continue
 				}
-			} else if !p.Hours.OpenAt(q.OpenAt) {
+			} else if !p.Hours().OpenAt(q.OpenAt) {
 				continue
 			}
 		}
-		dist := geo.Distance(q.Near, p.Point)
+		dist := geo.Distance(q.Near, p.Point())
 		if q.Radius > 0 && dist > q.Radius {
 			continue
 		}
-		hits = append(hits, hit{p.ID, dist})
+		hits = append(hits, hit{p.ID(), dist})
 	}
 	slices.SortFunc(hits, func(a, b hit) int {
 		if a.d != b.d {
@@ -310,12 +310,12 @@ func TestTransitFilter(t *testing.T) {
 	// walking with ≥2 departures an hour is returned, and no other.
 	var want []string
 	for p := range d.All() {
-		if p.Unplaced || !p.InCategory("basic.food") || geo.Distance(q.Near, p.Point) > 3000 {
+		if p.Unplaced() || !p.InCategory("basic.food") || geo.Distance(q.Near, p.Point()) > 3000 {
 			continue
 		}
-		acc := net.Access(p.Point, 400, w)
+		acc := net.Access(p.Point(), 400, w)
 		if slices.ContainsFunc(acc.Stops, func(s transit.StopAccess) bool { return s.DeparturesPerHour >= 2 }) {
-			want = append(want, p.ID)
+			want = append(want, p.ID())
 		}
 	}
 	gotIDs := resultIDs(got)

@@ -9,4 +9,4 @@ import (
 // distance, read from the provider's public fields alone (package
 // oracle): the tests' oracle for the index's filters. It does not answer
 // Serves, Transit or Trip; tests that use it leave those unset.
-func passesQuery(p *directory.Provider, q directory.Query) bool { return oracle.Keeps(p, &q) }
+func passesQuery(p directory.Listing, q directory.Query) bool { return oracle.Keeps(p, &q) }

@@ -39,7 +39,7 @@ func ExampleQuery_serves() {
 		return
 	}
 	for _, r := range res {
-		fmt.Printf("%s serves %s, %.1f km away\n", r.Provider.Name, r.ServiceArea, float64(r.Distance)/1000)
+		fmt.Printf("%s serves %s, %.1f km away\n", r.Provider.Name(), r.ServiceArea, float64(r.Distance)/1000)
 	}
 	// Output:
 	// Tenant Legal Aid serves zipcodes:37404, 10.9 km away

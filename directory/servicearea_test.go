@@ -89,8 +89,8 @@ func newAreaIndex(d *directory.Directory) areaIndex {
 // ("set:name") by which p serves at: its first service area that names,
 // as "set:name" or by name, a region containing at; for a bare name, the
 // region of the first set in the directory's order.
-func (ix areaIndex) bruteServes(p *directory.Provider, at orb.Point) string {
-	for _, a := range p.ServiceAreas {
+func (ix areaIndex) bruteServes(p directory.Listing, at orb.Point) string {
+	for _, a := range p.ServiceAreas() {
 		for _, r := range ix[strings.ToLower(strings.TrimSpace(a))] {
 			if planar.MultiPolygonContains(r.geom, at) {
 				return r.canon
@@ -128,15 +128,15 @@ func TestServesMatchesBruteForce(t *testing.T) {
 		}
 		var want []hit
 		for p := range d.All() {
-			if p.Unplaced || len(q.Categories) > 0 && !slices.ContainsFunc(q.Categories, p.InCategory) {
+			if p.Unplaced() || len(q.Categories) > 0 && !slices.ContainsFunc(q.Categories, p.InCategory) {
 				continue
 			}
 			area := ix.bruteServes(p, near)
-			dist := geo.Distance(near, p.Point)
+			dist := geo.Distance(near, p.Point())
 			if area == "" || q.Radius > 0 && dist > q.Radius {
 				continue
 			}
-			want = append(want, hit{p.ID, dist, area})
+			want = append(want, hit{p.ID(), dist, area})
 		}
 		slices.SortFunc(want, func(a, b hit) int {
 			if a.dist != b.dist {
@@ -174,7 +174,7 @@ func TestServesMatchesBruteForce(t *testing.T) {
 				break
 			}
 			assert.Equal(t, ix.bruteServes(r.Provider, near), r.ServiceArea)
-			nearIDs = append(nearIDs, r.Provider.ID)
+			nearIDs = append(nearIDs, r.Provider.ID())
 		}
 		// Nearby breaks distance ties in any order; compare as sets
 		// unless the K-th is tied.
@@ -186,7 +186,7 @@ func TestServesMatchesBruteForce(t *testing.T) {
 		require.NoError(t, err)
 		var textIDs []string
 		for _, h := range res.Hits {
-			textIDs = append(textIDs, h.Provider.ID)
+			textIDs = append(textIDs, h.Provider.ID())
 			assert.Equal(t, ix.bruteServes(h.Provider, near), h.ServiceArea)
 		}
 		if q.K == 0 {

@@ -357,7 +357,7 @@ func (d *Directory) writeSnapshot(ctx context.Context, dir string, seq uint64, o
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := writeJSONFile(filepath.Join(dir, providersFile), slices.Collect(d.All())); err != nil {
+	if err := writeJSONFile(filepath.Join(dir, providersFile), slices.Collect(d.all())); err != nil {
 		return err
 	}
 	if err := hook("providers"); err != nil {

@@ -76,7 +76,7 @@ func FuzzOpenSnapshot(f *testing.F) {
 		}
 		n := 0
 		for p := range got.All() {
-			q, ok := got.Provider(p.ID)
+			q, ok := got.Provider(p.ID())
 			require.True(t, ok)
 			require.Equal(t, p, q)
 			n++

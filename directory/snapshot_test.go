@@ -45,7 +45,7 @@ func sameAnswers(t *testing.T, a, b *directory.Directory, seed uint64) {
 		require.Equal(t, ra.Total, rb.Total, "%+v", q)
 		require.Equal(t, len(ra.Hits), len(rb.Hits))
 		for i := range ra.Hits {
-			assert.Equal(t, ra.Hits[i].Provider.ID, rb.Hits[i].Provider.ID)
+			assert.Equal(t, ra.Hits[i].Provider.ID(), rb.Hits[i].Provider.ID())
 			assert.Equal(t, ra.Hits[i].Score, rb.Hits[i].Score)
 			assert.Equal(t, ra.Hits[i].Relevance, rb.Hits[i].Relevance)
 			assert.Equal(t, ra.Hits[i].Distance, rb.Hits[i].Distance)

@@ -43,9 +43,9 @@ func TestSaveTransitFeed(t *testing.T) {
 	assert.Equal(t, d.Transit().Stats(), got.Transit().Stats())
 	assert.Equal(t, d.Transit().Stops(), got.Transit().Stops())
 	for p := range d.All() {
-		q, ok := got.Provider(p.ID)
+		q, ok := got.Provider(p.ID())
 		require.True(t, ok)
-		assert.Equal(t, d.StopsNear(p), got.StopsNear(q), p.ID)
+		assert.Equal(t, d.StopsNear(p), got.StopsNear(q), p.ID())
 	}
 	w := transit.Window{Date: time.Date(2026, 6, 6, 0, 0, 0, 0, nyc), Start: 9 * hour, End: 12 * hour}
 	q := directory.Query{Near: demo.Downtown, Radius: 3000, Categories: []string{"basic.food"},
@@ -90,7 +90,7 @@ func sampleNetDir(t *testing.T) (*directory.Directory, *transit.Network) {
 	b := directory.NewBuilder()
 	b.Transit = sample
 	for p := range tinyDir(t, 3, false).All() {
-		b.Add(*p)
+		b.Add(p.Provider())
 	}
 	d, err := b.Build(t.Context())
 	require.NoError(t, err)

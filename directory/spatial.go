@@ -6,6 +6,7 @@ import "github.com/wraparound/wraparound/internal/spatial"
 // matcher reads a directory version's grids and providers by slot
 // instead of copying them.
 func init() {
+	spatial.View = func(p any) any { return listing(p.(*Provider)) }
 	spatial.Of = func(x any) *spatial.Source {
 		d, ok := x.(*Directory)
 		if !ok || d == nil {

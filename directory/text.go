@@ -301,12 +301,12 @@ func (d *Directory) searchText(q *TextQuery, drive int) (*TextResults, error) {
 	res.Hits = make([]TextHit, k)
 	for i, m := range matches[:k] {
 		res.Hits[i] = TextHit{
-			Result:    Result{Provider: d.prov(t.slot(m.doc)), Distance: m.dist, Walk: geo.WalkTime(m.dist), Transit: m.stop},
+			Result:    Result{Provider: listing(d.prov(t.slot(m.doc))), Distance: m.dist, Walk: geo.WalkTime(m.dist), Transit: m.stop},
 			Relevance: m.rel,
 			Score:     m.score,
 		}
 		if f.serves != nil {
-			res.Hits[i].ServiceArea = f.serves.match(res.Hits[i].Provider)
+			res.Hits[i].ServiceArea = f.serves.match(res.Hits[i].Provider.p)
 		}
 	}
 	return res, nil

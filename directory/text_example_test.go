@@ -35,7 +35,7 @@ func ExampleDirectory_SearchText() {
 		}
 		fmt.Printf("%q:\n", words)
 		for _, h := range res.Hits {
-			fmt.Printf("  %-26s %4.0f m  relevance %.2f  score %.2f\n", h.Provider.Name, float64(h.Distance), h.Relevance, h.Score)
+			fmt.Printf("  %-26s %4.0f m  relevance %.2f  score %.2f\n", h.Provider.Name(), float64(h.Distance), h.Relevance, h.Score)
 		}
 		if len(res.Suggestions) > 0 {
 			s := res.Suggestions[0]
@@ -84,7 +84,7 @@ func ExampleOpen() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Total, res.Hits[0].Provider.Name)
+	fmt.Println(res.Total, res.Hits[0].Provider.Name())
 	// Output:
 	// 1 Despensa Comunitaria
 }

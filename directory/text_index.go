@@ -349,7 +349,7 @@ func (d *Directory) newText(ctx context.Context) (*textIndex, error) {
 func (d *Directory) indexText(ctx context.Context, idx bleve.Index) error {
 	const batchSize = 5000
 	batch := idx.NewBatch()
-	for p := range d.All() {
+	for p := range d.all() {
 		if err := batch.Index(p.ID, d.textDocument(p)); err != nil {
 			return fmt.Errorf("directory: text index: id %q: %w", p.ID, err)
 		}
@@ -387,7 +387,7 @@ func (d *Directory) writeText(ctx context.Context, path string) error {
 		return fmt.Errorf("directory: text index: %w", err)
 	}
 	i := 0
-	for p := range d.All() {
+	for p := range d.all() {
 		// Not at 0, looked at above: bleve's offline builder cannot
 		// close empty.
 		if i > 0 {

@@ -68,8 +68,8 @@ func buildDemoText(extra []directory.Provider) (*directory.Directory, error) {
 func inCat(d *directory.Directory, code string) []string {
 	var out []string
 	for p := range d.All() {
-		if !p.Unplaced && p.InCategory(code) {
-			out = append(out, p.ID)
+		if !p.Unplaced() && p.InCategory(code) {
+			out = append(out, p.ID())
 		}
 	}
 	return out
@@ -78,7 +78,7 @@ func inCat(d *directory.Directory, code string) []string {
 func hitIDs(res *directory.TextResults) []string {
 	out := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
-		out[i] = h.Provider.ID
+		out[i] = h.Provider.ID()
 	}
 	return out
 }
@@ -146,7 +146,7 @@ func TestSearchTextExpectations(t *testing.T) {
 				}
 			}
 			if tc.top != "" {
-				assert.True(t, res.Hits[0].Provider.InCategory(tc.top), "%q: best hit %s %q is not in %s", tc.words, got[0], res.Hits[0].Provider.Name, tc.top)
+				assert.True(t, res.Hits[0].Provider.InCategory(tc.top), "%q: best hit %s %q is not in %s", tc.words, got[0], res.Hits[0].Provider.Name(), tc.top)
 			}
 			if tc.suggest != "" {
 				require.NotEmpty(t, res.Suggestions, "%q", tc.words)
@@ -175,19 +175,19 @@ func TestSearchTextRanking(t *testing.T) {
 	for i, h := range res.Hits {
 		assert.GreaterOrEqual(t, h.Relevance, 0.0)
 		assert.LessOrEqual(t, h.Relevance, 1.0)
-		assert.Equal(t, geo.Distance(demo.Downtown, h.Provider.Point), h.Distance)
+		assert.Equal(t, geo.Distance(demo.Downtown, h.Provider.Point()), h.Distance)
 		prox := 1 / (1 + float64(h.Distance)/2000)
 		assert.InDelta(t, 0.7*h.Relevance+0.3*prox, h.Score, 1e-9)
 		if i > 0 {
 			prev := res.Hits[i-1]
-			ordered := prev.Score > h.Score || prev.Score == h.Score && (prev.Distance < h.Distance || prev.Distance == h.Distance && prev.Provider.ID < h.Provider.ID)
+			ordered := prev.Score > h.Score || prev.Score == h.Score && (prev.Distance < h.Distance || prev.Distance == h.Distance && prev.Provider.ID() < h.Provider.ID())
 			assert.True(t, ordered, "hit %d out of order", i)
 		}
 	}
 	// A provider named for both words outranks one matching them only
 	// through its category, at the same distance.
 	top := res.Hits[0]
-	assert.InDelta(t, 1.0, top.Relevance, 1e-9, "best hit %q", top.Provider.Name)
+	assert.InDelta(t, 1.0, top.Relevance, 1e-9, "best hit %q", top.Provider.Name())
 
 	// Text only: the blend {Text: 1} orders by relevance, then distance.
 	res, err = d.SearchText(directory.TextQuery{Words: "food pantry", Query: directory.Query{Near: demo.Downtown}, Ranking: directory.Ranking{Text: 1}})
@@ -324,18 +324,18 @@ var (
 	bruteOnce   sync.Once
 	bruteDir    *directory.Directory
 	bruteTexts  [][2]map[string]bool
-	brutePlaced []*directory.Provider
+	brutePlaced []directory.Listing
 )
 
 // bruteTerms returns the English and Spanish terms of every provider's
 // text and category labels and synonyms, in ID order, computed once.
-func bruteTerms(t testing.TB, d *directory.Directory) ([][2]map[string]bool, []*directory.Provider) {
+func bruteTerms(t testing.TB, d *directory.Directory) ([][2]map[string]bool, []directory.Listing) {
 	bruteOnce.Do(func() {
 		an := analyzers(t)
 		bruteDir = d
 		for p := range d.All() {
-			parts := []string{p.Name, p.Organization, p.Description, strings.Join(p.Keywords, " ; ")}
-			for _, c := range p.Categories {
+			parts := []string{p.Name(), p.Organization(), p.Description(), strings.Join(p.Keywords(), " ; ")}
+			for _, c := range p.Categories() {
 				for code := c; code != ""; code = directory.ParentCode(code) {
 					cat, _ := d.Taxonomy().Lookup(code)
 					parts = append(parts, cat.Label)
@@ -386,7 +386,7 @@ func bruteText(t testing.TB, d *directory.Directory, q directory.TextQuery) []st
 	}
 	out := []string{}
 	for i, p := range placed {
-		if p.Unplaced || q.Radius > 0 && geo.Distance(q.Near, p.Point) > q.Radius || !passesQuery(p, q.Query) {
+		if p.Unplaced() || q.Radius > 0 && geo.Distance(q.Near, p.Point()) > q.Radius || !passesQuery(p, q.Query) {
 			continue
 		}
 		matched, missed := 0, 0
@@ -401,7 +401,7 @@ func bruteText(t testing.TB, d *directory.Directory, q directory.TextQuery) []st
 			}
 		}
 		if matched > 0 && (q.AnyWord || missed == 0) {
-			out = append(out, p.ID)
+			out = append(out, p.ID())
 		}
 	}
 	slices.Sort(out)
@@ -439,7 +439,7 @@ func TestSearchTextMatchesBruteForce(t *testing.T) {
 			assert.Equal(t, want, got, "query %+v", q)
 			assert.Equal(t, len(want), res.Total)
 			for _, h := range res.Hits {
-				assert.True(t, passesQuery(h.Provider, q.Query), "%s breaks a filter", h.Provider.ID)
+				assert.True(t, passesQuery(h.Provider, q.Query), "%s breaks a filter", h.Provider.ID())
 			}
 
 			// Facets: recount every match under its categories and
@@ -447,7 +447,7 @@ func TestSearchTextMatchesBruteForce(t *testing.T) {
 			recount := map[string]int{}
 			for _, h := range res.Hits {
 				seen := map[string]bool{}
-				for _, c := range h.Provider.Categories {
+				for _, c := range h.Provider.Categories() {
 					for code := c; code != ""; code = directory.ParentCode(code) {
 						if !seen[code] {
 							seen[code] = true
@@ -536,13 +536,13 @@ func FuzzSearchText(f *testing.F) {
 		}
 		for _, h := range res.Hits {
 			if q.Radius > 0 && h.Distance > q.Radius {
-				t.Fatalf("hit %s at %v beyond radius", h.Provider.ID, h.Distance)
+				t.Fatalf("hit %s at %v beyond radius", h.Provider.ID(), h.Distance)
 			}
 			if len(q.Categories) > 0 && !h.Provider.InCategory("basic.food") {
-				t.Fatalf("hit %s not in basic.food", h.Provider.ID)
+				t.Fatalf("hit %s not in basic.food", h.Provider.ID())
 			}
 			if h.Relevance < 0 || h.Relevance > 1 || h.Score < 0 || h.Score > 1 {
-				t.Fatalf("hit %s relevance %v score %v", h.Provider.ID, h.Relevance, h.Score)
+				t.Fatalf("hit %s relevance %v score %v", h.Provider.ID(), h.Relevance, h.Score)
 			}
 		}
 	})

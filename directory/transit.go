@@ -44,7 +44,7 @@ type StopInfo struct {
 	Name     string        // stop name
 	Distance geo.Meters    // walking distance from the entrance
 	Walk     time.Duration // walking time
-	Routes   []string      // display names of routes calling there (shared: do not modify)
+	Routes   []string      // display names of routes calling there (the result's own copy)
 	PerHour  float64       // departures per hour in the window
 }
 
@@ -65,18 +65,20 @@ type transitCheck struct {
 // Transit returns the network the directory was built with, or nil.
 func (d *Directory) Transit() *transit.Network { return d.net }
 
-// StopsNear returns the stops within the directory's TransitReach of p,
-// nearest first (ties by stop index). It is nil for unplaced providers or
-// a directory without transit. The slice is shared: do not modify it.
-func (d *Directory) StopsNear(p *Provider) []NearStop {
-	if d.net == nil {
+// StopsNear returns the stops within the directory's TransitReach of the
+// provider l views, nearest first (ties by stop index), as a fresh slice:
+// those recorded at build for a listing of this version, else found from
+// l's point (a listing of another version, or of a provider not in the
+// directory). It is nil for an unplaced provider, the zero Listing or a
+// directory without transit.
+func (d *Directory) StopsNear(l Listing) []NearStop {
+	if d.net == nil || l.p == nil {
 		return nil
 	}
-	i, ok := d.ids.get(p.ID)
-	if !ok {
-		return nil
+	if i, ok := d.ids.get(l.p.ID); ok && d.prov(i) == l.p {
+		return slices.Clone(*d.stopsNear.at(i))
 	}
-	return *d.stopsNear.at(i)
+	return d.stopsOf(l.p)
 }
 
 // TransitReach returns the walking distance within which stops were
@@ -152,7 +154,7 @@ func (t *transitCheck) check(d *Directory, i int32) (*StopInfo, bool) {
 			Name:     t.net.Stops()[ns.Stop].Name,
 			Distance: ns.Walk,
 			Walk:     geo.WalkTime(ns.Walk / geo.DetourFactor),
-			Routes:   t.net.RouteNamesAt(ns.Stop),
+			Routes:   slices.Clone(t.net.RouteNamesAt(ns.Stop)),
 			PerHour:  r,
 		}, true
 	}

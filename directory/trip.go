@@ -167,7 +167,7 @@ func (d *Directory) searchTrip(q Query) ([]Result, error) {
 	out := cands[:0]
 	var egress []transit.StopWalk
 	for _, c := range cands {
-		i, _ := d.ids.get(c.Provider.ID)
+		i, _ := d.ids.get(c.Provider.p.ID)
 		egress = egress[:0]
 		for _, ns := range *d.stopsNear.at(i) {
 			egress = append(egress, transit.StopWalk{Stop: ns.Stop, Walk: geo.WalkTime(ns.Walk / geo.DetourFactor)})
@@ -190,7 +190,7 @@ func (d *Directory) searchTrip(q Query) ([]Result, error) {
 		if c := cmp.Compare(a.Distance, b.Distance); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Provider.ID, b.Provider.ID)
+		return cmp.Compare(a.Provider.p.ID, b.Provider.p.ID)
 	})
 	if q.K > 0 && len(out) > q.K {
 		out = out[:q.K]
@@ -200,12 +200,12 @@ func (d *Directory) searchTrip(q Query) ([]Result, error) {
 		if t.OnFoot {
 			continue
 		}
-		times := prof.Times(out[i].Provider.Point)
+		times := prof.Times(out[i].Provider.p.Point)
 		m := slices.Index(times, t.Travel)
 		if m < 0 {
 			m = minIndex(times)
 		}
-		if j, ok := prof.Journey(out[i].Provider.Point, m); ok {
+		if j, ok := prof.Journey(out[i].Provider.p.Point, m); ok {
 			t.Journey = j
 		}
 	}

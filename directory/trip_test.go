@@ -54,7 +54,7 @@ func TestSearchTripMatchesMinuteByMinute(t *testing.T) {
 			}
 			var exp []want
 			for p := range d.All() {
-				if p.Unplaced || !slices.ContainsFunc(p.Categories, func(c string) bool { return directory.IsUnder(c, "basic.food") }) {
+				if p.Unplaced() || !slices.ContainsFunc(p.Categories(), func(c string) bool { return directory.IsUnder(c, "basic.food") }) {
 					continue
 				}
 				var egress []transit.StopWalk
@@ -71,11 +71,11 @@ func TestSearchTripMatchesMinuteByMinute(t *testing.T) {
 				if stat == directory.TripP90 {
 					tt = times[(9*n+9)/10-1]
 				}
-				if walk := geo.WalkTime(geo.Distance(home, p.Point)); walk <= tt {
+				if walk := geo.WalkTime(geo.Distance(home, p.Point())); walk <= tt {
 					tt = walk
 				}
 				if tt <= 40*time.Minute {
-					exp = append(exp, want{p.ID, tt})
+					exp = append(exp, want{p.ID(), tt})
 				}
 			}
 			slices.SortFunc(exp, func(a, b want) int { return int(a.travel - b.travel) })
@@ -83,16 +83,16 @@ func TestSearchTripMatchesMinuteByMinute(t *testing.T) {
 			gotByID := map[string]time.Duration{}
 			for i, g := range got {
 				require.NotNil(t, g.Trip)
-				gotByID[g.Provider.ID] = g.Trip.Travel
+				gotByID[g.Provider.ID()] = g.Trip.Travel
 				if i > 0 {
 					assert.LessOrEqual(t, got[i-1].Trip.Travel, g.Trip.Travel, "quickest first")
 				}
 				if !g.Trip.OnFoot {
-					require.NotEmpty(t, g.Trip.Journey.Legs, g.Provider.ID)
+					require.NotEmpty(t, g.Trip.Journey.Legs, g.Provider.ID())
 					j := g.Trip.Journey
 					left := j.Arrive.Add(-g.Trip.Travel)
 					off := left.Sub(w.Date.Add(w.Start))
-					assert.True(t, off >= 0 && off < time.Hour && off%time.Minute == 0, "%s: itinerary arrives %v after no departure minute", g.Provider.ID, g.Trip.Travel)
+					assert.True(t, off >= 0 && off < time.Hour && off%time.Minute == 0, "%s: itinerary arrives %v after no departure minute", g.Provider.ID(), g.Trip.Travel)
 				}
 			}
 			for _, e := range exp {

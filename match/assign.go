@@ -200,8 +200,8 @@ type Assigned struct {
 	// Category is the item's; Severity the need's, 0 for an interest.
 	Category string `json:"category"`
 	Severity int    `json:"severity"`
-	// Provider is shared with the directory: do not modify it.
-	Provider *directory.Provider `json:"-"`
+	// Provider is a read-only view of the provider.
+	Provider directory.Listing `json:"-"`
 	// ProviderID is Provider.ID.
 	ProviderID string `json:"provider_id"`
 	// Pool indexes Assignment.Utilisation.
@@ -274,9 +274,9 @@ type UnmetNeed struct {
 
 // PoolUse is one seat pool's use.
 type PoolUse struct {
-	// Provider is shared with the directory: do not modify it.
-	Provider   *directory.Provider `json:"-"`
-	ProviderID string              `json:"provider_id"`
+	// Provider is a read-only view of the provider.
+	Provider   directory.Listing `json:"-"`
+	ProviderID string            `json:"provider_id"`
 	// Category is the pool's category with PoolPerCategory, else "".
 	Category string `json:"category,omitempty"`
 	// Seats is the number of seats open before assignment (Capacity −

@@ -66,7 +66,7 @@ func (in *instance) newSeatIndex(codes map[string]bool, hasSeat func(int32) bool
 func (in *instance) beyond(x *seatIndex, pr *Prepared, it int, code string, hasSeat func(int32) bool) (bool, error) {
 	if sl, ok := x.lists[code]; ok && !sl.long {
 		for _, prov := range sl.provs {
-			if _, viol, err := pr.Evaluate(it, prov); err != nil {
+			if _, viol, err := pr.evaluateOwn(it, prov); err != nil {
 				return false, err
 			} else if viol == 0 {
 				return true, nil

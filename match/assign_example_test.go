@@ -52,7 +52,7 @@ func ExampleMatcher_Assign() {
 		}
 		fmt.Printf("%s: objective %d\n", pol, a.Totals.Objective)
 		for _, as := range a.Assigned {
-			fmt.Printf("  student %d → %s (choice %d, score %.2f)\n", as.Student, as.Provider.Name, as.Rank+1, as.Score)
+			fmt.Printf("  student %d → %s (choice %d, score %.2f)\n", as.Student, as.Provider.Name(), as.Rank+1, as.Score)
 		}
 		for _, u := range a.Unmet {
 			fmt.Printf("  student %d unmet: %s\n", u.Student, u.Reason)
@@ -103,7 +103,7 @@ func ExampleMatcher_Assign_interests() {
 		return
 	}
 	for _, as := range a.Assigned {
-		fmt.Printf("student %d %s %s → %s (choice %d)\n", as.Student, as.Kind, as.Category, as.Provider.Name, as.Rank+1)
+		fmt.Printf("student %d %s %s → %s (choice %d)\n", as.Student, as.Kind, as.Category, as.Provider.Name(), as.Rank+1)
 	}
 	t := a.Totals
 	fmt.Printf("needs %d of %d met, interests %d of %d\n", t.Assigned, t.Needs, t.Interests.Assigned, t.Interests.Items)

@@ -303,7 +303,7 @@ func (in *instance) slotOf(c *Candidate, code string) int32 {
 	if in.pools == PoolPerProvider {
 		return base
 	}
-	return base + int32(matchedCategory(c.Provider, code, int(c.level)))
+	return base + int32(matchedCategory(c.prov, code, int(c.level)))
 }
 
 // matchedCategory returns the index in prov.Categories of the category a

@@ -152,7 +152,7 @@ func TestAssignInterests(t *testing.T) {
 						cs = g.cands[i]
 						needW += as.Weight
 					}
-					r := slices.IndexFunc(cs, func(cd cand) bool { return cd.prov.ID == as.ProviderID })
+					r := slices.IndexFunc(cs, func(cd cand) bool { return cd.prov.ID() == as.ProviderID })
 					require.GreaterOrEqual(t, r, 0, "%s: %s not a candidate", name, as.ProviderID)
 					assert.Equal(t, r, as.Rank, name)
 					assert.Equal(t, cs[r].weight, as.Weight, name)
@@ -305,7 +305,7 @@ func TestAssignDemoUnmetReasons(t *testing.T) {
 				left[key] = pu.Seats - pu.Assigned - pu.InterestsAssigned
 			}
 		}
-		hasSeat := func(p *directory.Provider, code string) bool {
+		hasSeat := func(p directory.Listing, code string) bool {
 			if n, ok := left[poolKey(p, code, pools)]; ok {
 				return n != 0
 			}

@@ -101,7 +101,7 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 	a.Utilisation = make([]PoolUse, len(p.Cap))
 	for j := range p.Cap {
 		prov := m.prov(in.poolProv[j])
-		u := PoolUse{Provider: prov, ProviderID: prov.ID, Seats: int(p.Cap[j])}
+		u := PoolUse{Provider: m.view(prov), ProviderID: prov.ID, Seats: int(p.Cap[j])}
 		if in.poolCat[j] >= 0 {
 			u.Category = prov.Categories[in.poolCat[j]]
 		}
@@ -237,7 +237,7 @@ func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assi
 		l := in.nodeOf(s, it)
 		if j := assign[l]; j >= 0 {
 			prov := in.open.prov(in.poolProv[j])
-			c, _, err := pr.Evaluate(it, prov)
+			c, _, err := pr.evaluateOwn(it, prov)
 			if err != nil {
 				return err
 			}

@@ -119,7 +119,7 @@ func randomCohort(t testing.TB, rng *rand.Rand) cohortCase {
 
 // cand is one candidate of the independent graph.
 type cand struct {
-	prov   *directory.Provider
+	prov   directory.Listing
 	pool   string
 	score  float64
 	weight int64
@@ -131,19 +131,19 @@ type graph struct {
 	sev      []int
 	cands    [][]cand
 	seats    map[string]int // -1 unlimited
-	eligible [][]*directory.Provider
+	eligible [][]directory.Listing
 	region   []string // per student
 }
 
 // poolKey names the pool a provider gives a need of category code: the
 // provider, or the provider and the category it matched — one at or under
 // code, else the nearest broader one, the first listed among equals.
-func poolKey(p *directory.Provider, code string, mode match.PoolMode) string {
+func poolKey(p directory.Listing, code string, mode match.PoolMode) string {
 	if mode == match.PoolPerProvider {
-		return p.ID
+		return p.ID()
 	}
 	best, bestUp := "", math.MaxInt
-	for _, c := range p.Categories {
+	for _, c := range p.Categories() {
 		up := math.MaxInt
 		switch {
 		case c == code || strings.HasPrefix(c, code+"."):
@@ -155,14 +155,14 @@ func poolKey(p *directory.Provider, code string, mode match.PoolMode) string {
 			best, bestUp = c, up
 		}
 	}
-	return p.ID + "|" + best
+	return p.ID() + "|" + best
 }
 
-func seatsOf(p *directory.Provider) int {
-	if p.Capacity == 0 {
+func seatsOf(p directory.Listing) int {
+	if p.Capacity() == 0 {
 		return -1
 	}
-	return max(0, p.Capacity-p.Enrolled)
+	return max(0, p.Capacity()-p.Enrolled())
 }
 
 // buildGraph computes the candidate graph from the per-student API: Top's
@@ -197,7 +197,7 @@ func buildGraph(t testing.TB, c cohortCase, mode match.PoolMode) graph {
 				cs = append(cs, cand{prov: cd.Provider, pool: key, score: cd.Score, weight: w})
 			}
 			g.cands = append(g.cands, cs)
-			var el []*directory.Provider
+			var el []directory.Listing
 			for p := range c.dir.All() {
 				if _, viol, _ := pa.Evaluate(n, p); viol == 0 {
 					el = append(el, p)
@@ -249,7 +249,7 @@ func checkAssignment(t *testing.T, c cohortCase, g graph, a *match.Assignment, m
 		require.True(t, ok)
 		require.False(t, seen[i], "need %v twice", g.needs[i])
 		seen[i] = true
-		k := slices.IndexFunc(g.cands[i], func(cd cand) bool { return cd.prov.ID == as.ProviderID })
+		k := slices.IndexFunc(g.cands[i], func(cd cand) bool { return cd.prov.ID() == as.ProviderID })
 		require.GreaterOrEqual(t, k, 0, "need %v got %s, not a candidate", g.needs[i], as.ProviderID)
 		cd := g.cands[i][k]
 		assert.Equal(t, k, as.Rank)
@@ -282,7 +282,7 @@ func checkAssignment(t *testing.T, c cohortCase, g graph, a *match.Assignment, m
 		assert.Equal(t, g.seats[key], pu.Seats, "pool %s", key)
 	}
 	// free reports whether provider p still has a seat for need i.
-	free := func(i int, p *directory.Provider) bool {
+	free := func(i int, p directory.Listing) bool {
 		key := poolKey(p, c.students[g.needs[i][0]].Needs[g.needs[i][1]].Category, mode)
 		s := seatsOf(p)
 		return s < 0 || o.used[key] < s
@@ -295,9 +295,9 @@ func checkAssignment(t *testing.T, c cohortCase, g graph, a *match.Assignment, m
 		assert.Equal(t, g.region[u.Student], u.Region)
 		// Whatever the reason, no candidate may have a seat left.
 		for _, cd := range g.cands[i] {
-			assert.False(t, free(i, cd.prov), "unmet need %v has a free candidate %s", g.needs[i], cd.prov.ID)
+			assert.False(t, free(i, cd.prov), "unmet need %v has a free candidate %s", g.needs[i], cd.prov.ID())
 		}
-		anyFree := slices.ContainsFunc(g.eligible[i], func(p *directory.Provider) bool { return free(i, p) })
+		anyFree := slices.ContainsFunc(g.eligible[i], func(p directory.Listing) bool { return free(i, p) })
 		switch u.Reason {
 		case match.UnmetNoProvider:
 			assert.Empty(t, g.eligible[i], "need %v: eligible providers exist", g.needs[i])
@@ -337,10 +337,10 @@ func checkStable(t *testing.T, c cohortCase, g graph, a *match.Assignment, o out
 	require.Len(t, a.Lottery, len(c.students))
 	// prio orders needs at a provider: resident of its region, severity,
 	// lottery (lower rank first), earlier need. Larger is better.
-	prio := func(i int, p *directory.Provider) [4]int {
+	prio := func(i int, p directory.Listing) [4]int {
 		s, n := g.needs[i][0], g.needs[i][1]
 		res := 0
-		if g.region[s] != "" && p.Regions["halves"] == g.region[s] {
+		if g.region[s] != "" && p.Regions()["halves"] == g.region[s] {
 			res = 1
 		}
 		return [4]int{res, g.sev[i], -a.Lottery[s], -n}

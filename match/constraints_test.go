@@ -205,7 +205,7 @@ func TestPhoneOnlyProviderIsOffered(t *testing.T) {
 	assert.Empty(t, it.Matches)
 	assert.Nil(t, it.Unmet)
 	require.Len(t, it.Call, 1)
-	assert.Equal(t, "line", it.Call[0].Provider.ID)
+	assert.Equal(t, "line", it.Call[0].Provider.ID())
 	assert.Equal(t, "no address listed: call (423) 555-0199", it.Call[0].Explanation)
 
 	// Too young for the hotline: nothing to call, and the need is unmet.

@@ -52,7 +52,7 @@ func TestNewCancelled(t *testing.T) {
 	require.NoError(t, err)
 	p0, ok := dir.Provider("p000001")
 	require.True(t, ok)
-	plan, err := m.Plan(t.Context(), match.Student{Home: p0.Point, Needs: []match.Need{{Category: p0.Categories[0], Severity: 2}}})
+	plan, err := m.Plan(t.Context(), match.Student{Home: p0.Point(), Needs: []match.Need{{Category: p0.Categories()[0], Severity: 2}}})
 	require.NoError(t, err)
 	require.Len(t, plan.Items, 1)
 	assert.NotEmpty(t, plan.Items[0].Matches, "a need of the category of the provider at home")

@@ -186,7 +186,7 @@
 //	})
 //	for _, it := range plan.Items {
 //		for _, mt := range it.Matches {
-//			fmt.Println(mt.Provider.Name, mt.Score, mt.Explanation)
+//			fmt.Println(mt.Provider.Name(), mt.Score, mt.Explanation)
 //		}
 //		if it.Unmet != nil {
 //			fmt.Println(it.Unmet.Explanation)

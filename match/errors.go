@@ -21,6 +21,7 @@ var (
 	ErrTooMany         = errors.New("match: too many")
 	ErrNothingToMatch  = errors.New("match: no needs or interests")
 	ErrBadItem         = errors.New("match: no such need or interest")
+	ErrBadProvider     = errors.New("match: no provider (the zero directory.Listing)")
 	ErrBadConfig       = errors.New("match: invalid configuration")
 )
 

@@ -62,7 +62,7 @@ func ExampleMatcher_Plan() {
 	for _, it := range plan.Items {
 		fmt.Printf("%s (%s):\n", it.Label, it.Item.Kind)
 		for _, mt := range it.Matches {
-			fmt.Printf("  %.2f %s: %s\n", mt.Score, mt.Provider.Name, mt.Explanation)
+			fmt.Printf("  %.2f %s: %s\n", mt.Score, mt.Provider.Name(), mt.Explanation)
 		}
 	}
 	// Output:

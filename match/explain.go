@@ -27,11 +27,11 @@ type Reason struct {
 // timetable (Prepared.Journey); car and school transport times are
 // estimates and say so. Confidential providers' stops are not named.
 func (p *Prepared) Explain(c *Candidate) []Reason {
-	if c.Item < 0 || c.Item >= len(p.items) || c.Provider == nil {
+	if c.Item < 0 || c.Item >= len(p.items) || c.prov == nil {
 		return nil
 	}
 	pi := &p.items[c.Item]
-	prov := c.Provider
+	prov := c.prov
 	j, hasJ := p.Journey(c)
 	order := [...]Component{Travel, Transit, Schedule, Language, Cost, Capacity, Specificity, Words}
 	out := make([]Reason, 0, len(order))
@@ -90,14 +90,14 @@ func minutes(d time.Duration) string {
 // journey departing home at the minute whose travel time is c.Travel, in
 // the window group it was found in. False when c is not a trip by bus.
 func (p *Prepared) Journey(c *Candidate) (transit.Journey, bool) {
-	if c.By != ModeTransit || c.Provider == nil || int(c.trip.group) >= len(p.groups) {
+	if c.By != ModeTransit || c.prov == nil || int(c.trip.group) >= len(p.groups) {
 		return transit.Journey{}, false
 	}
 	g := &p.groups[c.trip.group]
 	if g.prof == nil {
 		return transit.Journey{}, false
 	}
-	return g.prof.journey(c.Provider, c.trip.minute)
+	return g.prof.journey(c.prov, c.trip.minute)
 }
 
 func (p *Prepared) travelText(c *Candidate, j transit.Journey, hasJ bool) string {
@@ -123,7 +123,7 @@ func (p *Prepared) travelText(c *Candidate, j transit.Journey, hasJ bool) string
 	if !hasJ {
 		return dist + ", by bus: " + door
 	}
-	return itineraryText(j, c.Provider.Confidential, c.trip.rate) + ": " + door
+	return itineraryText(j, c.prov.Confidential, c.trip.rate) + ": " + door
 }
 
 // itineraryText tells a journey's legs: "walk 6 min to 3rd & Central,
@@ -234,7 +234,7 @@ func (p *Prepared) windowsText() string {
 }
 
 func (p *Prepared) scheduleText(c *Candidate) string {
-	h := &c.Provider.Hours
+	h := &c.prov.Hours
 	if !h.Known() {
 		return "hours unknown, call ahead"
 	}
@@ -415,7 +415,7 @@ func (p *Prepared) callable(item, k int) []Match {
 		text := "no address listed: call " + prov.Phone
 		out = append(out, Match{Candidate: c, Reasons: []Reason{{Component: Travel, Text: text}}, Explanation: text})
 	}
-	slices.SortFunc(out, func(a, b Match) int { return strings.Compare(a.Provider.ID, b.Provider.ID) })
+	slices.SortFunc(out, func(a, b Match) int { return strings.Compare(a.prov.ID, b.prov.ID) })
 	if len(out) > k {
 		out = out[:k]
 	}

@@ -104,7 +104,7 @@ type Leg struct {
 // walk to the door. A confidential provider's last stop is not named. It
 // returns nil for a candidate of no item.
 func (p *Prepared) Legs(c *Candidate) []Leg {
-	if c.Item < 0 || c.Item >= len(p.items) || c.Provider == nil {
+	if c.Item < 0 || c.Item >= len(p.items) || c.prov == nil {
 		return nil
 	}
 	d := c.Distance * geo.DetourFactor
@@ -138,7 +138,7 @@ func (p *Prepared) Legs(c *Candidate) []Leg {
 		case transit.LegRide:
 			rides++
 			to := l.To
-			if c.Provider.Confidential && i == lastRide {
+			if c.prov.Confidential && i == lastRide {
 				to = ""
 			}
 			leg := Leg{Kind: LegRide, Duration: l.Arrive.Sub(l.Depart), From: l.From, To: to,
@@ -158,7 +158,7 @@ func (p *Prepared) Legs(c *Candidate) []Leg {
 			ready = l.Arrive
 		default:
 			from := l.From
-			if c.Provider.Confidential && i > lastRide {
+			if c.prov.Confidential && i > lastRide {
 				from = ""
 			}
 			out = append(out, Leg{Kind: LegWalk, Duration: l.Arrive.Sub(l.Depart), Distance: l.Walk, From: from, To: l.To})
@@ -218,7 +218,7 @@ const metersPerMile = 1609.344
 // given. Safe for concurrent use; it allocates the strings it returns.
 func (mt *Match) Family(tag language.Tag) Family {
 	pr := printer(tag)
-	prov := mt.Provider
+	prov := mt.prov
 	if prov == nil {
 		return Family{}
 	}
@@ -506,7 +506,7 @@ func (ip *ItemPlan) Family(tax *directory.Taxonomy, tag language.Tag) FamilyItem
 		fi.Matches[i] = ip.Matches[i].Family(tag)
 	}
 	for _, c := range ip.Call {
-		fi.Call = append(fi.Call, pr.Sprintf("Call %s: %s.", c.Provider.Name, c.Provider.Phone))
+		fi.Call = append(fi.Call, pr.Sprintf("Call %s: %s.", c.prov.Name, c.prov.Phone))
 	}
 	if u := ip.Unmet; u != nil {
 		why := ""

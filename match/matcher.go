@@ -144,6 +144,26 @@ func (m *Matcher) stopsAt(i int32) []directory.NearStop {
 	return s
 }
 
+// view returns the read-only listing of a provider of the version.
+func (m *Matcher) view(p *directory.Provider) directory.Listing {
+	if p == nil {
+		return directory.Listing{}
+	}
+	return spatial.View(p).(directory.Listing)
+}
+
+// own returns the slot and provider l views when l is a listing of m's
+// directory version, else -1 and a deep copy of l's provider.
+func (m *Matcher) own(l directory.Listing) (int32, *directory.Provider) {
+	if i, ok := m.src.SlotOf(l.ID()); ok {
+		if p := m.prov(i); p != nil && m.view(p) == l {
+			return i, p
+		}
+	}
+	c := l.Provider()
+	return -1, &c
+}
+
 // slotOf returns prov's slot, or -1 when prov is not the version's own
 // provider value (a copy, or one from another version).
 func (m *Matcher) slotOf(prov *directory.Provider) int32 {
@@ -155,10 +175,10 @@ func (m *Matcher) slotOf(prov *directory.Provider) int32 {
 
 // candSlot returns the slot of c's provider.
 func (m *Matcher) candSlot(c *Candidate) int32 {
-	if c.slot >= 0 && m.prov(c.slot) == c.Provider {
+	if c.slot >= 0 && m.prov(c.slot) == c.prov {
 		return c.slot
 	}
-	return m.slotOf(c.Provider)
+	return m.slotOf(c.prov)
 }
 
 // ownIndex returns the word index of the providers' own listings.
@@ -175,8 +195,8 @@ func (m *Matcher) ownIndex() *ownIndex {
 func (m *Matcher) phoneOnly() []int32 {
 	m.lazy.phoneOnce.Do(func() {
 		for p := range m.cat.Unplaced() {
-			if p.Phone != "" {
-				m.lazy.phoneOnly = append(m.lazy.phoneOnly, m.slotOf(p))
+			if i, _ := m.own(p); i >= 0 && p.Phone() != "" {
+				m.lazy.phoneOnly = append(m.lazy.phoneOnly, i)
 			}
 		}
 	})

@@ -33,7 +33,7 @@ func TestOwnIndexUpdate(t *testing.T) {
 	ids := func(d *directory.Directory) []string {
 		var out []string
 		for p := range d.All() {
-			out = append(out, p.ID)
+			out = append(out, p.ID())
 		}
 		return out
 	}
@@ -50,7 +50,7 @@ func TestOwnIndexUpdate(t *testing.T) {
 			p, _ := d.Provider(id)
 			switch rng.IntN(3) {
 			case 0:
-				q := *p
+				q := p.Provider()
 				q.Regions = nil
 				q.Name = names[rng.IntN(len(names))] + " Weekend"
 				q.Keywords = []string{"new" + string(rune('a'+batch))}
@@ -58,7 +58,7 @@ func TestOwnIndexUpdate(t *testing.T) {
 			case 1:
 				cs = append(cs, directory.Remove(id))
 			default:
-				q := *p
+				q := p.Provider()
 				q.Regions = nil
 				q.ID = id + "x"
 				q.Description = "Unique words here " + string(rune('a'+batch))

@@ -151,7 +151,7 @@ func bruteTop(d *directory.Directory, pr *match.Prepared, item, k int) []match.C
 			}
 			return 1
 		}
-		return strings.Compare(a.Provider.ID, b.Provider.ID)
+		return strings.Compare(a.Provider.ID(), b.Provider.ID())
 	})
 	return all[:min(k, len(all))]
 }
@@ -159,7 +159,7 @@ func bruteTop(d *directory.Directory, pr *match.Prepared, item, k int) []match.C
 func summary(cs []match.Candidate) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
-		out[i] = fmt.Sprintf("%s %.12f %v", c.Provider.ID, c.Score, c.Travel)
+		out[i] = fmt.Sprintf("%s %.12f %v", c.Provider.ID(), c.Score, c.Travel)
 	}
 	return out
 }
@@ -197,13 +197,13 @@ func TestTopEqualsBruteForce(t *testing.T) {
 			// Candidates yields exactly the eligible providers.
 			var ids []string
 			for c := range pr.Candidates(item) {
-				ids = append(ids, c.Provider.ID)
+				ids = append(ids, c.Provider.ID())
 				assert.Greater(t, c.Score, -1e-12)
 			}
 			slices.Sort(ids)
 			var wantIDs []string
 			for _, c := range want {
-				wantIDs = append(wantIDs, c.Provider.ID)
+				wantIDs = append(wantIDs, c.Provider.ID())
 			}
 			slices.Sort(wantIDs)
 			require.Equal(t, wantIDs, ids, "student %d item %d", i, item)
@@ -239,7 +239,7 @@ func TestPlanDeterministicAndConcurrent(t *testing.T) {
 		var b strings.Builder
 		for _, it := range p.Items {
 			for _, mt := range it.Matches {
-				fmt.Fprintf(&b, "%s %.15f %s\n", mt.Provider.ID, mt.Score, mt.Explanation)
+				fmt.Fprintf(&b, "%s %.15f %s\n", mt.Provider.ID(), mt.Score, mt.Explanation)
 			}
 			if it.Unmet != nil {
 				b.WriteString(it.Unmet.Explanation + "\n")
@@ -286,7 +286,7 @@ func TestPlanDeterministicAndConcurrent(t *testing.T) {
 			for j := 1; j < len(it.Matches); j++ {
 				a, b := it.Matches[j-1], it.Matches[j]
 				an, bn := interest && a.OwnWords() > 0, interest && b.OwnWords() > 0
-				assert.True(t, an && !bn || an == bn && (a.Score > b.Score || a.Score == b.Score && a.Provider.ID < b.Provider.ID))
+				assert.True(t, an && !bn || an == bn && (a.Score > b.Score || a.Score == b.Score && a.Provider.ID() < b.Provider.ID()))
 			}
 		}
 	}

@@ -155,7 +155,7 @@ func TestAssignWritesSeatsBack(t *testing.T) {
 	// Independent count: students given each provider.
 	given := map[string]int{}
 	for _, as := range a.Assigned {
-		given[as.Provider.ID]++
+		given[as.Provider.ID()]++
 	}
 	for _, c := range changes {
 		require.Equal(t, given[c.ID], c.Delta, c.ID)
@@ -165,7 +165,7 @@ func TestAssignWritesSeatsBack(t *testing.T) {
 	require.NoError(t, err)
 	for id, k := range given {
 		p, _ := next.Provider(id)
-		require.Equal(t, 1+k, p.Enrolled, id)
+		require.Equal(t, 1+k, p.Enrolled(), id)
 		q := m.provs[id]
 		q.Enrolled += k
 		m.provs[id] = q
@@ -181,8 +181,8 @@ func TestAssignWritesSeatsBack(t *testing.T) {
 	sameAssignment(t, want, a2, "after enrolment")
 	// No provider is given more students than it has seats left.
 	for _, as := range a2.Assigned {
-		p, _ := next.Provider(as.Provider.ID)
-		require.True(t, p.HasSeats(), as.Provider.ID)
+		p, _ := next.Provider(as.Provider.ID())
+		require.True(t, p.HasSeats(), as.Provider.ID())
 	}
 }
 
@@ -210,7 +210,7 @@ func sameAssignment(t *testing.T, want, got *match.Assignment, what string) {
 			}
 		}
 		for _, x := range a.Utilisation {
-			x.Provider = nil
+			x.Provider = directory.Listing{}
 			out = append(out, fmt.Sprintf("pool %+v", x))
 		}
 		for _, x := range append(a.Gaps, a.InterestGaps...) {

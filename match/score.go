@@ -15,8 +15,8 @@ import (
 // student. It holds no strings of its own and is passed by value;
 // Prepared.Explain turns it into words.
 type Candidate struct {
-	// Provider is shared with the directory: do not modify it.
-	Provider *directory.Provider `json:"provider"`
+	// Provider is a read-only view of the provider.
+	Provider directory.Listing `json:"provider"`
 	// Item numbers the need or interest (see Prepared.Items).
 	Item int `json:"item"`
 	// Score is the weighted mean of the components that apply, in [0, 1].
@@ -36,10 +36,11 @@ type Candidate struct {
 	By TravelMode `json:"by"`
 
 	mask     uint16
-	level    int8  // category levels above the item's (0: the item's category or narrower)
-	slot     int32 // the provider's slot in the matcher's directory version; -1 when unknown
-	words    uint8 // tokens found in the provider's own listing
-	catWords uint8 // tokens found only through its categories
+	level    int8                // category levels above the item's (0: the item's category or narrower)
+	prov     *directory.Provider // what Provider views
+	slot     int32               // the provider's slot in the matcher's directory version; -1 when unknown
+	words    uint8               // tokens found in the provider's own listing
+	catWords uint8               // tokens found only through its categories
 	ntokens  uint8
 	open     time.Duration // overlap of opening hours with the windows
 	trip     trip
@@ -95,24 +96,45 @@ func (c Constraint) String() string {
 // MarshalText implements encoding.TextMarshaler.
 func (c Constraint) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
-// Evaluate scores provider prov for item as Plan would, or reports every
+// Evaluate scores provider l for item as Plan would, or reports every
 // hard constraint it breaks (then the Candidate is partly filled and must
 // not be used). It answers a Navigator's "why not this one?" and is the
-// reference the spatial search is tested against. Cost: O(windows +
-// boarding stops); no allocation.
-func (p *Prepared) Evaluate(item int, prov *directory.Provider) (Candidate, Constraint, error) {
+// reference the spatial search is tested against. l may come from this
+// matcher's directory version (the usual case: O(windows + boarding
+// stops), no allocation) or be any other provider's listing, evaluated
+// as if it were in the directory (a deep copy, and a search for its
+// stops). The zero Listing gives ErrBadProvider.
+func (p *Prepared) Evaluate(item int, l directory.Listing) (Candidate, Constraint, error) {
 	if item < 0 || item >= len(p.items) {
 		return Candidate{}, 0, ErrBadItem
 	}
+	if l.IsZero() {
+		return Candidate{}, 0, ErrBadProvider
+	}
+	idx, prov := p.m.own(l)
+	c, viol := p.evaluateAt(item, idx, prov)
+	return c, viol, nil
+}
+
+// evaluateOwn is Evaluate for a provider of the matcher's version.
+func (p *Prepared) evaluateOwn(item int, prov *directory.Provider) (Candidate, Constraint, error) {
+	if item < 0 || item >= len(p.items) {
+		return Candidate{}, 0, ErrBadItem
+	}
+	c, viol := p.evaluateAt(item, p.m.slotOf(prov), prov)
+	return c, viol, nil
+}
+
+// evaluateAt evaluates prov, in slot idx (-1: none), for item.
+func (p *Prepared) evaluateAt(item int, idx int32, prov *directory.Provider) (Candidate, Constraint) {
 	var c Candidate
 	d := geo.Meters(0)
 	if !prov.Unplaced {
 		d = geo.Distance(p.origin, prov.Point)
 	}
-	idx := p.m.slotOf(prov)
 	viol, _ := p.evaluate(&p.items[item], idx, prov, d, levelUnknown, -1, -1, evalAll, &c)
 	c.Item = item
-	return c, viol, nil
+	return c, viol
 }
 
 // levelOf returns how many levels above code prov's nearest listing is:
@@ -151,7 +173,7 @@ const levelUnknown = -2
 // reach cut it returns pruned, skipping the costly parts (words, travel)
 // whenever a bound allows.
 func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d geo.Meters, lvl int, tb time.Duration, cut float64, how int, c *Candidate) (viol Constraint, pruned bool) {
-	c.Provider, c.slot = prov, idx
+	c.prov, c.Provider, c.slot = prov, p.m.view(prov), idx
 	c.Distance = d
 	c.mask = pi.mask
 	if lvl == levelUnknown {
@@ -318,7 +340,7 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 		if idx >= 0 {
 			stops = p.m.stopsAt(idx)
 		} else {
-			stops = p.m.cat.StopsNear(prov)
+			stops = p.m.cat.StopsNear(p.m.view(prov))
 		}
 		var ebuf [32]transit.StopWalk
 		egress := ebuf[:0]

@@ -169,7 +169,7 @@ func better(a, b *Candidate) bool {
 	if a.Score != b.Score {
 		return a.Score > b.Score
 	}
-	return a.Provider.ID < b.Provider.ID
+	return a.prov.ID < b.prov.ID
 }
 
 // insertTop inserts c into top, sorted by better and at most k long.

@@ -61,8 +61,8 @@ func TestPlanTravelFromTimetable(t *testing.T) {
 		require.NoError(t, err)
 		for _, mt := range plan.Items[0].Matches {
 			want, by := independentTravel(t, r, d, m, s, mt.Provider, windows)
-			assert.Equal(t, by, mt.By, "%s", mt.Provider.ID)
-			assert.Equal(t, want, mt.Travel, "%s by %v", mt.Provider.ID, mt.By)
+			assert.Equal(t, by, mt.By, "%s", mt.Provider.ID())
+			assert.Equal(t, want, mt.Travel, "%s by %v", mt.Provider.ID(), mt.By)
 			if mt.By != match.ModeTransit {
 				continue
 			}
@@ -85,7 +85,7 @@ func TestPlanTravelFromTimetable(t *testing.T) {
 					}
 				}
 			}
-			assert.True(t, inWindow, "%s: the itinerary arrives %v after no departure minute of a window", mt.Provider.ID, mt.Travel)
+			assert.True(t, inWindow, "%s: the itinerary arrives %v after no departure minute of a window", mt.Provider.ID(), mt.Travel)
 			assert.Contains(t, mt.Explanation, "door to door")
 		}
 	}
@@ -94,7 +94,7 @@ func TestPlanTravelFromTimetable(t *testing.T) {
 
 // independentTravel recomputes a provider's travel time as the package
 // documents it, from single-departure runs.
-func independentTravel(t *testing.T, r *transit.Router, d *directory.Directory, m *match.Matcher, s match.Student, p *directory.Provider, windows []match.WeeklyWindow) (time.Duration, match.TravelMode) {
+func independentTravel(t *testing.T, r *transit.Router, d *directory.Directory, m *match.Matcher, s match.Student, p directory.Listing, windows []match.WeeklyWindow) (time.Duration, match.TravelMode) {
 	t.Helper()
 	week := m.Config().Week
 	var egress []transit.StopWalk
@@ -106,7 +106,7 @@ func independentTravel(t *testing.T, r *transit.Router, d *directory.Directory, 
 	best := transit.Unreachable
 	for _, w := range windows {
 		for day := time.Sunday; day <= time.Saturday; day++ {
-			if !w.Days.Has(day) || (p.Hours.Known() && p.Hours.Overlap(day, w.Start, w.End) == 0) {
+			if !w.Days.Has(day) || (p.Hours().Known() && p.Hours().Overlap(day, w.Start, w.End) == 0) {
 				continue
 			}
 			date := week.AddDate(0, 0, (int(day)+6)%7)
@@ -120,7 +120,7 @@ func independentTravel(t *testing.T, r *transit.Router, d *directory.Directory, 
 			best = min(best, times[(len(times)+1)/2-1])
 		}
 	}
-	walk := geo.WalkTime(geo.Distance(s.Home, p.Point))
+	walk := geo.WalkTime(geo.Distance(s.Home, p.Point()))
 	if walk <= best && walk <= 30*time.Minute {
 		return walk, match.ModeWalk
 	}

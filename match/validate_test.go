@@ -152,8 +152,10 @@ func TestConfigValidation(t *testing.T) {
 
 	pr, err := m.Prepare(context.Background(), match.Student{Home: home, Needs: []match.Need{{Category: "health", Severity: 1}}})
 	require.NoError(t, err)
-	_, _, err = pr.Evaluate(3, nil)
+	_, _, err = pr.Evaluate(3, directory.Listing{})
 	assert.ErrorIs(t, err, match.ErrBadItem)
+	_, _, err = pr.Evaluate(0, directory.Listing{})
+	assert.ErrorIs(t, err, match.ErrBadProvider)
 	_, err = pr.Top(context.Background(), -1, 3, nil)
 	assert.ErrorIs(t, err, match.ErrBadItem)
 	_, err = pr.Diagnose(context.Background(), 5)

@@ -21,8 +21,8 @@ import (
 // a listing's own words (name, keywords, description) contain a word
 // beginning with one of the interest's words (lower case, plural "s"
 // dropped).
-func ownNames(p *directory.Provider, words string) bool {
-	listing := strings.ToLower(p.Name + " " + strings.Join(p.Keywords, " ") + " " + p.Description)
+func ownNames(p directory.Listing, words string) bool {
+	listing := strings.ToLower(p.Name() + " " + strings.Join(p.Keywords(), " ") + " " + p.Description())
 	fields := strings.FieldsFunc(listing, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	for _, w := range strings.Fields(strings.ToLower(words)) {
 		w = strings.TrimSuffix(w, "s")
@@ -100,7 +100,7 @@ func TestInterestNamedByListingRanksFirst(t *testing.T) {
 		for j, c := range top {
 			isNamed := ownNames(c.Provider, in.Words)
 			assert.Equal(t, j < want, isNamed, "student %d (%q) k %d: place %d %s named=%v, %d named eligible",
-				i, in.Words, k, j, c.Provider.Name, isNamed, len(named))
+				i, in.Words, k, j, c.Provider.Name(), isNamed, len(named))
 		}
 		assert.Len(t, top, min(k, len(named)+len(unnamed)), "student %d", i)
 		if want > 0 && len(unnamed) > 0 {
@@ -137,8 +137,8 @@ func TestSoccerLeagueAboveSwimTeams(t *testing.T) {
 	require.Len(t, plan.Items, 1)
 	ms := plan.Items[0].Matches
 	require.NotEmpty(t, ms)
-	assert.Contains(t, ms[0].Provider.Name, "Soccer")
+	assert.Contains(t, ms[0].Provider.Name(), "Soccer")
 	for _, mt := range ms {
-		assert.NotContains(t, mt.Provider.Name, "Swim", "a swim team ranks among soccer leagues")
+		assert.NotContains(t, mt.Provider.Name(), "Swim", "a swim team ranks among soccer leagues")
 	}
 }

@@ -151,34 +151,34 @@ func (s *Store) SupplyGaps(ctx context.Context, dir *directory.Directory, q GapQ
 	}
 	var near []int
 	for p := range dir.All() {
-		if p.Unplaced || (q.Category != "" && !p.InCategory(q.Category)) {
+		if p.Unplaced() || (q.Category != "" && !p.InCategory(q.Category)) {
 			continue
 		}
 		near = near[:0]
 		own := -1
-		if name, ok := p.Regions[q.Set]; ok {
+		if name := p.Region(q.Set); name != "" {
 			if reg, ok := rs.ByName(name); ok {
 				own = reg.Index
 			}
 		} else {
-			own = rs.LocateIndex(p.Point)
+			own = rs.LocateIndex(p.Point())
 		}
 		if own >= 0 {
 			near = append(near, own)
 		}
 		for i, c := range centroids {
-			if i != own && hasCentroid[i] && geo.Distance(c, p.Point) <= q.Near {
+			if i != own && hasCentroid[i] && geo.Distance(c, p.Point()) <= q.Near {
 				near = append(near, i)
 			}
 		}
 		if len(near) == 0 {
 			continue
 		}
-		share := float64(max(0, p.Capacity-p.Enrolled)) / float64(len(near))
+		share := float64(max(0, p.Capacity()-p.Enrolled())) / float64(len(near))
 		for _, i := range near {
 			g := &gaps[i]
 			g.Providers++
-			if p.Capacity == 0 {
+			if p.Capacity() == 0 {
 				g.UnknownCapacity++
 			}
 			g.Capacity += share
@@ -231,8 +231,8 @@ func transitSupply(ctx context.Context, dir *directory.Directory, rs *geo.Region
 		}
 		for _, r := range res {
 			p := r.Provider
-			reach[p.ID] = append(reach[p.ID], i)
-			free[p.ID] = max(0, p.Capacity-p.Enrolled)
+			reach[p.ID()] = append(reach[p.ID()], i)
+			free[p.ID()] = max(0, p.Capacity()-p.Enrolled())
 			gaps[i].TransitProviders++
 		}
 	}

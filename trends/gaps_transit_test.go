@@ -55,10 +55,10 @@ func TestSupplyGapsByTransit(t *testing.T) {
 	}
 	var food []prov
 	for p := range d.All() {
-		if p.Unplaced || !p.InCategory("basic.food") {
+		if p.Unplaced() || !p.InCategory("basic.food") {
 			continue
 		}
-		pv := prov{id: p.ID, free: max(0, p.Capacity-p.Enrolled), pt: p.Point}
+		pv := prov{id: p.ID(), free: max(0, p.Capacity()-p.Enrolled()), pt: p.Point()}
 		for _, ns := range d.StopsNear(p) {
 			pv.egress = append(pv.egress, transit.StopWalk{Stop: ns.Stop, Walk: geo.WalkTime(ns.Walk / geo.DetourFactor)})
 		}

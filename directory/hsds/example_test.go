@@ -46,10 +46,10 @@ func Example() {
 	home, _ := geo.PointFromLatLon(35.0456, -85.2672)
 	near, _ := dir.Search(directory.Query{Near: home, K: 3, Categories: []string{"basic.food"}})
 	for _, r := range near {
-		fmt.Printf("%s (%s) %s %s\n", r.Provider.Name, r.Provider.ID, r.Distance, r.Provider.Hours)
+		fmt.Printf("%s (%s) %s %s\n", r.Provider.Name(), r.Provider.ID(), r.Distance, r.Provider.Hours())
 	}
 	crisis, _ := dir.Provider("svc-2") // unplaced, found by ID
-	fmt.Println(crisis.Name, crisis.Categories, crisis.Unplaced)
+	fmt.Println(crisis.Name(), crisis.Categories(), crisis.Unplaced())
 
 	var out bytes.Buffer
 	_ = hsds.WriteJSON(&out, dir.All(), hsds.ExportOptions{Sources: res.Sources})

@@ -166,14 +166,15 @@ func uuid(parts ...string) string {
 //
 // Output is deterministic: services appear in the order of their first
 // provider.
-func WriteJSON(w io.Writer, providers iter.Seq[*directory.Provider], opts ExportOptions) error {
+func WriteJSON(w io.Writer, providers iter.Seq[directory.Listing], opts ExportOptions) error {
 	tax := opts.Taxonomy
 	if tax == nil {
 		tax = directory.DefaultTaxonomy()
 	}
 	ex := &exporter{tax: tax, sources: opts.Sources, svcs: map[string]*xService{}, svcKey: map[string]string{}, locKey: map[string]string{}}
-	for p := range providers {
-		ex.add(p)
+	for l := range providers {
+		p := l.Provider()
+		ex.add(&p)
 	}
 	page := xPage{TotalItems: len(ex.order), TotalPages: 1, PageNumber: 1, Size: len(ex.order), FirstPage: true, LastPage: true, Empty: len(ex.order) == 0, Contents: ex.order}
 	if page.Contents == nil {

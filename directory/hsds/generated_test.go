@@ -92,9 +92,9 @@ func TestGeneratedPackagesMatchTruth(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, len(tr.Providers), dir.Len())
 			for p := range dir.Unplaced() {
-				got, ok := dir.Provider(p.ID)
+				got, ok := dir.Provider(p.ID())
 				assert.True(t, ok)
-				assert.True(t, got.Unplaced)
+				assert.True(t, got.Unplaced())
 			}
 			centre := orbPoint(-85.3097, 35.0456)
 			near, err := dir.Search(directory.Query{Near: centre, Radius: 100_000})
@@ -240,7 +240,7 @@ func TestConfidentialNeverExported(t *testing.T) {
 	p := directory.Provider{ID: "p1", Name: "Safe House", Categories: []string{"basic.housing.shelter"}, Confidential: true,
 		Point: orbPoint(-85.2967, 35.0601), Address: directory.Address{Street: "12 Hidden Ln", City: "Chattanooga", State: "TN", PostalCode: "37404"}}
 	var buf bytes.Buffer
-	require.NoError(t, hsds.WriteJSON(&buf, func(yield func(*directory.Provider) bool) { yield(&p) }, hsds.ExportOptions{}))
+	require.NoError(t, hsds.WriteJSON(&buf, func(yield func(directory.Listing) bool) { yield(directory.ListingOf(p)) }, hsds.ExportOptions{}))
 	out := buf.String()
 	for _, leak := range []string{"-85.29", "35.06", "Hidden", "latitude", "longitude", "address_1"} {
 		assert.NotContains(t, out, leak)

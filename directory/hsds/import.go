@@ -86,12 +86,12 @@ type Result struct {
 	Report  Report
 }
 
-// All yields pointers to the providers in ID order, the form WriteJSON
-// takes.
-func (r *Result) All() iter.Seq[*directory.Provider] {
-	return func(yield func(*directory.Provider) bool) {
+// All yields read-only views of copies of the providers in ID order, the
+// form WriteJSON takes.
+func (r *Result) All() iter.Seq[directory.Listing] {
+	return func(yield func(directory.Listing) bool) {
 		for i := range r.Providers {
-			if !yield(&r.Providers[i]) {
+			if !yield(directory.ListingOf(r.Providers[i])) {
 				return
 			}
 		}

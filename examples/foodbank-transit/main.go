@@ -105,7 +105,7 @@ func run(w io.Writer, hoodName string, within time.Duration) error {
 			break
 		}
 		t := r.Trip
-		fmt.Fprintf(w, "\n  %s (%v away)\n", r.Provider.Name, r.Distance)
+		fmt.Fprintf(w, "\n  %s (%v away)\n", r.Provider.Name(), r.Distance)
 		if t.OnFoot {
 			fmt.Fprintf(w, "    on foot: %s\n", minutes(t.Travel))
 			continue

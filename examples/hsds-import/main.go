@@ -205,8 +205,8 @@ func run(w io.Writer, c config) error {
 			return fmt.Errorf("nearby query: %w", err)
 		}
 		for _, f := range found {
-			s.Nearby = append(s.Nearby, nearbyResult{ID: f.Provider.ID, Name: f.Provider.Name, Categories: f.Provider.Categories,
-				Meters: float64(f.Distance), Hours: f.Provider.Hours.String()})
+			s.Nearby = append(s.Nearby, nearbyResult{ID: f.Provider.ID(), Name: f.Provider.Name(), Categories: f.Provider.Categories(),
+				Meters: float64(f.Distance), Hours: f.Provider.Hours().String()})
 		}
 	}
 	for kind, ps := range r.ByKind() {

@@ -73,21 +73,21 @@ func run(w io.Writer) error {
 	// The day's changes: the best place is full, a new pantry opens a
 	// few blocks from the family, the second changes its hours.
 	first := plan.Items[0].Matches[0].Provider
-	opened := *first
+	opened := first.Provider() // a deep copy to edit
 	opened.ID, opened.Name = "new-pantry-mlk", "MLK Community Pantry"
 	opened.Categories = []string{"basic.food.pantry"}
 	opened.Point = orb.Point{-85.2935, 35.0512}
 	opened.Capacity, opened.Enrolled = 40, 0
 	opened.Regions = nil
 	changes := []directory.Change{
-		directory.SetSeats(first.ID, max(first.Capacity, 1), max(first.Capacity, 1)),
+		directory.SetSeats(first.ID(), max(first.Capacity(), 1), max(first.Capacity(), 1)),
 		directory.Add(opened),
 	}
 	if len(plan.Items[0].Matches) > 1 {
 		second := plan.Items[0].Matches[1].Provider
-		h := second.Hours
+		h := second.Hours()
 		h.Week[time.Saturday] = []directory.Span{{Open: 9 * time.Hour, Close: 13 * time.Hour}}
-		changes = append(changes, directory.SetHours(second.ID, h))
+		changes = append(changes, directory.SetHours(second.ID(), h))
 	}
 	// A bad change rejects the whole batch, naming it; nothing is applied.
 	if _, err := live.Apply(ctx, append(changes, directory.Enroll("no-such-provider", 1))); err != nil {
@@ -109,8 +109,8 @@ func run(w io.Writer) error {
 	printPlan(w, plan)
 	ids, _ := next.ChangedSince(dir.Version())
 	fmt.Fprintf(w, "Changed since version %d: %d providers\n", dir.Version(), len(ids))
-	if old, _ := dir.Provider(first.ID); old.HasSeats() {
-		fmt.Fprintf(w, "The old version still has %q with seats: readers holding it are undisturbed.\n", first.Name)
+	if old, _ := dir.Provider(first.ID()); old.HasSeats() {
+		fmt.Fprintf(w, "The old version still has %q with seats: readers holding it are undisturbed.\n", first.Name())
 	}
 
 	// A cohort takes seats; they are written back as enrolments.
@@ -133,7 +133,7 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "\nA cohort of %d took seats at %d providers; written back as version %d:\n", len(students), len(enrol), next.Version())
 	for _, c := range enrol {
 		p, _ := next.Provider(c.ID)
-		fmt.Fprintf(w, "  %-40s +%d enrolled, now %d of %d\n", p.Name, c.Delta, p.Enrolled, p.Capacity)
+		fmt.Fprintf(w, "  %-40s +%d enrolled, now %d of %d\n", p.Name(), c.Delta, p.Enrolled(), p.Capacity())
 	}
 	return nil
 }
@@ -143,10 +143,10 @@ func printPlan(w io.Writer, plan *match.Plan) {
 		fmt.Fprintf(w, "  %s:\n", it.Label)
 		for _, x := range it.Matches {
 			seats := "seats unknown"
-			if x.Provider.Capacity > 0 {
-				seats = fmt.Sprintf("%d of %d seats free", max(0, x.Provider.Capacity-x.Provider.Enrolled), x.Provider.Capacity)
+			if x.Provider.Capacity() > 0 {
+				seats = fmt.Sprintf("%d of %d seats free", max(0, x.Provider.Capacity()-x.Provider.Enrolled()), x.Provider.Capacity())
 			}
-			fmt.Fprintf(w, "    %.2f  %-40s %5.0f m  %s\n", x.Score, x.Provider.Name, float64(x.Distance), seats)
+			fmt.Fprintf(w, "    %.2f  %-40s %5.0f m  %s\n", x.Score, x.Provider.Name(), float64(x.Distance), seats)
 		}
 	}
 }

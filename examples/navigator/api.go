@@ -271,12 +271,13 @@ type place struct {
 	WalkMin    float64  `json:"walk_min"`
 }
 
-func toPlace(p *directory.Provider, d geo.Meters, walk time.Duration) place {
-	pl := place{ID: p.ID, Name: p.Name, Categories: p.Categories, Cost: p.Cost.String(), Languages: p.Languages,
-		Hours: p.Hours.String(), Phone: p.Phone, DistanceM: math.Round(float64(d)), WalkMin: math.Round(walk.Minutes())}
-	if !p.Confidential {
-		pl.Lon, pl.Lat = p.Point[0], p.Point[1]
-		pl.Address = strings.Trim(p.Address.Street+", "+p.Address.City, ", ")
+func toPlace(p directory.Listing, d geo.Meters, walk time.Duration) place {
+	pl := place{ID: p.ID(), Name: p.Name(), Categories: p.Categories(), Cost: p.Cost().String(), Languages: p.Languages(),
+		Hours: p.Hours().String(), Phone: p.Phone(), DistanceM: math.Round(float64(d)), WalkMin: math.Round(walk.Minutes())}
+	if !p.Confidential() {
+		pt, addr := p.Point(), p.Address()
+		pl.Lon, pl.Lat = pt[0], pt[1]
+		pl.Address = strings.Trim(addr.Street+", "+addr.City, ", ")
 	}
 	return pl
 }

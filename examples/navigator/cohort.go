@@ -188,7 +188,7 @@ func (s *server) runCohort(j *job, req cohortRequest) {
 	}
 	res := &cohortResult{Totals: a.Totals, Assigned: a.Assigned, Unmet: a.Unmet, Gaps: a.Gaps, Names: map[string]string{}}
 	for _, as := range a.Assigned {
-		res.Names[as.ProviderID] = as.Provider.Name
+		res.Names[as.ProviderID] = as.Provider.Name()
 	}
 	res.Summary = cohortSummary(a.Totals)
 	s.log.Info("cohort done", "job", j.id, "students", len(req.Students), "duration", time.Since(start).Round(time.Millisecond))

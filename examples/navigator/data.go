@@ -155,8 +155,8 @@ func load(ctx context.Context, o options) (*data, error) {
 	}
 	if first {
 		for p := range d.dir.All() {
-			if !p.Unplaced {
-				grow(orb.Bound{Min: p.Point, Max: p.Point})
+			if !p.Unplaced() {
+				grow(orb.Bound{Min: p.Point(), Max: p.Point()})
 			}
 		}
 	}

@@ -198,7 +198,7 @@ func TestPlanEqualsLibrary(t *testing.T) {
 					assert.Equal(t, wi.Item.Category, gi.Category)
 					var wantIDs, gotIDs []string
 					for _, mt := range wi.Matches {
-						wantIDs = append(wantIDs, mt.Provider.ID)
+						wantIDs = append(wantIDs, mt.Provider.ID())
 					}
 					for r, mt := range gi.Matches {
 						gotIDs = append(gotIDs, mt.ID)
@@ -252,7 +252,7 @@ func TestSearchEndpointsEqualLibrary(t *testing.T) {
 		getJSON(t, "/api/nearby?lon=-85.29&lat=35.04&"+tc.query, &got)
 		var wantIDs []string
 		for _, r := range want {
-			wantIDs = append(wantIDs, r.Provider.ID)
+			wantIDs = append(wantIDs, r.Provider.ID())
 		}
 		assert.Equal(t, wantIDs, ids(got.Results), tc.query)
 		require.NotEmpty(t, got.Results, tc.query)
@@ -279,7 +279,7 @@ func TestSearchEndpointsEqualLibrary(t *testing.T) {
 		getJSON(t, "/api/search?lon=-85.29&lat=35.04&"+tc.query, &got)
 		var wantIDs []string
 		for _, h := range want.Hits {
-			wantIDs = append(wantIDs, h.Provider.ID)
+			wantIDs = append(wantIDs, h.Provider.ID())
 		}
 		assert.Equal(t, wantIDs, ids(got.Results), tc.query)
 		assert.Equal(t, want.Total, got.Total)
@@ -497,7 +497,7 @@ func TestCohortEqualsLibrary(t *testing.T) {
 	assert.Equal(t, want.Totals, last.Result.Totals)
 	wantAssigned := slices.Clone(want.Assigned)
 	for i := range wantAssigned {
-		wantAssigned[i].Provider = nil // not in JSON: ProviderID is
+		wantAssigned[i].Provider = directory.Listing{} // not in JSON: ProviderID is
 	}
 	assert.Equal(t, wantAssigned, last.Result.Assigned)
 
@@ -507,7 +507,7 @@ func TestCohortEqualsLibrary(t *testing.T) {
 	assert.Equal(t, "done", polled.State)
 	assert.Equal(t, want.Totals, polled.Result.Totals)
 	for _, a := range want.Assigned {
-		assert.Equal(t, a.Provider.Name, polled.Result.Names[a.ProviderID])
+		assert.Equal(t, a.Provider.Name(), polled.Result.Names[a.ProviderID])
 	}
 }
 

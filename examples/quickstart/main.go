@@ -91,10 +91,10 @@ func show(w io.Writer, rs []directory.Result) {
 	}
 	for _, r := range rs {
 		p := r.Provider
-		hours := p.Hours.String()
+		hours := p.Hours().String()
 		if hours == "" {
 			hours = "hours unknown"
 		}
-		fmt.Fprintf(w, "  %-44s %8s  %3.0f min walk  %s\n", p.Name, r.Distance, r.Walk.Minutes(), hours)
+		fmt.Fprintf(w, "  %-44s %8s  %3.0f min walk  %s\n", p.Name(), r.Distance, r.Walk.Minutes(), hours)
 	}
 }

@@ -177,7 +177,7 @@ func printPlan(w io.Writer, plan *match.Plan) {
 			continue
 		}
 		for j, mt := range it.Matches {
-			fmt.Fprintf(w, "      %d) %s  [score %.2f]\n", j+1, mt.Provider.Name, mt.Score)
+			fmt.Fprintf(w, "      %d) %s  [score %.2f]\n", j+1, mt.Provider.Name(), mt.Score)
 			fmt.Fprintf(w, "         %s\n", wrap(mt.Explanation, 90, "         "))
 		}
 	}

@@ -111,7 +111,7 @@ func run(w io.Writer, requests []string, radius geo.Meters, at time.Time) error 
 	}
 	same := res.Total == first.Total && len(res.Hits) == len(first.Hits)
 	for i := range res.Hits {
-		same = same && res.Hits[i].Provider.ID == first.Hits[i].Provider.ID
+		same = same && res.Hits[i].Provider.ID() == first.Hits[i].Provider.ID()
 	}
 	fmt.Fprintf(w, "the opened snapshot answers %q the same: %v\n", requests[0], same)
 	return nil
@@ -157,7 +157,7 @@ func report(w io.Writer, words string, res *directory.TextResults) {
 	}
 	for _, h := range res.Hits {
 		fmt.Fprintf(w, "  %-44s %6v  %3.0f min walk  relevance %.2f  score %.2f\n",
-			h.Provider.Name, h.Distance, h.Walk.Minutes(), h.Relevance, h.Score)
+			h.Provider.Name(), h.Distance, h.Walk.Minutes(), h.Relevance, h.Score)
 	}
 	// Leaf categories only: "12 food pantries, 3 meal sites nearby".
 	var parts []string

@@ -16,48 +16,48 @@ import (
 // age, grade, language, Exclude, Region, ResidentOf and OpenAt (with
 // UnknownHoursOK); it does not answer Serves, Transit or Trip, which
 // callers leave unset.
-func Keeps(p *directory.Provider, q *directory.Query) bool {
+func Keeps(p directory.Listing, q *directory.Query) bool {
 	if len(q.Categories) > 0 && !slices.ContainsFunc(q.Categories, p.InCategory) {
 		return false
 	}
-	if q.FreeOnly && p.Cost != directory.CostFree {
+	if q.FreeOnly && p.Cost() != directory.CostFree {
 		return false
 	}
-	if q.Wheelchair && !p.Wheelchair {
+	if q.Wheelchair && !p.Wheelchair() {
 		return false
 	}
 	if q.HasSeats && !p.HasSeats() {
 		return false
 	}
-	if q.Age > 0 && !p.Eligibility.AgeOK(q.Age) {
+	if q.Age > 0 && !p.Eligibility().AgeOK(q.Age) {
 		return false
 	}
-	if q.HasGrade && !p.Eligibility.GradeOK(q.Grade) {
+	if q.HasGrade && !p.Eligibility().GradeOK(q.Grade) {
 		return false
 	}
 	if q.Language != "" && !p.SpeaksLanguage(q.Language) {
 		return false
 	}
-	if slices.Contains(q.Exclude, p.ID) {
+	if slices.Contains(q.Exclude, p.ID()) {
 		return false
 	}
 	if q.Region != "" {
 		set, name, _ := strings.Cut(q.Region, ":")
-		if p.Regions[set] != name {
+		if p.Region(set) != name {
 			return false
 		}
 	}
-	if r := p.Eligibility.Residency; r != "" {
+	if r := p.Eligibility().Residency; r != "" {
 		set, name, _ := strings.Cut(r, ":")
 		if home, asked := q.ResidentOf[set]; asked && home != name {
 			return false
 		}
 	}
 	if !q.OpenAt.IsZero() {
-		if !p.Hours.Known() {
+		if !p.HoursKnown() {
 			return q.UnknownHoursOK
 		}
-		return p.Hours.OpenAt(q.OpenAt)
+		return p.OpenAt(q.OpenAt)
 	}
 	return true
 }

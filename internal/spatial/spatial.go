@@ -316,3 +316,8 @@ type Source struct {
 // Of returns the index of a *directory.Directory, nil for anything
 // else. Package directory sets it; match is its only reader.
 var Of func(dir any) *Source
+
+// View returns the read-only directory.Listing of a *directory.Provider
+// that a Source handed out. Package directory sets it; match uses it to
+// hand out listings, never the providers the index reads.
+var View func(p any) any

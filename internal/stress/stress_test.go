@@ -192,8 +192,8 @@ func TestReadersWhileApplying(t *testing.T) {
 	)
 	fail := errs.add
 	// mine reports whether p is the version's own provider value.
-	mine := func(d *directory.Directory, p *directory.Provider) bool {
-		q, ok := d.Provider(p.ID)
+	mine := func(d *directory.Directory, p directory.Listing) bool {
+		q, ok := d.Provider(p.ID())
 		return ok && q == p
 	}
 	for r := range 8 {
@@ -210,7 +210,7 @@ func TestReadersWhileApplying(t *testing.T) {
 					res, err = v.dir.Search(directory.Query{Near: home(rng), K: 5, Categories: []string{"basic.food"}, HasSeats: rng.IntN(2) == 0})
 					for _, x := range res {
 						if !mine(v.dir, x.Provider) {
-							err = fmt.Errorf("search answered with provider %s of another version", x.Provider.ID)
+							err = fmt.Errorf("search answered with provider %s of another version", x.Provider.ID())
 						}
 					}
 				case 1:
@@ -220,7 +220,7 @@ func TestReadersWhileApplying(t *testing.T) {
 					if err == nil {
 						for _, h := range res.Hits {
 							if !mine(v.dir, h.Provider) {
-								err = fmt.Errorf("text search answered with provider %s of another version", h.Provider.ID)
+								err = fmt.Errorf("text search answered with provider %s of another version", h.Provider.ID())
 							}
 						}
 					}
@@ -233,7 +233,7 @@ func TestReadersWhileApplying(t *testing.T) {
 						for _, it := range p.Items {
 							for _, x := range it.Matches {
 								if !mine(v.dir, x.Provider) {
-									err = fmt.Errorf("plan proposed provider %s of another version", x.Provider.ID)
+									err = fmt.Errorf("plan proposed provider %s of another version", x.Provider.ID())
 								}
 							}
 						}
@@ -271,23 +271,23 @@ func TestReadersWhileApplying(t *testing.T) {
 				case 0:
 					cs = append(cs, directory.Enroll(id, 1))
 				case 1:
-					if p.Enrolled > 0 {
+					if p.Enrolled() > 0 {
 						cs = append(cs, directory.Enroll(id, -1))
 					}
 				case 2:
 					cs = append(cs, directory.SetSeats(id, 10+rng.IntN(20), rng.IntN(10)))
 				case 3:
-					h := p.Hours
+					h := p.Hours()
 					h.Week[time.Saturday] = []directory.Span{{Open: 9 * time.Hour, Close: 12 * time.Hour}}
 					cs = append(cs, directory.SetHours(id, h))
 				case 4:
-					q := *p
+					q := p.Provider()
 					q.Point = home(rng)
 					q.Regions = nil
 					cs = append(cs, directory.Replace(q))
 				default:
 					added++
-					q := *p
+					q := p.Provider()
 					q.ID = fmt.Sprintf("%s-copy%d", id, added)
 					q.Point, q.Regions = home(rng), nil
 					cs = append(cs, directory.Add(q))
