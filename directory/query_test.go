@@ -322,11 +322,41 @@ func TestTransitFilter(t *testing.T) {
 	slices.Sort(gotIDs)
 	slices.Sort(want)
 	assert.Equal(t, want, gotIDs)
+	weekdayOnly := 0
 	for _, r := range got {
 		require.NotNil(t, r.Transit)
 		assert.LessOrEqual(t, float64(r.Transit.Distance), 400.0)
 		assert.GreaterOrEqual(t, r.Transit.PerHour, 2.0)
 		assert.NotEmpty(t, r.Transit.Name)
 		assert.NotEmpty(t, r.Transit.Routes)
+		// The routes are the window's (a Saturday morning), as the
+		// network's access figures list them, not every route that ever
+		// calls at the stop.
+		acc := net.Access(r.Provider.Point(), 400, w)
+		i := slices.IndexFunc(acc.Stops, func(s transit.StopAccess) bool { return s.Stop == r.Transit.Stop })
+		require.GreaterOrEqual(t, i, 0, r.Provider.ID())
+		assert.Equal(t, acc.Stops[i].Routes, r.Transit.Routes, r.Provider.ID())
+		if len(net.RouteNamesAt(r.Transit.Stop)) > len(r.Transit.Routes) {
+			weekdayOnly++
+		}
 	}
+	t.Logf("%d of %d results' stops have routes that do not run in the window", weekdayOnly, len(got))
+
+	// Across the city, on Saturday morning, some stops are also served by
+	// weekday-only routes; results list only the routes of the window.
+	wide := directory.Query{Near: q.Near, Radius: 20_000, Transit: &directory.TransitFilter{MaxWalk: 400, Window: w}}
+	all, err := d.Search(wide)
+	require.NoError(t, err)
+	weekdayOnly = 0
+	for _, r := range all {
+		acc := net.Access(r.Provider.Point(), 400, w)
+		i := slices.IndexFunc(acc.Stops, func(s transit.StopAccess) bool { return s.Stop == r.Transit.Stop })
+		require.GreaterOrEqual(t, i, 0, r.Provider.ID())
+		assert.Equal(t, acc.Stops[i].Routes, r.Transit.Routes, r.Provider.ID())
+		if len(net.RouteNamesAt(r.Transit.Stop)) > len(r.Transit.Routes) {
+			weekdayOnly++
+		}
+	}
+	assert.Positive(t, weekdayOnly, "no result near a stop with routes outside the window: the check shows nothing")
+	t.Logf("city-wide: %d of %d results' stops have routes that do not run on Saturday morning", weekdayOnly, len(all))
 }

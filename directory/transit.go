@@ -44,7 +44,7 @@ type StopInfo struct {
 	Name     string        // stop name
 	Distance geo.Meters    // walking distance from the entrance
 	Walk     time.Duration // walking time
-	Routes   []string      // display names of routes calling there (the result's own copy)
+	Routes   []string      // display names of the routes departing there in the window (the result's own copy)
 	PerHour  float64       // departures per hour in the window
 }
 
@@ -60,6 +60,7 @@ type transitCheck struct {
 	maxWalk geo.Meters
 	min     float64
 	rates   []float64
+	window  transit.Window
 }
 
 // Transit returns the network the directory was built with, or nil.
@@ -136,7 +137,7 @@ func (d *Directory) compileTransit(tf *TransitFilter) (*transitCheck, error) {
 	if tf.Window.End <= tf.Window.Start {
 		return nil, fmt.Errorf("%w: transit window ends before it starts", ErrBadQuery)
 	}
-	return &transitCheck{net: d.net, maxWalk: walk, min: tf.MinPerHour, rates: d.net.DeparturesPerHour(tf.Window)}, nil
+	return &transitCheck{net: d.net, maxWalk: walk, min: tf.MinPerHour, rates: d.net.DeparturesPerHour(tf.Window), window: tf.Window}, nil
 }
 
 // check returns the nearest qualifying stop of provider i.
@@ -154,7 +155,7 @@ func (t *transitCheck) check(d *Directory, i int32) (*StopInfo, bool) {
 			Name:     t.net.Stops()[ns.Stop].Name,
 			Distance: ns.Walk,
 			Walk:     geo.WalkTime(ns.Walk / geo.DetourFactor),
-			Routes:   slices.Clone(t.net.RouteNamesAt(ns.Stop)),
+			Routes:   slices.Clone(t.net.RouteNamesAtIn(ns.Stop, t.window)),
 			PerHour:  r,
 		}, true
 	}
