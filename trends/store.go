@@ -212,6 +212,7 @@ type Store struct {
 	subEnd   []uint16 // subEnd[c]: one past the last code of c's subtree
 	parent   []int32  // parent code index, -1 for roots
 	sets     []Set
+	locs     []*gridLocator // per set: point lookup (see locate.go)
 	setIdx   map[string]int
 	radix    []uint64 // mixed radix of region tuples: set s has radix[s] values
 	regNames []map[string]int
@@ -337,6 +338,7 @@ func New(cfg Config) (*Store, error) {
 		}
 		s.setIdx[set.Name] = i
 		s.sets = append(s.sets, set)
+		s.locs = append(s.locs, locatorOf(set.Regions))
 		r := uint64(set.Regions.Len() + 1)
 		s.radix = append(s.radix, r)
 		names := make(map[string]int, set.Regions.Len())
@@ -501,7 +503,7 @@ func (s *Store) prepare(r *Request, idx int, z *zoneCache, sh *studentHasher, ou
 			return &RequestError{Index: idx, Field: "point", Err: err}
 		}
 		for i := len(s.sets) - 1; i >= 0; i-- {
-			v := s.sets[i].Regions.LocateIndex(r.Point)
+			v := s.locs[i].locate(s.sets[i].Regions, r.Point)
 			if v < 0 {
 				v = int(s.radix[i] - 1)
 			}
@@ -573,7 +575,16 @@ func (s *Store) AddBatch(ctx context.Context, reqs []Request) error {
 	// per chunk so that the commit, and the errors, stay in input order.
 	nch := (len(reqs) + chunk - 1) / chunk
 	outs := make([][]prepared, nch)
+	bufs := make([]*[]prepared, nch)
 	errs := make([]error, nch)
+	defer func() {
+		for c, b := range bufs {
+			if b != nil {
+				*b = outs[c][:0]
+				preparedPool.Put(b)
+			}
+		}
+	}()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -586,7 +597,8 @@ func (s *Store) AddBatch(ctx context.Context, reqs []Request) error {
 					return
 				}
 				lo, hi := c*chunk, min((c+1)*chunk, len(reqs))
-				outs[c], errs[c] = s.prepareRange(ctx, reqs[lo:hi], lo, make([]prepared, 0, hi-lo))
+				bufs[c] = preparedPool.Get().(*[]prepared)
+				outs[c], errs[c] = s.prepareRange(ctx, reqs[lo:hi], lo, (*bufs[c])[:0])
 			}
 		}()
 	}

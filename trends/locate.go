@@ -1,0 +1,301 @@
+package trends
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"weak"
+
+	"github.com/paulmach/orb"
+
+	"github.com/wraparound/wraparound/geo"
+)
+
+// A regionGrid answers geo.Regions.LocateIndex for most points with one
+// or two array reads. It divides the bound of a region set into cells; a
+// cell that no polygon edge comes near (within a margin far above
+// rounding error) lies wholly inside the same regions, so every point in
+// it has one answer. A cell an edge comes near is split into gridSub ×
+// gridSub subcells treated alike, and only points in subcells an edge
+// comes near take the exact polygon test. With ~2^19 cells over
+// Chattanooga's 119 neighborhoods (cells of about 37 m, subcells of
+// 5 m) some 3% of cells and under 1% of the area need the exact test.
+//
+// The answer of an unmarked (sub)cell is the exact test's own answer at
+// the centre of some unmarked (sub)cell it connects to without crossing
+// an edge, so the two never disagree (TestRegionGridEqualsLocate checks
+// it on random points, vertices and points on and beside edges).
+type regionGrid struct {
+	minX, minY float64
+	maxX, maxY float64
+	invW, invH float64
+	nx, ny     int
+	outside    uint32   // the value of no region: the set's Len
+	cells      []uint32 // region index, outside, or gridSplit|subgrid number
+	subs       []uint16 // gridSub² values per split cell: region, outside or gridEdge
+}
+
+const (
+	gridCells = 1 << 19         // target number of cells of a grid
+	gridSub   = 8               // subcells a side of a split cell
+	gridSplit = uint32(1) << 31 // a cell value: split, low bits its subgrid
+	gridEdge  = uint16(0xFFFF)  // a subcell value: the exact test decides
+	gridNear  = ^uint32(0)      // while building: an edge is near
+)
+
+// raster is a grid of w × h cells over [minX, minX+nx·w] × [minY, …].
+type raster struct {
+	minX, minY float64
+	w, h       float64
+	nx, ny     int
+}
+
+// markEdge calls mark for every cell whose box, widened by eps, the
+// segment a–b meets (and perhaps a few more): row by row, the part of the
+// segment inside the row's band, widened, gives a range of columns,
+// widened too.
+func (r raster) markEdge(a, b orb.Point, eps float64, mark func(ix, iy int)) {
+	clamp := func(i, n int) int { return max(0, min(n-1, i)) }
+	ylo, yhi := math.Min(a[1], b[1])-eps, math.Max(a[1], b[1])+eps
+	iy0 := clamp(int(math.Floor((ylo-r.minY)/r.h)), r.ny)
+	iy1 := clamp(int(math.Floor((yhi-r.minY)/r.h)), r.ny)
+	pad := eps + r.w*1e-6 // the clipped ends carry rounding too
+	for iy := iy0; iy <= iy1; iy++ {
+		blo := r.minY + float64(iy)*r.h - eps
+		bhi := r.minY + float64(iy+1)*r.h + eps
+		xa, xb := a[0], b[0]
+		if a[1] != b[1] {
+			// Clip the segment to the band's y range.
+			t0 := (blo - a[1]) / (b[1] - a[1])
+			t1 := (bhi - a[1]) / (b[1] - a[1])
+			if t0 > t1 {
+				t0, t1 = t1, t0
+			}
+			t0, t1 = math.Max(t0, 0), math.Min(t1, 1)
+			xa = a[0] + t0*(b[0]-a[0])
+			xb = a[0] + t1*(b[0]-a[0])
+		}
+		if xa > xb {
+			xa, xb = xb, xa
+		}
+		ix0 := clamp(int(math.Floor((xa-pad-r.minX)/r.w)), r.nx)
+		ix1 := clamp(int(math.Floor((xb+pad-r.minX)/r.w)), r.nx)
+		for ix := ix0; ix <= ix1; ix++ {
+			mark(ix, iy)
+		}
+	}
+}
+
+// center returns the centre of cell (ix, iy).
+func (r raster) center(ix, iy int) orb.Point {
+	return orb.Point{r.minX + (float64(ix)+0.5)*r.w, r.minY + (float64(iy)+0.5)*r.h}
+}
+
+// fillRow gives every run of cells of row that are not gridNear one value:
+// that of a cell in the run already known (known reports it), else that
+// of a cell whose neighbour in the row above (prev, nil for the first
+// row) is not gridNear, else the exact test at the centre of the run's
+// first cell. Cells joined without crossing a near cell have the same
+// answer, which is why one value serves the run.
+func fillRow(row, prev []uint32, known func(ix int) (uint32, bool), exact func(ix int) uint32) {
+	for lo := 0; lo < len(row); {
+		if row[lo] == gridNear {
+			lo++
+			continue
+		}
+		hi := lo
+		for hi < len(row) && row[hi] != gridNear {
+			hi++
+		}
+		v, ok := uint32(0), false
+		for ix := lo; ix < hi && !ok; ix++ {
+			v, ok = known(ix)
+		}
+		for ix := lo; ix < hi && !ok && prev != nil; ix++ {
+			if prev[ix] != gridNear {
+				v, ok = prev[ix], true
+			}
+		}
+		if !ok {
+			v = exact(lo)
+		}
+		for ix := lo; ix < hi; ix++ {
+			row[ix] = v
+		}
+		lo = hi
+	}
+}
+
+// newRegionGrid builds the grid of rs. It costs O(cells + subcells of
+// split cells + the cells the edges cross) plus an exact lookup for each
+// run of cells that the rows above do not reach.
+func newRegionGrid(rs *geo.Regions) *regionGrid {
+	regs := rs.All()
+	b := regs[0].Bound
+	for _, r := range regs[1:] {
+		b = b.Union(r.Bound)
+	}
+	g := &regionGrid{outside: uint32(rs.Len()), minX: b.Min[0], minY: b.Min[1], maxX: b.Max[0], maxY: b.Max[1]}
+	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
+	// Cells about square in degrees, gridCells in all.
+	g.nx, g.ny = 1, 1
+	if w > 0 && h > 0 {
+		g.nx = max(1, min(gridCells, int(math.Sqrt(gridCells*w/h))))
+		g.ny = max(1, gridCells/g.nx)
+	}
+	// A set whose bound has no width or height has no area: every cell
+	// is near an edge, so the width only has to be non-zero.
+	cw, ch := max(w/float64(g.nx), 1e-9), max(h/float64(g.ny), 1e-9)
+	g.invW, g.invH = 1/cw, 1/ch
+	coarse := raster{minX: g.minX, minY: g.minY, w: cw, h: ch, nx: g.nx, ny: g.ny}
+	// The margin covers the rounding of the cell index and of the exact
+	// test: 10^-10 of the coordinates' magnitude (about 10^6 times the
+	// spacing of doubles there), still far below a metre.
+	scale := math.Max(math.Max(math.Abs(b.Min[0]), math.Abs(b.Max[0])), math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1])))
+	eps := math.Max(scale, 1) * 1e-10
+	edges := func(r raster, mark func(ix, iy int)) {
+		for _, reg := range regs {
+			for _, poly := range reg.Geometry {
+				for _, ring := range poly {
+					for i := 1; i < len(ring); i++ {
+						r.markEdge(ring[i-1], ring[i], eps, mark)
+					}
+				}
+			}
+		}
+	}
+	exactAt := func(p orb.Point) uint32 {
+		if i := rs.LocateIndex(p); i >= 0 {
+			return uint32(i)
+		}
+		return g.outside
+	}
+
+	// Cells.
+	g.cells = make([]uint32, g.nx*g.ny)
+	edges(coarse, func(ix, iy int) { g.cells[iy*g.nx+ix] = gridNear })
+	none := func(int) (uint32, bool) { return 0, false }
+	for iy := 0; iy < g.ny; iy++ {
+		var prev []uint32
+		if iy > 0 {
+			prev = g.cells[(iy-1)*g.nx : iy*g.nx]
+		}
+		fillRow(g.cells[iy*g.nx:(iy+1)*g.nx], prev, none, func(ix int) uint32 { return exactAt(coarse.center(ix, iy)) })
+	}
+	var split int
+	for i, v := range g.cells {
+		if v == gridNear {
+			g.cells[i] = gridSplit | uint32(split)
+			split++
+		}
+	}
+
+	// Subcells of split cells, on a virtual fine grid of the whole bound.
+	const n2 = gridSub * gridSub
+	g.subs = make([]uint16, split*n2)
+	fine := raster{minX: g.minX, minY: g.minY, w: cw / gridSub, h: ch / gridSub, nx: g.nx * gridSub, ny: g.ny * gridSub}
+	subAt := func(fx, fy int) (uint32, int) {
+		return g.cells[(fy/gridSub)*g.nx+fx/gridSub], (fy%gridSub)*gridSub + fx%gridSub
+	}
+	edges(fine, func(fx, fy int) {
+		if c, k := subAt(fx, fy); c&gridSplit != 0 {
+			g.subs[int(c&^gridSplit)*n2+k] = gridEdge
+		}
+	})
+	row, prev := make([]uint32, fine.nx), make([]uint32, fine.nx)
+	for fy := 0; fy < fine.ny; fy++ {
+		for fx := range row {
+			c, k := subAt(fx, fy)
+			row[fx] = 0
+			if c&gridSplit != 0 && g.subs[int(c&^gridSplit)*n2+k] == gridEdge {
+				row[fx] = gridNear
+			}
+		}
+		p := prev
+		if fy == 0 {
+			p = nil
+		}
+		fillRow(row, p, func(fx int) (uint32, bool) {
+			c, _ := subAt(fx, fy)
+			return c, c&gridSplit == 0
+		}, func(fx int) uint32 { return exactAt(fine.center(fx, fy)) })
+		for fx, v := range row {
+			if c, k := subAt(fx, fy); c&gridSplit != 0 && v != gridNear {
+				g.subs[int(c&^gridSplit)*n2+k] = uint16(v)
+			}
+		}
+		row, prev = prev, row
+	}
+	return g
+}
+
+// locate returns rs.LocateIndex(p), rs the set g was built from. p must
+// be finite.
+func (g *regionGrid) locate(rs *geo.Regions, p orb.Point) int {
+	x, y := p[0], p[1]
+	if x < g.minX || x > g.maxX || y < g.minY || y > g.maxY {
+		return -1
+	}
+	fx, fy := (x-g.minX)*g.invW, (y-g.minY)*g.invH
+	ix, iy := min(int(fx), g.nx-1), min(int(fy), g.ny-1)
+	v := g.cells[iy*g.nx+ix]
+	if v&gridSplit != 0 {
+		sx := min(int((fx-float64(ix))*gridSub), gridSub-1)
+		sy := min(int((fy-float64(iy))*gridSub), gridSub-1)
+		s := g.subs[int(v&^gridSplit)*gridSub*gridSub+sy*gridSub+sx]
+		if s == gridEdge {
+			return rs.LocateIndex(p)
+		}
+		v = uint32(s)
+	}
+	if v == g.outside {
+		return -1
+	}
+	return int(v)
+}
+
+// gridLocator resolves points in one region set: by the exact test until
+// the set has located gridAfter points, then by a grid built once and
+// shared by every store over the same *geo.Regions (a set is immutable).
+// It holds no reference to the set, so that the cache below does not
+// keep sets alive.
+type gridLocator struct {
+	seen  atomic.Int64
+	once  sync.Once
+	ready atomic.Pointer[regionGrid]
+}
+
+// gridAfter is how many points a region set locates before its grid is
+// built: small stores never pay for one.
+const gridAfter = 1 << 15
+
+// grids maps a *geo.Regions, held weakly, to its *gridLocator; an entry
+// is removed when its Regions is collected.
+var grids sync.Map
+
+func locatorOf(rs *geo.Regions) *gridLocator {
+	key := weak.Make(rs)
+	if l, ok := grids.Load(key); ok {
+		return l.(*gridLocator)
+	}
+	l, loaded := grids.LoadOrStore(key, &gridLocator{})
+	if !loaded {
+		runtime.AddCleanup(rs, func(k weak.Pointer[geo.Regions]) { grids.Delete(k) }, key)
+	}
+	return l.(*gridLocator)
+}
+
+// locate returns rs.LocateIndex(p), rs the set l was made for. p must
+// be finite.
+func (l *gridLocator) locate(rs *geo.Regions, p orb.Point) int {
+	if g := l.ready.Load(); g != nil {
+		return g.locate(rs, p)
+	}
+	if l.seen.Add(1) == gridAfter {
+		// Built by the one caller that crosses the threshold; the others
+		// go on with the exact test meanwhile.
+		l.once.Do(func() { l.ready.Store(newRegionGrid(rs)) })
+	}
+	return rs.LocateIndex(p)
+}
