@@ -216,6 +216,7 @@ type Store struct {
 	setIdx   map[string]int
 	radix    []uint64 // mixed radix of region tuples: set s has radix[s] values
 	regNames []map[string]int
+	lat      lattice // the ids of the suppression lattice
 
 	hasher sync.Pool // *studentHasher
 
@@ -373,6 +374,7 @@ func New(cfg Config) (*Store, error) {
 		src = cryptoSeeded()
 	}
 	s.noiseRng = rand.New(src)
+	s.lat = s.newLattice()
 	return s, nil
 }
 
