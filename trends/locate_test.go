@@ -137,3 +137,33 @@ func TestGridLocatorSwitch(t *testing.T) {
 	require.Same(t, locatorOf(hoods), locatorOf(hoods))
 	require.False(t, math.IsNaN(l.ready.Load().invW))
 }
+
+// BenchmarkRegionLocate: placing a point in Chattanooga's neighborhoods
+// by the grid, beside the exact test it stands in for (the baseline).
+// The points are uniform over the neighborhoods' bound, 2^20 of them
+// visited in a seeded random order, so that the grid is read as ingest
+// reads it: without locality.
+func BenchmarkRegionLocate(b *testing.B) {
+	hoods, err := demo.Regions(demo.Neighborhoods)
+	require.NoError(b, err)
+	g := newRegionGrid(hoods)
+	rng := rand.New(rand.NewPCG(5, 6))
+	pts := make([]orb.Point, 1<<20)
+	for i := range pts {
+		pts[i] = orb.Point{g.minX + rng.Float64()*(g.maxX-g.minX), g.minY + rng.Float64()*(g.maxY-g.minY)}
+	}
+	for _, tc := range []struct {
+		name   string
+		locate func(orb.Point) int
+	}{{"exact", hoods.LocateIndex}, {"grid", func(p orb.Point) int { return g.locate(hoods, p) }}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i, sum := 0, 0
+			for b.Loop() {
+				sum += tc.locate(pts[i])
+				i = (i + 1) & (len(pts) - 1)
+			}
+			_ = sum
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/trends"
 )
 
@@ -284,4 +286,60 @@ func TestReadRowsCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Zero(t, n)
 	assert.Zero(t, s.Len())
+}
+
+// fuzzVocab is the loaders' own wording: a value that is part of it may
+// appear in a message without being quoted.
+var fuzzVocab = strings.Join([]string{"trends: row 1: column requested_at category outcome lon,lat region_set region student",
+	trends.ErrNoTime.Error(), trends.ErrBadTime.Error(), trends.ErrUnknownCategory.Error(), trends.ErrBadPoint.Error(),
+	trends.ErrUnknownRegionSet.Error(), trends.ErrUnknownRegion.Error(), trends.ErrBadOutcome.Error(),
+	trends.ErrNoStudentKey.Error(), trends.ErrDriver.Error(), geo.ErrNotFinite.Error(), geo.ErrLikelySwapped.Error(),
+	geo.ErrLatitude.Error(), geo.ErrLongitude.Error(),
+	"not an instant with a UTC offset (RFC 3339 or PostgreSQL timestamptz)", "not a time or text", "not text",
+	"not a number", "a row needs lon and lat, or region_set and region", "use unknown, referred, served or unmet",
+	"(0, 0) is a failed geocode, not a place"}, "\n")
+
+// FuzzReadRows reads one row of arbitrary text values (and, when asked,
+// the point as numbers) through database/sql. Invariants: no panic; a
+// row is added whole or the error is a *RowError and nothing is added;
+// an error never quotes a value of eight characters or more.
+func FuzzReadRows(f *testing.F) {
+	f.Add("2025-03-01T10:00:00-05:00", "a.x", "served", "1.5", "2.5", "", "", "S-1", false)
+	f.Add("2025-03-01 15:00:00+00", "a", "", "", "", "b", "b-01", "", true)
+	f.Add("2025-03-01 10:00:00", "basic.housing.rent", "maybe", "east", "NaN", "zz", "a-99", "", false)
+	f.Fuzz(func(t *testing.T, at, cat, outcome, lon, lat, set, region, student string, numeric bool) {
+		s, err := trends.New(trends.Config{Sets: gridSets(t), Taxonomy: smallTaxonomy(t), Mode: trends.Unprotected, StudentKey: []byte("k")})
+		require.NoError(t, err)
+		text := func(v string) driver.Value {
+			if v == "" {
+				return nil
+			}
+			return v
+		}
+		row := []driver.Value{text(at), text(cat), text(outcome), text(lon), text(lat), text(set), text(region), text(student)}
+		if numeric {
+			for i, v := range []string{lon, lat} {
+				if x, err := strconv.ParseFloat(v, 64); err == nil {
+					row[3+i] = x
+				}
+			}
+		}
+		ft := &fakeTable{cols: []string{"requested_at", "category", "outcome", "lon", "lat", "region_set", "region", "student"},
+			rows: [][]driver.Value{row}, failAfter: -1}
+		n, err := readRows(t, s, ft)
+		if err == nil {
+			require.Equal(t, 1, n)
+			require.Equal(t, int64(1), s.Len())
+			return
+		}
+		require.Zero(t, n)
+		require.Zero(t, s.Len())
+		var re *trends.RowError
+		require.ErrorAs(t, err, &re)
+		for _, v := range []string{at, cat, outcome, lon, lat, set, region, student} {
+			if v = strings.TrimSpace(v); len(v) >= 8 && !strings.Contains(fuzzVocab, v) {
+				require.NotContains(t, err.Error(), v)
+			}
+		}
+	})
 }
