@@ -31,15 +31,15 @@ type regionGrid struct {
 	maxX, maxY float64
 	invW, invH float64
 	nx, ny     int
-	outside    uint32   // the value of no region: the set's Len
-	cells      []uint32 // region index, outside, or gridSplit|subgrid number
+	outside    uint16   // the value of no region: the set's Len
+	cells      []uint16 // region index, outside, outside+1+subgrid number, or gridEdge
 	subs       []uint16 // gridSub² values per split cell: region, outside or gridEdge
 }
 
 const (
-	gridCells = 1 << 19         // target number of cells of a grid
-	gridSub   = 8               // subcells a side of a split cell
-	gridSplit = uint32(1) << 31 // a cell value: split, low bits its subgrid
+	gridCells = 1 << 17         // target number of cells of a grid
+	gridSub   = 16              // subcells a side of a split cell
+	gridSplit = uint32(1) << 31 // while building: split, low bits its subgrid
 	gridEdge  = uint16(0xFFFF)  // a subcell value: the exact test decides
 	gridNear  = ^uint32(0)      // while building: an edge is near
 )
@@ -136,7 +136,8 @@ func newRegionGrid(rs *geo.Regions) *regionGrid {
 	for _, r := range regs[1:] {
 		b = b.Union(r.Bound)
 	}
-	g := &regionGrid{outside: uint32(rs.Len()), minX: b.Min[0], minY: b.Min[1], maxX: b.Max[0], maxY: b.Max[1]}
+	outside := uint32(rs.Len())
+	g := &regionGrid{outside: uint16(outside), minX: b.Min[0], minY: b.Min[1], maxX: b.Max[0], maxY: b.Max[1]}
 	w, h := b.Max[0]-b.Min[0], b.Max[1]-b.Min[1]
 	// Cells about square in degrees, gridCells in all.
 	g.nx, g.ny = 1, 1
@@ -169,24 +170,24 @@ func newRegionGrid(rs *geo.Regions) *regionGrid {
 		if i := rs.LocateIndex(p); i >= 0 {
 			return uint32(i)
 		}
-		return g.outside
+		return outside
 	}
 
 	// Cells.
-	g.cells = make([]uint32, g.nx*g.ny)
-	edges(coarse, func(ix, iy int) { g.cells[iy*g.nx+ix] = gridNear })
+	cells := make([]uint32, g.nx*g.ny)
+	edges(coarse, func(ix, iy int) { cells[iy*g.nx+ix] = gridNear })
 	none := func(int) (uint32, bool) { return 0, false }
 	for iy := 0; iy < g.ny; iy++ {
 		var prev []uint32
 		if iy > 0 {
-			prev = g.cells[(iy-1)*g.nx : iy*g.nx]
+			prev = cells[(iy-1)*g.nx : iy*g.nx]
 		}
-		fillRow(g.cells[iy*g.nx:(iy+1)*g.nx], prev, none, func(ix int) uint32 { return exactAt(coarse.center(ix, iy)) })
+		fillRow(cells[iy*g.nx:(iy+1)*g.nx], prev, none, func(ix int) uint32 { return exactAt(coarse.center(ix, iy)) })
 	}
 	var split int
-	for i, v := range g.cells {
+	for i, v := range cells {
 		if v == gridNear {
-			g.cells[i] = gridSplit | uint32(split)
+			cells[i] = gridSplit | uint32(split)
 			split++
 		}
 	}
@@ -196,7 +197,7 @@ func newRegionGrid(rs *geo.Regions) *regionGrid {
 	g.subs = make([]uint16, split*n2)
 	fine := raster{minX: g.minX, minY: g.minY, w: cw / gridSub, h: ch / gridSub, nx: g.nx * gridSub, ny: g.ny * gridSub}
 	subAt := func(fx, fy int) (uint32, int) {
-		return g.cells[(fy/gridSub)*g.nx+fx/gridSub], (fy%gridSub)*gridSub + fx%gridSub
+		return cells[(fy/gridSub)*g.nx+fx/gridSub], (fy%gridSub)*gridSub + fx%gridSub
 	}
 	edges(fine, func(fx, fy int) {
 		if c, k := subAt(fx, fy); c&gridSplit != 0 {
@@ -227,6 +228,21 @@ func newRegionGrid(rs *geo.Regions) *regionGrid {
 		}
 		row, prev = prev, row
 	}
+	// Pack the cells in 16 bits, so that the grid stays in a core's
+	// cache: split cells numbered from outside+1; any past 16 bits
+	// (never with real boundaries) are left to the exact test.
+	base := outside + 1
+	g.cells = make([]uint16, len(cells))
+	for i, v := range cells {
+		switch {
+		case v&gridSplit == 0:
+			g.cells[i] = uint16(v)
+		case base+v&^gridSplit < uint32(gridEdge):
+			g.cells[i] = uint16(base + v&^gridSplit)
+		default:
+			g.cells[i] = gridEdge
+		}
+	}
 	return g
 }
 
@@ -240,17 +256,22 @@ func (g *regionGrid) locate(rs *geo.Regions, p orb.Point) int {
 	fx, fy := (x-g.minX)*g.invW, (y-g.minY)*g.invH
 	ix, iy := min(int(fx), g.nx-1), min(int(fy), g.ny-1)
 	v := g.cells[iy*g.nx+ix]
-	if v&gridSplit != 0 {
-		sx := min(int((fx-float64(ix))*gridSub), gridSub-1)
-		sy := min(int((fy-float64(iy))*gridSub), gridSub-1)
-		s := g.subs[int(v&^gridSplit)*gridSub*gridSub+sy*gridSub+sx]
-		if s == gridEdge {
-			return rs.LocateIndex(p)
-		}
-		v = uint32(s)
-	}
-	if v == g.outside {
+	switch {
+	case v < g.outside:
+		return int(v)
+	case v == g.outside:
 		return -1
+	case v == gridEdge:
+		return rs.LocateIndex(p)
+	}
+	sx := min(int((fx-float64(ix))*gridSub), gridSub-1)
+	sy := min(int((fy-float64(iy))*gridSub), gridSub-1)
+	v = g.subs[int(v-g.outside-1)*gridSub*gridSub+sy*gridSub+sx]
+	switch v {
+	case g.outside:
+		return -1
+	case gridEdge:
+		return rs.LocateIndex(p)
 	}
 	return int(v)
 }

@@ -85,7 +85,7 @@ func TestRegionGridEqualsLocate(t *testing.T) {
 			}
 			split, near := 0, 0
 			for _, c := range g.cells {
-				if c&gridSplit != 0 {
+				if c > g.outside && c != gridEdge {
 					split++
 				}
 			}
