@@ -18,9 +18,11 @@ import (
 // rounding error) lies wholly inside the same regions, so every point in
 // it has one answer. A cell an edge comes near is split into gridSub ×
 // gridSub subcells treated alike, and only points in subcells an edge
-// comes near take the exact polygon test. With ~2^19 cells over
-// Chattanooga's 119 neighborhoods (cells of about 37 m, subcells of
-// 5 m) some 3% of cells and under 1% of the area need the exact test.
+// comes near take the exact polygon test. Over Chattanooga's 119
+// neighborhoods the 2^17 cells (256 KB, cells of about 60 m) have 6%
+// split (4 MB of subcells of about 4 m), and 0.43% of the area is left
+// to the exact test. Placing a point costs ~35 ns against ~350 ns for
+// the exact test (BenchmarkRegionLocate, 2 loaded cores).
 //
 // The answer of an unmarked (sub)cell is the exact test's own answer at
 // the centre of some unmarked (sub)cell it connects to without crossing
