@@ -95,12 +95,13 @@ func (r raster) center(ix, iy int) orb.Point {
 }
 
 // fillRow gives every run of cells of row that are not gridNear one value:
-// that of a cell in the run already known (known reports it), else that
+// that of a cell in the run already known (known[ix] set: row[ix] holds
+// its value; known may be nil), else that
 // of a cell whose neighbour in the row above (prev, nil for the first
 // row) is not gridNear, else the exact test at the centre of the run's
 // first cell. Cells joined without crossing a near cell have the same
 // answer, which is why one value serves the run.
-func fillRow(row, prev []uint32, known func(ix int) (uint32, bool), exact func(ix int) uint32) {
+func fillRow(row, prev []uint32, known []bool, exact func(ix int) uint32) {
 	for lo := 0; lo < len(row); {
 		if row[lo] == gridNear {
 			lo++
@@ -111,8 +112,10 @@ func fillRow(row, prev []uint32, known func(ix int) (uint32, bool), exact func(i
 			hi++
 		}
 		v, ok := uint32(0), false
-		for ix := lo; ix < hi && !ok; ix++ {
-			v, ok = known(ix)
+		for ix := lo; ix < hi && !ok && known != nil; ix++ {
+			if known[ix] {
+				v, ok = row[ix], true
+			}
 		}
 		for ix := lo; ix < hi && !ok && prev != nil; ix++ {
 			if prev[ix] != gridNear {
@@ -178,13 +181,12 @@ func newRegionGrid(rs *geo.Regions) *regionGrid {
 	// Cells.
 	cells := make([]uint32, g.nx*g.ny)
 	edges(coarse, func(ix, iy int) { cells[iy*g.nx+ix] = gridNear })
-	none := func(int) (uint32, bool) { return 0, false }
 	for iy := 0; iy < g.ny; iy++ {
 		var prev []uint32
 		if iy > 0 {
 			prev = cells[(iy-1)*g.nx : iy*g.nx]
 		}
-		fillRow(cells[iy*g.nx:(iy+1)*g.nx], prev, none, func(ix int) uint32 { return exactAt(coarse.center(ix, iy)) })
+		fillRow(cells[iy*g.nx:(iy+1)*g.nx], prev, nil, func(ix int) uint32 { return exactAt(coarse.center(ix, iy)) })
 	}
 	var split int
 	for i, v := range cells {
@@ -207,25 +209,40 @@ func newRegionGrid(rs *geo.Regions) *regionGrid {
 		}
 	})
 	row, prev := make([]uint32, fine.nx), make([]uint32, fine.nx)
+	known := make([]bool, fine.nx)
 	for fy := 0; fy < fine.ny; fy++ {
-		for fx := range row {
-			c, k := subAt(fx, fy)
-			row[fx] = 0
-			if c&gridSplit != 0 && g.subs[int(c&^gridSplit)*n2+k] == gridEdge {
-				row[fx] = gridNear
+		ky := fy % gridSub
+		crow := cells[(fy/gridSub)*g.nx : (fy/gridSub+1)*g.nx]
+		for cx, c := range crow {
+			r, kn := row[cx*gridSub:(cx+1)*gridSub], known[cx*gridSub:(cx+1)*gridSub]
+			if c&gridSplit == 0 {
+				for k := range r {
+					r[k], kn[k] = c, true
+				}
+				continue
+			}
+			sub := g.subs[int(c&^gridSplit)*n2+ky*gridSub:][:gridSub]
+			for k := range r {
+				r[k], kn[k] = 0, false
+				if sub[k] == gridEdge {
+					r[k] = gridNear
+				}
 			}
 		}
 		p := prev
 		if fy == 0 {
 			p = nil
 		}
-		fillRow(row, p, func(fx int) (uint32, bool) {
-			c, _ := subAt(fx, fy)
-			return c, c&gridSplit == 0
-		}, func(fx int) uint32 { return exactAt(fine.center(fx, fy)) })
-		for fx, v := range row {
-			if c, k := subAt(fx, fy); c&gridSplit != 0 && v != gridNear {
-				g.subs[int(c&^gridSplit)*n2+k] = uint16(v)
+		fillRow(row, p, known, func(fx int) uint32 { return exactAt(fine.center(fx, fy)) })
+		for cx, c := range crow {
+			if c&gridSplit == 0 {
+				continue
+			}
+			sub := g.subs[int(c&^gridSplit)*n2+ky*gridSub:][:gridSub]
+			for k, v := range row[cx*gridSub : (cx+1)*gridSub] {
+				if v != gridNear {
+					sub[k] = uint16(v)
+				}
 			}
 		}
 		row, prev = prev, row
