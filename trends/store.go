@@ -561,9 +561,13 @@ var preparedPool = sync.Pool{New: func() any { b := make([]prepared, 0, chunk); 
 // in index order) are returned and nothing is added. Requests are
 // resolved in parallel (up to GOMAXPROCS goroutines, finished before
 // return) when the batch is large, and committed under the write lock.
-// Cost: one point-in-region lookup per request and region set (an rtree
-// search and a point-in-polygon test), one HMAC when Student is set, and
-// three counter increments.
+// Cost: one point-in-region lookup per request and region set, one HMAC
+// when Student is set, and three counter increments. The lookup reads a
+// grid of the region set (built once per *geo.Regions after it has
+// placed 32,768 points, ~150 ms, and shared by every store using it);
+// only points within a few metres of a boundary take the rtree search
+// and point-in-polygon test, which every point takes before the grid
+// exists. Both give the same answer as geo.Regions.LocateIndex.
 func (s *Store) AddBatch(ctx context.Context, reqs []Request) error {
 	workers := min(runtime.GOMAXPROCS(0), (len(reqs)+chunk-1)/chunk)
 	if workers <= 1 {
