@@ -20,12 +20,18 @@ type Rows interface {
 // RowError reports a bad row of a query result. It names the row and
 // column, never the value: the row holds personal data.
 type RowError struct {
-	Row    int    // 1-based position of the row in the result
+	Row    int    // 1-based position of the row in the result; 0 for its columns
 	Column string // column name, "" for the whole row or the result
 	Err    error
 }
 
 func (e *RowError) Error() string {
+	if e.Row == 0 {
+		if e.Column == "" {
+			return fmt.Sprintf("trends: result columns: %v", e.Err)
+		}
+		return fmt.Sprintf("trends: result columns: column %s: %v", e.Column, e.Err)
+	}
 	if e.Column == "" {
 		return fmt.Sprintf("trends: row %d: %v", e.Row, e.Err)
 	}
