@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/trends"
 )
@@ -42,15 +43,76 @@ var (
 // fakeResult registers t under a fresh DSN and opens a *sql.DB on it.
 func fakeResult(tb testing.TB, t *fakeTable) *sql.DB {
 	tb.Helper()
+	db := openFake(t)
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openFake registers t under a fresh DSN and opens a *sql.DB on it; the
+// caller closes it.
+func openFake(t *fakeTable) *sql.DB {
 	fakeOnce.Do(func() { sql.Register("trends-fake", fakeDB{}) })
 	fakeMu.Lock()
 	dsn := fmt.Sprintf("result-%d", len(fakeTables))
 	fakeTables[dsn] = t
 	fakeMu.Unlock()
-	db, err := sql.Open("trends-fake", dsn)
-	require.NoError(tb, err)
-	tb.Cleanup(func() { db.Close() })
+	db, err := sql.Open("trends-fake", dsn) // never fails for a registered driver
+	if err != nil {
+		panic(err)
+	}
 	return db
+}
+
+// A district's PostgreSQL table read through database/sql. The driver
+// here is the tests' stand-in serving three rows as a PostgreSQL driver
+// returns them (timestamptz as time.Time, NULL as nil); with a real
+// database, open db with the district's driver (pgx's stdlib, lib/pq).
+func ExampleStore_ReadRows() {
+	hoods, err := demo.Regions(demo.Neighborhoods)
+	if err != nil {
+		panic(err)
+	}
+	st, err := trends.New(trends.Config{
+		Sets: []trends.Set{{Name: demo.Neighborhoods, Regions: hoods}}, Location: time.UTC, Mode: trends.Unprotected})
+	if err != nil {
+		panic(err)
+	}
+	at := time.Date(2025, 10, 6, 15, 30, 0, 0, time.UTC)
+	db := openFake(&fakeTable{failAfter: -1,
+		cols: []string{"requested_at", "category", "outcome", "lon", "lat", "region_set", "region", "student"},
+		rows: [][]driver.Value{
+			{at, "basic.food.pantry", "served", nil, nil, demo.Neighborhoods, "Highland Park Neighborhood Association", nil},
+			{at.Add(time.Hour), "basic.food", "unmet", nil, nil, demo.Neighborhoods, "Highland Park Neighborhood Association", nil},
+			{at.AddDate(0, 0, 1), "basic.housing.rent", nil, nil, nil, demo.Neighborhoods, "Glenwood Neighborhood Association", nil},
+		}})
+	defer db.Close()
+
+	ctx := context.Background()
+	rows, err := db.QueryContext(ctx, `SELECT requested_at, category, outcome, lon, lat, region_set, region, student
+		FROM need_requests WHERE requested_at >= $1 AND requested_at < $2`, "2025-10-01", "2025-11-01")
+	if err != nil {
+		panic(err)
+	}
+	defer rows.Close()
+	n, err := st.ReadRows(ctx, rows)
+	if err != nil {
+		panic(err)
+	}
+	tab, err := st.Counts(ctx, trends.Query{Set: demo.Neighborhoods, Category: "basic.food", Bucket: trends.Month,
+		From: at, To: at})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("added:", n)
+	for _, row := range tab.Rows {
+		if c := row.Cells[0].Count; c > 0 {
+			fmt.Printf("%s %s: %d\n", tab.Periods[0].Label(), row.Region, c)
+		}
+	}
+	// Output:
+	// added: 3
+	// 2025-10 Highland Park Neighborhood Association: 2
+	// 2025-10 (total): 2
 }
 
 func (fakeDB) Open(dsn string) (driver.Conn, error) {
