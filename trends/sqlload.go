@@ -61,9 +61,10 @@ func (e driverError) Unwrap() []error { return []error{ErrDriver, e.err} }
 // reported (a *RowError each naming the row and column, joined, at most
 // 100 with the total count) and nothing is added. A driver's failure
 // (rows.Err, a Scan error) is a *RowError wrapping ErrDriver and the
-// driver's error. A row places its
-// request by lon and lat, or by region_set and region when lon and lat
-// are NULL.
+// driver's error. A row places its request by lon and lat, or by
+// region_set and region when lon and lat are NULL. Cancelling ctx stops
+// the load between rows (every 4,096) with nothing added; a query run
+// with QueryContext also stops the driver.
 //
 // Values are read as drivers give them: requested_at a time.Time (a
 // timestamptz column) or text with a UTC offset; lon and lat numbers
