@@ -121,10 +121,33 @@ func civilDate(day int32) (int, time.Month, int) {
 }
 
 // monthOfDay returns the month number (months since January 1970) of a day.
+// Days of 1970–2099 are looked up in a table (every request needs its
+// month, and the division-heavy civil calendar costs more than the
+// read); others are computed.
 func monthOfDay(day int32) int32 {
+	if uint32(day) < uint32(len(monthTable)) {
+		return int32(monthTable[day])
+	}
+	return monthOfDayCivil(day)
+}
+
+func monthOfDayCivil(day int32) int32 {
 	y, m, _ := civilDate(day)
 	return int32((y-1970)*12 + int(m) - 1)
 }
+
+// monthTable maps the days of 1970–2099 to their month numbers (95 KB).
+var monthTable = func() []uint16 {
+	end := civilDay(2100, time.January, 1)
+	t := make([]uint16, end)
+	for m, d := 0, int32(0); d < end; m++ {
+		next := civilDay(1970+(m+1)/12, time.Month((m+1)%12+1), 1)
+		for ; d < next && d < end; d++ {
+			t[d] = uint16(m)
+		}
+	}
+	return t
+}()
 
 // weekOfDay returns the ISO week number (weeks since 1969-12-29) of a day.
 func weekOfDay(day int32) int32 { return int32(floorDiv(int64(day)+3, 7)) }

@@ -131,68 +131,18 @@ func (s *Store) ReadCSV(ctx context.Context, r io.Reader) (int, error) {
 				return 0, err
 			}
 		}
-		var req Request
 		ok := true
-		fail := func(column string, err error) {
+		req := requestFrom(func(name string) any { return get(rec, name) }, func(column string, err error) {
 			bad(&CSVError{Line: line, Column: column, Err: err})
 			ok = false
-		}
-		ts := get(rec, ColRequestedAt)
-		if ts == "" {
-			fail(ColRequestedAt, ErrNoTime)
-		} else {
-			var perr error
-			for _, layout := range timeLayouts {
-				if req.Time, perr = time.Parse(layout, ts); perr == nil {
-					break
-				}
-			}
-			if perr != nil {
-				fail(ColRequestedAt, errors.New("trends: not an instant with a UTC offset (RFC 3339 or PostgreSQL timestamptz)"))
-			}
-		}
-		req.Category = get(rec, ColCategory)
-		switch o := strings.ToLower(get(rec, ColOutcome)); o {
-		case "", "unknown":
-		case "referred":
-			req.Outcome = OutcomeReferred
-		case "served":
-			req.Outcome = OutcomeServed
-		case "unmet":
-			req.Outcome = OutcomeUnmet
-		default:
-			fail(ColOutcome, fmt.Errorf("%w: use unknown, referred, served or unmet", ErrBadOutcome))
-		}
-		lon, lat := get(rec, ColLon), get(rec, ColLat)
-		if lon != "" || lat != "" {
-			x, err1 := strconv.ParseFloat(lon, 64)
-			y, err2 := strconv.ParseFloat(lat, 64)
-			switch {
-			case err1 != nil:
-				fail(ColLon, fmt.Errorf("%w: not a number", ErrBadPoint))
-			case err2 != nil:
-				fail(ColLat, fmt.Errorf("%w: not a number", ErrBadPoint))
-			default:
-				req.Point = orb.Point{x, y}
-			}
-		} else {
-			req.RegionSet, req.Region = get(rec, ColRegionSet), get(rec, ColRegion)
-			if req.RegionSet == "" {
-				fail(ColLon, fmt.Errorf("%w: a row needs lon and lat, or region_set and region", ErrBadPoint))
-			}
-		}
-		req.Student = get(rec, ColStudent)
+		})
 		if !ok {
 			continue
 		}
 		var p prepared
 		if err := s.prepare(&req, 0, &z, sh, &p); err != nil {
-			var re *RequestError
-			if errors.As(err, &re) {
-				fail(csvColumn(re.Field), re.Err)
-			} else {
-				fail("", err)
-			}
+			column, why := columnOf(err)
+			bad(&CSVError{Line: line, Column: column, Err: why})
 			continue
 		}
 		ps = append(ps, p)
@@ -209,13 +159,129 @@ func (s *Store) ReadCSV(ctx context.Context, r io.Reader) (int, error) {
 	return len(ps), nil
 }
 
-// csvColumn maps a RequestError field to the CSV column it came from.
-func csvColumn(field string) string {
-	switch field {
-	case "time":
-		return ColRequestedAt
-	case "point":
-		return ColLon + "," + ColLat
+// columnOf maps an error of prepare to the column it came from and the
+// reason.
+func columnOf(err error) (string, error) {
+	var re *RequestError
+	if !errors.As(err, &re) {
+		return "", err
 	}
-	return field
+	switch re.Field {
+	case "time":
+		return ColRequestedAt, re.Err
+	case "point":
+		return ColLon + "," + ColLat, re.Err
+	}
+	return re.Field, re.Err
+}
+
+// requestFrom reads a request from the named columns of one record, as
+// the loaders share it. get returns a column's value: a string (CSV;
+// "" is empty), or what a database/sql driver gives (nil for NULL,
+// string, []byte, time.Time, float64, int64). fail is called for each
+// column at fault; the request is then incomplete.
+func requestFrom(get func(name string) any, fail func(column string, err error)) Request {
+	var req Request
+	switch v := get(ColRequestedAt).(type) {
+	case time.Time:
+		req.Time = v
+		if v.IsZero() {
+			fail(ColRequestedAt, ErrNoTime)
+		}
+	default:
+		ts, isText := text(v)
+		switch {
+		case !isText:
+			fail(ColRequestedAt, errors.New("trends: not a time or text"))
+		case ts == "":
+			fail(ColRequestedAt, ErrNoTime)
+		default:
+			var perr error
+			for _, layout := range timeLayouts {
+				if req.Time, perr = time.Parse(layout, ts); perr == nil {
+					break
+				}
+			}
+			if perr != nil {
+				fail(ColRequestedAt, errors.New("trends: not an instant with a UTC offset (RFC 3339 or PostgreSQL timestamptz)"))
+			}
+		}
+	}
+	str := func(name string) string {
+		v, isText := text(get(name))
+		if !isText {
+			fail(name, errors.New("trends: not text"))
+		}
+		return v
+	}
+	req.Category = str(ColCategory)
+	switch o := strings.ToLower(str(ColOutcome)); o {
+	case "", "unknown":
+	case "referred":
+		req.Outcome = OutcomeReferred
+	case "served":
+		req.Outcome = OutcomeServed
+	case "unmet":
+		req.Outcome = OutcomeUnmet
+	default:
+		fail(ColOutcome, fmt.Errorf("%w: use unknown, referred, served or unmet", ErrBadOutcome))
+	}
+	lon, lat := get(ColLon), get(ColLat)
+	if !empty(lon) || !empty(lat) {
+		x, ok1 := number(lon)
+		y, ok2 := number(lat)
+		switch {
+		case !ok1:
+			fail(ColLon, fmt.Errorf("%w: not a number", ErrBadPoint))
+		case !ok2:
+			fail(ColLat, fmt.Errorf("%w: not a number", ErrBadPoint))
+		default:
+			req.Point = orb.Point{x, y}
+		}
+	} else {
+		req.RegionSet, req.Region = str(ColRegionSet), str(ColRegion)
+		if req.RegionSet == "" {
+			fail(ColLon, fmt.Errorf("%w: a row needs lon and lat, or region_set and region", ErrBadPoint))
+		}
+	}
+	req.Student = str(ColStudent)
+	return req
+}
+
+// text returns a text value trimmed: "" for nil, false for a value that
+// is not text.
+func text(v any) (string, bool) {
+	switch v := v.(type) {
+	case nil:
+		return "", true
+	case string:
+		return strings.TrimSpace(v), true
+	case []byte:
+		return strings.TrimSpace(string(v)), true
+	}
+	return "", false
+}
+
+// empty reports whether v is NULL or blank text.
+func empty(v any) bool {
+	t, isText := text(v)
+	return isText && t == ""
+}
+
+// number returns a numeric value, or a number written as text.
+func number(v any) (float64, bool) {
+	switch v := v.(type) {
+	case float64:
+		return v, true
+	case float32:
+		return float64(v), true
+	case int64:
+		return float64(v), true
+	}
+	t, isText := text(v)
+	if !isText || t == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	return f, err == nil
 }

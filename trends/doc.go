@@ -128,7 +128,25 @@
 //	       FROM need_requests WHERE requested_at >= '2025-01-01') TO 'requests.csv' CSV HEADER
 //
 // and loaded with Store.ReadCSV, all or nothing, bad rows reported by
-// line and column without their values. Load by month or year to bound
+// line and column without their values. Or, with no file in between,
+// read the table through database/sql with the district's PostgreSQL
+// driver (pgx's stdlib or lib/pq; the package itself needs none) and
+// Store.ReadRows, which takes the *sql.Rows, applies the same checks
+// and reports bad rows by row number and column:
+//
+//	rows, err := db.QueryContext(ctx, `
+//	    SELECT requested_at, category, outcome, lon, lat, region_set, region, student
+//	    FROM need_requests
+//	    WHERE requested_at >= $1 AND requested_at < $2`, from, to)
+//	if err != nil { … }
+//	defer rows.Close()
+//	n, err := st.ReadRows(ctx, rows)
+//
+// requested_at must be selected as timestamptz: drivers hand a column of
+// type timestamp (without time zone) to Go as a wall clock labelled
+// UTC, a zone the library would then assume; convert such a column in
+// the query ("requested_at AT TIME ZONE 'America/New_York'" gives the
+// timestamptz of a local wall clock). Load by month or year to bound
 // memory (about 40 bytes per row until the commit), Save the store, and
 // replay only the newer rows on restart. The export itself holds personal
 // data: keep it inside the district's systems and delete it after

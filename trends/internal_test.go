@@ -97,3 +97,16 @@ func TestCalendar(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthTable checks the month table against the civil calendar on
+// every day it covers and on days around its ends.
+func TestMonthTable(t *testing.T) {
+	t.Parallel()
+	for d := int32(-400); d < int32(len(monthTable))+400; d++ {
+		if got, want := monthOfDay(d), monthOfDayCivil(d); got != want {
+			t.Fatalf("day %d: table %d, calendar %d", d, got, want)
+		}
+	}
+	assert.Equal(t, int32(0), monthOfDay(0))
+	assert.Equal(t, int32(130*12-1), monthOfDay(int32(len(monthTable))-1))
+}

@@ -83,7 +83,11 @@ type lattice struct {
 	exact         []int // per code: node id of "exactly this code", or -1 for leaves
 }
 
-func (s *Store) lattice() lattice {
+// lattice returns the store's lattice map, made once by New: it depends
+// only on the region sets and the taxonomy. Read-only.
+func (s *Store) lattice() *lattice { return &s.lat }
+
+func (s *Store) newLattice() lattice {
 	l := lattice{nrows: 1, rowOff: make([]int, len(s.sets)), exact: make([]int, len(s.codes))}
 	for i := range s.sets {
 		l.rowOff[i] = l.nrows
@@ -241,7 +245,7 @@ type protector struct {
 
 func (s *Store) protect(ctx context.Context, y int32, ver uint64) (*protected, error) {
 	atoms, reg := s.yearAtoms(y)
-	l := s.lattice()
+	l := *s.lattice()
 	p := &protected{version: ver, l: l}
 	ncell := yearBuckets * l.nrows * l.nnodes
 	p.count = make([]int64, ncell)

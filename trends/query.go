@@ -3,6 +3,7 @@ package trends
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync/atomic"
 	"time"
 )
@@ -137,10 +138,16 @@ func (s *Store) category(code string, exact bool) (clo, chi, node int, err error
 }
 
 func (s *Store) bucketRange(b Bucket, from, to time.Time) (int32, int32, error) {
-	s.mu.RLock()
-	dlo, dhi := s.roll[rollDay].span()
-	empty := len(s.roll[rollDay].blocks) == 0
-	s.mu.RUnlock()
+	var dlo, dhi int32
+	var empty bool
+	if from.IsZero() || to.IsZero() {
+		// Only an open end needs the data's span; a bounded query of a
+		// cached year stays free of the shared lock.
+		s.mu.RLock()
+		dlo, dhi = s.roll[rollDay].span()
+		empty = len(s.roll[rollDay].blocks) == 0
+		s.mu.RUnlock()
+	}
 	for _, t := range [2]time.Time{from, to} {
 		if !t.IsZero() && !timeInRange(t) {
 			return 0, 0, fmt.Errorf("%w: From or To %w", ErrBadQuery, ErrBadTime)
@@ -270,11 +277,17 @@ func (s *Store) Counts(ctx context.Context, q Query) (*Table, error) {
 	nrow := int(s.radix[si])
 	if s.cfg.Mode == Suppress {
 		l := s.lattice()
+		var p *protected
+		py := int32(math.MinInt32)
 		for i := bl; i < bh; i++ {
 			y, id := chainID(q.Bucket, i)
-			p, err := s.protectedYear(ctx, y)
-			if err != nil {
-				return nil, err
+			if i == bl || y != py {
+				// One look-up per year, not per bucket: the cache's
+				// use stamps are shared by every client.
+				if p, err = s.protectedYear(ctx, y); err != nil {
+					return nil, err
+				}
+				py = y
 			}
 			for r := 0; r < nrow; r++ {
 				t.Rows[r].Cells[i-bl] = p.cell(id, l.rowOff[si]+r, node)

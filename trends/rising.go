@@ -1,11 +1,13 @@
 package trends
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -275,18 +277,16 @@ func (s *Store) rising(ctx context.Context, q RisingQuery) (*RisingReport, error
 			rep.Rises = append(rep.Rises, r)
 		}
 	}
-	sort.SliceStable(rep.Rises, func(i, j int) bool {
-		a, b := rep.Rises[i], rep.Rises[j]
-		if a.P != b.P {
-			return a.P < b.P
+	slices.SortStableFunc(rep.Rises, func(a, b Rise) int {
+		switch {
+		case a.P != b.P:
+			return cmp.Compare(a.P, b.P)
+		case a.Ratio != b.Ratio:
+			return cmp.Compare(b.Ratio, a.Ratio)
+		case a.Region != b.Region:
+			return strings.Compare(a.Region, b.Region)
 		}
-		if a.Ratio != b.Ratio {
-			return a.Ratio > b.Ratio
-		}
-		if a.Region != b.Region {
-			return a.Region < b.Region
-		}
-		return a.Category < b.Category
+		return strings.Compare(a.Category, b.Category)
 	})
 	return rep, nil
 }
@@ -302,7 +302,7 @@ func benjaminiHochberg(rs []Rise) {
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(i, j int) bool { return rs[order[i]].P < rs[order[j]].P })
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(rs[i].P, rs[j].P) })
 	q := 1.0
 	for i := m - 1; i >= 0; i-- {
 		v := rs[order[i]].P * float64(m) / float64(i+1)

@@ -209,7 +209,11 @@ func TestCountsEqualBruteForce(t *testing.T) {
 
 // TestChattanoogaRegionsEqualBruteForce checks region assignment over the
 // real neighborhoods and council districts against a brute-force
-// point-in-polygon test with orb's planar package.
+// point-in-polygon test with orb's planar package on 700 points, and
+// against geo.Regions.LocateIndex (itself checked against planar in
+// package geo) on more points than a region set places before its grid
+// is built, so that at least those past the threshold go through the
+// grid whatever other tests have done with the shared sets.
 func TestChattanoogaRegionsEqualBruteForce(t *testing.T) {
 	t.Parallel()
 	var sets []trends.Set
@@ -218,41 +222,51 @@ func TestChattanoogaRegionsEqualBruteForce(t *testing.T) {
 		require.NoError(t, err)
 		sets = append(sets, trends.Set{Name: name, Regions: rs})
 	}
-	s, err := trends.New(trends.Config{Sets: sets, Mode: trends.Unprotected})
-	require.NoError(t, err)
 	var city orb.Bound = sets[1].Regions.All()[0].Bound
 	for _, r := range sets[1].Regions.All() {
 		city = city.Union(r.Bound)
 	}
-	rng := rand.New(rand.NewPCG(3, 3))
-	reqs := make([]trends.Request, 700)
-	for i := range reqs {
-		reqs[i] = trends.Request{Time: time.Date(2025, 4, 1+rng.IntN(28), 12, 0, 0, 0, time.UTC),
-			Point:    orb.Point{city.Min[0] + rng.Float64()*(city.Max[0]-city.Min[0]), city.Min[1] + rng.Float64()*(city.Max[1]-city.Min[1])},
-			Category: []string{"basic.housing.rent", "basic.food.pantry", "health.vision"}[rng.IntN(3)]}
-	}
-	require.NoError(t, s.AddBatch(context.Background(), reqs))
-	for _, set := range sets {
-		want := map[string]int64{}
-		for _, r := range reqs {
-			name := trends.OutsideName
-			for _, reg := range set.Regions.All() { // first region wins, as documented
-				if planar.MultiPolygonContains(reg.Geometry, r.Point) {
-					name = reg.Name
-					break
+	for _, n := range []int{700, 40_000} {
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			s, err := trends.New(trends.Config{Sets: sets, Mode: trends.Unprotected})
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(3, uint64(n)))
+			reqs := make([]trends.Request, n)
+			for i := range reqs {
+				reqs[i] = trends.Request{Time: time.Date(2025, 4, 1+rng.IntN(28), 12, 0, 0, 0, time.UTC),
+					Point:    orb.Point{city.Min[0] + rng.Float64()*(city.Max[0]-city.Min[0]), city.Min[1] + rng.Float64()*(city.Max[1]-city.Min[1])},
+					Category: []string{"basic.housing.rent", "basic.food.pantry", "health.vision"}[rng.IntN(3)]}
+			}
+			require.NoError(t, s.AddBatch(context.Background(), reqs))
+			for _, set := range sets {
+				want := map[string]int64{}
+				for _, r := range reqs {
+					name := trends.OutsideName
+					if n > 1000 {
+						if reg, ok := set.Regions.Locate(r.Point); ok {
+							name = reg.Name
+						}
+					} else {
+						for _, reg := range set.Regions.All() { // first region wins, as documented
+							if planar.MultiPolygonContains(reg.Geometry, r.Point) {
+								name = reg.Name
+								break
+							}
+						}
+					}
+					want[name]++
 				}
+				tab, err := s.Counts(context.Background(), trends.Query{Set: set.Name, Bucket: trends.Month})
+				require.NoError(t, err)
+				got := map[string]int64{}
+				for _, row := range tab.Rows {
+					if !row.Total && row.Cells[0].Count > 0 {
+						got[row.Region] = row.Cells[0].Count
+					}
+				}
+				assert.Equal(t, want, got, set.Name)
 			}
-			want[name]++
-		}
-		tab, err := s.Counts(context.Background(), trends.Query{Set: set.Name, Bucket: trends.Month})
-		require.NoError(t, err)
-		got := map[string]int64{}
-		for _, row := range tab.Rows {
-			if !row.Total && row.Cells[0].Count > 0 {
-				got[row.Region] = row.Cells[0].Count
-			}
-		}
-		assert.Equal(t, want, got, set.Name)
+		})
 	}
 }
 

@@ -1,0 +1,5 @@
+//go:build !race
+
+package trends
+
+const raceOn = false
