@@ -18,11 +18,11 @@ import (
 	"sync/atomic"
 )
 
-// The store file format (version 1), all integers little-endian:
+// The store file format (version 2), all integers little-endian:
 //
 //	header (32 bytes):
 //	  magic    [8]byte  "WRAPTRND"
-//	  version  uint32   1
+//	  version  uint32   2 (Open also reads version 1)
 //	  flags    uint32   0
 //	  bodyLen  uint64   bytes after the header
 //	  bodyCRC  uint32   CRC-32C (Castagnoli) of the body
@@ -38,7 +38,11 @@ import (
 //	  3 rollups (day, week, month):
 //	    origin varint, blocks uvarint, then per block:
 //	      rows uvarint, then per row: tuple uvarint, nonzero uvarint,
-//	      then per nonzero counter: index delta uvarint, value uvarint
+//	      then per nonzero counter: index delta uvarint, value uvarint;
+//	    a row has one counter per category for days and weeks, and for
+//	    months one per category and outcome plus one of keyed requests
+//	    (version 1 had one per category and outcome for days and weeks
+//	    too: Open adds them up)
 //	  distinct uvarint n, then per cell: month varint, tuple uvarint,
 //	    code uvarint, hashes uvarint m, m × uint64
 //
@@ -48,8 +52,11 @@ import (
 
 const (
 	storeMagic   = "WRAPTRND"
-	storeVersion = 1
-	headerLen    = 32
+	storeVersion = 2
+	// storeV1 is the first version, whose day and week rows split
+	// every category by outcome.
+	storeV1   = 1
+	headerLen = 32
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -314,8 +321,9 @@ func readStore(ctx context.Context, r io.Reader, size int64, cfg Config) (*Store
 	if crc32.Checksum(h[:28], castagnoli) != binary.LittleEndian.Uint32(h[28:]) {
 		return nil, corrupt(28, "header checksum mismatch")
 	}
-	if v := binary.LittleEndian.Uint32(h[8:]); v != storeVersion {
-		return nil, &FileError{Offset: 8, Err: fmt.Errorf("%w: %d (this library reads %d)", ErrFormatVersion, v, storeVersion)}
+	version := binary.LittleEndian.Uint32(h[8:])
+	if version != storeVersion && version != storeV1 {
+		return nil, &FileError{Offset: 8, Err: fmt.Errorf("%w: %d (this library reads %d and %d)", ErrFormatVersion, version, storeV1, storeVersion)}
 	}
 	bodyLen := binary.LittleEndian.Uint64(h[16:])
 	if size >= 0 && uint64(size-headerLen) != bodyLen {
@@ -351,7 +359,7 @@ func readStore(ctx context.Context, r io.Reader, size int64, cfg Config) (*Store
 	if err != nil {
 		return nil, err
 	}
-	d := decoder{b: body, off: headerLen}
+	d := decoder{b: body, off: headerLen, version: version}
 	if err := s.decode(&d); err != nil {
 		return nil, err
 	}
@@ -360,10 +368,11 @@ func readStore(ctx context.Context, r io.Reader, size int64, cfg Config) (*Store
 
 // decoder reads varints from a body, remembering the first error.
 type decoder struct {
-	b   []byte
-	pos int
-	off int64 // file offset of b[0]
-	err error
+	b       []byte
+	pos     int
+	off     int64 // file offset of b[0]
+	err     error
+	version uint32
 }
 
 func (d *decoder) fail(why string) {
@@ -486,7 +495,14 @@ func (s *Store) decode(d *decoder) error {
 			d.fail("first bucket without buckets")
 			return d.err
 		}
-		rowLen := nc * kr.slots
+		// in: the counters a row of the file holds per category; fold
+		// maps a file counter to the store's (a version 1 day or week
+		// row's outcomes add up into the one counter).
+		in, fold := kr.slots, 1
+		if d.version == storeV1 && kr.slots == slotsDayWeek {
+			in, fold = int(numOutcomes), int(numOutcomes)
+		}
+		rowLen := nc * in
 		var sum uint64
 		for bi := uint64(0); bi < nb && d.err == nil; bi++ {
 			rows := d.uvarint(nt, "row count")
@@ -520,8 +536,16 @@ func (s *Store) decode(d *decoder) error {
 						d.fail("counter index or value out of range")
 					}
 					if d.err == nil {
-						row[idx] = uint32(v)
-						if idx%kr.slots < int(numOutcomes) {
+						if fold > 1 {
+							if w := uint64(row[idx/fold]) + v; w > math.MaxUint32 {
+								d.fail("counter out of range")
+							} else {
+								row[idx/fold] = uint32(w)
+							}
+						} else {
+							row[idx] = uint32(v)
+						}
+						if idx%in < int(numOutcomes) {
 							sum += v
 						}
 					}

@@ -357,3 +357,37 @@ func (c cancelOnEOF) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// TestOpenVersion1 opens a store saved in the first file format (day and
+// week rows split by outcome; testdata/store-v1.trends was saved by that
+// release from these very requests) and checks it answers every table as
+// a store ingesting the same requests today, and is saved again in the
+// current format with the same answers.
+func TestOpenVersion1(t *testing.T) {
+	t.Parallel()
+	reqs := keyedRequests(11, 3000)
+	for i := range reqs {
+		reqs[i].Outcome = trends.Outcome(i % 4)
+	}
+	cfg := gridConfig(t, trends.Unprotected)
+	want, err := trends.New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, want.AddBatch(context.Background(), reqs))
+
+	raw, err := os.ReadFile(filepath.Join("testdata", "store-v1.trends"))
+	require.NoError(t, err)
+	require.Equal(t, uint32(1), binary.LittleEndian.Uint32(raw[8:12]), "the fixture is a version 1 file")
+	got, err := trends.Open(t.Context(), filepath.Join("testdata", "store-v1.trends"), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, want.Len(), got.Len())
+	assert.Equal(t, allTables(t, want), allTables(t, got))
+
+	var a, b bytes.Buffer
+	_, err = want.WriteTo(&a)
+	require.NoError(t, err)
+	_, err = got.WriteTo(&b)
+	require.NoError(t, err)
+	assert.Equal(t, a.Bytes(), b.Bytes(), "saved again in the current format")
+	assert.Equal(t, uint32(2), binary.LittleEndian.Uint32(b.Bytes()[8:12]))
+	assert.Less(t, b.Len(), len(raw), "day and week rows no longer split by outcome")
+}

@@ -203,6 +203,12 @@ func (s *Store) raw(si int, b Bucket, bl, bh int32, clo, chi int) []int64 {
 			}
 			r := int(s.tupleReg[t*ns+si])
 			o := out[base+r*nc : base+r*nc+nc]
+			if slots == slotsDayWeek {
+				for c := clo; c < chi; c++ {
+					o[c-clo] += int64(atomic.LoadUint32(&row[c]))
+				}
+				continue
+			}
 			for c := clo; c < chi; c++ {
 				cs := row[c*slots : c*slots+int(numOutcomes)]
 				o[c-clo] += int64(atomic.LoadUint32(&cs[0])) + int64(atomic.LoadUint32(&cs[1])) +
