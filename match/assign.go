@@ -470,6 +470,7 @@ func (m *Matcher) Assign(ctx context.Context, students []Student, opts AssignOpt
 	if err != nil {
 		return nil, err
 	}
+	defer inst.release(m)
 	a := &Assignment{Policy: opts.Policy, Pools: opts.Pools, inst: inst}
 	var res flow.Result
 	switch opts.Policy {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/geo/transit"
 )
 
@@ -30,6 +31,48 @@ type profileCache struct {
 	used   int
 	lru    *list.List // of *profileEntry, most recent first
 	byKey  map[string]*list.Element
+	// ranges, when set, composes every profile from per-stop ranges
+	// shared by all origins (cohort matching: see withRanges) instead of
+	// running and caching one query per origin.
+	ranges *rangeSet
+}
+
+// rangeSet holds the shared per-stop ranges of one cohort assignment,
+// one transit.StopRanges per window (date, hours and travel limit).
+type rangeSet struct {
+	mu      sync.Mutex
+	maxWalk time.Duration
+	byWin   map[transit.Window]*rangeEntry
+}
+
+type rangeEntry struct {
+	once sync.Once
+	sr   *transit.StopRanges
+	err  error
+}
+
+// withRanges returns a cache for one cohort assignment: profiles are
+// composed from per-stop range runs shared by every student and every
+// phase (candidates, then explanations), so that no stop is routed from
+// twice and no student's profile is kept beyond its use. Origins walking
+// farther than the router's MaxWalk (none, from Access) are routed alone.
+func (c *profileCache) withRanges(r *transit.Router) *profileCache {
+	walk := geo.WalkTime(r.Options().MaxWalk/geo.DetourFactor) + time.Second
+	return &profileCache{lru: list.New(), byKey: map[string]*list.Element{},
+		ranges: &rangeSet{maxWalk: walk, byWin: map[transit.Window]*rangeEntry{}}}
+}
+
+// of returns the shared ranges of window w, made on first use.
+func (rs *rangeSet) of(r *transit.Router, w transit.Window) (*transit.StopRanges, error) {
+	rs.mu.Lock()
+	e, ok := rs.byWin[w]
+	if !ok {
+		e = &rangeEntry{}
+		rs.byWin[w] = e
+	}
+	rs.mu.Unlock()
+	e.once.Do(func() { e.sr, e.err = r.NewStopRanges(w, rs.maxWalk) })
+	return e.sr, e.err
 }
 
 type profileEntry struct {
@@ -109,6 +152,17 @@ func profileKey(access []transit.StopWalk, w transit.Window) string {
 // it once however many goroutines ask at the same time. A failed run
 // (ctx ended) is not kept.
 func (c *profileCache) get(ctx context.Context, r *transit.Router, access []transit.StopWalk, w transit.Window) (*routed, error) {
+	if c != nil && c.ranges != nil {
+		sr, err := c.ranges.of(r, w)
+		if err != nil {
+			return nil, err
+		}
+		prof, err := sr.RangeFrom(ctx, access)
+		if err != nil {
+			return nil, err
+		}
+		return newRouted(prof), nil
+	}
 	if c == nil || c.budget <= 0 {
 		prof, err := r.RangeFrom(ctx, access, w)
 		if err != nil {
