@@ -366,8 +366,9 @@ func (p *Prepared) compileWindows(ctx context.Context, ws []WeeklyWindow) error 
 
 // envelope is a lower bound on the timetable travel time to any place at
 // great-circle distance r from the origin. A trip by bus ends with a walk
-// from some stop s, reached no sooner than a[s] (the least travel time to
-// s over every group and departure minute) and at least r − d[s] from the
+// from some stop s, reached no sooner than a[s] (a lower bound on the
+// least travel time to s over every group and departure minute,
+// transit.Profile.LeastBounds) and at least r − d[s] from the
 // place (d[s] the stop's distance from the origin), so it takes at least
 //
 //	min over s of a[s] + c·max(0, r − d[s])
@@ -409,11 +410,13 @@ func (p *Prepared) compileEnvelope() {
 		if g.prof == nil {
 			continue
 		}
-		for i, s := range g.prof.Reached() {
-			if t := g.prof.mins[i]; t != transit.Unreachable.Seconds() {
-				best[s] = min(best[s], t)
+		// Lower bounds on the least times serve as well as the times:
+		// the envelope only bounds.
+		g.prof.LeastBounds(func(s int, least time.Duration) {
+			if least != transit.Unreachable {
+				best[s] = min(best[s], least.Seconds())
 			}
-		}
+		})
 	}
 	for s, a := range best {
 		if a <= lim {

@@ -84,21 +84,14 @@ type profileEntry struct {
 }
 
 // routed is a range profile with what plans derive from it, computed
-// once however many plans share it: the least travel time to each stop
-// reached (aligned with Profile.Reached, seconds) and the itineraries
-// explained so far.
+// once however many plans share it: the itineraries explained so far.
 type routed struct {
 	*transit.Profile
-	mins     []float64
 	journeys sync.Map // journeyKey → journeyEntry
 }
 
 func newRouted(prof *transit.Profile) *routed {
-	r := &routed{Profile: prof, mins: make([]float64, len(prof.Reached()))}
-	for i, s := range prof.Reached() {
-		r.mins[i] = prof.StopMin(int(s)).Seconds()
-	}
-	return r
+	return &routed{Profile: prof}
 }
 
 // journey returns the itinerary to prov leaving at minute, rebuilt once
@@ -187,7 +180,7 @@ func (c *profileCache) get(ctx context.Context, r *transit.Router, access []tran
 		prof, e.err = r.RangeFrom(ctx, access, w)
 		if e.err == nil {
 			e.prof = newRouted(prof)
-			e.size = prof.Size() + 8*len(e.prof.mins) + len(key) + 128
+			e.size = prof.Size() + len(key) + 128
 		}
 	})
 	c.mu.Lock()

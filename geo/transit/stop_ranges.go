@@ -53,6 +53,7 @@ type stopRange struct {
 	ev    []int32
 	reach []int32
 	arr   []int32
+	least []int32 // per reach: min over j of arr − ev[j], the quickest ride
 }
 
 // NewStopRanges prepares shared range queries over window w (as
@@ -221,125 +222,192 @@ func (r *Router) runStopRange(ctx context.Context, sr *StopRanges, s int32, out 
 			row[jj] = c.v
 		}
 	}
+	out.least = make([]int32, len(out.reach))
+	for i := range out.reach {
+		out.least[i] = inf
+		for j, a := range out.arr[i*J : (i+1)*J] {
+			if a != inf {
+				out.least[i] = min(out.least[i], a-ev[j])
+			}
+		}
+	}
 	return nil
 }
 
-// composeScratch is reusable memory for compose.
-type composeScratch struct {
-	slot  []int32 // per stop: row in best, -1 when none
-	used  []int32 // stops with a row, in first-use order
-	best  []int32 // [row*minutes + m]: earliest arrival, inf when none
-	jOf   []int32 // per minute: first departure index at or after it
-	times []uint16
+// composed is the lazy part of a Profile made by StopRanges: the ranges
+// of its origins' stops, from which a stop's row of travel times is
+// worked out on first read and kept.
+type composed struct {
+	sr     *StopRanges
+	ranges []*stopRange // per origin
+	once   sync.Once    // sets stops and mins
+	stops  []int32      // reached in some minute, ascending
+	mins   []uint16     // per stop: least travel time
+	mu     sync.Mutex
+	rows   map[int32][]uint16
+	bytes  int
 }
 
-var composePool sync.Pool
-
-// compose builds the profile of origins from their stops' ranges.
-func (sr *StopRanges) compose(origins []StopWalk, ranges []*stopRange) *Profile {
-	r := sr.r
+// runs calls fn for each departure index j of rg and the minutes m0..m1
+// of the window whose first departure at the stop, walking w seconds
+// there, is ev[j]; ascending. O(departures).
+func (sr *StopRanges) runs(rg *stopRange, w int32, fn func(j, m0, m1 int)) {
 	M := sr.minutes
-	sc, _ := composePool.Get().(*composeScratch)
-	if sc == nil || len(sc.slot) != len(r.n.stops) {
-		sc = &composeScratch{slot: make([]int32, len(r.n.stops))}
-		for i := range sc.slot {
-			sc.slot[i] = -1
+	m0 := 0
+	for j, d := range rg.ev {
+		if m0 >= M {
+			return
 		}
-	}
-	defer composePool.Put(sc)
-	sc.used, sc.best = sc.used[:0], sc.best[:0]
-	rowOf := func(x int32) []int32 {
-		k := sc.slot[x]
-		if k < 0 {
-			k = int32(len(sc.used))
-			sc.slot[x] = k
-			sc.used = append(sc.used, x)
-			n := len(sc.best)
-			sc.best = slices.Grow(sc.best, M)[:n+M]
-			for i := range sc.best[n:] {
-				sc.best[n+i] = inf
-			}
-		}
-		return sc.best[int(k)*M : int(k+1)*M]
-	}
-	sc.jOf = slices.Grow(sc.jOf[:0], M)[:M]
-	for oi, o := range origins {
-		w := int32(o.Walk / time.Second)
-		// On foot to the origin stop itself.
-		if w <= sr.horizon {
-			row := rowOf(int32(o.Stop))
-			for m := range M {
-				if v := sr.start + int32(m)*60 + w; v < row[m] {
-					row[m] = v
-				}
-			}
-		}
-		rg := ranges[oi]
-		J := len(rg.ev)
-		if J == 0 {
+		num := d - w - sr.start
+		if num < 0 {
 			continue
 		}
-		// Runs of minutes that catch the same first departure.
-		j := 0
-		for m := range M {
-			t := sr.start + int32(m)*60 + w
-			for j < J && rg.ev[j] < t {
-				j++
-			}
-			sc.jOf[m] = int32(j)
+		m1 := min(M-1, int(num/60))
+		if m1 < m0 {
+			continue
 		}
-		for i, x := range rg.reach {
-			arr := rg.arr[i*J : (i+1)*J]
-			var row []int32
-			for m0 := 0; m0 < M; {
-				jj := sc.jOf[m0]
-				m1 := m0 + 1
-				for m1 < M && sc.jOf[m1] == jj {
-					m1++
-				}
-				if int(jj) < J {
-					if v := arr[jj]; v != inf {
-						if row == nil {
-							row = rowOf(x)
-						}
-						for m := m0; m < m1; m++ {
-							row[m] = min(row[m], v)
-						}
+		fn(j, m0, m1)
+		m0 = m1 + 1
+	}
+}
+
+// minScratch is reusable memory for composed.reached.
+type minScratch struct {
+	best []int32 // per stop: least travel time so far, inf when none
+	used []int32
+}
+
+var minPool sync.Pool
+
+// compose makes the profile of origins from their stops' ranges; its
+// stops, least times and rows are worked out when first read.
+func (sr *StopRanges) compose(origins []StopWalk, ranges []*stopRange) *Profile {
+	p := &Profile{r: sr.r, day: sr.day, start: sr.start, base: sr.r.n.dayBase(sr.day), minutes: sr.minutes, origins: slices.Clone(origins)}
+	p.lazy = &composed{sr: sr, ranges: ranges}
+	return p
+}
+
+// reached works out the stops reached and their least times: O(Σ over
+// origins of stops reached × departures there).
+func (c *composed) reached(p *Profile) ([]int32, []uint16) {
+	c.once.Do(func() {
+		sr := c.sr
+		ns := len(sr.r.n.stops)
+		sc, _ := minPool.Get().(*minScratch)
+		if sc == nil || len(sc.best) != ns {
+			sc = &minScratch{best: make([]int32, ns)}
+			fill(sc.best)
+		}
+		defer minPool.Put(sc)
+		sc.used = sc.used[:0]
+		lower := func(x, v int32) {
+			if sc.best[x] == inf {
+				sc.used = append(sc.used, x)
+			}
+			sc.best[x] = min(sc.best[x], v)
+		}
+		for oi, o := range p.origins {
+			w := int32(o.Walk / time.Second)
+			if w <= sr.horizon {
+				lower(int32(o.Stop), w)
+			}
+			rg := c.ranges[oi]
+			J := len(rg.ev)
+			// A run's least travel time is at its last minute: the
+			// arrival holds while the departure from home gets later.
+			sr.runs(rg, w, func(j, _, m1 int) {
+				t := sr.start + int32(m1)*60
+				for i, x := range rg.reach {
+					if a := rg.arr[i*J+j]; a != inf && a-t <= sr.horizon {
+						lower(x, a-t)
 					}
 				}
-				m0 = m1
+			})
+		}
+		slices.Sort(sc.used)
+		c.stops = make([]int32, len(sc.used))
+		c.mins = make([]uint16, len(sc.used))
+		for i, x := range sc.used {
+			c.stops[i], c.mins[i] = x, uint16(sc.best[x])
+			sc.best[x] = inf
+		}
+	})
+	return c.stops, c.mins
+}
+
+// bounds calls fn with each stop some origin may reach within the
+// horizon and a lower bound on its travel time from that origin: the
+// walk to the origin stop plus the quickest ride from it over the
+// window's departures. O(Σ over origins of stops reached from them).
+func (c *composed) bounds(p *Profile, fn func(stop int, least time.Duration)) {
+	H := c.sr.horizon
+	for oi, o := range p.origins {
+		w := int32(o.Walk / time.Second)
+		if w <= H {
+			fn(o.Stop, time.Duration(w)*time.Second)
+		}
+		rg := c.ranges[oi]
+		for i, x := range rg.reach {
+			if v := rg.least[i]; v != inf && v+w <= H {
+				fn(int(x), time.Duration(v+w)*time.Second)
 			}
 		}
 	}
-	// Rows in stop order, each kept when some minute is within the
-	// horizon.
-	slices.Sort(sc.used)
-	p := &Profile{r: r, day: sr.day, start: sr.start, base: r.n.dayBase(sr.day), minutes: M, origins: slices.Clone(origins)}
-	sc.times = sc.times[:0]
-	for _, x := range sc.used {
-		row := sc.best[int(sc.slot[x])*M : int(sc.slot[x]+1)*M]
-		n := len(sc.times)
-		any := false
-		for m, v := range row {
-			t := noTime
-			if v != inf {
-				if d := v - (sr.start + int32(m)*60); d <= sr.horizon {
-					t, any = uint16(d), true
-				}
+}
+
+// row returns stop x's travel times for each minute, working them out on
+// first read; x must be reached.
+func (c *composed) row(p *Profile, x int32) []uint16 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if row, ok := c.rows[x]; ok {
+		return row
+	}
+	sr := c.sr
+	M := sr.minutes
+	best := make([]int32, M)
+	fill(best)
+	for oi, o := range p.origins {
+		w := int32(o.Walk / time.Second)
+		if int32(o.Stop) == x && w <= sr.horizon {
+			for m := range best {
+				best[m] = min(best[m], sr.start+int32(m)*60+w)
 			}
-			sc.times = append(sc.times, t)
 		}
-		if !any {
-			sc.times = sc.times[:n]
+		rg := c.ranges[oi]
+		i, ok := slices.BinarySearch(rg.reach, x)
+		if !ok {
 			continue
 		}
-		p.stops = append(p.stops, x)
-		p.rows = append(p.rows, int32(n/M))
+		arr := rg.arr[i*len(rg.ev) : (i+1)*len(rg.ev)]
+		sr.runs(rg, w, func(j, m0, m1 int) {
+			if a := arr[j]; a != inf {
+				for m := m0; m <= m1; m++ {
+					best[m] = min(best[m], a)
+				}
+			}
+		})
 	}
-	for _, x := range sc.used {
-		sc.slot[x] = -1
+	row := make([]uint16, M)
+	for m, v := range best {
+		row[m] = noTime
+		if v != inf {
+			if d := v - (sr.start + int32(m)*60); d <= sr.horizon {
+				row[m] = uint16(d)
+			}
+		}
 	}
-	p.times = slices.Clone(sc.times)
-	p.stops, p.rows = slices.Clip(p.stops), slices.Clip(p.rows)
-	return p
+	if c.rows == nil {
+		c.rows = map[int32][]uint16{}
+	}
+	c.rows[x] = row
+	c.bytes += 2*M + 16
+	return row
+}
+
+// size is the bytes held: the rows read so far.
+func (c *composed) size() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
 }

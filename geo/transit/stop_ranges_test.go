@@ -19,7 +19,8 @@ import (
 // per-stop ranges against RangeFrom run alone (itself checked against
 // Depart minute by minute and the Connection Scan oracle): for homes
 // near stops, the same stops reached and, at every stop and departure
-// minute, the same travel time; the same Size. Windows with and without
+// minute, the same travel time and the same least time, and bounds on
+// the least times (LeastBounds) that hold and name every stop. Windows with and without
 // a travel bound, on the synthetic metro (a 4-hour after-school window,
 // as cohorts use) and on CARTA (across midnight too), homes queried from
 // several goroutines at once so that stop runs are shared and raced.
@@ -84,9 +85,35 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 				want, err := tc.r.RangeFrom(ctx, org, tc.w)
 				require.NoError(t, err)
 				g := got[i]
-				require.Equal(t, want.Reached(), g.Reached(), "home %d: stops reached", i)
 				require.Equal(t, want.Minutes(), g.Minutes())
-				assert.Equal(t, want.Size(), g.Size(), "home %d: size", i)
+				// Bounds first, before anything is worked out: no
+				// more than the least time, every reached stop named.
+				for _, prof := range []*transit.Profile{want, g} {
+					lb := map[int]time.Duration{}
+					prof.LeastBounds(func(s int, d time.Duration) {
+						if v, ok := lb[s]; !ok || d < v {
+							lb[s] = d
+						}
+					})
+					for _, s := range want.Reached() {
+						v, ok := lb[int(s)]
+						if !assert.True(t, ok, "home %d: stop %d reached without a bound", i, s) ||
+							!assert.LessOrEqual(t, v, want.StopMin(int(s)), "home %d: stop %d", i, s) {
+							return
+						}
+						if prof == want {
+							assert.Equal(t, want.StopMin(int(s)), v)
+						}
+					}
+				}
+				for s := range stops {
+					// Before any row is read: the least times come
+					// from the runs, not the rows.
+					if !assert.Equal(t, want.StopMin(s), g.StopMin(s), "home %d: stop %d least time", i, s) {
+						return
+					}
+				}
+				require.Equal(t, want.Reached(), g.Reached(), "home %d: stops reached", i)
 				for s := range stops {
 					if !assert.Equal(t, want.StopTimes(s, nil), g.StopTimes(s, nil), "home %d (%v): stop %d", i, org, s) {
 						return
