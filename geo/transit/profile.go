@@ -295,10 +295,6 @@ func (p *Profile) index(sc *scratch) {
 // reached.
 func (p *Profile) rowOf(i int) []uint16 {
 	if p.lazy != nil {
-		stops, _ := p.lazy.reached(p)
-		if _, ok := slices.BinarySearch(stops, int32(i)); !ok {
-			return nil
-		}
 		return p.lazy.row(p, int32(i))
 	}
 	j, ok := slices.BinarySearch(p.stops, int32(i))

@@ -244,6 +244,7 @@ type composed struct {
 	stops  []int32      // reached in some minute, ascending
 	mins   []uint16     // per stop: least travel time
 	mu     sync.Mutex
+	runs   [][]run // per origin, made on the first row
 	rows   map[int32][]uint16
 	bytes  int
 }
@@ -355,8 +356,13 @@ func (c *composed) bounds(p *Profile, fn func(stop int, least time.Duration)) {
 	}
 }
 
+// run is a span of departure minutes m0..m1 from home that catch
+// departure j at an origin stop first.
+type run struct{ j, m0, m1 int32 }
+
 // row returns stop x's travel times for each minute, working them out on
-// first read; x must be reached.
+// first read; nil when no minute reaches x. O(departures + minutes ×
+// origins reaching x).
 func (c *composed) row(p *Profile, x int32) []uint16 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -364,45 +370,68 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 		return row
 	}
 	sr := c.sr
-	M := sr.minutes
-	best := make([]int32, M)
-	fill(best)
+	M, H := sr.minutes, sr.horizon
+	if c.runs == nil {
+		c.runs = make([][]run, len(p.origins))
+		for oi, o := range p.origins {
+			sr.runs(c.ranges[oi], int32(o.Walk/time.Second), func(j, m0, m1 int) {
+				c.runs[oi] = append(c.runs[oi], run{int32(j), int32(m0), int32(m1)})
+			})
+		}
+	}
+	// tt[m]: travel time from minute m, H+1 while none within H.
+	tt := make([]int32, M)
+	for m := range tt {
+		tt[m] = H + 1
+	}
 	for oi, o := range p.origins {
 		w := int32(o.Walk / time.Second)
-		if int32(o.Stop) == x && w <= sr.horizon {
-			for m := range best {
-				best[m] = min(best[m], sr.start+int32(m)*60+w)
+		if int32(o.Stop) == x && w <= H {
+			for m := range tt {
+				tt[m] = min(tt[m], w)
 			}
 		}
 		rg := c.ranges[oi]
 		i, ok := slices.BinarySearch(rg.reach, x)
-		if !ok {
+		if !ok || rg.least[i] == inf || rg.least[i]+w > H {
 			continue
 		}
-		arr := rg.arr[i*len(rg.ev) : (i+1)*len(rg.ev)]
-		sr.runs(rg, w, func(j, m0, m1 int) {
-			if a := arr[j]; a != inf {
-				for m := m0; m <= m1; m++ {
-					best[m] = min(best[m], a)
-				}
+		J := len(rg.ev)
+		arr := rg.arr[i*J : (i+1)*J]
+		for _, rn := range c.runs[oi] {
+			a := arr[rn.j]
+			if a == inf {
+				continue
 			}
-		})
-	}
-	row := make([]uint16, M)
-	for m, v := range best {
-		row[m] = noTime
-		if v != inf {
-			if d := v - (sr.start + int32(m)*60); d <= sr.horizon {
-				row[m] = uint16(d)
+			t := sr.start + rn.m0*60
+			for m := rn.m0; m <= rn.m1; m++ {
+				tt[m] = min(tt[m], a-t)
+				t += 60
 			}
 		}
 	}
+	row := make([]uint16, M)
+	reached := false
+	for m, v := range tt {
+		row[m] = noTime
+		if v <= H {
+			row[m], reached = uint16(v), true
+		}
+	}
+	if !reached {
+		row = nil
+	}
+	c.keep(x, row)
+	return row
+}
+
+// keep memoizes stop x's row.
+func (c *composed) keep(x int32, row []uint16) {
 	if c.rows == nil {
 		c.rows = map[int32][]uint16{}
 	}
 	c.rows[x] = row
-	c.bytes += 2*M + 16
-	return row
+	c.bytes += 2*len(row) + 16
 }
 
 // size is the bytes held: the rows read so far.
