@@ -19,9 +19,10 @@ import (
 const DefaultProfileCache = 64 << 20
 
 // profileCache keeps the range queries of recent origins, so that a
-// student planned again (a Navigator changing a need), the students of a
-// cohort scored twice (candidates, then explanations) and students whose
-// homes reach the same stops with the same walks share one run. It is
+// student planned again (a Navigator changing a need) and students whose
+// homes reach the same stops with the same walks share one run. Assign
+// uses a cache of its own that composes profiles from shared per-stop
+// runs instead (withRanges). It is
 // keyed by the access stops with their walking times and the window, and
 // evicts the least recently used profiles beyond its byte budget. Only
 // stop indexes and times are kept: nothing that names a student.

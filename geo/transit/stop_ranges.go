@@ -54,6 +54,7 @@ type stopRange struct {
 	reach []int32
 	arr   []int32
 	least []int32 // per reach: min over j of arr − ev[j], the quickest ride
+	index []int32 // per network stop: its place in reach, -1 when not there
 }
 
 // NewStopRanges prepares shared range queries over window w (as
@@ -84,6 +85,19 @@ func (r *Router) NewStopRanges(w Window, maxWalk time.Duration) (*StopRanges, er
 		maxWalk: int32(maxWalk / time.Second),
 		stops:   make([]stopRangeEntry, len(r.n.stops)),
 	}, nil
+}
+
+// Size returns the bytes the stop runs done so far hold. It locks each
+// stop in turn: O(stops).
+func (sr *StopRanges) Size() int {
+	n := 0
+	for i := range sr.stops {
+		e := &sr.stops[i]
+		e.mu.Lock()
+		n += 4 * (len(e.sr.ev) + len(e.sr.reach) + len(e.sr.arr) + len(e.sr.least) + len(e.sr.index))
+		e.mu.Unlock()
+	}
+	return n
 }
 
 // Window returns the window the ranges cover.
@@ -222,6 +236,13 @@ func (r *Router) runStopRange(ctx context.Context, sr *StopRanges, s int32, out 
 			row[jj] = c.v
 		}
 	}
+	out.index = make([]int32, len(r.n.stops))
+	for i := range out.index {
+		out.index[i] = -1
+	}
+	for i, x := range out.reach {
+		out.index[x] = int32(i)
+	}
 	out.least = make([]int32, len(out.reach))
 	for i := range out.reach {
 		out.least[i] = inf
@@ -243,10 +264,11 @@ type composed struct {
 	once   sync.Once    // sets stops and mins
 	stops  []int32      // reached in some minute, ascending
 	mins   []uint16     // per stop: least travel time
-	mu     sync.Mutex
-	runs   [][]run // per origin, made on the first row
-	rows   map[int32][]uint16
-	bytes  int
+	mu    sync.Mutex
+	runs  [][]run // per origin, made on the first row
+	slot  []int32 // per network stop: 1 + its row in buf, 0 unread, -1 unreached
+	buf   []uint16
+	tt    []int32 // scratch of row
 }
 
 // runs calls fn for each departure index j of rg and the minutes m0..m1
@@ -366,11 +388,17 @@ type run struct{ j, m0, m1 int32 }
 func (c *composed) row(p *Profile, x int32) []uint16 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if row, ok := c.rows[x]; ok {
-		return row
-	}
 	sr := c.sr
 	M, H := sr.minutes, sr.horizon
+	if c.slot == nil {
+		c.slot = make([]int32, len(sr.r.n.stops))
+	}
+	switch k := c.slot[x]; {
+	case k < 0:
+		return nil
+	case k > 0:
+		return c.buf[int(k-1)*M : int(k)*M : int(k)*M]
+	}
 	if c.runs == nil {
 		c.runs = make([][]run, len(p.origins))
 		for oi, o := range p.origins {
@@ -380,7 +408,10 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 		}
 	}
 	// tt[m]: travel time from minute m, H+1 while none within H.
-	tt := make([]int32, M)
+	if c.tt == nil {
+		c.tt = make([]int32, M)
+	}
+	tt := c.tt
 	for m := range tt {
 		tt[m] = H + 1
 	}
@@ -392,12 +423,15 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 			}
 		}
 		rg := c.ranges[oi]
-		i, ok := slices.BinarySearch(rg.reach, x)
-		if !ok || rg.least[i] == inf || rg.least[i]+w > H {
+		if rg.index == nil {
+			continue // no departure: nothing reached
+		}
+		i := rg.index[x]
+		if i < 0 || rg.least[i] == inf || rg.least[i]+w > H {
 			continue
 		}
 		J := len(rg.ev)
-		arr := rg.arr[i*J : (i+1)*J]
+		arr := rg.arr[int(i)*J : int(i+1)*J]
 		for _, rn := range c.runs[oi] {
 			a := arr[rn.j]
 			if a == inf {
@@ -410,7 +444,9 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 			}
 		}
 	}
-	row := make([]uint16, M)
+	n := len(c.buf)
+	c.buf = slices.Grow(c.buf, M)[:n+M]
+	row := c.buf[n : n+M : n+M]
 	reached := false
 	for m, v := range tt {
 		row[m] = noTime
@@ -419,24 +455,17 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 		}
 	}
 	if !reached {
-		row = nil
+		c.buf = c.buf[:n]
+		c.slot[x] = -1
+		return nil
 	}
-	c.keep(x, row)
+	c.slot[x] = int32(n/M) + 1
 	return row
-}
-
-// keep memoizes stop x's row.
-func (c *composed) keep(x int32, row []uint16) {
-	if c.rows == nil {
-		c.rows = map[int32][]uint16{}
-	}
-	c.rows[x] = row
-	c.bytes += 2*len(row) + 16
 }
 
 // size is the bytes held: the rows read so far.
 func (c *composed) size() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.bytes
+	return 2*cap(c.buf) + 4*len(c.slot) + 4*len(c.tt)
 }

@@ -53,6 +53,7 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 			sr, err := tc.r.NewStopRanges(tc.w, 15*time.Minute)
 			require.NoError(t, err)
 			assert.Equal(t, tc.w, sr.Window())
+			assert.Zero(t, sr.Size(), "nothing run yet")
 			var origins [][]transit.StopWalk
 			for len(origins) < homes {
 				if a := tc.r.Access(randomPlace(rng, stops)); len(a) > 0 {
@@ -80,6 +81,7 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 				}()
 			}
 			wg.Wait()
+			assert.Positive(t, sr.Size())
 			for i, org := range origins {
 				require.NoError(t, errs[i])
 				want, err := tc.r.RangeFrom(ctx, org, tc.w)
