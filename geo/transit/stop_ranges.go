@@ -264,11 +264,11 @@ type composed struct {
 	once   sync.Once    // sets stops and mins
 	stops  []int32      // reached in some minute, ascending
 	mins   []uint16     // per stop: least travel time
-	mu    sync.Mutex
-	runs  [][]run // per origin, made on the first row
-	slot  []int32 // per network stop: 1 + its row in buf, 0 unread, -1 unreached
-	buf   []uint16
-	tt    []int32 // scratch of row
+	mu     sync.Mutex
+	runs   [][]run // per origin, made on the first row
+	slot   []int32 // per network stop: 1 + its row in buf, 0 unread, -1 unreached
+	buf    []uint16
+	tt     []int32 // scratch of row
 }
 
 // runs calls fn for each departure index j of rg and the minutes m0..m1
