@@ -397,6 +397,36 @@ func (p *Profile) TimesVia(egress []StopWalk, dst []time.Duration) []time.Durati
 	return dst
 }
 
+// TimesViaWithin is TimesVia for a caller that tells apart only the
+// times within limit (a travel limit): those are exact, a time past it
+// may come as Unreachable, and an egress stop none of whose times with
+// the walk on can be within limit may be left unread — on a profile
+// composed by StopRanges its row is then never worked out.
+func (p *Profile) TimesViaWithin(egress []StopWalk, limit time.Duration, dst []time.Duration) []time.Duration {
+	if p.lazy == nil {
+		return p.TimesVia(egress, dst)
+	}
+	n := len(dst)
+	for range p.minutes {
+		dst = append(dst, Unreachable)
+	}
+	out := dst[n:]
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 {
+			continue
+		}
+		if lb, ok := p.lazy.bound(p, int32(e.Stop)); !ok || lb+e.Walk > limit {
+			continue
+		}
+		for m, v := range p.rowOf(e.Stop) {
+			if v != noTime {
+				out[m] = min(out[m], time.Duration(v)*time.Second+e.Walk)
+			}
+		}
+	}
+	return dst
+}
+
 // To returns the summary of Times(pt).
 func (p *Profile) To(pt orb.Point) Summary { return summarize(p.Times(pt)) }
 

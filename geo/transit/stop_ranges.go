@@ -378,6 +378,25 @@ func (c *composed) bounds(p *Profile, fn func(stop int, least time.Duration)) {
 	}
 }
 
+// bound returns a lower bound on stop x's travel times, false when no
+// origin reaches it within the horizon: O(origins).
+func (c *composed) bound(p *Profile, x int32) (time.Duration, bool) {
+	H := c.sr.horizon
+	lb := H + 1
+	for oi, o := range p.origins {
+		w := int32(o.Walk / time.Second)
+		if int32(o.Stop) == x {
+			lb = min(lb, w)
+		}
+		if rg := c.ranges[oi]; rg.index != nil {
+			if i := rg.index[x]; i >= 0 && rg.least[i] != inf {
+				lb = min(lb, rg.least[i]+w)
+			}
+		}
+	}
+	return time.Duration(lb) * time.Second, lb <= H
+}
+
 // run is a span of departure minutes m0..m1 from home that catch
 // departure j at an origin stop first.
 type run struct{ j, m0, m1 int32 }

@@ -19,8 +19,9 @@ import (
 // per-stop ranges against RangeFrom run alone (itself checked against
 // Depart minute by minute and the Connection Scan oracle): for homes
 // near stops, the same stops reached and, at every stop and departure
-// minute, the same travel time and the same least time, and bounds on
-// the least times (LeastBounds) that hold and name every stop. Windows with and without
+// minute, the same travel time and the same least time, bounds on the
+// least times (LeastBounds) that hold and name every stop, and
+// TimesViaWithin exact within its limit. Windows with and without
 // a travel bound, on the synthetic metro (a 4-hour after-school window,
 // as cohorts use) and on CARTA (across midnight too), homes queried from
 // several goroutines at once so that stop runs are shared and raced.
@@ -122,6 +123,27 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 					}
 				}
 				assert.Equal(t, want.Departure(3), g.Departure(3))
+				// Within a limit, TimesViaWithin gives TimesVia's times;
+				// past it, Unreachable or a time past it.
+				for k := range 20 {
+					var eg []transit.StopWalk
+					for range 1 + k%3 {
+						eg = append(eg, transit.StopWalk{Stop: rng.IntN(len(stops)), Walk: time.Duration(rng.IntN(600)) * time.Second})
+					}
+					limit := time.Duration(10+rng.IntN(40)) * time.Minute
+					full := want.TimesVia(eg, nil)
+					for _, prof := range []*transit.Profile{want, g} {
+						within := prof.TimesViaWithin(eg, limit, nil)
+						require.Len(t, within, len(full))
+						for m, v := range full {
+							if v <= limit {
+								require.Equal(t, v, within[m], "home %d: egress %v minute %d", i, eg, m)
+							} else {
+								require.Greater(t, within[m], limit, "home %d: egress %v minute %d", i, eg, m)
+							}
+						}
+					}
+				}
 			}
 		})
 	}
