@@ -46,15 +46,16 @@ type stopRangeEntry struct {
 }
 
 // stopRange is rRAPTOR from one stop: ev are the departure times there
-// (seconds from the service day's start, ascending); arr[i*len(ev)+j] is
-// the earliest arrival by ride at reach[i] when ready to board at ev[j],
-// inf when none within ev[j] + horizon.
+// (seconds from the service day's start, ascending); ev[j] +
+// arr[i*len(ev)+j] is the earliest arrival by ride at reach[i] when ready
+// to board at ev[j]; reach lists the stops some departure reaches within
+// the horizon.
 type stopRange struct {
 	ev    []int32
 	reach []int32
-	arr   []int32
-	least []int32 // per reach: min over j of arr − ev[j], the quickest ride
-	index []int32 // per network stop: its place in reach, -1 when not there
+	arr   []uint16 // ride time from ev[j], noTime when none within the horizon
+	least []int32  // per reach: min over j of arr, the quickest ride
+	index []int32  // per network stop: its place in reach, -1 when not there
 }
 
 // NewStopRanges prepares shared range queries over window w (as
@@ -94,7 +95,7 @@ func (sr *StopRanges) Size() int {
 	for i := range sr.stops {
 		e := &sr.stops[i]
 		e.mu.Lock()
-		n += 4 * (len(e.sr.ev) + len(e.sr.reach) + len(e.sr.arr) + len(e.sr.least) + len(e.sr.index))
+		n += 4*(len(e.sr.ev)+len(e.sr.reach)+len(e.sr.least)+len(e.sr.index)) + 2*len(e.sr.arr)
 		e.mu.Unlock()
 	}
 	return n
@@ -223,34 +224,53 @@ func (r *Router) runStopRange(ctx context.Context, sr *StopRanges, s int32, out 
 	slices.Sort(out.reach)
 	out.reach = slices.Clip(slices.Compact(out.reach))
 	J := len(ev)
-	out.arr = make([]int32, len(out.reach)*J)
-	for i := range out.arr {
-		out.arr[i] = inf
-	}
+	abs := make([]int32, len(out.reach)*J)
+	fill(abs)
 	// changes run from the last departure to the first: apply each at its
 	// departure and carry it down to earlier ones.
 	for _, c := range changes {
 		i, _ := slices.BinarySearch(out.reach, c.stop)
-		row := out.arr[i*J : (i+1)*J]
+		row := abs[i*J : (i+1)*J]
 		for jj := int(c.j); jj >= 0 && c.v < row[jj]; jj-- {
 			row[jj] = c.v
 		}
 	}
+	// Kept as ride times from each departure, 2 bytes each: a ride past
+	// the horizon is of no use to any origin (the time from home is at
+	// least the ride), so it is dropped, and so are stops with no other.
+	n := 0
+	out.arr = make([]uint16, 0, len(abs))
+	for i, x := range out.reach {
+		least := inf
+		row := abs[i*J : (i+1)*J]
+		for j, a := range row {
+			if a != inf && a-ev[j] <= sr.horizon {
+				least = min(least, a-ev[j])
+			}
+		}
+		if least == inf {
+			continue
+		}
+		for j, a := range row {
+			v := noTime
+			if a != inf && a-ev[j] <= sr.horizon {
+				v = uint16(a - ev[j])
+			}
+			out.arr = append(out.arr, v)
+		}
+		out.reach[n] = x
+		out.least = append(out.least, least)
+		n++
+	}
+	out.reach = slices.Clip(out.reach[:n])
+	out.arr = slices.Clip(out.arr)
+	out.least = slices.Clip(out.least)
 	out.index = make([]int32, len(r.n.stops))
 	for i := range out.index {
 		out.index[i] = -1
 	}
 	for i, x := range out.reach {
 		out.index[x] = int32(i)
-	}
-	out.least = make([]int32, len(out.reach))
-	for i := range out.reach {
-		out.least[i] = inf
-		for j, a := range out.arr[i*J : (i+1)*J] {
-			if a != inf {
-				out.least[i] = min(out.least[i], a-ev[j])
-			}
-		}
 	}
 	return nil
 }
@@ -341,8 +361,10 @@ func (c *composed) reached(p *Profile) ([]int32, []uint16) {
 			sr.runs(rg, w, func(j, _, m1 int) {
 				t := sr.start + int32(m1)*60
 				for i, x := range rg.reach {
-					if a := rg.arr[i*J+j]; a != inf && a-t <= sr.horizon {
-						lower(x, a-t)
+					if v := rg.arr[i*J+j]; v != noTime {
+						if d := rg.ev[j] + int32(v) - t; d <= sr.horizon {
+							lower(x, d)
+						}
 					}
 				}
 			})
@@ -452,10 +474,11 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 		J := len(rg.ev)
 		arr := rg.arr[int(i)*J : int(i+1)*J]
 		for _, rn := range c.runs[oi] {
-			a := arr[rn.j]
-			if a == inf {
+			v := arr[rn.j]
+			if v == noTime {
 				continue
 			}
+			a := rg.ev[rn.j] + int32(v)
 			t := sr.start + rn.m0*60
 			for m := rn.m0; m <= rn.m1; m++ {
 				tt[m] = min(tt[m], a-t)
