@@ -436,9 +436,9 @@ const maxCohortErrors = 20
 // item in a pool with a seat limit; with interests, a copy of the kept
 // edges for the second tier). A worker holds one student's Prepared at a
 // time, with the travel-time rows its candidates read (2 bytes per
-// departure minute each). The shared per-stop runs take 4 bytes per
-// departure at a stop and stop reached from it, kept until Assign
-// returns. Per item about 40 bytes of bookkeeping, and per served item its
+// departure minute each). The shared per-stop runs take 2 bytes per
+// departure at a stop and stop reached from it within the travel limit,
+// plus 4 bytes per network stop, kept until Assign returns. Per item about 40 bytes of bookkeeping, and per served item its
 // Assigned entry with the explanation's text (about 300 bytes). On the
 // benchmark (300,000 needs, 4.8 million edges) the heap peaks near
 // 460 MB; at state scale (1,000,000 students × 3 needs on 100,000

@@ -117,7 +117,7 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 		// Every student's timetable travel is composed from per-stop
 		// runs shared by the whole cohort and both phases (candidates,
 		// explanations); Assign drops them on return (release).
-		pc := m.profiles.withRanges(m.router)
+		pc := rangeCache(m.router)
 		open.profiles, all.profiles = pc, pc
 	}
 	in.open, in.all = &open, &all

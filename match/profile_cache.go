@@ -22,7 +22,7 @@ const DefaultProfileCache = 64 << 20
 // student planned again (a Navigator changing a need) and students whose
 // homes reach the same stops with the same walks share one run. Assign
 // uses a cache of its own that composes profiles from shared per-stop
-// runs instead (withRanges). It is
+// runs instead (rangeCache). It is
 // keyed by the access stops with their walking times and the window, and
 // evicts the least recently used profiles beyond its byte budget. Only
 // stop indexes and times are kept: nothing that names a student.
@@ -33,7 +33,7 @@ type profileCache struct {
 	lru    *list.List // of *profileEntry, most recent first
 	byKey  map[string]*list.Element
 	// ranges, when set, composes every profile from per-stop ranges
-	// shared by all origins (cohort matching: see withRanges) instead of
+	// shared by all origins (cohort matching: see rangeCache) instead of
 	// running and caching one query per origin.
 	ranges *rangeSet
 }
@@ -52,12 +52,12 @@ type rangeEntry struct {
 	err  error
 }
 
-// withRanges returns a cache for one cohort assignment: profiles are
+// rangeCache returns a cache for one cohort assignment: profiles are
 // composed from per-stop range runs shared by every student and every
 // phase (candidates, then explanations), so that no stop is routed from
 // twice and no student's profile is kept beyond its use. Origins walking
 // farther than the router's MaxWalk (none, from Access) are routed alone.
-func (c *profileCache) withRanges(r *transit.Router) *profileCache {
+func rangeCache(r *transit.Router) *profileCache {
 	walk := geo.WalkTime(r.Options().MaxWalk/geo.DetourFactor) + time.Second
 	return &profileCache{lru: list.New(), byKey: map[string]*list.Element{},
 		ranges: &rangeSet{maxWalk: walk, byWin: map[transit.Window]*rangeEntry{}}}

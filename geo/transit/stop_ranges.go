@@ -19,15 +19,19 @@ import (
 //
 // which holds because a journey's first ride boards at one origin stop,
 // and waiting at s for the first departure there loses nothing. The
-// composed Profile equals RangeFrom's for the same origins and window,
-// stop by stop and minute by minute (its rows are stored in stop order).
+// composed Profile gives the same travel times as RangeFrom's for the
+// same origins and window, stop by stop and minute by minute; it works
+// them out when read: its stops and least times on the first Reached or
+// StopMin, each stop's row on the first read of that stop (kept with the
+// profile). LeastBounds and TimesViaWithin read cheaper bounds first.
 //
-// Memory: per stop used, 4 bytes × departures there in the window
-// (extended by the longest covered walk and MaxTravel) × stops reached;
-// for a 45-minute MaxTravel on a city network, tens of kilobytes per
-// stop. A StopRanges holds only stop indexes and times, nothing about the
-// origins it served. Safe for concurrent use; each stop's run is done
-// once, by the first goroutine that needs it.
+// Memory: per stop used, 2 bytes × departures there in the window
+// (extended by the longest covered walk and MaxTravel) × stops reached
+// within MaxTravel, plus 4 bytes per stop of the network
+// (BenchmarkStopRanges reports the total). A StopRanges holds only stop
+// indexes and times, nothing about the origins it served. Safe for
+// concurrent use; each stop's run is done once, by the first goroutine
+// that needs it.
 type StopRanges struct {
 	r       *Router
 	w       Window
@@ -108,8 +112,9 @@ func (sr *StopRanges) Window() Window { return sr.w }
 // window: the same travel times as Router.RangeFrom(ctx, origins,
 // sr.Window()). Origins with a walk past the covered one make it run the
 // query alone. Cost: the first use of each origin stop runs rRAPTOR from
-// it (about the cost of one RangeFrom); then O(Σ over origins of stops
-// reached × departures there + minutes). Errors as RangeFrom's.
+// it (about the cost of one RangeFrom); then O(origins), the rest being
+// worked out as the profile is read (a row: O(departures + minutes ×
+// origins reaching the stop)). Errors as RangeFrom's.
 func (sr *StopRanges) RangeFrom(ctx context.Context, origins []StopWalk) (*Profile, error) {
 	r := sr.r
 	if err := r.checkStops(origins, "origins"); err != nil {
