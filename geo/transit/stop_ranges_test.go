@@ -33,7 +33,10 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 	metro, err := transit.NewRouter(net, transit.RouterOptions{})
 	require.NoError(t, err)
 	homes := 48
-	if testing.Short() || raceEnabled {
+	switch {
+	case raceEnabled:
+		homes = 4
+	case testing.Short():
 		homes = 12
 	}
 	cases := []struct {
