@@ -483,11 +483,21 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 			if v == noTime {
 				continue
 			}
+			// Travel a − t_m falls along the run; minutes where it is
+			// still past H cannot change tt.
 			a := rg.ev[rn.j] + int32(v)
-			t := sr.start + rn.m0*60
-			for m := rn.m0; m <= rn.m1; m++ {
-				tt[m] = min(tt[m], a-t)
-				t += 60
+			m0 := rn.m0
+			if first := a - H - sr.start; first > m0*60 {
+				m0 = (first + 59) / 60
+			}
+			if m0 > rn.m1 {
+				continue
+			}
+			d := a - sr.start - m0*60
+			seg := tt[m0 : rn.m1+1]
+			for k := range seg {
+				seg[k] = min(seg[k], d)
+				d -= 60
 			}
 		}
 	}
