@@ -422,7 +422,12 @@ const maxCohortErrors = 20
 // input and AssignOptions (the Seed for Stable), never on scheduling;
 // then the policy's solver, then explanations of the assigned pairs (in
 // parallel again). The Matcher's Config.IncludeFull does not matter:
-// Assign counts seats itself.
+// Assign counts seats itself. Students by transit share the timetable
+// work: each stop near some home is routed from once per window
+// (transit.StopRanges), shared by every student and by both the
+// candidate and the explanation phase, and a student's travel times are
+// composed from the runs of the stops near home as candidates need them
+// — the same times as a student routed alone (Plan).
 //
 // Memory per candidate edge (item, pool): 12 bytes kept with the
 // Assignment for WriteDIMACS (pool index and weight), 8 more while the
@@ -430,7 +435,10 @@ const maxCohortErrors = 20
 // they are), and the solver's own (flow: up to 24 per edge of a seated
 // item in a pool with a seat limit; with interests, a copy of the kept
 // edges for the second tier). A worker holds one student's Prepared at a
-// time. Per item about 40 bytes of bookkeeping, and per served item its
+// time, with the travel-time rows its candidates read (2 bytes per
+// departure minute each). The shared per-stop runs take 2 bytes per
+// departure at a stop and stop reached from it within the travel limit,
+// plus 4 bytes per network stop, kept until Assign returns. Per item about 40 bytes of bookkeeping, and per served item its
 // Assigned entry with the explanation's text (about 300 bytes). On the
 // benchmark (300,000 needs, 4.8 million edges) the heap peaks near
 // 460 MB; at state scale (1,000,000 students × 3 needs on 100,000
@@ -470,6 +478,7 @@ func (m *Matcher) Assign(ctx context.Context, students []Student, opts AssignOpt
 	if err != nil {
 		return nil, err
 	}
+	defer inst.release(m)
 	a := &Assignment{Policy: opts.Policy, Pools: opts.Pools, inst: inst}
 	var res flow.Result
 	switch opts.Policy {

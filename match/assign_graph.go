@@ -46,6 +46,16 @@ type instance struct {
 	poolOf     []int32 // per slot: pool index, -1 when no item had it
 }
 
+// routeAlone, set by tests only, makes Assign route every student on its
+// own as Plan does, the reference the shared ranges are checked against.
+var routeAlone atomic.Bool
+
+// release drops what only Assign's own work needs: the shared per-stop
+// timetable ranges (the Assignment keeps the instance).
+func (in *instance) release(m *Matcher) {
+	in.open.profiles, in.all.profiles = m.profiles, m.profiles
+}
+
 // needs is the candidate graph of the needs alone: the prefix of prob.
 func (in *instance) needs() *flow.Problem {
 	p := &in.prob
@@ -103,6 +113,13 @@ func (m *Matcher) buildInstance(ctx context.Context, students []Student, opts *A
 	in := &instance{set: opts.RegionSet, pools: opts.Pools, k: opts.MaxCandidates, nStud: len(students), skipInt: opts.SkipInterests}
 	open, all := *m, *m
 	open.cfg.IncludeFull, all.cfg.IncludeFull = false, true
+	if m.router != nil && !routeAlone.Load() {
+		// Every student's timetable travel is composed from per-stop
+		// runs shared by the whole cohort and both phases (candidates,
+		// explanations); Assign drops them on return (release).
+		pc := rangeCache(m.router)
+		open.profiles, all.profiles = pc, pc
+	}
 	in.open, in.all = &open, &all
 
 	in.first = make([]int32, len(students)+1)

@@ -93,8 +93,12 @@
 // Range queries are the cost of a plan by bus (milliseconds each, see
 // the benchmarks): a Matcher keeps recent ones (Config.ProfileCache,
 // keyed by the stops near home with their walks and the window — stop
-// indexes and times only), so planning the same student again and the
-// two passes of cohort matching share them.
+// indexes and times only), so that planning the same student again
+// shares them. Assign shares more, and keeps nothing after: every
+// stop near a home of the cohort is routed from once per window
+// (transit.StopRanges), each student's travel times are composed from the
+// runs of the stops near home — the same times, read as needed — and the
+// explanations reuse the runs instead of routing again.
 //
 // # Search and cost
 //

@@ -56,6 +56,10 @@ type Prepared struct {
 	// tmax bounds the transit component of a trip by bus (see
 	// transitBound).
 	tmax float64
+	// stopLB, in transit mode with a profile, is per stop a lower bound
+	// on the least travel time there over every group and minute,
+	// seconds (+Inf where none): stopBound's per-provider bound.
+	stopLB []float32
 }
 
 // pwindow is one availability window on one day.
@@ -366,8 +370,9 @@ func (p *Prepared) compileWindows(ctx context.Context, ws []WeeklyWindow) error 
 
 // envelope is a lower bound on the timetable travel time to any place at
 // great-circle distance r from the origin. A trip by bus ends with a walk
-// from some stop s, reached no sooner than a[s] (the least travel time to
-// s over every group and departure minute) and at least r − d[s] from the
+// from some stop s, reached no sooner than a[s] (a lower bound on the
+// least travel time to s over every group and departure minute,
+// transit.Profile.LeastBounds) and at least r − d[s] from the
 // place (d[s] the stop's distance from the origin), so it takes at least
 //
 //	min over s of a[s] + c·max(0, r − d[s])
@@ -409,13 +414,18 @@ func (p *Prepared) compileEnvelope() {
 		if g.prof == nil {
 			continue
 		}
-		for i, s := range g.prof.Reached() {
-			if t := g.prof.mins[i]; t != transit.Unreachable.Seconds() {
-				best[s] = min(best[s], t)
+		// Lower bounds on the least times serve as well as the times:
+		// the envelope only bounds.
+		g.prof.LeastBounds(func(s int, least time.Duration) {
+			if least != transit.Unreachable {
+				best[s] = min(best[s], least.Seconds())
 			}
-		}
+		})
 	}
+	p.stopLB = make([]float32, len(best))
 	for s, a := range best {
+		// Exact: the bounds are whole seconds, far below 2²⁴.
+		p.stopLB[s] = float32(a)
 		if a <= lim {
 			stops = append(stops, st{d: geo.Distance(p.origin, net.Stops()[s].Point), a: a})
 		}
@@ -541,12 +551,28 @@ func (p *Prepared) travelBound(r geo.Meters) time.Duration {
 // distance at least r whose nearest transit stop is a walk of at least
 // sw meters (NearStop.Walk): on foot as travelBound; by bus, the
 // envelope at r, and no less than the quickest stop plus that walk.
-func (p *Prepared) stopBound(r geo.Meters, sw uint16) time.Duration {
+//
+// With the record's stops (Prepared.stopLB known), the trip by bus is
+// also no quicker than the best of its egress stops — those travel
+// uses — each a lower bound on the least time there plus the walk on:
+// exact in whole seconds, it needs no slack.
+func (p *Prepared) stopBound(r geo.Meters, rc *rec) time.Duration {
 	b := math.Inf(1)
 	if wt := geo.WalkTime(r); wt <= p.walkOnly() {
 		b = wt.Seconds()
 	}
-	bus := max(p.env.bound(r), p.env.minA+float64(sw)/geo.WalkSpeed) - boundSlack
+	bus := max(p.env.bound(r), p.env.minA+float64(rc.StopWalk)/geo.WalkSpeed) - boundSlack
+	if p.stopLB != nil && bus < b {
+		// (When the walk bounds lower, the stops cannot raise the result.)
+		eg := math.Inf(1)
+		for _, ns := range p.m.stopsAt(rc.Slot) {
+			if ns.Walk > p.m.cfg.StopWalk {
+				break
+			}
+			eg = min(eg, float64(p.stopLB[ns.Stop])+geo.WalkTime(ns.Walk/geo.DetourFactor).Seconds())
+		}
+		bus = max(bus, eg)
+	}
 	return secs(min(b, bus))
 }
 

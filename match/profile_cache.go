@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo"
 	"github.com/wraparound/wraparound/geo/transit"
 )
 
@@ -18,9 +19,10 @@ import (
 const DefaultProfileCache = 64 << 20
 
 // profileCache keeps the range queries of recent origins, so that a
-// student planned again (a Navigator changing a need), the students of a
-// cohort scored twice (candidates, then explanations) and students whose
-// homes reach the same stops with the same walks share one run. It is
+// student planned again (a Navigator changing a need) and students whose
+// homes reach the same stops with the same walks share one run. Assign
+// uses a cache of its own that composes profiles from shared per-stop
+// runs instead (rangeCache). It is
 // keyed by the access stops with their walking times and the window, and
 // evicts the least recently used profiles beyond its byte budget. Only
 // stop indexes and times are kept: nothing that names a student.
@@ -30,6 +32,48 @@ type profileCache struct {
 	used   int
 	lru    *list.List // of *profileEntry, most recent first
 	byKey  map[string]*list.Element
+	// ranges, when set, composes every profile from per-stop ranges
+	// shared by all origins (cohort matching: see rangeCache) instead of
+	// running and caching one query per origin.
+	ranges *rangeSet
+}
+
+// rangeSet holds the shared per-stop ranges of one cohort assignment,
+// one transit.StopRanges per window (date, hours and travel limit).
+type rangeSet struct {
+	mu      sync.Mutex
+	maxWalk time.Duration
+	byWin   map[transit.Window]*rangeEntry
+}
+
+type rangeEntry struct {
+	once sync.Once
+	sr   *transit.StopRanges
+	err  error
+}
+
+// rangeCache returns a cache for one cohort assignment: profiles are
+// composed from per-stop range runs shared by every student and every
+// phase (candidates, then explanations), so that no stop is routed from
+// twice and no student's profile is kept beyond its use. Origins walking
+// farther than the router's MaxWalk (none, from Access) are routed alone.
+func rangeCache(r *transit.Router) *profileCache {
+	walk := geo.WalkTime(r.Options().MaxWalk/geo.DetourFactor) + time.Second
+	return &profileCache{lru: list.New(), byKey: map[string]*list.Element{},
+		ranges: &rangeSet{maxWalk: walk, byWin: map[transit.Window]*rangeEntry{}}}
+}
+
+// of returns the shared ranges of window w, made on first use.
+func (rs *rangeSet) of(r *transit.Router, w transit.Window) (*transit.StopRanges, error) {
+	rs.mu.Lock()
+	e, ok := rs.byWin[w]
+	if !ok {
+		e = &rangeEntry{}
+		rs.byWin[w] = e
+	}
+	rs.mu.Unlock()
+	e.once.Do(func() { e.sr, e.err = r.NewStopRanges(w, rs.maxWalk) })
+	return e.sr, e.err
 }
 
 type profileEntry struct {
@@ -41,21 +85,14 @@ type profileEntry struct {
 }
 
 // routed is a range profile with what plans derive from it, computed
-// once however many plans share it: the least travel time to each stop
-// reached (aligned with Profile.Reached, seconds) and the itineraries
-// explained so far.
+// once however many plans share it: the itineraries explained so far.
 type routed struct {
 	*transit.Profile
-	mins     []float64
 	journeys sync.Map // journeyKey → journeyEntry
 }
 
 func newRouted(prof *transit.Profile) *routed {
-	r := &routed{Profile: prof, mins: make([]float64, len(prof.Reached()))}
-	for i, s := range prof.Reached() {
-		r.mins[i] = prof.StopMin(int(s)).Seconds()
-	}
-	return r
+	return &routed{Profile: prof}
 }
 
 // journey returns the itinerary to prov leaving at minute, rebuilt once
@@ -109,6 +146,17 @@ func profileKey(access []transit.StopWalk, w transit.Window) string {
 // it once however many goroutines ask at the same time. A failed run
 // (ctx ended) is not kept.
 func (c *profileCache) get(ctx context.Context, r *transit.Router, access []transit.StopWalk, w transit.Window) (*routed, error) {
+	if c != nil && c.ranges != nil {
+		sr, err := c.ranges.of(r, w)
+		if err != nil {
+			return nil, err
+		}
+		prof, err := sr.RangeFrom(ctx, access)
+		if err != nil {
+			return nil, err
+		}
+		return newRouted(prof), nil
+	}
 	if c == nil || c.budget <= 0 {
 		prof, err := r.RangeFrom(ctx, access, w)
 		if err != nil {
@@ -133,7 +181,7 @@ func (c *profileCache) get(ctx context.Context, r *transit.Router, access []tran
 		prof, e.err = r.RangeFrom(ctx, access, w)
 		if e.err == nil {
 			e.prof = newRouted(prof)
-			e.size = prof.Size() + 8*len(e.prof.mins) + len(key) + 128
+			e.size = prof.Size() + len(key) + 128
 		}
 	})
 	c.mu.Lock()

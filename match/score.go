@@ -357,7 +357,7 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 				if groups&(1<<gi) == 0 || g.prof == nil {
 					continue
 				}
-				sc.times = g.prof.TimesVia(egress, sc.times[:0])
+				sc.times = g.prof.TimesViaWithin(egress, p.limit, sc.times[:0])
 				t, minute, rate := p.stat(sc, g)
 				if t < best {
 					best = t

@@ -131,7 +131,7 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 			if full {
 				cut, tb = top[k-1].Score, p.travelBound(dl)
 				if p.mode == ModeTransit {
-					tb = max(tb, p.stopBound(dl, r.StopWalk))
+					tb = max(tb, p.stopBound(dl, r))
 				}
 				if p.bound(pi, r, dl, tb) < cut {
 					return true

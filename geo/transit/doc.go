@@ -132,7 +132,11 @@
 // unscanned, and the profile equals the unbounded one with later times
 // Unreachable. DepartFrom and RangeFrom take origin stops with their
 // walks, so homes that share their stops in reach can share one run (add
-// each home's own WalkTime; Summarize the result).
+// each home's own WalkTime; Summarize the result). For many homes on one
+// window — a cohort — StopRanges runs rRAPTOR once per stop, over the
+// departures there, and composes each home's profile from the runs of
+// its stops: the same times as RangeFrom, with rows worked out when first
+// read.
 //
 // Typical routing:
 //
@@ -161,4 +165,9 @@
 // A profile keeps 2 bytes per minute for each stop reached in some minute
 // plus 8 bytes of index per such stop. Journey reruns one query toward
 // its destination. A *Router is immutable and safe for concurrent use.
+// StopRanges' per-stop runs cost about as much as a Range each (some 3 s
+// of CPU for every stop of the synthetic metro over a 4-hour window);
+// after them a home's profile with 300 rows read costs a third of a
+// RangeFrom over 4 hours, half of one over an hour
+// (BenchmarkStopRanges).
 package transit

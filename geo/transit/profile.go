@@ -72,6 +72,9 @@ type Profile struct {
 	stops     []int32  // stops reached in some minute, ascending
 	rows      []int32  // row of stops[i] in times
 	times     []uint16 // [row*minutes + minute]
+	// lazy, for a profile composed by StopRanges, holds the least times
+	// of stops and works out their rows on first read (rows, times nil).
+	lazy *composed
 }
 
 // Range computes travel times from (lon, lat) to every stop for every
@@ -291,6 +294,9 @@ func (p *Profile) index(sc *scratch) {
 // rowOf returns the travel times of stop i, nil when it is never
 // reached.
 func (p *Profile) rowOf(i int) []uint16 {
+	if p.lazy != nil {
+		return p.lazy.row(p, int32(i))
+	}
 	j, ok := slices.BinarySearch(p.stops, int32(i))
 	if !ok {
 		return nil
@@ -308,7 +314,13 @@ func (p *Profile) Departure(m int) time.Time {
 }
 
 // Size returns the bytes the profile's travel times take.
-func (p *Profile) Size() int { return 2*cap(p.times) + 4*(len(p.stops)+len(p.rows)) }
+func (p *Profile) Size() int {
+	n := 2*cap(p.times) + 4*(len(p.stops)+len(p.rows))
+	if p.lazy != nil {
+		n += p.lazy.size()
+	}
+	return n
+}
 
 func dur(v uint16) time.Duration {
 	if v == noTime {
@@ -385,6 +397,36 @@ func (p *Profile) TimesVia(egress []StopWalk, dst []time.Duration) []time.Durati
 	return dst
 }
 
+// TimesViaWithin is TimesVia for a caller that tells apart only the
+// times within limit (a travel limit): those are exact, a time past it
+// may come as Unreachable, and an egress stop none of whose times with
+// the walk on can be within limit may be left unread — on a profile
+// composed by StopRanges its row is then never worked out.
+func (p *Profile) TimesViaWithin(egress []StopWalk, limit time.Duration, dst []time.Duration) []time.Duration {
+	if p.lazy == nil {
+		return p.TimesVia(egress, dst)
+	}
+	n := len(dst)
+	for range p.minutes {
+		dst = append(dst, Unreachable)
+	}
+	out := dst[n:]
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 {
+			continue
+		}
+		if lb, ok := p.lazy.bound(p, int32(e.Stop)); !ok || lb+e.Walk > limit {
+			continue
+		}
+		for m, v := range p.rowOf(e.Stop) {
+			if v != noTime {
+				out[m] = min(out[m], time.Duration(v)*time.Second+e.Walk)
+			}
+		}
+	}
+	return dst
+}
+
 // To returns the summary of Times(pt).
 func (p *Profile) To(pt orb.Point) Summary { return summarize(p.Times(pt)) }
 
@@ -428,6 +470,13 @@ func (p *Profile) StopMin(i int) time.Duration {
 	if i < 0 || i >= len(p.r.n.stops) {
 		return Unreachable
 	}
+	if p.lazy != nil {
+		stops, mins := p.lazy.reached(p)
+		if j, ok := slices.BinarySearch(stops, int32(i)); ok {
+			return dur(mins[j])
+		}
+		return Unreachable
+	}
 	best := noTime
 	for _, v := range p.rowOf(i) {
 		best = min(best, v)
@@ -438,4 +487,30 @@ func (p *Profile) StopMin(i int) time.Duration {
 // Reached returns the stops reached in some minute, ascending: the only
 // ones whose StopMin is not Unreachable. The slice is shared: do not
 // modify it.
-func (p *Profile) Reached() []int32 { return p.stops }
+func (p *Profile) Reached() []int32 {
+	if p.lazy != nil {
+		stops, _ := p.lazy.reached(p)
+		return stops
+	}
+	return p.stops
+}
+
+// LeastBounds calls fn with stops and lower bounds on their least travel
+// time over the window (StopMin), for pruning: every stop Reached comes
+// at least once, with a bound no more than its StopMin. For a profile
+// from Range or RangeFrom each reached stop comes once with its StopMin,
+// O(stops reached × minutes). A profile composed by StopRanges lists,
+// for each origin, the stops reached from it with the walk there plus
+// the quickest ride over the window's departures — so a stop may come
+// more than once (the least counts), a bound may be below StopMin, and a
+// stop may come that no minute reaches — in O(Σ over origins of stops
+// reached from them), without working out a row.
+func (p *Profile) LeastBounds(fn func(stop int, least time.Duration)) {
+	if p.lazy != nil {
+		p.lazy.bounds(p, fn)
+		return
+	}
+	for _, s := range p.stops {
+		fn(int(s), p.StopMin(int(s)))
+	}
+}

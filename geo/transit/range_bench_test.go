@@ -108,3 +108,67 @@ func BenchmarkRangePlain(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStopRanges times a cohort's range queries composed from shared
+// per-stop runs (StopRanges.RangeFrom) beside each run alone (RangeFrom),
+// on the synthetic metro with a 45-minute MaxTravel, for the default
+// 60-minute and the 240-minute after-school weekday windows: one op is one
+// home of 2,000 (cycled) and the travel times to 300 stops read as a
+// candidate search reads them (TimesVia), so the lazy rows are paid for.
+// The shared ranges are made once for the benchmark, as Assign makes them
+// once per cohort, and their per-stop runs done before the timing: the
+// runs' one-off CPU time is reported as runs-cpu-s, their memory as
+// runs-MB. cpu-ns/op is the
+// process's CPU time per op.
+func BenchmarkStopRanges(b *testing.B) {
+	r, _ := metroRouting(b)
+	n := r.Network()
+	rng := rand.New(rand.NewPCG(24, 5))
+	var homes [][]transit.StopWalk
+	for len(homes) < 2000 {
+		if acc := r.Access(synth.Point(rng, 0)); len(acc) > 0 {
+			homes = append(homes, acc)
+		}
+	}
+	reads := make([][]transit.StopWalk, 300)
+	for i := range reads {
+		reads[i] = []transit.StopWalk{{Stop: rng.IntN(len(n.Stops())), Walk: 3 * time.Minute}}
+	}
+	ctx := context.Background()
+	for _, mins := range []int{60, 240} {
+		w := transit.Window{Date: n.Date(2026, 6, 10), Start: hm(15, 0), End: hm(15, 0) + time.Duration(mins)*time.Minute, MaxTravel: 45 * time.Minute}
+		sr, err := r.NewStopRanges(w, 15*time.Minute)
+		require.NoError(b, err)
+		cpu0 := cpuTime()
+		for _, acc := range homes {
+			_, err := sr.RangeFrom(ctx, acc)
+			require.NoError(b, err)
+		}
+		runs := cpuTime() - cpu0
+		run := func(name string, f func(acc []transit.StopWalk) (*transit.Profile, error)) {
+			b.Run(fmt.Sprintf("range-%dmin/%s", mins, name), func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				var buf []time.Duration
+				cpu0 := cpuTime()
+				for b.Loop() {
+					p, err := f(homes[i%len(homes)])
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, e := range reads {
+						buf = p.TimesVia(e, buf[:0])
+					}
+					i++
+				}
+				b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(i), "cpu-ns/op")
+				if name == "shared" {
+					b.ReportMetric(runs.Seconds(), "runs-cpu-s")
+					b.ReportMetric(float64(sr.Size())/(1<<20), "runs-MB")
+				}
+			})
+		}
+		run("alone", func(acc []transit.StopWalk) (*transit.Profile, error) { return r.RangeFrom(ctx, acc, w) })
+		run("shared", func(acc []transit.StopWalk) (*transit.Profile, error) { return sr.RangeFrom(ctx, acc) })
+	}
+}
