@@ -26,7 +26,8 @@ import (
 // analyses it. Cost for c changes: their tokens, O(c) chunks of 64
 // entries and the chunk tables (O(n/64) words) copied; plus a relayout,
 // O(n + postings), once dead and appended numbers pass an eighth of the
-// live ones, so O(1) amortized per change.
+// live ones (or the directory's grid was laid out afresh, which takes
+// as many changes as it has records), so O(1) amortized per change.
 func (t *textIndex) apply(ctx context.Context, old, next *Directory, removed, added []int32) (*textIndex, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -69,7 +70,9 @@ func (t *textIndex) apply(ctx context.Context, old, next *Directory, removed, ad
 		}
 	}
 	nt := e.done()
-	if nt.dead+(nt.n-nt.tail) > nt.live/8+64 {
+	// Relayout when the directory's grid was laid out afresh, so that
+	// the text index keeps numbering by its cells.
+	if nt.dead+(nt.n-nt.tail) > nt.live/8+64 || !nt.cells.sameFrame(next.grids[""]) {
 		return nt.relayout(ctx, next)
 	}
 	return nt, nil
@@ -87,7 +90,7 @@ func (t *textIndex) keeps(k int32, op, np *Provider) bool {
 	if op.Unplaced || op.Point == np.Point || k >= t.tail {
 		return true
 	}
-	g := &t.grid
+	g := &t.cells
 	if !g.within(np.Point) {
 		return false
 	}

@@ -42,7 +42,7 @@ import (
 // thousands of documents (BenchmarkBleveSearch), and its hits cannot be
 // intersected cheaply with a place. Instead buildText and Open read
 // bleve's postings back into plain sorted arrays (textIndex.lang),
-// numbered in grid order (text_grid.go), which a query intersects with the
+// numbered in the cell order of the spatial index (text_store.go), which a query intersects with the
 // grid cells around the place. Reading the postings back, rather than
 // analysing the providers a second time, means a directory built in memory
 // and one opened from disk hold exactly the same projection. Directory.Apply
@@ -239,13 +239,13 @@ type textIndex struct {
 	catDocs  []*postList
 	catIdx   map[string]uint16
 
-	// Internal numbering (see text_grid.go): order[k] is the slot of
+	// Internal numbering (see textCells): order[k] is the slot of
 	// number k, rank its inverse (-1: none); points[k] is its Point, so
 	// that distance checks do not touch provider records; flags[k] says
 	// whether it is dead or unplaced. Postings, rows and category lists
 	// are by number. Numbers below tail were laid out in cell order;
 	// numbers from tail to n were appended by Apply.
-	grid   textGrid
+	cells  textCells
 	open   openIndex
 	order  cowSlice[int32]
 	rank   cowSlice[int32]

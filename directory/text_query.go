@@ -312,7 +312,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	var runs [][2]int32
 	if radius > 0 {
 		box = geo.BoundAround(near, radius)
-		t.grid.runs(box, func(lo, hi int32) { runs = append(runs, [2]int32{lo, hi}) })
+		t.cells.runs(box, func(lo, hi int32) { runs = append(runs, [2]int32{lo, hi}) })
 		if t.n > t.tail {
 			runs = append(runs, [2]int32{t.tail, t.n}) // appended numbers lie anywhere
 		}
@@ -369,7 +369,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		}
 	}
 	if radius > 0 {
-		if c := t.grid.count(box) + int(t.n-t.tail); c < best {
+		if c := t.cells.count(box) + int(t.n-t.tail); c < best {
 			by = byBox
 		}
 	}
