@@ -264,6 +264,8 @@ const (
 	driveAuto = iota
 	driveWords
 	driveSpace
+	// driveRings, or'ed in, makes rank walk rings whatever k.
+	driveRings = 1 << 4
 )
 
 func (d *Directory) searchText(q *TextQuery, drive int) (*TextResults, error) {
@@ -290,14 +292,18 @@ func (d *Directory) searchText(q *TextQuery, drive int) (*TextResults, error) {
 	defer t.release(s)
 	res := &TextResults{Corrections: pq.corrections, Unmatched: pq.unmatched}
 	res.Suggestions = t.suggest(pq)
-	matches := d.run(s, pq, f, q, &rank, drive)
+	matches := d.run(s, pq, f, q, &rank, drive&^driveRings)
 	res.Total = len(matches)
 	res.Facets = t.facets(s, matches)
 	k := q.K
 	if k <= 0 || k > len(matches) {
 		k = len(matches)
 	}
-	d.topK(matches, k)
+	if q.Radius > 0 {
+		d.topK(matches, k)
+	} else {
+		d.rank(matches, k, q.Near, &rank, drive&driveRings != 0)
+	}
 	res.Hits = make([]TextHit, k)
 	for i, m := range matches[:k] {
 		res.Hits[i] = TextHit{

@@ -389,18 +389,18 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		}
 	}
 	rows := s.rows
-	textWeight, distWeight := r.Text, r.Distance
-	wsum := textWeight + distWeight
-	scale := float64(r.DistanceScale)
+	sc := newScorer(r)
 	pts, flags := &t.points, &t.flags
-	var clk *openClock
-	if !q.OpenAt.IsZero() {
-		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
-		s.clock, clk = c.at, &c
-	}
 	// Skip filter.keepAt (a filter record read) when the index evaluated
 	// every filter set.
 	useKeep := needsKeep(&q.Query)
+	// keepAt checks opening hours itself, from the filter record: the
+	// index's copy of them (openAt) is read only when keepAt is not.
+	var clk *openClock
+	if !q.OpenAt.IsZero() && !useKeep {
+		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
+		s.clock, clk = c.at, &c
+	}
 	out := s.matches[:0]
 	eval := func(k int32) {
 		rel := 0.0
@@ -443,9 +443,13 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			}
 			keep = keep || !sure
 		}
-		dist := geo.Distance(near, *pts.at(k))
-		if radius > 0 && dist > radius {
-			return
+		// Without a radius the distance only ranks: rank measures it
+		// for the matches it needs.
+		dist := geo.Meters(-1)
+		if radius > 0 {
+			if dist = geo.Distance(near, *pts.at(k)); dist > radius {
+				return
+			}
 		}
 		i := t.slot(k)
 		if keep && !f.keepAt(d, i) {
@@ -467,12 +471,11 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		// Summing in a different order than idfSum can land a full match
 		// a rounding error above 1.
 		rel = min(rel/(idfSum*maxLevel), 1)
-		prox := 1 / (1 + float64(dist)/scale)
-		score := 0.0
-		if wsum > 0 {
-			score = (textWeight*rel + distWeight*prox) / wsum
+		m := textMatch{doc: k, dist: dist, rel: rel, stop: stop}
+		if radius > 0 {
+			m.score = sc.score(rel, dist)
 		}
-		out = append(out, textMatch{doc: k, dist: dist, rel: rel, score: score, stop: stop})
+		out = append(out, m)
 	}
 	inBox := func(k int32) bool {
 		p := *pts.at(k)
