@@ -302,7 +302,7 @@ func (d *Directory) searchText(q *TextQuery, drive int) (*TextResults, error) {
 	if q.Radius > 0 {
 		d.topK(matches, k)
 	} else {
-		d.rank(matches, k, q.Near, &rank, drive&driveRings != 0)
+		d.rank(s, matches, k, q.Near, &rank, drive&driveRings != 0)
 	}
 	res.Hits = make([]TextHit, k)
 	for i, m := range matches[:k] {

@@ -168,6 +168,10 @@ type textScratch struct {
 	clock   []time.Duration
 	facet   []int32
 	matches []textMatch
+	// Ranking by rings (Directory.rank).
+	best         []textMatch
+	ring, at, by []int32
+	fill         []int32
 }
 
 func (t *textIndex) scratch(n, words int) *textScratch {
@@ -193,6 +197,8 @@ func (t *textIndex) release(s *textScratch) {
 	}
 	clear(s.matches)
 	s.matches = s.matches[:0]
+	clear(s.best)
+	s.best = s.best[:0]
 	t.pool.Put(s)
 }
 

@@ -1,10 +1,8 @@
 package directory
 
 import (
-	"cmp"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/paulmach/orb"
 
@@ -40,31 +38,36 @@ func (sc *scorer) score(rel float64, dist geo.Meters) float64 {
 // distances and scores; what follows them is unspecified.
 //
 // With every match wanted (or a quarter of them or more, unless rings
-// is set) it measures them all and sorts. Otherwise it visits the cells of the spatial index's frame in
-// rings around near (spatial.Frame.Rings), measuring only the matches of
-// each cell it visits, and stops once the k-th best so far beats every
-// match not yet visited:
+// is set) it measures them all and sorts. Otherwise it takes the matches
+// ring by ring around near — the Chebyshev rings of cells of the spatial
+// index's frame, as spatial.Frame.Rings visits them — measuring the
+// matches of each ring, and stops once the k-th best so far beats every
+// match of the rings left:
 //
-// Bound. Let lb be the bound the walk gives with a ring: every point laid
-// out in a cell of that ring or a later one is at least lb from near
-// (spatial.Frame.RingBound proves it; the text index's numbers below
-// tail are laid out in its frame, and a number kept by Apply for a
-// provider that moved stays within its cell). Each unvisited match m has
-// rel(m) ≤ relMax, the largest relevance of all matches, and dist(m) ≥
-// lb. Score is nondecreasing in rel and nonincreasing in distance
-// (scorer.score), so score(m) ≤ B := score(relMax, lb'), where lb' is lb
-// shrunk by far more than the rounding of RingBound and geo.Distance
-// (relative 1e-9 and 1 µm), so that the computed dist(m) ≥ lb' as well.
-// Hits are ordered by score, then distance, then ID (Directory.better),
-// so m can beat the k-th hit h only if score(m) > score(h), or
-// score(m) = score(h) and dist(m) ≤ dist(h). Hence when score(h) > B, or
-// score(h) ≥ B and dist(h) < lb', no unvisited match beats h, and the k
-// best so far are the k best of all. Numbers appended by Apply (≥ tail)
-// lie anywhere and are measured first.
+// Bound. Let lb = RingBound(r) for ring r. Every point whose cell (its
+// own, or the edge cell it is clamped to) lies in ring r or a later one
+// is at least lb from near (spatial.Frame.RingBound proves it for points
+// of latitude at most acos(CosMax) in size, which the layout makes of
+// every number below tail: textIndex.layout lowers CosMax to the
+// frame's edges and to every point laid out, and a number kept by Apply
+// for a provider that moved stays within its cell). Each match m of ring
+// r or later has rel(m) ≤ relMax, the largest relevance of all matches,
+// and dist(m) ≥ lb. Score is nondecreasing in rel and nonincreasing in
+// distance (scorer.score), so score(m) ≤ B := score(relMax, lb'), where
+// lb' is lb shrunk by far more than the rounding of RingBound and
+// geo.Distance (relative 1e-9 and 1 µm), so that the computed dist(m) ≥
+// lb' as well. Hits are ordered by score, then distance, then ID
+// (Directory.better), so m can beat the k-th hit h only if score(m) >
+// score(h), or score(m) = score(h) and dist(m) ≤ dist(h). Hence when
+// score(h) > B, or score(h) ≥ B and dist(h) < lb', no match of the rings
+// left beats h, and the k best so far are the k best of all. Numbers
+// appended by Apply (≥ tail) may lie anywhere, outside the frame's
+// latitudes too, and are measured first.
 //
-// Cost: O(m log m) to sort the m matches by number, then per cell
-// visited a binary search, and a distance per match in those cells.
-func (d *Directory) rank(ms []textMatch, k int, near orb.Point, r *Ranking, rings bool) {
+// Cost: O(m + rings) to bucket the m matches by ring (a cell lookup
+// each, no trigonometry), and a distance for each match of the rings
+// taken.
+func (d *Directory) rank(s *textScratch, ms []textMatch, k int, near orb.Point, r *Ranking, rings bool) {
 	t := d.text
 	sc := newScorer(r)
 	measure := func(m *textMatch) {
@@ -74,67 +77,79 @@ func (d *Directory) rank(ms []textMatch, k int, near orb.Point, r *Ranking, ring
 	if k == 0 {
 		return
 	}
-	if !rings && k >= len(ms)/4 {
+	g := &t.cells
+	if !rings && k >= len(ms)/4 || g.NX == 0 {
 		for i := range ms {
 			measure(&ms[i])
 		}
 		d.topK(ms, k)
 		return
 	}
-	relMax := 0.0
-	for i := range ms {
-		relMax = max(relMax, ms[i].rel)
-	}
-	slices.SortFunc(ms, func(a, b textMatch) int { return cmp.Compare(a.doc, b.doc) })
-	best := make([]textMatch, 0, k+1)
-	push := func(m textMatch) {
-		if len(best) == k && !d.better(&m, &best[k-1]) {
+	best := s.best[:0]
+	push := func(m *textMatch) {
+		if len(best) == k && !d.better(m, &best[k-1]) {
 			return
 		}
 		j := len(best)
-		best = append(best, m)
-		for j > 0 && d.better(&m, &best[j-1]) {
+		best = append(best, *m)
+		for j > 0 && d.better(m, &best[j-1]) {
 			best[j] = best[j-1]
 			j--
 		}
-		best[j] = m
+		best[j] = *m
 		if len(best) > k {
 			best = best[:k]
 		}
 	}
-	laid := sort.Search(len(ms), func(i int) bool { return ms[i].doc >= t.tail })
-	for _, m := range ms[laid:] {
-		measure(&m)
-		push(m)
+	// Bucket the laid-out matches by ring: by[at[r]:at[r+1]] are the
+	// indexes in ms of ring r's.
+	relMax := 0.0
+	ring := s.ring[:0]
+	cx, cy := g.cellXY(near)
+	maxR := max(cx, g.NX-1-cx, cy, g.NY-1-cy, 0)
+	at := slices.Grow(s.at[:0], maxR+2)[:maxR+2]
+	clear(at)
+	for i := range ms {
+		m := &ms[i]
+		relMax = max(relMax, m.rel)
+		if m.doc >= t.tail {
+			measure(m)
+			push(m)
+			ring = append(ring, -1)
+			continue
+		}
+		x, y := g.cellXY(*t.points.at(m.doc))
+		rr := int32(max(x-cx, cx-x, y-cy, cy-y))
+		ring = append(ring, rr)
+		at[rr+1]++
 	}
-	g := &t.cells
-	done := func(lb float64) bool {
-		if len(best) < k {
-			return false
-		}
-		lb = math.Max(0, lb*(1-1e-9)-1e-6)
-		bound := sc.score(relMax, geo.Meters(lb))
-		h := &best[k-1]
-		return h.score > bound || h.score >= bound && float64(h.dist) < lb
+	for r := 1; r < len(at); r++ {
+		at[r] += at[r-1]
 	}
-	g.Rings(near, func(c int, lb float64) bool {
-		if done(lb) {
-			return false
+	by := slices.Grow(s.by[:0], int(at[len(at)-1]))[:at[len(at)-1]]
+	fill := slices.Grow(s.fill[:0], len(at))[:len(at)]
+	copy(fill, at)
+	for i, rr := range ring {
+		if rr >= 0 {
+			by[fill[rr]] = int32(i)
+			fill[rr]++
 		}
-		if c < 0 {
-			return true
+	}
+	cosMax := g.CosAt(near)
+	for r := 0; r <= maxR; r++ {
+		if len(best) == k {
+			lb := math.Max(0, g.RingBound(r, cosMax)*(1-1e-9)-1e-6)
+			bound := sc.score(relMax, geo.Meters(lb))
+			if h := &best[k-1]; h.score > bound || h.score >= bound && float64(h.dist) < lb {
+				break
+			}
 		}
-		lo, hi := g.start[c], g.start[c+1]
-		if lo == hi {
-			return true
-		}
-		j := sort.Search(laid, func(i int) bool { return ms[i].doc >= lo })
-		for ; j < laid && ms[j].doc < hi; j++ {
-			m := ms[j]
-			measure(&m)
+		for _, i := range by[at[r]:at[r+1]] {
+			m := &ms[i]
+			measure(m)
 			push(m)
 		}
-		return true
-	})
+	}
 	copy(ms, best)
+	s.best, s.ring, s.at, s.by, s.fill = best, ring, at, by, fill
 }
