@@ -11,7 +11,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/paulmach/orb"
 )
 
 // apply returns the text index of next, a version made by Apply from
@@ -106,7 +105,7 @@ type textEdit struct {
 	doc   docText
 
 	order, rank            *cowEdit[int32]
-	points                 *cowEdit[orb.Point]
+	recs                   *cowEdit[gridRec]
 	flags, zoneOf          *cowEdit[uint8]
 	tailCat                *cowEdit[[]uint16]
 	spanRef                *cowEdit[spanRef]
@@ -136,7 +135,7 @@ func (t *textIndex) edit(next *Directory) *textEdit {
 	nt.catDocs = slices.Clone(t.catDocs)
 	e := &textEdit{t: t, nt: nt, next: next, catEd: map[uint16]*listEdit{}}
 	e.order, e.rank = t.order.edit(), t.rank.edit()
-	e.points = t.points.edit()
+	e.recs = t.recs.edit()
 	e.flags, e.zoneOf = t.flags.edit(), t.open.zoneOf.edit()
 	e.tailCat, e.spanRef = t.tailCat.edit(), t.open.ref.edit()
 	for l := range numLangs {
@@ -224,9 +223,9 @@ func (e *textEdit) hours(np *Provider) (uint8, spanRef) {
 	return z | zoneOwn, spanRef{start: int32(start), end: int32(len(spans)), block: uint16(len(e.t.open.blocks))}
 }
 
-// refresh rewrites the point and hours of number k, kept for np.
+// refresh rewrites the record and hours of number k, kept for np.
 func (e *textEdit) refresh(k int32, np *Provider) {
-	e.points.set(k, np.Point)
+	e.recs.set(k, e.next.gridRec(*e.order.s.at(k)))
 	z, ref := e.hours(np)
 	e.zoneOf.set(k, z)
 	e.spanRef.set(k, ref)
@@ -273,7 +272,7 @@ func (e *textEdit) add(s int32, np *Provider) {
 	nt.live++
 	e.order.push(s)
 	e.rank.set(s, k)
-	e.points.push(np.Point)
+	e.recs.push(e.next.gridRec(s))
 	var fl uint8
 	if np.Unplaced {
 		fl = numUnplaced
@@ -348,7 +347,7 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 func (e *textEdit) done() *textIndex {
 	nt := e.nt
 	nt.order, nt.rank = e.order.done(), e.rank.done()
-	nt.points = e.points.done()
+	nt.recs = e.recs.done()
 	nt.flags = e.flags.done()
 	nt.tailCat = e.tailCat.done()
 	nt.open.zoneOf, nt.open.ref = e.zoneOf.done(), e.spanRef.done()

@@ -21,7 +21,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 	bindex "github.com/blevesearch/bleve_index_api"
-	"github.com/paulmach/orb"
 )
 
 // The text index is a bleve index plus a read-optimised projection of it.
@@ -240,21 +239,24 @@ type textIndex struct {
 	catIdx   map[string]uint16
 
 	// Internal numbering (see textCells): order[k] is the slot of
-	// number k, rank its inverse (-1: none); points[k] is its Point, so
-	// that distance checks do not touch provider records; flags[k] says
+	// number k, rank its inverse (-1: none); recs[k] is its record in
+	// the spatial index (the value its grids hold, Directory.gridRec),
+	// kept in number order so that candidates, visited in that order,
+	// are placed and turned away by the quick filters without touching
+	// provider records or their metas; flags[k] says
 	// whether it is dead or unplaced. Postings, rows and category lists
 	// are by number. Numbers below tail were laid out in cell order;
 	// numbers from tail to n were appended by Apply.
-	cells  textCells
-	open   openIndex
-	order  cowSlice[int32]
-	rank   cowSlice[int32]
-	points cowSlice[orb.Point]
-	flags  cowSlice[uint8]
-	n      int32 // numbers in use
-	tail   int32 // first appended number
-	live   int32 // live numbers: the directory's providers
-	dead   int32 // dead numbers
+	cells textCells
+	open  openIndex
+	order cowSlice[int32]
+	rank  cowSlice[int32]
+	recs  cowSlice[gridRec]
+	flags cowSlice[uint8]
+	n     int32 // numbers in use
+	tail  int32 // first appended number
+	live  int32 // live numbers: the directory's providers
+	dead  int32 // dead numbers
 
 	pool *sync.Pool // *textScratch
 }

@@ -396,7 +396,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	}
 	rows := s.rows
 	sc := newScorer(r)
-	pts, flags := &t.points, &t.flags
+	recs, flags := &t.recs, &t.flags
 	// Skip filter.keepAt (a filter record read) when the index evaluated
 	// every filter set.
 	useKeep := needsKeep(&q.Query)
@@ -429,6 +429,12 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		if *flags.at(k) != 0 {
 			return // dead or unplaced
 		}
+		// The spatial index's record turns away most providers failing
+		// the flags, language, age or hour of the week (quickRec).
+		rec := recs.at(k)
+		if !f.quickRec(rec) {
+			return
+		}
 		if catOK != nil {
 			in := false
 			for _, c := range t.docCats(k) {
@@ -453,7 +459,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		// for the matches it needs.
 		dist := geo.Meters(-1)
 		if radius > 0 {
-			if dist = geo.Distance(near, *pts.at(k)); dist > radius {
+			if dist = geo.Distance(near, orb.Point{rec.Lon, rec.Lat}); dist > radius {
 				return
 			}
 		}
@@ -484,8 +490,8 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		out = append(out, m)
 	}
 	inBox := func(k int32) bool {
-		p := *pts.at(k)
-		return radius == 0 || p[0] >= box.Min[0] && p[0] <= box.Max[0] && p[1] >= box.Min[1] && p[1] <= box.Max[1]
+		r := recs.at(k)
+		return radius == 0 || r.Lon >= box.Min[0] && r.Lon <= box.Max[0] && r.Lat >= box.Min[1] && r.Lat <= box.Max[1]
 	}
 	switch {
 	case by == byBox:

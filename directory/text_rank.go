@@ -71,7 +71,8 @@ func (d *Directory) rank(s *textScratch, ms []textMatch, k int, near orb.Point, 
 	t := d.text
 	sc := newScorer(r)
 	measure := func(m *textMatch) {
-		m.dist = geo.Distance(near, *t.points.at(m.doc))
+		r := t.recs.at(m.doc)
+		m.dist = geo.Distance(near, orb.Point{r.Lon, r.Lat})
 		m.score = sc.score(m.rel, m.dist)
 	}
 	if k == 0 {
@@ -118,7 +119,8 @@ func (d *Directory) rank(s *textScratch, ms []textMatch, k int, near orb.Point, 
 			ring = append(ring, -1)
 			continue
 		}
-		x, y := g.cellXY(*t.points.at(m.doc))
+		p := t.recs.at(m.doc)
+		x, y := g.cellXY(orb.Point{p.Lon, p.Lat})
 		rr := int32(max(x-cx, cx-x, y-cy, cy-y))
 		ring = append(ring, rr)
 		at[rr+1]++

@@ -179,7 +179,7 @@ type textCells struct {
 }
 
 // layout numbers d's providers: t.order[k] is the slot of number k and
-// t.rank its inverse. It fills t.cells, t.points and t.flags, with no
+// t.rank its inverse. It fills t.cells, t.recs and t.flags, with no
 // dead or appended numbers. O(n + cells).
 func (t *textIndex) layout(d *Directory) {
 	n := d.Len()
@@ -228,16 +228,16 @@ func (t *textIndex) layout(d *Directory) {
 		order[k] = i
 		rank[i] = k
 	}
-	points := make([]orb.Point, n)
+	recs := make([]gridRec, n)
 	flags := make([]uint8, n)
 	for k, i := range order {
 		p := d.prov(i)
-		points[k] = p.Point
+		recs[k] = d.gridRec(i)
 		if p.Unplaced {
 			flags[k] = numUnplaced
 		}
 	}
-	t.order, t.rank, t.points, t.flags = makeCow(order), makeCow(rank), makeCow(points), makeCow(flags)
+	t.order, t.rank, t.recs, t.flags = makeCow(order), makeCow(rank), makeCow(recs), makeCow(flags)
 	t.n, t.tail, t.live, t.dead = int32(n), int32(n), int32(n), 0
 }
 
