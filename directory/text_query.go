@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -541,14 +542,60 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			}
 		}
 	default:
-		for _, k := range s.touched[driver] {
-			if inBox(k) {
-				eval(k)
+		// Candidates in number order, so that their records and rows are
+		// read front to back: a short list sorted, a long one read off
+		// the word's row, eight numbers a load.
+		list := s.touched[driver]
+		span := 0
+		for _, r := range runs {
+			span += int(r[1] - r[0])
+		}
+		if len(list) < span/512 {
+			slices.Sort(list)
+			for _, k := range list {
+				if inBox(k) {
+					eval(k)
+				}
 			}
+			break
+		}
+		row := rows[driver]
+		for _, r := range runs {
+			nonZero(row, r[0], r[1], func(k int32) {
+				if inBox(k) {
+					eval(k)
+				}
+			})
 		}
 	}
 	s.matches = out
 	return out
+}
+
+// nonZero calls fn with each k in [lo, hi) where row[k] is not 0, in
+// order.
+func nonZero(row []uint8, lo, hi int32, fn func(k int32)) {
+	k := lo
+	for ; k < hi && k&7 != 0; k++ {
+		if row[k] != 0 {
+			fn(k)
+		}
+	}
+	for ; k+8 <= hi; k += 8 {
+		if binary.LittleEndian.Uint64(row[k:]) == 0 {
+			continue
+		}
+		for j := k; j < k+8; j++ {
+			if row[j] != 0 {
+				fn(j)
+			}
+		}
+	}
+	for ; k < hi; k++ {
+		if row[k] != 0 {
+			fn(k)
+		}
+	}
 }
 
 // inRuns counts the entries of p that fall in runs.
