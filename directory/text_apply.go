@@ -226,6 +226,7 @@ func (e *textEdit) hours(np *Provider) (uint8, spanRef) {
 // refresh rewrites the record and hours of number k, kept for np.
 func (e *textEdit) refresh(k int32, np *Provider) {
 	e.recs.set(k, e.next.gridRec(*e.order.s.at(k)))
+	e.flags.set(k, *e.flags.s.at(k)|numFresh)
 	z, ref := e.hours(np)
 	e.zoneOf.set(k, z)
 	e.spanRef.set(k, ref)

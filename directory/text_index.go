@@ -252,6 +252,7 @@ type textIndex struct {
 	order cowSlice[int32]
 	rank  cowSlice[int32]
 	recs  cowSlice[gridRec]
+	hours *hourBits
 	flags cowSlice[uint8]
 	n     int32 // numbers in use
 	tail  int32 // first appended number

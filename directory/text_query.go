@@ -408,6 +408,10 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
 		s.clock, clk = c.at, &c
 	}
+	var open []uint64
+	if f.openHour >= 0 && f.openHour < len(t.hours) {
+		open = t.hours[f.openHour]
+	}
 	out := s.matches[:0]
 	eval := func(k int32) {
 		rel := 0.0
@@ -427,8 +431,12 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 				rel += pq.words[wi].idf * float64(lv)
 			}
 		}
-		if *flags.at(k) != 0 {
-			return // dead or unplaced
+		fl := *flags.at(k)
+		if fl&(numDead|numUnplaced) != 0 {
+			return
+		}
+		if open != nil && k < t.tail && fl&numFresh == 0 && open[k/64]&(1<<(k%64)) == 0 {
+			return // closed at that hour
 		}
 		// The spatial index's record turns away most providers failing
 		// the flags, language, age or hour of the week (quickRec).

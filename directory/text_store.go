@@ -34,7 +34,40 @@ import (
 const (
 	numDead     = 1 << iota // the provider left; the number is in no live count
 	numUnplaced             // the provider has no location
+	numFresh                // Apply rewrote the record since the layout: hourBits do not hold it
 )
+
+// hourBits answers, for one hour of the week, whether each number laid
+// out may be open at some moment of it — bit k%64 of word k/64, clear
+// only when its record says for sure that it is not (quickRec's hour
+// test) — so that a query with an opening time turns most closed
+// providers away from a bit read, 12.5 KB for 100,000 providers, rather
+// than from a record each. It covers the numbers below tail whose
+// records are unchanged since the layout; Apply marks the ones it
+// rewrites numFresh, and appended numbers lie past it. 168 bitmaps, n/8
+// bytes each, built with the layout and shared by every version until
+// the next.
+type hourBits [7 * 24][]uint64
+
+// newHourBits returns the bitmaps of recs, the records of numbers 0….
+func newHourBits(recs []gridRec) *hourBits {
+	hb := new(hourBits)
+	words := (len(recs) + 63) / 64
+	backing := make([]uint64, len(hb)*words)
+	for h := range hb {
+		hb[h] = backing[h*words : (h+1)*words : (h+1)*words]
+	}
+	for k := range recs {
+		r := &recs[k]
+		sure := r.Flags&mHoursKnown != 0 && r.Flags&(mAlways|mDefaultZone) == mDefaultZone
+		for h := range hb {
+			if !sure || r.Hours[h/64]&(1<<(h%64)) != 0 {
+				hb[h][k/64] |= 1 << (k % 64)
+			}
+		}
+	}
+	return hb
+}
 
 // postList is the sorted list of numbers holding one term (or belonging
 // to one category, without masks).
@@ -238,6 +271,7 @@ func (t *textIndex) layout(d *Directory) {
 		}
 	}
 	t.order, t.rank, t.recs, t.flags = makeCow(order), makeCow(rank), makeCow(recs), makeCow(flags)
+	t.hours = newHourBits(recs)
 	t.n, t.tail, t.live, t.dead = int32(n), int32(n), int32(n), 0
 }
 
