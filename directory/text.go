@@ -246,10 +246,11 @@ func (d *Directory) HasTextIndex() bool { return d.text != nil }
 // radius's box (every cell without a radius); then the candidates — the
 // in-box providers of the rarest word, of the filtered category, or of
 // the whole box, whichever are fewest — in number order, each tested in
-// order of cost: a byte per word, its spatial index record (flags,
-// languages, ages, hour of the week), its categories, its opening hours,
-// distance (with a radius), and only when the query sets other filters,
-// the filter record (filter.keepAt). Every match counts in Total and the
+// order of cost: a byte per word, with an opening time a bit of that
+// hour's bitmap (hourBits), its spatial index record (flags, languages,
+// ages, hour of the week), its categories, distance (with a radius),
+// and its opening hours: from the filter record (filter.keepAt) when the
+// query sets other filters that need it, else from the index's copy. Every match counts in Total and the
 // facets. With a radius the K best are kept with a bounded insertion;
 // without one the matches are taken ring by ring around Near and only
 // those of the rings taken are measured and scored, stopping once the
