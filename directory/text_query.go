@@ -441,6 +441,9 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		// The spatial index's record turns away most providers failing
 		// the flags, language, age or hour of the week (quickRec).
 		rec := recs.at(k)
+		if radius > 0 && !(rec.Lon >= box.Min[0] && rec.Lon <= box.Max[0] && rec.Lat >= box.Min[1] && rec.Lat <= box.Max[1]) {
+			return // in a cell that overhangs the radius's box
+		}
 		if !f.quickRec(rec) {
 			return
 		}
@@ -498,18 +501,11 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		}
 		out = append(out, m)
 	}
-	inBox := func(k int32) bool {
-		r := recs.at(k)
-		return radius == 0 || r.Lon >= box.Min[0] && r.Lon <= box.Max[0] && r.Lat >= box.Min[1] && r.Lat <= box.Max[1]
-	}
 	switch {
 	case by == byBox:
-		// Cells overhang the box: test the box first.
 		for _, r := range runs {
 			for k := r[0]; k < r[1]; k++ {
-				if inBox(k) {
-					eval(k)
-				}
+				eval(k)
 			}
 		}
 	case by == byCat:
@@ -518,17 +514,13 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 				list := catList.head
 				j, _ := slices.BinarySearch(list, r[0])
 				for ; j < len(list) && list[j] < r[1]; j++ {
-					if k := list[j]; inBox(k) {
-						eval(k)
-					}
+					eval(list[j])
 				}
 			}
 			if r[1] > t.tail {
 				tl := &catList.tail
 				for j := catList.tailFrom(r[0]); j < tl.n && *tl.at(j) < r[1]; j++ {
-					if k := *tl.at(j); inBox(k) {
-						eval(k)
-					}
+					eval(*tl.at(j))
 				}
 			}
 		}
@@ -538,9 +530,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			for _, k := range s.touched[wi] {
 				if !seen[k] {
 					seen[k] = true
-					if inBox(k) {
-						eval(k)
-					}
+					eval(k)
 				}
 			}
 		}
@@ -561,18 +551,14 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		if len(list) < span/512 {
 			slices.Sort(list)
 			for _, k := range list {
-				if inBox(k) {
-					eval(k)
-				}
+				eval(k)
 			}
 			break
 		}
 		row := rows[driver]
 		for _, r := range runs {
 			nonZero(row, r[0], r[1], func(k int32) {
-				if inBox(k) {
-					eval(k)
-				}
+				eval(k)
 			})
 		}
 	}
