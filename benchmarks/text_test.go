@@ -370,3 +370,71 @@ func hasWholeWords(p directory.Listing, tax *directory.Taxonomy, words []string)
 	}
 	return true
 }
+
+// TestTextRankMatchesExhaustive checks the K best of district queries
+// without a radius — ranked ring by ring with an early stop — against an
+// exhaustive ranking of every match (the answer with K 0), scored here
+// from the Ranking formula with distances from the providers' points: same
+// providers in the same order, same scores and distances, same Total and
+// Facets. On the 100,000-provider directory (20,000 in short mode).
+func TestTextRankMatchesExhaustive(t *testing.T) {
+	var d *directory.Directory
+	n := 400
+	if short() {
+		var err error
+		d, err = buildText(synth.Providers(3, 20_000))
+		require.NoError(t, err)
+		n = 100
+	} else {
+		d = textDirectory(t)
+	}
+	rng := rand.New(rand.NewPCG(5, 17))
+	def := directory.DefaultRanking()
+	walked := 0
+	for i, q := range districtTextQueries(t, 12, n) {
+		q.Radius = 0
+		q.K = 1 + rng.IntN(20)
+		all := q
+		all.K = 0
+		every, err := d.SearchText(all)
+		require.NoError(t, err)
+		want := slices.Clone(every.Hits)
+		for j := range want {
+			h := &want[j]
+			h.Distance = geo.Distance(q.Near, h.Provider.Point)
+			h.Walk = geo.WalkTime(h.Distance)
+			prox := 1 / (1 + float64(h.Distance)/float64(def.DistanceScale))
+			h.Score = (def.Text*h.Relevance + def.Distance*prox) / (def.Text + def.Distance)
+		}
+		slices.SortFunc(want, func(a, b directory.TextHit) int {
+			switch {
+			case a.Score != b.Score:
+				if a.Score > b.Score {
+					return -1
+				}
+				return 1
+			case a.Distance != b.Distance:
+				if a.Distance < b.Distance {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a.Provider.ID, b.Provider.ID)
+		})
+		want = want[:min(q.K, len(want))]
+		got, err := d.SearchText(q)
+		require.NoError(t, err)
+		if every.Total > 4*q.K {
+			walked++
+		}
+		require.Equal(t, len(want), len(got.Hits), "query %d %+v", i, q)
+		for j := range want {
+			require.Equal(t, want[j].Provider.ID, got.Hits[j].Provider.ID, "query %d %+v: hit %d", i, q, j)
+			require.Equal(t, want[j].Score, got.Hits[j].Score, "query %d: hit %d score", i, j)
+			require.Equal(t, want[j].Distance, got.Hits[j].Distance, "query %d: hit %d distance", i, j)
+		}
+		require.Equal(t, every.Total, got.Total)
+		require.Equal(t, every.Facets, got.Facets)
+	}
+	assert.Greater(t, walked, n/2, "too few queries ranked by rings")
+}

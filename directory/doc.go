@@ -75,8 +75,12 @@
 // typos corrected, combined with every spatial and hard filter of Query,
 // ranked by a documented blend of relevance and distance (Ranking), with
 // category facets and the categories the words were understood as. The
-// text index is bleve's, read back into sorted arrays so a query costs a
-// fraction of a millisecond at 100,000 providers; Apply updates it for
+// text index is bleve's, read back into sorted arrays numbered by the
+// cells of the spatial index, beside each provider's filter record, so a
+// query costs a fraction of a millisecond at 100,000 providers; the K
+// best of a query without a radius are ranked ring by ring around its
+// point with the spatial index's distance bound, stopping early. Apply
+// updates it for
 // the changed providers only (their postings, words, categories and
 // hours, in copy-on-write lists), with answers equal to a fresh build's.
 // Save writes a snapshot

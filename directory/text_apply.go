@@ -11,7 +11,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/paulmach/orb"
 )
 
 // apply returns the text index of next, a version made by Apply from
@@ -26,7 +25,8 @@ import (
 // analyses it. Cost for c changes: their tokens, O(c) chunks of 64
 // entries and the chunk tables (O(n/64) words) copied; plus a relayout,
 // O(n + postings), once dead and appended numbers pass an eighth of the
-// live ones, so O(1) amortized per change.
+// live ones (or the directory's grid was laid out afresh, which takes
+// as many changes as it has records), so O(1) amortized per change.
 func (t *textIndex) apply(ctx context.Context, old, next *Directory, removed, added []int32) (*textIndex, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -69,7 +69,9 @@ func (t *textIndex) apply(ctx context.Context, old, next *Directory, removed, ad
 		}
 	}
 	nt := e.done()
-	if nt.dead+(nt.n-nt.tail) > nt.live/8+64 {
+	// Relayout when the directory's grid was laid out afresh, so that
+	// the text index keeps numbering by its cells.
+	if nt.dead+(nt.n-nt.tail) > nt.live/8+64 || !nt.cells.sameFrame(next.grids[""]) {
 		return nt.relayout(ctx, next)
 	}
 	return nt, nil
@@ -87,7 +89,7 @@ func (t *textIndex) keeps(k int32, op, np *Provider) bool {
 	if op.Unplaced || op.Point == np.Point || k >= t.tail {
 		return true
 	}
-	g := &t.grid
+	g := &t.cells
 	if !g.within(np.Point) {
 		return false
 	}
@@ -103,7 +105,7 @@ type textEdit struct {
 	doc   docText
 
 	order, rank            *cowEdit[int32]
-	points                 *cowEdit[orb.Point]
+	recs                   *cowEdit[gridRec]
 	flags, zoneOf          *cowEdit[uint8]
 	tailCat                *cowEdit[[]uint16]
 	spanRef                *cowEdit[spanRef]
@@ -133,7 +135,7 @@ func (t *textIndex) edit(next *Directory) *textEdit {
 	nt.catDocs = slices.Clone(t.catDocs)
 	e := &textEdit{t: t, nt: nt, next: next, catEd: map[uint16]*listEdit{}}
 	e.order, e.rank = t.order.edit(), t.rank.edit()
-	e.points = t.points.edit()
+	e.recs = t.recs.edit()
 	e.flags, e.zoneOf = t.flags.edit(), t.open.zoneOf.edit()
 	e.tailCat, e.spanRef = t.tailCat.edit(), t.open.ref.edit()
 	for l := range numLangs {
@@ -221,9 +223,10 @@ func (e *textEdit) hours(np *Provider) (uint8, spanRef) {
 	return z | zoneOwn, spanRef{start: int32(start), end: int32(len(spans)), block: uint16(len(e.t.open.blocks))}
 }
 
-// refresh rewrites the point and hours of number k, kept for np.
+// refresh rewrites the record and hours of number k, kept for np.
 func (e *textEdit) refresh(k int32, np *Provider) {
-	e.points.set(k, np.Point)
+	e.recs.set(k, e.next.gridRec(*e.order.s.at(k)))
+	e.flags.set(k, *e.flags.s.at(k)|numFresh)
 	z, ref := e.hours(np)
 	e.zoneOf.set(k, z)
 	e.spanRef.set(k, ref)
@@ -270,7 +273,7 @@ func (e *textEdit) add(s int32, np *Provider) {
 	nt.live++
 	e.order.push(s)
 	e.rank.set(s, k)
-	e.points.push(np.Point)
+	e.recs.push(e.next.gridRec(s))
 	var fl uint8
 	if np.Unplaced {
 		fl = numUnplaced
@@ -345,7 +348,7 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 func (e *textEdit) done() *textIndex {
 	nt := e.nt
 	nt.order, nt.rank = e.order.done(), e.rank.done()
-	nt.points = e.points.done()
+	nt.recs = e.recs.done()
 	nt.flags = e.flags.done()
 	nt.tailCat = e.tailCat.done()
 	nt.open.zoneOf, nt.open.ref = e.zoneOf.done(), e.spanRef.done()

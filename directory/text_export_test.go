@@ -32,6 +32,12 @@ func SearchTextWith(d *Directory, q TextQuery, drive int) (*TextResults, error) 
 	return d.searchText(&q, drive)
 }
 
+// SearchTextRings runs q with the K best of a query without a radius
+// always ranked ring by ring, however many matches there are.
+func SearchTextRings(d *Directory, q TextQuery) (*TextResults, error) {
+	return d.searchText(&q, driveAuto|driveRings)
+}
+
 // SetSaveHook makes Save call fn after each step; an error from fn stops
 // the save there, as a crash would. It returns a function that removes
 // the hook.

@@ -21,7 +21,6 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 	bindex "github.com/blevesearch/bleve_index_api"
-	"github.com/paulmach/orb"
 )
 
 // The text index is a bleve index plus a read-optimised projection of it.
@@ -42,7 +41,7 @@ import (
 // thousands of documents (BenchmarkBleveSearch), and its hits cannot be
 // intersected cheaply with a place. Instead buildText and Open read
 // bleve's postings back into plain sorted arrays (textIndex.lang),
-// numbered in grid order (text_grid.go), which a query intersects with the
+// numbered in the cell order of the spatial index (text_store.go), which a query intersects with the
 // grid cells around the place. Reading the postings back, rather than
 // analysing the providers a second time, means a directory built in memory
 // and one opened from disk hold exactly the same projection. Directory.Apply
@@ -239,22 +238,26 @@ type textIndex struct {
 	catDocs  []*postList
 	catIdx   map[string]uint16
 
-	// Internal numbering (see text_grid.go): order[k] is the slot of
-	// number k, rank its inverse (-1: none); points[k] is its Point, so
-	// that distance checks do not touch provider records; flags[k] says
+	// Internal numbering (see textCells): order[k] is the slot of
+	// number k, rank its inverse (-1: none); recs[k] is its record in
+	// the spatial index (the value its grids hold, Directory.gridRec),
+	// kept in number order so that candidates, visited in that order,
+	// are placed and turned away by the quick filters without touching
+	// provider records or their metas; flags[k] says
 	// whether it is dead or unplaced. Postings, rows and category lists
 	// are by number. Numbers below tail were laid out in cell order;
 	// numbers from tail to n were appended by Apply.
-	grid   textGrid
-	open   openIndex
-	order  cowSlice[int32]
-	rank   cowSlice[int32]
-	points cowSlice[orb.Point]
-	flags  cowSlice[uint8]
-	n      int32 // numbers in use
-	tail   int32 // first appended number
-	live   int32 // live numbers: the directory's providers
-	dead   int32 // dead numbers
+	cells textCells
+	open  openIndex
+	order cowSlice[int32]
+	rank  cowSlice[int32]
+	recs  cowSlice[gridRec]
+	hours *hourBits
+	flags cowSlice[uint8]
+	n     int32 // numbers in use
+	tail  int32 // first appended number
+	live  int32 // live numbers: the directory's providers
+	dead  int32 // dead numbers
 
 	pool *sync.Pool // *textScratch
 }

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -168,6 +169,10 @@ type textScratch struct {
 	clock   []time.Duration
 	facet   []int32
 	matches []textMatch
+	// Ranking by rings (Directory.rank).
+	best         []textMatch
+	ring, at, by []int32
+	fill         []int32
 }
 
 func (t *textIndex) scratch(n, words int) *textScratch {
@@ -193,6 +198,8 @@ func (t *textIndex) release(s *textScratch) {
 	}
 	clear(s.matches)
 	s.matches = s.matches[:0]
+	clear(s.best)
+	s.best = s.best[:0]
 	t.pool.Put(s)
 }
 
@@ -312,7 +319,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 	var runs [][2]int32
 	if radius > 0 {
 		box = geo.BoundAround(near, radius)
-		t.grid.runs(box, func(lo, hi int32) { runs = append(runs, [2]int32{lo, hi}) })
+		t.cells.runs(box, func(lo, hi int32) { runs = append(runs, [2]int32{lo, hi}) })
 		if t.n > t.tail {
 			runs = append(runs, [2]int32{t.tail, t.n}) // appended numbers lie anywhere
 		}
@@ -369,7 +376,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		}
 	}
 	if radius > 0 {
-		if c := t.grid.count(box) + int(t.n-t.tail); c < best {
+		if c := t.cells.count(box) + int(t.n-t.tail); c < best {
 			by = byBox
 		}
 	}
@@ -389,18 +396,22 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		}
 	}
 	rows := s.rows
-	textWeight, distWeight := r.Text, r.Distance
-	wsum := textWeight + distWeight
-	scale := float64(r.DistanceScale)
-	pts, flags := &t.points, &t.flags
-	var clk *openClock
-	if !q.OpenAt.IsZero() {
-		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
-		s.clock, clk = c.at, &c
-	}
+	sc := newScorer(r)
+	recs, flags := &t.recs, &t.flags
 	// Skip filter.keepAt (a filter record read) when the index evaluated
 	// every filter set.
 	useKeep := needsKeep(&q.Query)
+	// keepAt checks opening hours itself, from the filter record: the
+	// index's copy of them (openAt) is read only when keepAt is not.
+	var clk *openClock
+	if !q.OpenAt.IsZero() && !useKeep {
+		c := t.open.clock(q.OpenAt, q.UnknownHoursOK, s.clock)
+		s.clock, clk = c.at, &c
+	}
+	var open []uint64
+	if f.openHour >= 0 && f.openHour < len(t.hours) {
+		open = t.hours[f.openHour]
+	}
 	out := s.matches[:0]
 	eval := func(k int32) {
 		rel := 0.0
@@ -420,8 +431,21 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 				rel += pq.words[wi].idf * float64(lv)
 			}
 		}
-		if *flags.at(k) != 0 {
-			return // dead or unplaced
+		fl := *flags.at(k)
+		if fl&(numDead|numUnplaced) != 0 {
+			return
+		}
+		if open != nil && k < t.tail && fl&numFresh == 0 && open[k/64]&(1<<(k%64)) == 0 {
+			return // closed at that hour
+		}
+		// The spatial index's record turns away most providers failing
+		// the flags, language, age or hour of the week (quickRec).
+		rec := recs.at(k)
+		if radius > 0 && !(rec.Lon >= box.Min[0] && rec.Lon <= box.Max[0] && rec.Lat >= box.Min[1] && rec.Lat <= box.Max[1]) {
+			return // in a cell that overhangs the radius's box
+		}
+		if !f.quickRec(rec) {
+			return
 		}
 		if catOK != nil {
 			in := false
@@ -443,9 +467,13 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			}
 			keep = keep || !sure
 		}
-		dist := geo.Distance(near, *pts.at(k))
-		if radius > 0 && dist > radius {
-			return
+		// Without a radius the distance only ranks: rank measures it
+		// for the matches it needs.
+		dist := geo.Meters(-1)
+		if radius > 0 {
+			if dist = geo.Distance(near, orb.Point{rec.Lon, rec.Lat}); dist > radius {
+				return
+			}
 		}
 		i := t.slot(k)
 		if keep && !f.keepAt(d, i) {
@@ -467,25 +495,17 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 		// Summing in a different order than idfSum can land a full match
 		// a rounding error above 1.
 		rel = min(rel/(idfSum*maxLevel), 1)
-		prox := 1 / (1 + float64(dist)/scale)
-		score := 0.0
-		if wsum > 0 {
-			score = (textWeight*rel + distWeight*prox) / wsum
+		m := textMatch{doc: k, dist: dist, rel: rel, stop: stop}
+		if radius > 0 {
+			m.score = sc.score(rel, dist)
 		}
-		out = append(out, textMatch{doc: k, dist: dist, rel: rel, score: score, stop: stop})
-	}
-	inBox := func(k int32) bool {
-		p := *pts.at(k)
-		return radius == 0 || p[0] >= box.Min[0] && p[0] <= box.Max[0] && p[1] >= box.Min[1] && p[1] <= box.Max[1]
+		out = append(out, m)
 	}
 	switch {
 	case by == byBox:
-		// Cells overhang the box: test the box first.
 		for _, r := range runs {
 			for k := r[0]; k < r[1]; k++ {
-				if inBox(k) {
-					eval(k)
-				}
+				eval(k)
 			}
 		}
 	case by == byCat:
@@ -494,17 +514,13 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 				list := catList.head
 				j, _ := slices.BinarySearch(list, r[0])
 				for ; j < len(list) && list[j] < r[1]; j++ {
-					if k := list[j]; inBox(k) {
-						eval(k)
-					}
+					eval(list[j])
 				}
 			}
 			if r[1] > t.tail {
 				tl := &catList.tail
 				for j := catList.tailFrom(r[0]); j < tl.n && *tl.at(j) < r[1]; j++ {
-					if k := *tl.at(j); inBox(k) {
-						eval(k)
-					}
+					eval(*tl.at(j))
 				}
 			}
 		}
@@ -514,9 +530,7 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			for _, k := range s.touched[wi] {
 				if !seen[k] {
 					seen[k] = true
-					if inBox(k) {
-						eval(k)
-					}
+					eval(k)
 				}
 			}
 		}
@@ -526,14 +540,56 @@ func (d *Directory) run(s *textScratch, pq *parsedQuery, f *filter, q *TextQuery
 			}
 		}
 	default:
-		for _, k := range s.touched[driver] {
-			if inBox(k) {
+		// Candidates in number order, so that their records and rows are
+		// read front to back: a short list sorted, a long one read off
+		// the word's row, eight numbers a load.
+		list := s.touched[driver]
+		span := 0
+		for _, r := range runs {
+			span += int(r[1] - r[0])
+		}
+		if len(list) < span/512 {
+			slices.Sort(list)
+			for _, k := range list {
 				eval(k)
 			}
+			break
+		}
+		row := rows[driver]
+		for _, r := range runs {
+			nonZero(row, r[0], r[1], func(k int32) {
+				eval(k)
+			})
 		}
 	}
 	s.matches = out
 	return out
+}
+
+// nonZero calls fn with each k in [lo, hi) where row[k] is not 0, in
+// order.
+func nonZero(row []uint8, lo, hi int32, fn func(k int32)) {
+	k := lo
+	for ; k < hi && k&7 != 0; k++ {
+		if row[k] != 0 {
+			fn(k)
+		}
+	}
+	for ; k+8 <= hi; k += 8 {
+		if binary.LittleEndian.Uint64(row[k:]) == 0 {
+			continue
+		}
+		for j := k; j < k+8; j++ {
+			if row[j] != 0 {
+				fn(j)
+			}
+		}
+	}
+	for ; k < hi; k++ {
+		if row[k] != 0 {
+			fn(k)
+		}
+	}
 }
 
 // inRuns counts the entries of p that fall in runs.

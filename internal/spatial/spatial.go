@@ -73,14 +73,24 @@ func LangBit(l string) uint32 {
 // RecsPerCell is the density a grid's cells are sized for.
 const RecsPerCell = 8
 
-// Grid holds records in the cells of a uniform lon/lat grid.
-type Grid struct {
+// Frame is the geometry of a grid: a uniform lon/lat grid of NX × NY
+// cells numbered row by row from the south-west, cell (x, y) being
+// y·NX + x. Points outside it belong to the nearest edge cell. A Frame
+// is a plain value: an index that numbers things by cell (the text
+// index) keeps a copy of the frame it was laid out in.
+type Frame struct {
 	MinLon, MinLat float64 // degrees
 	CellLon        float64 // degrees
 	CellLat        float64
 	NX, NY         int
-	// CosMax is the cosine of the largest |latitude| of any record.
+	// CosMax is the cosine of the largest |latitude| of any point laid
+	// out in the frame; RingBound holds for such points only.
 	CosMax float64
+}
+
+// Grid holds records in the cells of a uniform lon/lat grid.
+type Grid struct {
+	Frame
 	// Cells are the records of each cell, row by row from the south-west.
 	// A published cell has no spare capacity, so a new version that adds
 	// to it copies it instead of writing into a shared array.
@@ -202,7 +212,7 @@ func Summarize(cell []Rec) CellSum {
 
 // Cell returns the cell of (lon, lat), clamped to the grid: a point
 // outside it belongs to the nearest edge cell.
-func (g *Grid) Cell(lon, lat float64) int {
+func (g *Frame) Cell(lon, lat float64) int {
 	x := min(max(int((lon-g.MinLon)/g.CellLon), 0), g.NX-1)
 	y := min(max(int((lat-g.MinLat)/g.CellLat), 0), g.NY-1)
 	return y*g.NX + x
@@ -210,7 +220,7 @@ func (g *Grid) Cell(lon, lat float64) int {
 
 // CosAt returns the cosine of the largest |latitude| of the grid and p,
 // as RingBound needs.
-func (g *Grid) CosAt(p orb.Point) float64 {
+func (g *Frame) CosAt(p orb.Point) float64 {
 	return math.Min(g.CosMax, math.Cos(math.Abs(p[1])*math.Pi/180))
 }
 
@@ -223,7 +233,7 @@ func (g *Grid) CosAt(p orb.Point) float64 {
 // clamped cells are k apart on an axis are at least k-1 cells apart on
 // it, since every cell between them is whole. cosMax must be CosAt of
 // the query point.
-func (g *Grid) RingBound(r int, cosMax float64) float64 {
+func (g *Frame) RingBound(r int, cosMax float64) float64 {
 	if r <= 1 {
 		return 0
 	}
@@ -243,37 +253,62 @@ func (g *Grid) Walk(near orb.Point, fn func(cell []Rec, sum *CellSum, lb float64
 	if len(g.Cells) == 0 {
 		return
 	}
-	cosMax := g.CosAt(near)
-	cx := min(max(int((near[0]-g.MinLon)/g.CellLon), 0), g.NX-1)
-	cy := min(max(int((near[1]-g.MinLat)/g.CellLat), 0), g.NY-1)
-	maxR := max(cx, g.NX-1-cx, cy, g.NY-1-cy)
+	g.Rings(near, func(c int, lb float64) bool {
+		if c < 0 {
+			return fn(nil, nil, lb)
+		}
+		return len(g.Cells[c]) == 0 || fn(g.Cells[c], &g.Sums[c], lb)
+	})
+}
+
+// Rings visits every cell of f in Chebyshev rings around near, the
+// walk behind Grid.Walk: fn gets each cell c (empty or not) of ring r
+// with lb = RingBound(r), a lower bound (meters) of the distance from
+// near to any point laid out in a cell of ring r or a later one; after
+// each ring it gets c = -1 and the bound of the next ring. Within a ring
+// cells come row by row, south to north. It stops when fn returns false
+// or every cell was visited: O(cells visited).
+func (f *Frame) Rings(near orb.Point, fn func(c int, lb float64) bool) {
+	if f.NX <= 0 || f.NY <= 0 {
+		return
+	}
+	cosMax := f.CosAt(near)
+	cx := min(max(int((near[0]-f.MinLon)/f.CellLon), 0), f.NX-1)
+	cy := min(max(int((near[1]-f.MinLat)/f.CellLat), 0), f.NY-1)
+	maxR := max(cx, f.NX-1-cx, cy, f.NY-1-cy)
 	for r := 0; r <= maxR; r++ {
-		lb := g.RingBound(r, cosMax)
+		lb := f.RingBound(r, cosMax)
 		for y := cy - r; y <= cy+r; y++ {
-			if y < 0 || y >= g.NY {
+			if y < 0 || y >= f.NY {
 				continue
 			}
-			row := g.Cells[y*g.NX : (y+1)*g.NX]
-			sums := g.Sums[y*g.NX : (y+1)*g.NX]
+			row := y * f.NX
 			if y == cy-r || y == cy+r {
-				for x := max(cx-r, 0); x <= min(cx+r, g.NX-1); x++ {
-					if len(row[x]) > 0 && !fn(row[x], &sums[x], lb) {
+				for x := max(cx-r, 0); x <= min(cx+r, f.NX-1); x++ {
+					if !fn(row+x, lb) {
 						return
 					}
 				}
 				continue
 			}
-			if x := cx - r; x >= 0 && len(row[x]) > 0 && !fn(row[x], &sums[x], lb) {
+			if x := cx - r; x >= 0 && !fn(row+x, lb) {
 				return
 			}
-			if x := cx + r; r > 0 && x < g.NX && len(row[x]) > 0 && !fn(row[x], &sums[x], lb) {
+			if x := cx + r; r > 0 && x < f.NX && !fn(row+x, lb) {
 				return
 			}
 		}
-		if !fn(nil, nil, g.RingBound(r+1, cosMax)) {
+		if !fn(-1, f.RingBound(r+1, cosMax)) {
 			return
 		}
 	}
+}
+
+// Within reports whether (lon, lat) lies inside f's cells rather than
+// clamped to an edge cell.
+func (f *Frame) Within(lon, lat float64) bool {
+	return f.NX > 0 && f.NY > 0 && lon >= f.MinLon && lat >= f.MinLat &&
+		lon < f.MinLon+float64(f.NX)*f.CellLon && lat < f.MinLat+float64(f.NY)*f.CellLat
 }
 
 // All calls fn for every record, cell by cell; fn returns false to stop.
