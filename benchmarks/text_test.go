@@ -401,7 +401,7 @@ func TestTextRankMatchesExhaustive(t *testing.T) {
 		want := slices.Clone(every.Hits)
 		for j := range want {
 			h := &want[j]
-			h.Distance = geo.Distance(q.Near, h.Provider.Point)
+			h.Distance = geo.Distance(q.Near, h.Provider.Point())
 			h.Walk = geo.WalkTime(h.Distance)
 			prox := 1 / (1 + float64(h.Distance)/float64(def.DistanceScale))
 			h.Score = (def.Text*h.Relevance + def.Distance*prox) / (def.Text + def.Distance)
@@ -419,7 +419,7 @@ func TestTextRankMatchesExhaustive(t *testing.T) {
 				}
 				return 1
 			}
-			return strings.Compare(a.Provider.ID, b.Provider.ID)
+			return strings.Compare(a.Provider.ID(), b.Provider.ID())
 		})
 		want = want[:min(q.K, len(want))]
 		got, err := d.SearchText(q)
@@ -429,7 +429,7 @@ func TestTextRankMatchesExhaustive(t *testing.T) {
 		}
 		require.Equal(t, len(want), len(got.Hits), "query %d %+v", i, q)
 		for j := range want {
-			require.Equal(t, want[j].Provider.ID, got.Hits[j].Provider.ID, "query %d %+v: hit %d", i, q, j)
+			require.Equal(t, want[j].Provider.ID(), got.Hits[j].Provider.ID(), "query %d %+v: hit %d", i, q, j)
 			require.Equal(t, want[j].Score, got.Hits[j].Score, "query %d: hit %d score", i, j)
 			require.Equal(t, want[j].Distance, got.Hits[j].Distance, "query %d: hit %d distance", i, j)
 		}

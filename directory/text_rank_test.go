@@ -33,7 +33,7 @@ func wantTopK(q directory.TextQuery, all *directory.TextResults, k int) []direct
 	hits := slices.Clone(all.Hits)
 	for i := range hits {
 		h := &hits[i]
-		h.Distance = geo.Distance(q.Near, h.Provider.Point)
+		h.Distance = geo.Distance(q.Near, h.Provider.Point())
 		h.Walk = geo.WalkTime(h.Distance)
 		prox := 1 / (1 + float64(h.Distance)/float64(r.DistanceScale))
 		h.Score = (r.Text*h.Relevance + r.Distance*prox) / (r.Text + r.Distance)
@@ -51,7 +51,7 @@ func wantTopK(q directory.TextQuery, all *directory.TextResults, k int) []direct
 			}
 			return 1
 		}
-		return strings.Compare(a.Provider.ID, b.Provider.ID)
+		return strings.Compare(a.Provider.ID(), b.Provider.ID())
 	})
 	return hits[:min(k, len(hits))]
 }
@@ -120,19 +120,18 @@ func TestSearchTextRanksByRings(t *testing.T) {
 	i := 0
 	for p := range d.All() {
 		i++
-		if p.Unplaced || i%7 != 0 {
+		if p.Unplaced() || i%7 != 0 {
 			continue
 		}
-		np := *p
-		np.Categories = slices.Clone(p.Categories)
+		np := p.Provider() // a deep copy
 		switch i % 3 {
 		case 0: // moved anywhere, renamed: a new number
-			np.Point = orb.Point{p.Point[0] + (rng.Float64()-0.5)*0.2, p.Point[1] + (rng.Float64()-0.5)*0.2}
-			np.Name = p.Name + " annex"
+			np.Point = orb.Point{p.Point()[0] + (rng.Float64()-0.5)*0.2, p.Point()[1] + (rng.Float64()-0.5)*0.2}
+			np.Name = p.Name() + " annex"
 		case 1: // moved a few meters: the same cell, the same number
-			np.Point = orb.Point{p.Point[0] + 1e-6, p.Point[1] - 1e-6}
+			np.Point = orb.Point{p.Point()[0] + 1e-6, p.Point()[1] - 1e-6}
 		default: // renamed in place
-			np.Name = "Eastside " + p.Name
+			np.Name = "Eastside " + p.Name()
 		}
 		cs = append(cs, directory.Replace(np))
 	}
