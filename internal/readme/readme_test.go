@@ -32,7 +32,7 @@ var preludes = []string{
 	/* cohort */ `var ctx context.Context; var m *match.Matcher; var students []match.Student; var bar interface{ Set(string, float64) }; var f io.Writer`,
 	/* live updates */ `var ctx context.Context; var dir *directory.Directory; var summerHours directory.Hours; var newProgram directory.Provider; var students []match.Student; var home orb.Point`,
 	/* trends */ `var ctx context.Context; var hoods *geo.Regions; var nyc *time.Location; var key []byte; var requests []trends.Request; var now time.Time; var dir *directory.Directory; var w io.Writer`,
-	/* persistence */ `var ctx context.Context; var cfg trends.Config; var logFile, export io.Reader; var reqs []trends.Request`,
+	/* persistence */ `var ctx context.Context; var cfg trends.Config; var logFile, export io.Reader; var reqs []trends.Request; var rows trends.Rows`,
 }
 
 const header = `package gen
