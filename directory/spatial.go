@@ -26,11 +26,13 @@ func init() {
 				}
 				return nil
 			},
+			// A pointer: boxing the slice itself would allocate on
+			// every call, and plans ask once per provider they weigh.
 			Stops: func(slot int32) any {
 				if d.net == nil {
-					return []NearStop(nil)
+					return (*[]NearStop)(nil)
 				}
-				return *d.stopsNear.at(slot)
+				return d.stopsNear.at(slot)
 			},
 			SlotOf:  d.ids.get,
 			Direct:  func(code string) int { return d.catCount[code] },

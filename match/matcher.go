@@ -140,8 +140,11 @@ func (m *Matcher) slots() int32 { return m.src.Slots }
 
 // stopsAt returns the transit stops near the provider in slot i.
 func (m *Matcher) stopsAt(i int32) []directory.NearStop {
-	s, _ := m.src.Stops(i).([]directory.NearStop)
-	return s
+	s, _ := m.src.Stops(i).(*[]directory.NearStop)
+	if s == nil {
+		return nil
+	}
+	return *s
 }
 
 // view returns the read-only listing of a provider of the version.

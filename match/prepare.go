@@ -555,14 +555,16 @@ func (p *Prepared) travelBound(r geo.Meters) time.Duration {
 // With the record's stops (Prepared.stopLB known), the trip by bus is
 // also no quicker than the best of its egress stops — those travel
 // uses — each a lower bound on the least time there plus the walk on:
-// exact in whole seconds, it needs no slack.
-func (p *Prepared) stopBound(r geo.Meters, rc *rec) time.Duration {
+// exact in whole seconds, it needs no slack. That part reads the
+// provider's stops, so it is taken only when egress is set: search asks
+// for it only for records the cheaper bound has not already ruled out.
+func (p *Prepared) stopBound(r geo.Meters, rc *rec, egress bool) time.Duration {
 	b := math.Inf(1)
 	if wt := geo.WalkTime(r); wt <= p.walkOnly() {
 		b = wt.Seconds()
 	}
 	bus := max(p.env.bound(r), p.env.minA+float64(rc.StopWalk)/geo.WalkSpeed) - boundSlack
-	if p.stopLB != nil && bus < b {
+	if egress && p.stopLB != nil && bus < b {
 		// (When the walk bounds lower, the stops cannot raise the result.)
 		eg := math.Inf(1)
 		for _, ns := range p.m.stopsAt(rc.Slot) {

@@ -131,10 +131,22 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 			if full {
 				cut, tb = top[k-1].Score, p.travelBound(dl)
 				if p.mode == ModeTransit {
-					tb = max(tb, p.stopBound(dl, r))
+					tb = max(tb, p.stopBound(dl, r, false))
 				}
 				if p.bound(pi, r, dl, tb) < cut {
 					return true
+				}
+				// The bound by the provider's egress stops costs a read of
+				// them: only for what the cheaper one kept. (bound falls as
+				// tb grows, so this rules out no record the whole bound
+				// would have kept.)
+				if p.mode == ModeTransit && p.stopLB != nil {
+					if eb := p.stopBound(dl, r, true); eb > tb {
+						tb = eb
+						if p.bound(pi, r, dl, tb) < cut {
+							return true
+						}
+					}
 				}
 			}
 			d := geo.Distance(p.origin, orb.Point{r.Lon, r.Lat})

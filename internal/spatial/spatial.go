@@ -332,7 +332,8 @@ type Source struct {
 	// Provider returns the *directory.Provider in a slot, nil for an
 	// empty slot.
 	Provider func(slot int32) any
-	// Stops returns the []directory.NearStop of a slot.
+	// Stops returns a *[]directory.NearStop of a slot (nil without
+	// transit); the slice is shared.
 	Stops func(slot int32) any
 	// SlotOf returns the slot of a provider ID.
 	SlotOf func(id string) (int32, bool)
