@@ -438,10 +438,11 @@ const maxCohortErrors = 20
 // time, with the travel-time rows its candidates read (2 bytes per
 // departure minute each). The shared per-stop runs take 2 bytes per
 // departure at a stop and stop reached from it within the travel limit,
-// plus 4 bytes per network stop, kept until Assign returns. Per item about 40 bytes of bookkeeping, and per served item its
-// Assigned entry with the explanation's text (about 300 bytes). On the
-// benchmark (300,000 needs, 4.8 million edges) the heap peaks near
-// 460 MB; at state scale (1,000,000 students × 3 needs on 100,000
+// plus 4 bytes per network stop, kept until Assign returns. Per item
+// about 40 bytes of bookkeeping, and per served item its Assigned entry
+// with the explanation's text (about 300 bytes). On the benchmark
+// (300,000 needs, 4.7 million edges, 30% of students by bus on a
+// synthetic network) the heap peaks near 800 MB; at state scale (1,000,000 students × 3 needs on 100,000
 // providers, 58 million edges) near 4.8 GB.
 //
 // Cancelling ctx stops all work promptly; Assign then returns ctx's error
