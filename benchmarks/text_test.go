@@ -17,6 +17,7 @@ import (
 
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/oracle"
 	"github.com/wraparound/wraparound/internal/synth"
 )
 
@@ -389,7 +390,6 @@ func TestTextRankMatchesExhaustive(t *testing.T) {
 		d = textDirectory(t)
 	}
 	rng := rand.New(rand.NewPCG(5, 17))
-	def := directory.DefaultRanking()
 	walked := 0
 	for i, q := range districtTextQueries(t, 12, n) {
 		q.Radius = 0
@@ -398,30 +398,7 @@ func TestTextRankMatchesExhaustive(t *testing.T) {
 		all.K = 0
 		every, err := d.SearchText(all)
 		require.NoError(t, err)
-		want := slices.Clone(every.Hits)
-		for j := range want {
-			h := &want[j]
-			h.Distance = geo.Distance(q.Near, h.Provider.Point())
-			h.Walk = geo.WalkTime(h.Distance)
-			prox := 1 / (1 + float64(h.Distance)/float64(def.DistanceScale))
-			h.Score = (def.Text*h.Relevance + def.Distance*prox) / (def.Text + def.Distance)
-		}
-		slices.SortFunc(want, func(a, b directory.TextHit) int {
-			switch {
-			case a.Score != b.Score:
-				if a.Score > b.Score {
-					return -1
-				}
-				return 1
-			case a.Distance != b.Distance:
-				if a.Distance < b.Distance {
-					return -1
-				}
-				return 1
-			}
-			return strings.Compare(a.Provider.ID(), b.Provider.ID())
-		})
-		want = want[:min(q.K, len(want))]
+		want := oracle.TextTopK(q, every, q.K)
 		got, err := d.SearchText(q)
 		require.NoError(t, err)
 		if every.Total > 4*q.K {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 
@@ -15,46 +14,8 @@ import (
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/directory"
 	"github.com/wraparound/wraparound/geo"
+	"github.com/wraparound/wraparound/internal/oracle"
 )
-
-// wantTopK ranks every match of all (the answer with K 0) independently
-// of the index: distance from the providers' own points, score from the
-// Ranking formula, ordered by score, then distance, then ID; the first
-// k.
-func wantTopK(q directory.TextQuery, all *directory.TextResults, k int) []directory.TextHit {
-	r := q.Ranking
-	def := directory.DefaultRanking()
-	if r.Text == 0 && r.Distance == 0 {
-		r.Text, r.Distance = def.Text, def.Distance
-	}
-	if r.DistanceScale == 0 {
-		r.DistanceScale = def.DistanceScale
-	}
-	hits := slices.Clone(all.Hits)
-	for i := range hits {
-		h := &hits[i]
-		h.Distance = geo.Distance(q.Near, h.Provider.Point())
-		h.Walk = geo.WalkTime(h.Distance)
-		prox := 1 / (1 + float64(h.Distance)/float64(r.DistanceScale))
-		h.Score = (r.Text*h.Relevance + r.Distance*prox) / (r.Text + r.Distance)
-	}
-	slices.SortFunc(hits, func(a, b directory.TextHit) int {
-		switch {
-		case a.Score != b.Score:
-			if a.Score > b.Score {
-				return -1
-			}
-			return 1
-		case a.Distance != b.Distance:
-			if a.Distance < b.Distance {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Provider.ID(), b.Provider.ID())
-	})
-	return hits[:min(k, len(hits))]
-}
 
 // rankQuery returns a random query without a radius, with a random
 // Ranking a third of the time (relevance alone, proximity alone, a short
@@ -86,7 +47,7 @@ func checkRanked(t *testing.T, d *directory.Directory, q directory.TextQuery) bo
 		require.ErrorIs(t, err, directory.ErrEmptyQuery)
 		return false
 	}
-	want := wantTopK(q, every, q.K)
+	want := oracle.TextTopK(q, every, q.K)
 	for _, search := range []func(*directory.Directory, directory.TextQuery) (*directory.TextResults, error){
 		(*directory.Directory).SearchText, directory.SearchTextRings,
 	} {

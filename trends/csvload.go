@@ -77,18 +77,12 @@ func (s *Store) ReadCSV(ctx context.Context, r io.Reader) (int, error) {
 	if err != nil {
 		return 0, &CSVError{Line: 1, Err: fmt.Errorf("%w: no header: %w", ErrBadQuery, errors.Unwrap(err))}
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if _, dup := col[h]; dup {
-			return 0, &CSVError{Line: 1, Column: h, Err: errors.New("trends: duplicate column")}
-		}
-		col[h] = i
+	if len(head) > 0 {
+		head[0] = strings.TrimPrefix(head[0], "\ufeff") // a byte-order mark opens the file, not a column
 	}
-	for _, need := range []string{ColRequestedAt, ColCategory} {
-		if _, ok := col[need]; !ok {
-			return 0, &CSVError{Line: 1, Column: need, Err: errors.New("trends: missing column")}
-		}
+	col, err := columnIndex(head, func(column string, err error) error { return &CSVError{Line: 1, Column: column, Err: err} })
+	if err != nil {
+		return 0, err
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
@@ -96,21 +90,8 @@ func (s *Store) ReadCSV(ctx context.Context, r io.Reader) (int, error) {
 		}
 		return ""
 	}
-	z := zoneCache{loc: s.loc}
-	var sh *studentHasher
-	if s.hasher.New != nil {
-		sh = s.hasher.Get().(*studentHasher)
-		defer s.hasher.Put(sh)
-	}
-	var ps []prepared
-	var errs []error
-	nbad := 0
-	bad := func(err error) {
-		nbad++
-		if len(errs) < maxCSVErrors {
-			errs = append(errs, err)
-		}
-	}
+	l := s.newLoader()
+	defer l.release()
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -121,42 +102,21 @@ func (s *Store) ReadCSV(ctx context.Context, r io.Reader) (int, error) {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				// csv.ParseError quotes no field content, only positions.
-				bad(&CSVError{Line: pe.Line, Err: pe.Err})
+				l.bad(&CSVError{Line: pe.Line, Err: pe.Err})
 				continue
 			}
 			return 0, err
 		}
-		if (len(ps)+nbad)%4096 == 0 {
+		if l.seen()%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return 0, err
 			}
 		}
-		ok := true
-		req := requestFrom(func(name string) any { return get(rec, name) }, func(column string, err error) {
-			bad(&CSVError{Line: line, Column: column, Err: err})
-			ok = false
+		l.add(func(name string) any { return get(rec, name) }, func(column string, err error) error {
+			return &CSVError{Line: line, Column: column, Err: err}
 		})
-		if !ok {
-			continue
-		}
-		var p prepared
-		if err := s.prepare(&req, 0, &z, sh, &p); err != nil {
-			column, why := columnOf(err)
-			bad(&CSVError{Line: line, Column: column, Err: why})
-			continue
-		}
-		ps = append(ps, p)
 	}
-	if nbad > 0 {
-		if nbad > len(errs) {
-			errs = append(errs, fmt.Errorf("%w: %d bad rows, the first %d listed", ErrTooManyErrors, nbad, len(errs)))
-		}
-		return 0, errors.Join(errs...)
-	}
-	for lo := 0; lo < len(ps); lo += chunk {
-		s.commit(ps[lo:min(lo+chunk, len(ps))])
-	}
-	return len(ps), nil
+	return l.commit()
 }
 
 // columnOf maps an error of prepare to the column it came from and the

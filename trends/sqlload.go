@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Rows is what ReadRows reads: the result of a query, row by row.
@@ -90,18 +89,9 @@ func (s *Store) ReadRows(ctx context.Context, rows Rows) (int, error) {
 	if err != nil {
 		return 0, &RowError{Err: driverError{err}}
 	}
-	col := map[string]int{}
-	for i, h := range names {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if _, dup := col[h]; dup {
-			return 0, &RowError{Column: h, Err: errors.New("trends: duplicate column")}
-		}
-		col[h] = i
-	}
-	for _, need := range []string{ColRequestedAt, ColCategory} {
-		if _, ok := col[need]; !ok {
-			return 0, &RowError{Column: need, Err: errors.New("trends: missing column")}
-		}
+	col, err := columnIndex(names, func(column string, err error) error { return &RowError{Column: column, Err: err} })
+	if err != nil {
+		return 0, err
 	}
 	vals := make([]any, len(names))
 	dest := make([]any, len(names))
@@ -114,21 +104,8 @@ func (s *Store) ReadRows(ctx context.Context, rows Rows) (int, error) {
 		}
 		return nil
 	}
-	z := zoneCache{loc: s.loc}
-	var sh *studentHasher
-	if s.hasher.New != nil {
-		sh = s.hasher.Get().(*studentHasher)
-		defer s.hasher.Put(sh)
-	}
-	var ps []prepared
-	var errs []error
-	nbad := 0
-	bad := func(err error) {
-		nbad++
-		if len(errs) < maxCSVErrors {
-			errs = append(errs, err)
-		}
-	}
+	l := s.newLoader()
+	defer l.release()
 	row := 0
 	for rows.Next() {
 		row++
@@ -139,24 +116,10 @@ func (s *Store) ReadRows(ctx context.Context, rows Rows) (int, error) {
 		}
 		clear(vals)
 		if err := rows.Scan(dest...); err != nil {
-			bad(&RowError{Row: row, Err: driverError{err}})
+			l.bad(&RowError{Row: row, Err: driverError{err}})
 			continue
 		}
-		ok := true
-		req := requestFrom(get, func(column string, err error) {
-			bad(&RowError{Row: row, Column: column, Err: err})
-			ok = false
-		})
-		if !ok {
-			continue
-		}
-		var p prepared
-		if err := s.prepare(&req, 0, &z, sh, &p); err != nil {
-			column, why := columnOf(err)
-			bad(&RowError{Row: row, Column: column, Err: why})
-			continue
-		}
-		ps = append(ps, p)
+		l.add(get, func(column string, err error) error { return &RowError{Row: row, Column: column, Err: err} })
 	}
 	if err := rows.Err(); err != nil {
 		return 0, &RowError{Row: row + 1, Err: driverError{err}}
@@ -164,14 +127,5 @@ func (s *Store) ReadRows(ctx context.Context, rows Rows) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if nbad > 0 {
-		if nbad > len(errs) {
-			errs = append(errs, fmt.Errorf("%w: %d bad rows, the first %d listed", ErrTooManyErrors, nbad, len(errs)))
-		}
-		return 0, errors.Join(errs...)
-	}
-	for lo := 0; lo < len(ps); lo += chunk {
-		s.commit(ps[lo:min(lo+chunk, len(ps))])
-	}
-	return len(ps), nil
+	return l.commit()
 }
