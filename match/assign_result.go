@@ -217,11 +217,14 @@ func (m *Matcher) finish(ctx context.Context, a *Assignment, students []Student,
 // for each unmet need whose candidate list was cut at the bound, looks
 // for an eligible provider beyond it that still has a seat.
 func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assign []int32, hasSeat func(int32) bool, seats *seatIndex, score []float64, expl []string, beyond []bool) error {
-	work := false
+	work, search := false, false
 	for _, r := range [2][2]int32{{in.first[s], in.first[s+1]}, {in.ifirst[s], in.ifirst[s+1]}} {
 		for l := r[0]; l < r[1]; l++ {
-			if assign[l] >= 0 || in.status[l]&needTrunc != 0 {
+			switch {
+			case assign[l] >= 0:
 				work = true
+			case in.status[l]&needTrunc != 0:
+				work, search = true, true
 			}
 		}
 	}
@@ -229,7 +232,9 @@ func (in *instance) explainStudent(ctx context.Context, s int, st *Student, assi
 		return nil
 	}
 	cp, _ := in.scoring(st)
-	pr, err := in.open.Prepare(ctx, cp)
+	// Scoring the assigned providers needs no search bounds; the check
+	// for a seat beyond the candidates may search.
+	pr, err := in.open.prepare(ctx, cp, search)
 	if err != nil {
 		return err
 	}

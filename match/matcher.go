@@ -32,6 +32,9 @@ type Matcher struct {
 	// services running on them: days with the same number have the same
 	// timetable.
 	daySigs [7]int
+	// stopPts are the network's stops with their latitude's cosine, for
+	// the distance bounds of the transit envelope.
+	stopPts []gpt
 	// catText is each category's label and synonyms, lower case, for the
 	// words component.
 	catText map[string]string
@@ -215,6 +218,10 @@ func (m *Matcher) compileTransit() error {
 	}
 	m.router = r
 	m.profiles = newProfileCache(m.cfg.ProfileCache)
+	m.stopPts = make([]gpt, len(m.net.Stops()))
+	for i, st := range m.net.Stops() {
+		m.stopPts[i] = newGpt(st.Point)
+	}
 	week := m.cfg.Week
 	if week.IsZero() {
 		week = m.net.BusiestWeek()

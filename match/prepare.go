@@ -1,7 +1,6 @@
 package match
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -215,6 +214,14 @@ func (m *Matcher) Validate(s Student) error {
 // documentation), which is most of its cost; it returns ctx's error if
 // ctx ends first.
 func (m *Matcher) Prepare(ctx context.Context, s Student) (*Prepared, error) {
+	return m.prepare(ctx, s, true)
+}
+
+// prepare is Prepare; without search it leaves out the transit envelope
+// and its search radius, which only searches need (they bound what they
+// have not scored yet): such a Prepared scores given providers, exactly
+// as the whole one would, and must not search.
+func (m *Matcher) prepare(ctx context.Context, s Student, search bool) (*Prepared, error) {
 	if err := m.Validate(s); err != nil {
 		return nil, err
 	}
@@ -255,7 +262,19 @@ func (m *Matcher) Prepare(ctx context.Context, s Student) (*Prepared, error) {
 		return nil, err
 	}
 	p.compileHot()
-	p.radius = p.searchRadius()
+	if search || p.mode != ModeTransit {
+		if p.mode == ModeTransit {
+			p.compileEnvelope()
+		}
+		p.radius = p.searchRadius()
+	} else {
+		// No search: a provider's own trip decides (travel), never the
+		// radius's shortcut.
+		p.radius = directory.MaxRadius
+		if p.maxDist > 0 {
+			p.radius = min(p.radius, p.maxDist)
+		}
+	}
 	p.compileItems(&s)
 	return p, nil
 }
@@ -364,7 +383,6 @@ func (p *Prepared) compileWindows(ctx context.Context, ws []WeeklyWindow) error 
 		rate := float64(g.departures) / (g.end - g.start).Hours()
 		p.tmax = max(p.tmax, min(1, rate/transit.HighFrequency))
 	}
-	p.compileEnvelope()
 	return nil
 }
 
@@ -393,11 +411,6 @@ type envelope struct {
 const walkSecsPerMeter = geo.DetourFactor / geo.WalkSpeed
 
 func (p *Prepared) compileEnvelope() {
-	type st struct {
-		d geo.Meters
-		a float64
-	}
-	var stops []st
 	lim := p.limit.Seconds()
 	net := p.m.net
 	sc := p.m.scratch.Get().(*travelScratch)
@@ -422,40 +435,43 @@ func (p *Prepared) compileEnvelope() {
 			}
 		})
 	}
+	// Each stop within the limit as one sortable key: its distance from
+	// the origin in whole centimeters, rounded up, above its least time
+	// in whole seconds. A distance no less than the stop's keeps every
+	// term of the envelope a lower bound (and the reach an upper one).
+	keys := sc.keys[:0]
 	p.stopLB = make([]float32, len(best))
 	for s, a := range best {
 		// Exact: the bounds are whole seconds, far below 2²⁴.
 		p.stopLB[s] = float32(a)
 		if a <= lim {
-			stops = append(stops, st{d: geo.Distance(p.origin, net.Stops()[s].Point), a: a})
+			cm := math.Ceil(float64(distUB(&p.og, &p.m.stopPts[s])) * 100)
+			keys = append(keys, uint64(cm)<<32|uint64(a))
 		}
 	}
 	// Sorted by distance, then time, so the envelope does not depend on
 	// the map's order.
-	slices.SortFunc(stops, func(x, y st) int {
-		if c := cmpMeters(x.d, y.d); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.a, y.a)
-	})
+	slices.Sort(keys)
+	sc.keys = keys
 	e := &p.env
 	e.minA = math.Inf(1)
-	n := len(stops)
+	n := len(keys)
 	e.d = make([]geo.Meters, n)
 	e.a = make([]float64, n)
 	e.sufA = make([]float64, n)
 	e.preACD = make([]float64, n)
-	for i, s := range stops {
-		e.d[i], e.a[i] = s.d, s.a
-		v := s.a - walkSecsPerMeter*float64(s.d)
+	for i, k := range keys {
+		d, a := geo.Meters(float64(k>>32)/100), float64(k&(1<<32-1))
+		e.d[i], e.a[i] = d, a
+		v := a - walkSecsPerMeter*float64(d)
 		if i > 0 {
 			v = min(v, e.preACD[i-1])
 		}
 		e.preACD[i] = v
-		e.minA = min(e.minA, s.a)
+		e.minA = min(e.minA, a)
 	}
 	for i := n - 1; i >= 0; i-- {
-		e.sufA[i] = stops[i].a
+		e.sufA[i] = e.a[i]
 		if i+1 < n {
 			e.sufA[i] = min(e.sufA[i], e.sufA[i+1])
 		}
@@ -464,7 +480,7 @@ func (p *Prepared) compileEnvelope() {
 
 // bound returns the envelope at r in seconds, +Inf without stops.
 func (e *envelope) bound(r geo.Meters) float64 {
-	i, _ := slices.BinarySearchFunc(e.d, r, cmpMeters)
+	i, _ := slices.BinarySearch(e.d, r) // the first stop at least r away
 	b := math.Inf(1)
 	if i < len(e.d) {
 		b = e.sufA[i]
@@ -488,16 +504,6 @@ func (e *envelope) reach(limit float64, maxWalk geo.Meters) geo.Meters {
 		r = max(r, d+min(maxWalk/geo.DetourFactor, geo.Meters(left/walkSecsPerMeter)))
 	}
 	return r
-}
-
-func cmpMeters(a, b geo.Meters) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // searchRadius is the great-circle distance beyond which no provider can

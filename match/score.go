@@ -351,20 +351,17 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 			egress = append(egress, transit.StopWalk{Stop: ns.Stop, Walk: geo.WalkTime(ns.Walk / geo.DetourFactor)})
 		}
 		if len(egress) > 0 {
-			sc := p.m.scratch.Get().(*travelScratch)
 			for gi := range p.groups {
 				g := &p.groups[gi]
 				if groups&(1<<gi) == 0 || g.prof == nil {
 					continue
 				}
-				sc.times = g.prof.TimesViaWithin(egress, p.limit, sc.times[:0])
-				t, minute, rate := p.stat(sc, g)
+				t, minute, rate := p.stat(g, egress)
 				if t < best {
 					best = t
 					*tr = trip{group: int8(gi), minute: int16(minute), rate: float32(rate)}
 				}
 			}
-			p.m.scratch.Put(sc)
 		}
 	}
 	if walk <= best && walk <= p.walkOnly() {
@@ -375,21 +372,19 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 
 // travelScratch is reusable memory for one travel computation.
 type travelScratch struct {
-	times, sorted []time.Duration
-	best          []float64 // per stop, for the envelope
+	best []float64 // per stop, for the envelope
+	keys []uint64  // the envelope's stops, distance and time packed
 }
 
-// stat returns Config.Travel of the travel times in sc.times (one per
-// departure minute of g), the first minute with that time, and the trips
-// an hour that arrive within the limit: the distinct arrivals, less one
-// for the trip the window's edges share out (at least one), per hour of
-// window, which is exact for a regular headway. Arrivals never come
-// earlier for a later departure, so a new trip starts wherever the
-// arrival changes.
-func (p *Prepared) stat(sc *travelScratch, g *tgroup) (time.Duration, int, float64) {
-	ts := sc.times
-	sc.sorted = append(sc.sorted[:0], ts...)
-	n := len(ts)
+// stat returns Config.Travel of the travel times via egress over the
+// departure minutes of g, the first minute with that time, and the
+// trips an hour that arrive within the limit: the distinct arrivals,
+// less one for the trip the window's edges share out (at least one), per
+// hour of window, which is exact for a regular headway. Arrivals never
+// come earlier for a later departure, so a new trip starts wherever the
+// arrival changes. A time past the limit comes as transit.Unreachable.
+func (p *Prepared) stat(g *tgroup, egress []transit.StopWalk) (time.Duration, int, float64) {
+	n := g.prof.Minutes()
 	var k int
 	switch p.m.cfg.Travel {
 	case StatMin:
@@ -399,23 +394,12 @@ func (p *Prepared) stat(sc *travelScratch, g *tgroup) (time.Duration, int, float
 	default:
 		k = (n+1)/2 - 1
 	}
-	t := kth(sc.sorted, k)
-	minute := slices.Index(ts, t)
-	trips := 0
-	var last time.Duration = -1
-	for m, v := range ts {
-		if v == transit.Unreachable || v > p.limit {
-			continue
-		}
-		if arr := time.Duration(m)*time.Minute + v; arr != last {
-			trips++
-			last = arr
-		}
-	}
+	r := g.prof.RankVia(egress, p.limit, k)
+	trips := r.Arrivals
 	if trips > 1 {
 		trips--
 	}
-	return t, minute, float64(trips) / (g.end - g.start).Hours()
+	return r.Time, r.Minute, float64(trips) / (g.end - g.start).Hours()
 }
 
 // language scores the family's languages: 1 when the provider serves the
@@ -452,49 +436,4 @@ func costScore(c directory.Cost) float64 {
 		return 0.2
 	}
 	return 0.4
-}
-
-// kth returns the k-th smallest of xs (0-based), reordering xs: Hoare's
-// selection, O(len(xs)) expected, where sorting 180 departure minutes for
-// every candidate cost a third of a plan's search.
-func kth(xs []time.Duration, k int) time.Duration {
-	lo, hi := 0, len(xs)-1
-	for lo < hi {
-		// Median of three as the pivot keeps sorted runs (common: travel
-		// times often rise or fall through a window) linear.
-		mid := lo + (hi-lo)/2
-		if xs[mid] < xs[lo] {
-			xs[mid], xs[lo] = xs[lo], xs[mid]
-		}
-		if xs[hi] < xs[lo] {
-			xs[hi], xs[lo] = xs[lo], xs[hi]
-		}
-		if xs[hi] < xs[mid] {
-			xs[hi], xs[mid] = xs[mid], xs[hi]
-		}
-		pivot := xs[mid]
-		i, j := lo, hi
-		for i <= j {
-			for xs[i] < pivot {
-				i++
-			}
-			for xs[j] > pivot {
-				j--
-			}
-			if i <= j {
-				xs[i], xs[j] = xs[j], xs[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return xs[k]
-		}
-	}
-	return xs[k]
 }

@@ -289,10 +289,14 @@ type composed struct {
 	once   sync.Once    // sets stops and mins
 	stops  []int32      // reached in some minute, ascending
 	mins   []uint16     // per stop: least travel time
+	lbOnce sync.Once    // sets lb and lbUsed
+	lb     []int32      // per network stop: bound's lower bound, horizon+1 when none
+	lbUsed []int32      // stops with a bound within the horizon, in first-seen order
 	mu     sync.Mutex
 	runs   [][]run // per origin, made on the first row
 	slot   []int32 // per network stop: 1 + its row in buf, 0 unread, -1 unreached
-	buf    []uint16
+	slabs  [][]uint16 // rows, slabRows to a slab: a slab never moves
+	nrows  int32
 	tt     []int32 // scratch of row
 }
 
@@ -385,43 +389,59 @@ func (c *composed) reached(p *Profile) ([]int32, []uint16) {
 	return c.stops, c.mins
 }
 
-// bounds calls fn with each stop some origin may reach within the
-// horizon and a lower bound on its travel time from that origin: the
-// walk to the origin stop plus the quickest ride from it over the
-// window's departures. O(Σ over origins of stops reached from them).
+// bounds calls fn once with each stop some origin may reach within the
+// horizon and a lower bound on its travel time: the least, over the
+// origins, of the walk to the origin stop plus the quickest ride from it
+// over the window's departures. O(Σ over origins of stops reached from
+// them) on first use, then O(stops listed).
 func (c *composed) bounds(p *Profile, fn func(stop int, least time.Duration)) {
-	H := c.sr.horizon
-	for oi, o := range p.origins {
-		w := int32(o.Walk / time.Second)
-		if w <= H {
-			fn(o.Stop, time.Duration(w)*time.Second)
-		}
-		rg := c.ranges[oi]
-		for i, x := range rg.reach {
-			if v := rg.least[i]; v != inf && v+w <= H {
-				fn(int(x), time.Duration(v+w)*time.Second)
-			}
-		}
+	lb, used := c.lower(p)
+	for _, x := range used {
+		fn(int(x), time.Duration(lb[x])*time.Second)
 	}
 }
 
 // bound returns a lower bound on stop x's travel times, false when no
-// origin reaches it within the horizon: O(origins).
+// origin reaches it within the horizon: O(1) after the first use.
 func (c *composed) bound(p *Profile, x int32) (time.Duration, bool) {
-	H := c.sr.horizon
-	lb := H + 1
-	for oi, o := range p.origins {
-		w := int32(o.Walk / time.Second)
-		if int32(o.Stop) == x {
-			lb = min(lb, w)
+	lb, _ := c.lower(p)
+	v := lb[x]
+	return time.Duration(v) * time.Second, v <= c.sr.horizon
+}
+
+// lower works out, once, every stop's lower bound (bounds): per network
+// stop the least over origins of the walk there plus the quickest ride,
+// horizon+1 where none is within the horizon, and the stops with one.
+func (c *composed) lower(p *Profile) ([]int32, []int32) {
+	c.lbOnce.Do(func() {
+		H := c.sr.horizon
+		lb := make([]int32, len(c.sr.r.n.stops))
+		for i := range lb {
+			lb[i] = H + 1
 		}
-		if rg := c.ranges[oi]; rg.index != nil {
-			if i := rg.index[x]; i >= 0 && rg.least[i] != inf {
-				lb = min(lb, rg.least[i]+w)
+		var used []int32
+		lower := func(x, v int32) {
+			if v > H {
+				return
+			}
+			if lb[x] > H {
+				used = append(used, x)
+			}
+			lb[x] = min(lb[x], v)
+		}
+		for oi, o := range p.origins {
+			w := int32(o.Walk / time.Second)
+			lower(int32(o.Stop), w)
+			rg := c.ranges[oi]
+			for i, x := range rg.reach {
+				if v := rg.least[i]; v != inf {
+					lower(x, v+w)
+				}
 			}
 		}
-	}
-	return time.Duration(lb) * time.Second, lb <= H
+		c.lb, c.lbUsed = lb, used
+	})
+	return c.lb, c.lbUsed
 }
 
 // run is a span of departure minutes m0..m1 from home that catch
@@ -443,7 +463,7 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 	case k < 0:
 		return nil
 	case k > 0:
-		return c.buf[int(k-1)*M : int(k)*M : int(k)*M]
+		return c.rowAt(k-1, M)
 	}
 	if c.runs == nil {
 		c.runs = make([][]run, len(p.origins))
@@ -501,9 +521,11 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 			}
 		}
 	}
-	n := len(c.buf)
-	c.buf = slices.Grow(c.buf, M)[:n+M]
-	row := c.buf[n : n+M : n+M]
+	n := c.nrows
+	if int(n/slabRows) == len(c.slabs) {
+		c.slabs = append(c.slabs, make([]uint16, slabRows*M))
+	}
+	row := c.rowAt(n, M)
 	reached := false
 	for m, v := range tt {
 		row[m] = noTime
@@ -512,17 +534,27 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 		}
 	}
 	if !reached {
-		c.buf = c.buf[:n]
 		c.slot[x] = -1
 		return nil
 	}
-	c.slot[x] = int32(n/M) + 1
+	c.nrows++
+	c.slot[x] = n + 1
 	return row
+}
+
+// slabRows is the rows of a composed profile's slab: the rows a profile
+// reads grow by whole slabs, never copied.
+const slabRows = 32
+
+// rowAt returns row n of the slabs, of M minutes.
+func (c *composed) rowAt(n int32, M int) []uint16 {
+	off := int(n%slabRows) * M
+	return c.slabs[n/slabRows][off : off+M : off+M]
 }
 
 // size is the bytes held: the rows read so far.
 func (c *composed) size() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return 2*cap(c.buf) + 4*len(c.slot) + 4*len(c.tt)
+	return 2*slabRows*c.sr.minutes*len(c.slabs) + 4*len(c.slot) + 4*len(c.tt)
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -126,6 +128,26 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 					}
 				}
 				assert.Equal(t, want.Departure(3), g.Departure(3))
+				// RankVia on a fresh composed profile (no row read yet)
+				// and on the plain one against TimesVia and a sort, for
+				// destinations near the stops this home reaches.
+				fresh, err := sr.RangeFrom(ctx, org)
+				require.NoError(t, err)
+				reached := want.Reached()
+				for k := range 12 {
+					if len(reached) == 0 {
+						break
+					}
+					x := stops[reached[rng.IntN(len(reached))]].Point
+					eg := tc.r.Access(orb.Point{x[0] + (rng.Float64()-0.5)*0.006, x[1] + (rng.Float64()-0.5)*0.005})
+					limit := time.Duration(15+rng.IntN(35))*time.Minute + time.Duration(rng.IntN(60))*time.Second
+					M := want.Minutes()
+					rank := []int{0, (M+1)/2 - 1, (9*M+9)/10 - 1, M - 1, rng.IntN(M)}[k%5]
+					wantR := rankOracle(want.TimesVia(eg, nil), limit, rank)
+					for _, prof := range []*transit.Profile{fresh, want, g} {
+						require.Equal(t, wantR, prof.RankVia(eg, limit, rank), "home %d: egress %v limit %v rank %d", i, eg, limit, rank)
+					}
+				}
 				// Within a limit, TimesViaWithin gives TimesVia's times;
 				// past it, Unreachable or a time past it.
 				for k := range 20 {
@@ -187,4 +209,27 @@ func TestStopRangesErrors(t *testing.T) {
 	for _, s := range want.Reached() {
 		assert.Equal(t, want.StopTimes(int(s), nil), got.StopTimes(int(s), nil))
 	}
+}
+
+// rankOracle is RankVia worked out plainly from every minute's time:
+// times past limit count as Unreachable, then a sort, a search for the
+// first minute, and a count of arrivals.
+func rankOracle(times []time.Duration, limit time.Duration, rank int) transit.Ranked {
+	ts := slices.Clone(times)
+	for m, v := range ts {
+		if v > limit {
+			ts[m] = transit.Unreachable
+		}
+	}
+	sorted := slices.Sorted(slices.Values(ts))
+	r := transit.Ranked{Time: sorted[rank]}
+	r.Minute = slices.Index(ts, r.Time)
+	seen := map[time.Duration]bool{}
+	for m, v := range ts {
+		if v != transit.Unreachable {
+			seen[time.Duration(m)*time.Minute+v] = true
+		}
+	}
+	r.Arrivals = len(seen)
+	return r
 }

@@ -1,4 +1,4 @@
-package match
+package transit
 
 import (
 	"math/rand/v2"

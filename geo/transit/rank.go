@@ -1,0 +1,177 @@
+package transit
+
+import (
+	"slices"
+	"sync"
+	"time"
+)
+
+// Ranked is what a caller bounded by a travel limit needs of the travel
+// times to one destination over a window's departure minutes (RankVia).
+type Ranked struct {
+	// Time is the travel time of the asked rank among the minutes
+	// (0-based, smallest first); Unreachable when it is past the limit.
+	Time time.Duration
+	// Minute is the first departure minute whose travel time is Time.
+	Minute int
+	// Arrivals counts the distinct arrival times (departure plus travel)
+	// of the minutes whose travel time is within the limit: the trips
+	// that serve the window when every arrival is by a different one.
+	Arrivals int
+}
+
+// RankVia returns the rank-th smallest (0-based) of the travel times to
+// a destination reached from the stops of egress (TimesVia), its first
+// minute, and the distinct arrivals within limit, counting every time
+// past limit as Unreachable. It gives what TimesVia and a selection give,
+// at less cost: the egress stops are read in order of a lower bound on
+// their times (walk on included), and reading stops once the bound
+// reaches the latest time so far, as no later stop can improve a minute
+// within the limit; on a profile composed by StopRanges a stop's row is
+// then never worked out. rank is clamped to the minutes. Stops out of
+// range and negative walks are ignored. O(egress × (log egress +
+// minutes)) at most; safe for concurrent use.
+func (p *Profile) RankVia(egress []StopWalk, limit time.Duration, rank int) Ranked {
+	sc, _ := rankPool.Get().(*rankScratch)
+	if sc == nil {
+		sc = new(rankScratch)
+	}
+	defer rankPool.Put(sc)
+
+	// Egress stops whose walk on and least time are within the limit,
+	// by that bound.
+	sc.eg = sc.eg[:0]
+	for _, e := range egress {
+		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 || e.Walk > limit {
+			continue
+		}
+		lb := time.Duration(0)
+		if p.lazy != nil {
+			b, ok := p.lazy.bound(p, int32(e.Stop))
+			if !ok {
+				continue
+			}
+			lb = b
+		}
+		if lb+e.Walk <= limit {
+			sc.eg = append(sc.eg, rankEgress{key: lb + e.Walk, e: e})
+		}
+	}
+	slices.SortFunc(sc.eg, func(a, b rankEgress) int {
+		switch {
+		case a.key < b.key:
+			return -1
+		case a.key > b.key:
+			return 1
+		}
+		return a.e.Stop - b.e.Stop
+	})
+
+	M := p.minutes
+	out := slices.Grow(sc.out[:0], M)[:M]
+	sc.out = out
+	for m := range out {
+		out[m] = Unreachable
+	}
+	latest := Unreachable // the latest time so far, Unreachable while a minute is
+	for _, g := range sc.eg {
+		if latest <= limit && g.key >= latest {
+			break // no minute can come earlier
+		}
+		row := p.rowOf(g.e.Stop)
+		if row == nil {
+			continue
+		}
+		walk := g.e.Walk
+		hi := time.Duration(0)
+		for m, v := range row[:M] {
+			o := out[m]
+			if v != noTime {
+				if t := time.Duration(v)*time.Second + walk; t < o && t <= limit {
+					o, out[m] = t, t
+				}
+			}
+			hi = max(hi, o)
+		}
+		latest = hi
+	}
+
+	res := Ranked{Time: Unreachable, Minute: -1}
+	if M == 0 {
+		return res
+	}
+	rank = min(max(rank, 0), M-1)
+	sc.sel = append(sc.sel[:0], out...)
+	res.Time = kth(sc.sel, rank)
+	res.Minute = slices.Index(out, res.Time)
+	last := time.Duration(-1)
+	for m, v := range out {
+		if v == Unreachable {
+			continue
+		}
+		if a := time.Duration(m)*time.Minute + v; a != last {
+			res.Arrivals++
+			last = a
+		}
+	}
+	return res
+}
+
+// rankEgress is an egress stop with a lower bound on its times, walk on.
+type rankEgress struct {
+	key time.Duration
+	e   StopWalk
+}
+
+// rankScratch is reusable memory for RankVia.
+type rankScratch struct {
+	eg       []rankEgress
+	out, sel []time.Duration
+}
+
+var rankPool sync.Pool
+
+// kth returns the k-th smallest of xs (0-based), reordering xs: Hoare's
+// selection, O(len(xs)) expected, where sorting a window's departure
+// minutes for every destination would cost several times more.
+func kth(xs []time.Duration, k int) time.Duration {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		// Median of three as the pivot keeps sorted runs (common: travel
+		// times often rise or fall through a window) linear.
+		mid := lo + (hi-lo)/2
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		pivot := xs[mid]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return xs[k]
+		}
+	}
+	return xs[k]
+}
