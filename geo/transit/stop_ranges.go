@@ -293,8 +293,8 @@ type composed struct {
 	lb     []int32      // per network stop: bound's lower bound, horizon+1 when none
 	lbUsed []int32      // stops with a bound within the horizon, in first-seen order
 	mu     sync.Mutex
-	runs   [][]run // per origin, made on the first row
-	slot   []int32 // per network stop: 1 + its row in buf, 0 unread, -1 unreached
+	runs   [][]run    // per origin, made on the first row
+	slot   []int32    // per network stop: 1 + its row in buf, 0 unread, -1 unreached
 	slabs  [][]uint16 // rows, slabRows to a slab: a slab never moves
 	nrows  int32
 	tt     []int32 // scratch of row
