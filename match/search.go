@@ -79,6 +79,9 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 // them out (Top has placed them already). Each search ranks by score
 // alone, so its pruning holds.
 func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, only []int32, skipNamed bool) ([]Candidate, error) {
+	if p.mode == ModeTransit && p.stopLB != nil {
+		return p.boundTop(ctx, item, k, dst, only, skipNamed)
+	}
 	top := dst[:0]
 	pi := &p.items[item]
 	// The best score of any provider at distance r, whatever its record.
@@ -174,6 +177,191 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 		lastLB = -1
 	}
 	return top, err
+}
+
+// boundTop is ringTop for a student by bus, best bound first. A bus
+// trip's time is far from its distance: the nearest providers are often
+// not the best, and a timetable trip is the costly part of a score. So
+// it reads the rings as ringTop does, each record with its cheap upper
+// bound (the record's fields, travel at the larger of the envelope's and
+// the nearest stop's bounds), into a heap, and scores records in falling
+// order of that bound: the heap's best as long as no unread ring can
+// hold a better one (its ring bound is no more), stopping when neither
+// the heap nor the unread rings can beat the k-th best. Where ring order
+// scores whatever it meets until k are found, this scores no record
+// whose bound is below the final k-th score. The answer is ringTop's:
+// the same pruning, exact in any order. Cost: ringTop's reads plus
+// O(log records held) each.
+func (p *Prepared) boundTop(ctx context.Context, item, k int, dst []Candidate, only []int32, skipNamed bool) ([]Candidate, error) {
+	top := dst[:0]
+	pi := &p.items[item]
+	rest := 0.0
+	for comp := Transit + 1; comp < NumComponents; comp++ {
+		rest += pi.w[comp]
+	}
+	ringBound := func(r geo.Meters) float64 {
+		if pi.wsum == 0 {
+			return 0
+		}
+		t := p.travelBound(r).Seconds() / p.limit.Seconds()
+		return (rest+pi.w[Transit]*p.transitBound(r)+pi.w[Travel]*(1-min(1, t)))/pi.wsum + 1e-6
+	}
+	var (
+		h   boundHeap
+		c   Candidate
+		n   int
+		err error
+	)
+	// score scores the heap's best record; false when it cannot beat the
+	// k-th best, nor can anything after it.
+	score := func() bool {
+		e := h.pop()
+		r, dl := e.r, e.dl
+		full := len(top) == k
+		if full && e.ub < top[k-1].Score {
+			return false
+		}
+		cut, tb := -1.0, time.Duration(-1)
+		if full {
+			cut, tb = top[k-1].Score, e.tb
+			// The bound by the provider's egress stops costs a read of
+			// them: only for what the cheaper one kept.
+			if eb := p.stopBound(dl, r, true); eb > tb {
+				tb = eb
+				if p.bound(pi, r, dl, tb) < cut {
+					return true
+				}
+			}
+		}
+		d := geo.Distance(p.origin, orb.Point{r.Lon, r.Lat})
+		if d > p.radius {
+			return true
+		}
+		prov := p.m.prov(r.Slot)
+		if e.up > 0 && levelOf(prov, pi.Category) != int(e.up) {
+			return true
+		}
+		c = Candidate{}
+		if viol, pruned := p.evaluate(pi, r.Slot, prov, d, int(e.up), tb, cut, evalFirst, &c); viol != 0 || pruned {
+			return true
+		}
+		if (only != nil || skipNamed) && pi.namesInterest(&c) != (only != nil) {
+			return true
+		}
+		c.Item = item
+		top = insertTop(top, k, c)
+		return true
+	}
+	for code, up := range pi.codes {
+		lastLB := geo.Meters(-1)
+		p.visit(code, func(lb geo.Meters, r *rec) bool {
+			if n++; n&1023 == 0 {
+				if err = ctx.Err(); err != nil {
+					return false
+				}
+			}
+			if lb != lastLB {
+				// A new ring: nothing in it or beyond beats rb, so every
+				// record held above rb is next, best first.
+				lastLB = lb
+				rb := ringBound(lb)
+				for len(h) > 0 && h[0].ub >= rb {
+					if !score() {
+						h = h[:0]
+					}
+				}
+				if len(top) == k && rb < top[k-1].Score {
+					return false
+				}
+			}
+			if only != nil {
+				if _, ok := slices.BinarySearch(only, r.Slot); !ok {
+					return true
+				}
+			}
+			if !p.hot.keep(r) {
+				return true
+			}
+			dl := distLB(&p.og, orb.Point{r.Lon, r.Lat}, cosLow(r.Lat))
+			if dl > p.radius {
+				return true
+			}
+			tb := max(p.travelBound(dl), p.stopBound(dl, r, false))
+			ub := p.bound(pi, r, dl, tb)
+			if len(top) == k && ub < top[k-1].Score {
+				return true
+			}
+			h.push(heldRec{ub: ub, dl: dl, tb: tb, r: r, up: int8(up)})
+			return true
+		})
+		if err != nil {
+			return top, err
+		}
+		// The code's rings are read: score what is held before the next
+		// code's list, as ringTop would by then.
+		for len(h) > 0 {
+			if !score() {
+				h = h[:0]
+			}
+		}
+	}
+	return top, nil
+}
+
+// heldRec is a record boundTop holds, with its bounds.
+type heldRec struct {
+	ub float64
+	dl geo.Meters
+	tb time.Duration
+	r  *rec
+	up int8
+}
+
+// boundHeap is a max-heap of held records by bound, then lower slot.
+type boundHeap []heldRec
+
+func (h boundHeap) above(i, j int) bool {
+	if h[i].ub != h[j].ub {
+		return h[i].ub > h[j].ub
+	}
+	return h[i].r.Slot < h[j].r.Slot
+}
+
+func (h *boundHeap) push(e heldRec) {
+	*h = append(*h, e)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		up := (i - 1) / 2
+		if !s.above(i, up) {
+			break
+		}
+		s[i], s[up] = s[up], s[i]
+		i = up
+	}
+}
+
+func (h *boundHeap) pop() heldRec {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	for i := 0; ; {
+		l, best := 2*i+1, i
+		if l < len(s) && s.above(l, best) {
+			best = l
+		}
+		if r := l + 1; r < len(s) && s.above(r, best) {
+			best = r
+		}
+		if best == i {
+			break
+		}
+		s[i], s[best] = s[best], s[i]
+		i = best
+	}
+	*h = s
+	return top
 }
 
 // better orders candidates: higher score first, then lower provider ID.
