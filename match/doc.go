@@ -114,13 +114,18 @@
 // records in rings of cells around the student: the record alone rejects
 // most providers and bounds the score of the rest; a provider is scored
 // only when its bound can beat the K-th best, and the search ends at the
-// first ring too far for any provider to do so. On the 100,000-provider
+// first ring too far for any provider to do so. For a student by bus,
+// whose nearest providers are often not the quickest to reach, the
+// records of the rings read so far wait in a heap and are scored best
+// bound first, so no timetable trip is worked out for a provider whose
+// bound is below the final K-th score. On the 100,000-provider
 // synthetic metro the search of a plan of five items takes well under a
 // millisecond beyond its range queries, over fifty times faster than
 // scoring every provider (see benchmarks). Timetable travel is bounded
 // for the search by the envelope of the least travel time to each stop
-// reached plus the straight walk on. An unmet item costs one pass over
-// its category.
+// reached plus the straight walk on, and a provider's trip by the least
+// time to its own stops (transit.Profile.RankVia then reads those stops
+// best first). An unmet item costs one pass over its category.
 //
 // Prepared exposes the pieces for cohort matching and for tools:
 // Candidates streams every eligible provider of an item with its

@@ -45,8 +45,10 @@ func (pi *pitem) codes(yield func(string, int) bool) {
 // stops)). For an interest with words, the matcher's word index gives
 // the providers whose own listing may name it; a first ring search
 // considers only them, and when it finds fewer than k, a second fills
-// the rest from the others: two searches, each with its own pruning. It
-// returns ctx's error if ctx ends first.
+// the rest from the others: two searches, each with its own pruning. For
+// a student by bus the records of the rings read wait in a heap and are
+// scored best bound first (see the package documentation). It returns
+// ctx's error if ctx ends first.
 func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Candidate, error) {
 	top := dst[:0]
 	if item < 0 || item >= len(p.items) {

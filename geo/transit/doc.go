@@ -136,7 +136,11 @@
 // window — a cohort — StopRanges runs rRAPTOR once per stop, over the
 // departures there, and composes each home's profile from the runs of
 // its stops: the same times as RangeFrom, with rows worked out when first
-// read.
+// read. RankVia gives what a caller ranking places within a travel limit
+// needs of a place (the median or another rank of its minutes, the first
+// minute with it, the distinct arrivals): it reads the place's stops in
+// order of a lower bound and stops once none can improve a minute, so a
+// composed profile never works out the rows it skips.
 //
 // Typical routing:
 //

@@ -99,3 +99,35 @@ func ExampleRouter() {
 	// walk 0 m, 08:36–08:36
 	// 08:00-09:00: min 26m0s, median 30m0s, p90 34m0s, reachable 60 of 60 minutes
 }
+
+func ExampleProfile_RankVia() {
+	ctx := context.Background()
+	net, err := transit.Load(ctx, "testdata/gtfs-sample")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r, err := transit.NewRouter(net, transit.RouterOptions{MaxWalk: 1000})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	stagecoach, _ := net.StopByID("STAGECOACH")
+	emsi, _ := net.StopByID("EMSI")
+	// Leaving the Stagecoach Hotel between 08:00 and 09:00 on Tuesday 5
+	// June 2007 for the Emerald Isle stop, within 45 minutes.
+	w := transit.Window{Date: net.Date(2007, time.June, 5), Start: 8 * time.Hour, End: 9 * time.Hour, MaxTravel: 45 * time.Minute}
+	p, err := r.Range(ctx, stagecoach.Point, w)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	egress := r.Access(emsi.Point) // the stops near the destination, with the walk on
+	median := p.RankVia(egress, 45*time.Minute, (p.Minutes()+1)/2-1)
+	fmt.Printf("median %v, first leaving at %s, %d distinct arrivals\n",
+		median.Time, p.Departure(median.Minute).Format("15:04"), median.Arrivals)
+	fmt.Println("same as the full summary:", p.ToVia(egress).Median == median.Time)
+	// Output:
+	// median 30m0s, first leaving at 08:06, 7 distinct arrivals
+	// same as the full summary: true
+}
