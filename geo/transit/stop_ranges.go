@@ -292,12 +292,15 @@ type composed struct {
 	lbOnce sync.Once    // sets lb and lbUsed
 	lb     []int32      // per network stop: bound's lower bound, horizon+1 when none
 	lbUsed []int32      // stops with a bound within the horizon, in first-seen order
+	head   []int32      // per network stop: its first link, -1 when no origin's run reaches it
+	links  []reachLink  // the origins whose runs reach each stop within the horizon
 	mu     sync.Mutex
-	runs   [][]run    // per origin, made on the first row
+	first  [][]int32  // per origin and minute: the departure caught first, len(ev) when none; made on the first row
 	slot   []int32    // per network stop: 1 + its row in buf, 0 unread, -1 unreached
 	slabs  [][]uint16 // rows, slabRows to a slab: a slab never moves
 	nrows  int32
-	tt     []int32 // scratch of row
+	tt     []int32 // scratch of row: per minute, the earliest arrival
+	at     []int32 // scratch of row: per departure, the arrival
 }
 
 // runs calls fn for each departure index j of rg and the minutes m0..m1
@@ -416,41 +419,56 @@ func (c *composed) lower(p *Profile) ([]int32, []int32) {
 	c.lbOnce.Do(func() {
 		H := c.sr.horizon
 		lb := make([]int32, len(c.sr.r.n.stops))
+		head := make([]int32, len(c.sr.r.n.stops))
 		for i := range lb {
-			lb[i] = H + 1
+			lb[i], head[i] = H+1, -1
 		}
 		var used []int32
-		lower := func(x, v int32) {
-			if v > H {
-				return
-			}
-			if lb[x] > H {
-				used = append(used, x)
-			}
-			lb[x] = min(lb[x], v)
+		n := 0
+		for _, rg := range c.ranges {
+			n += len(rg.reach)
 		}
+		links := make([]reachLink, 0, n)
 		for oi, o := range p.origins {
 			w := int32(o.Walk / time.Second)
-			lower(int32(o.Stop), w)
-			rg := c.ranges[oi]
-			for i, x := range rg.reach {
-				if v := rg.least[i]; v != inf {
-					lower(x, v+w)
+			if x := int32(o.Stop); w <= H {
+				if lb[x] > H {
+					used = append(used, x)
 				}
+				lb[x] = min(lb[x], w)
+			}
+			rg := c.ranges[oi]
+			least := rg.least[:len(rg.reach)]
+			for i, x := range rg.reach {
+				v := least[i]
+				if v == inf || v+w > H {
+					continue
+				}
+				if lb[x] > H {
+					used = append(used, x)
+				}
+				lb[x] = min(lb[x], v+w)
+				links = append(links, reachLink{origin: int32(oi), i: int32(i), next: head[x]})
+				head[x] = int32(len(links) - 1)
 			}
 		}
-		c.lb, c.lbUsed = lb, used
+		c.lb, c.lbUsed, c.head, c.links = lb, used, head, links
 	})
 	return c.lb, c.lbUsed
 }
 
-// run is a span of departure minutes m0..m1 from home that catch
-// departure j at an origin stop first.
-type run struct{ j, m0, m1 int32 }
+// reachLink says that origin's run reaches a stop within the horizon
+// from some departure, at place i of its reach; next links the stop's
+// other origins (-1 ends).
+type reachLink struct{ origin, i, next int32 }
 
 // row returns stop x's travel times for each minute, working them out on
-// first read; nil when no minute reaches x. O(departures + minutes ×
-// origins reaching x).
+// first read; nil when no minute reaches x. The earliest arrival at x
+// from minute m is the least, over the origins, of the arrival of the
+// departure caught first there; the travel time is that less the
+// minute, or a walk straight to x when x is an origin stop.
+// O(minutes × origins reaching x + their departures), branch-free per
+// minute.
 func (c *composed) row(p *Profile, x int32) []uint16 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -465,61 +483,65 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 	case k > 0:
 		return c.rowAt(k-1, M)
 	}
-	if c.runs == nil {
-		c.runs = make([][]run, len(p.origins))
+	if c.first == nil {
+		c.first = make([][]int32, len(p.origins))
 		for oi, o := range p.origins {
-			sr.runs(c.ranges[oi], int32(o.Walk/time.Second), func(j, m0, m1 int) {
-				c.runs[oi] = append(c.runs[oi], run{int32(j), int32(m0), int32(m1)})
+			rg := c.ranges[oi]
+			f := make([]int32, M)
+			for m := range f {
+				f[m] = int32(len(rg.ev))
+			}
+			sr.runs(rg, int32(o.Walk/time.Second), func(j, m0, m1 int) {
+				for m := m0; m <= m1; m++ {
+					f[m] = int32(j)
+				}
 			})
+			c.first[oi] = f
 		}
 	}
-	// tt[m]: travel time from minute m, H+1 while none within H.
 	if c.tt == nil {
 		c.tt = make([]int32, M)
 	}
 	tt := c.tt
 	for m := range tt {
-		tt[m] = H + 1
+		tt[m] = inf
 	}
-	for oi, o := range p.origins {
-		w := int32(o.Walk / time.Second)
-		if int32(o.Stop) == x && w <= H {
-			for m := range tt {
-				tt[m] = min(tt[m], w)
-			}
+	walk := H + 1 // the shortest walk straight to x
+	for _, o := range p.origins {
+		if int32(o.Stop) == x {
+			walk = min(walk, int32(o.Walk/time.Second))
 		}
-		rg := c.ranges[oi]
-		if rg.index == nil {
-			continue // no departure: nothing reached
-		}
-		i := rg.index[x]
-		if i < 0 || rg.least[i] == inf || rg.least[i]+w > H {
-			continue
-		}
+	}
+	// The origins whose runs reach x within H, listed once per profile:
+	// no lookup in every origin's run.
+	c.lower(p)
+	for l := c.head[x]; l >= 0; l = c.links[l].next {
+		ln := &c.links[l]
+		rg := c.ranges[ln.origin]
 		J := len(rg.ev)
-		arr := rg.arr[int(i)*J : int(i+1)*J]
-		for _, rn := range c.runs[oi] {
-			v := arr[rn.j]
-			if v == noTime {
-				continue
-			}
-			// Travel a − t_m falls along the run; minutes where it is
-			// still past H cannot change tt.
-			a := rg.ev[rn.j] + int32(v)
-			m0 := rn.m0
-			if first := a - H - sr.start; first > m0*60 {
-				m0 = (first + 59) / 60
-			}
-			if m0 > rn.m1 {
-				continue
-			}
-			d := a - sr.start - m0*60
-			seg := tt[m0 : rn.m1+1]
-			for k := range seg {
-				seg[k] = min(seg[k], d)
-				d -= 60
+		arr := rg.arr[int(ln.i)*J : int(ln.i+1)*J]
+		at := slices.Grow(c.at[:0], J+1)[:J+1]
+		c.at = at
+		for j, v := range arr {
+			at[j] = inf
+			if v != noTime {
+				at[j] = rg.ev[j] + int32(v)
 			}
 		}
+		at[J] = inf // no departure caught
+		f := c.first[ln.origin]
+		for m := range tt {
+			tt[m] = min(tt[m], at[f[m]])
+		}
+	}
+	// To travel times: a time past H is unreached (a later origin's
+	// arrival is no earlier, so the least decides).
+	for m := range tt {
+		d := H + 1
+		if a := tt[m]; a != inf {
+			d = min(H+1, a-(sr.start+int32(m)*60))
+		}
+		tt[m] = min(d, walk)
 	}
 	n := c.nrows
 	if int(n/slabRows) == len(c.slabs) {
