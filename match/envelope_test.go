@@ -42,6 +42,26 @@ func TestDistUB(t *testing.T) {
 	}
 }
 
+// TestCosLow checks the table's cosine against math.Cos at random and
+// whole-hundredth latitudes: never above it (so distance bounds stay
+// lower bounds), at most 2·10⁻⁴ below it up to 60°.
+func TestCosLow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for i := range 200_000 {
+		lat := (rng.Float64()*2 - 1) * 90
+		if i%4 == 0 {
+			lat = float64(rng.IntN(18001)-9000) / 100
+		}
+		want := math.Cos(lat * (math.Pi / 180)) // as geo.Distance
+		got := float64(match.CosLow(lat))
+		require.LessOrEqual(t, got, want, "lat %v", lat)
+		if math.Abs(lat) <= 60 {
+			require.GreaterOrEqual(t, got, want-2e-4, "lat %v", lat)
+		}
+	}
+	require.Zero(t, match.CosLow(math.NaN()))
+}
+
 // TestEnvelopeBounds checks the transit envelope of students on CARTA
 // against the same bound worked out plainly from every stop, exact
 // distances and no sort: the envelope is never above it (it must stay a

@@ -36,3 +36,6 @@ func EnvelopeOf(p *Prepared) Envelope {
 	}
 	return e
 }
+
+// CosLow is cosLow.
+func CosLow(lat float64) float32 { return cosLow(lat) }

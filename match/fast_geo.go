@@ -29,16 +29,36 @@ func newGpt(p orb.Point) gpt {
 	return gpt{lon: p[0], lat: p[1], latR: latR, cos: math.Cos(latR)}
 }
 
-// cosLow is the cosine of latitude lat (degrees) rounded down to a
-// float32: never above the float64 cosine geo.Distance uses.
+// cosLow is a lower bound on the cosine of latitude lat (degrees) as
+// geo.Distance works it out, as a float32: the cosine of the next
+// hundredth of a degree away from the equator (cosine falls with |lat|),
+// rounded down, from a table — the search calls it for every record it
+// reads. At most about 2·10⁻⁴ below the cosine at mid latitudes.
 func cosLow(lat float64) float32 {
-	c := math.Cos(lat * degToRad)
-	f := float32(c)
-	if float64(f) > c {
-		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	a := math.Abs(lat)
+	if !(a <= 90) {
+		return 0
 	}
-	return max(f, 0)
+	return cosTable[int(math.Ceil(a*cosSteps))]
 }
+
+// cosSteps are cosTable's steps per degree.
+const cosSteps = 100
+
+// cosTable[i] is the cosine of i/cosSteps degrees rounded down to a
+// float32, never below 0.
+var cosTable = func() []float32 {
+	t := make([]float32, 90*cosSteps+1)
+	for i := range t {
+		c := math.Cos(float64(i) / cosSteps * degToRad)
+		f := float32(c)
+		if float64(f) > c {
+			f = math.Nextafter32(f, float32(math.Inf(-1)))
+		}
+		t[i] = max(f, 0)
+	}
+	return t
+}()
 
 // distLB is a lower bound on geo.Distance(o, pt) where cosLat is
 // cosLow(pt[1]). It starts from the same differences as geo.Distance,
