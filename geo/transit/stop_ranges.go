@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -293,6 +294,8 @@ type composed struct {
 	lb     []int32      // per network stop: bound's lower bound, horizon+1 when none
 	lbUsed []int32      // stops with a bound within the horizon, in first-seen order
 	head   []int32      // per network stop: its first link, -1 when no origin's run reaches it
+	linked atomic.Bool  // lb, lbUsed, head and links are set
+	reads  atomic.Int32 // bounds read one by one so far
 	links  []reachLink  // the origins whose runs reach each stop within the horizon
 	mu     sync.Mutex
 	first  [][]int32  // per origin and minute: the departure caught first, len(ev) when none; made on the first row
@@ -407,9 +410,52 @@ func (c *composed) bounds(p *Profile, fn func(stop int, least time.Duration)) {
 // bound returns a lower bound on stop x's travel times, false when no
 // origin reaches it within the horizon: O(1) after the first use.
 func (c *composed) bound(p *Profile, x int32) (time.Duration, bool) {
-	lb, _ := c.lower(p)
-	v := lb[x]
-	return time.Duration(v) * time.Second, v <= c.sr.horizon
+	H := c.sr.horizon
+	var v int32
+	if c.linked.Load() || c.reads.Add(1) > lazyReads {
+		lb, _ := c.lower(p)
+		v = lb[x]
+	} else {
+		// A profile read for a few places (an explanation) finds the
+		// bounds of their stops alone, in O(origins) each.
+		v = H + 1
+		c.reaching(p, x, func(oi, i int32) {
+			rg := c.ranges[oi]
+			v = min(v, rg.least[i]+int32(p.origins[oi].Walk/time.Second))
+		})
+		for _, o := range p.origins {
+			if w := int32(o.Walk / time.Second); int32(o.Stop) == x && w <= H {
+				v = min(v, w)
+			}
+		}
+	}
+	return time.Duration(v) * time.Second, v <= H
+}
+
+// lazyReads is how many stops a composed profile reads one by one before
+// it lists, once, every stop's bound and the origins reaching it.
+const lazyReads = 64
+
+// reaching calls fn for each origin whose run reaches x within the
+// horizon from some departure, with x's place in its reach: from the
+// lists once made (lower), else by a look in each origin's run.
+func (c *composed) reaching(p *Profile, x int32, fn func(origin, i int32)) {
+	if c.linked.Load() {
+		for l := c.head[x]; l >= 0; l = c.links[l].next {
+			fn(c.links[l].origin, c.links[l].i)
+		}
+		return
+	}
+	H := c.sr.horizon
+	for oi, o := range p.origins {
+		rg := c.ranges[oi]
+		if rg.index == nil {
+			continue // no departure: nothing reached
+		}
+		if i := rg.index[x]; i >= 0 && rg.least[i] != inf && rg.least[i]+int32(o.Walk/time.Second) <= H {
+			fn(int32(oi), i)
+		}
+	}
 }
 
 // lower works out, once, every stop's lower bound (bounds): per network
@@ -453,6 +499,7 @@ func (c *composed) lower(p *Profile) ([]int32, []int32) {
 			}
 		}
 		c.lb, c.lbUsed, c.head, c.links = lb, used, head, links
+		c.linked.Store(true)
 	})
 	return c.lb, c.lbUsed
 }
@@ -512,14 +559,14 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 			walk = min(walk, int32(o.Walk/time.Second))
 		}
 	}
-	// The origins whose runs reach x within H, listed once per profile:
-	// no lookup in every origin's run.
-	c.lower(p)
-	for l := c.head[x]; l >= 0; l = c.links[l].next {
-		ln := &c.links[l]
-		rg := c.ranges[ln.origin]
+	// The origins whose runs reach x within H.
+	if c.reads.Add(1) > lazyReads {
+		c.lower(p)
+	}
+	c.reaching(p, x, func(oi, i int32) {
+		rg := c.ranges[oi]
 		J := len(rg.ev)
-		arr := rg.arr[int(ln.i)*J : int(ln.i+1)*J]
+		arr := rg.arr[int(i)*J : int(i+1)*J]
 		at := slices.Grow(c.at[:0], J+1)[:J+1]
 		c.at = at
 		for j, v := range arr {
@@ -529,11 +576,11 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 			}
 		}
 		at[J] = inf // no departure caught
-		f := c.first[ln.origin]
+		f := c.first[oi]
 		for m := range tt {
 			tt[m] = min(tt[m], at[f[m]])
 		}
-	}
+	})
 	// To travel times: a time past H is unreached (a later origin's
 	// arrival is no earlier, so the least decides).
 	for m := range tt {
