@@ -81,23 +81,12 @@ func (p *Prepared) Top(ctx context.Context, item, k int, dst []Candidate) ([]Can
 // them out (Top has placed them already). Each search ranks by score
 // alone, so its pruning holds.
 func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, only []int32, skipNamed bool) ([]Candidate, error) {
-	if p.mode == ModeTransit && p.stopLB != nil {
+	if p.mode == ModeTransit {
 		return p.boundTop(ctx, item, k, dst, only, skipNamed)
 	}
 	top := dst[:0]
 	pi := &p.items[item]
-	// The best score of any provider at distance r, whatever its record.
-	rest := 0.0
-	for comp := Transit + 1; comp < NumComponents; comp++ {
-		rest += pi.w[comp]
-	}
-	ringBound := func(r geo.Meters) float64 {
-		if pi.wsum == 0 {
-			return 0
-		}
-		t := p.travelBound(r).Seconds() / p.limit.Seconds()
-		return (rest+pi.w[Transit]*p.transitBound(r)+pi.w[Travel]*(1-min(1, t)))/pi.wsum + 1e-6
-	}
+	ringBound := p.ringBound(pi)
 	var (
 		c      Candidate
 		n      int
@@ -118,59 +107,18 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 					return false
 				}
 			}
-			if only != nil {
-				if _, ok := slices.BinarySearch(only, r.Slot); !ok {
-					return true
-				}
-			}
-			if !p.hot.keep(r) {
-				return true
-			}
-			// A lower bound on the distance first: most records it
-			// rules out never need the exact one.
-			dl := distLB(&p.og, orb.Point{r.Lon, r.Lat}, cosLow(r.Lat))
-			if dl > p.radius {
+			dl, ok := p.near(r, only)
+			if !ok {
 				return true
 			}
 			cut, tb := -1.0, time.Duration(-1)
 			if full {
 				cut, tb = top[k-1].Score, p.travelBound(dl)
-				if p.mode == ModeTransit {
-					tb = max(tb, p.stopBound(dl, r, false))
-				}
 				if p.bound(pi, r, dl, tb) < cut {
 					return true
 				}
-				// The bound by the provider's egress stops costs a read of
-				// them: only for what the cheaper one kept. (bound falls as
-				// tb grows, so this rules out no record the whole bound
-				// would have kept.)
-				if p.mode == ModeTransit && p.stopLB != nil {
-					if eb := p.stopBound(dl, r, true); eb > tb {
-						tb = eb
-						if p.bound(pi, r, dl, tb) < cut {
-							return true
-						}
-					}
-				}
 			}
-			d := geo.Distance(p.origin, orb.Point{r.Lon, r.Lat})
-			if d > p.radius {
-				return true
-			}
-			prov := p.m.prov(r.Slot)
-			if up > 0 && levelOf(prov, pi.Category) != up {
-				return true
-			}
-			c = Candidate{}
-			if viol, pruned := p.evaluate(pi, r.Slot, prov, d, up, tb, cut, evalFirst, &c); viol != 0 || pruned {
-				return true
-			}
-			if (only != nil || skipNamed) && pi.namesInterest(&c) != (only != nil) {
-				return true
-			}
-			c.Item = item
-			top = insertTop(top, k, c)
+			top = p.scoreRec(pi, item, k, top, r, dl, up, tb, cut, only, skipNamed, &c)
 			return true
 		})
 		if err != nil {
@@ -179,6 +127,63 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 		lastLB = -1
 	}
 	return top, err
+}
+
+// ringBound returns the best score of any provider at distance r or
+// more for item pi, whatever its record.
+func (p *Prepared) ringBound(pi *pitem) func(r geo.Meters) float64 {
+	rest := 0.0
+	for comp := Transit + 1; comp < NumComponents; comp++ {
+		rest += pi.w[comp]
+	}
+	return func(r geo.Meters) float64 {
+		if pi.wsum == 0 {
+			return 0
+		}
+		t := p.travelBound(r).Seconds() / p.limit.Seconds()
+		return (rest+pi.w[Transit]*p.transitBound(r)+pi.w[Travel]*(1-min(1, t)))/pi.wsum + 1e-6
+	}
+}
+
+// near checks what a record alone decides — named in only when only is
+// set, the hot filters, a lower bound on its distance within the search
+// radius — and returns that bound: most records it rules out never need
+// the exact distance.
+func (p *Prepared) near(r *rec, only []int32) (geo.Meters, bool) {
+	if only != nil {
+		if _, ok := slices.BinarySearch(only, r.Slot); !ok {
+			return 0, false
+		}
+	}
+	if !p.hot.keep(r) {
+		return 0, false
+	}
+	dl := distLB(&p.og, orb.Point{r.Lon, r.Lat}, cosLow(r.Lat))
+	return dl, dl <= p.radius
+}
+
+// scoreRec scores record r (at distance at least dl, new at level up)
+// for item pi against cut (the k-th best score when top is full, else
+// −1, with tb the travel bound used for it) and returns top with it
+// inserted when it qualifies; c is scratch.
+func (p *Prepared) scoreRec(pi *pitem, item, k int, top []Candidate, r *rec, dl geo.Meters, up int, tb time.Duration, cut float64, only []int32, skipNamed bool, c *Candidate) []Candidate {
+	d := geo.Distance(p.origin, orb.Point{r.Lon, r.Lat})
+	if d > p.radius {
+		return top
+	}
+	prov := p.m.prov(r.Slot)
+	if up > 0 && levelOf(prov, pi.Category) != up {
+		return top
+	}
+	*c = Candidate{}
+	if viol, pruned := p.evaluate(pi, r.Slot, prov, d, up, tb, cut, evalFirst, c); viol != 0 || pruned {
+		return top
+	}
+	if (only != nil || skipNamed) && pi.namesInterest(c) != (only != nil) {
+		return top
+	}
+	c.Item = item
+	return insertTop(top, k, *c)
 }
 
 // boundTop is ringTop for a student by bus, best bound first. A bus
@@ -197,17 +202,7 @@ func (p *Prepared) ringTop(ctx context.Context, item, k int, dst []Candidate, on
 func (p *Prepared) boundTop(ctx context.Context, item, k int, dst []Candidate, only []int32, skipNamed bool) ([]Candidate, error) {
 	top := dst[:0]
 	pi := &p.items[item]
-	rest := 0.0
-	for comp := Transit + 1; comp < NumComponents; comp++ {
-		rest += pi.w[comp]
-	}
-	ringBound := func(r geo.Meters) float64 {
-		if pi.wsum == 0 {
-			return 0
-		}
-		t := p.travelBound(r).Seconds() / p.limit.Seconds()
-		return (rest+pi.w[Transit]*p.transitBound(r)+pi.w[Travel]*(1-min(1, t)))/pi.wsum + 1e-6
-	}
+	ringBound := p.ringBound(pi)
 	var (
 		h   boundHeap
 		c   Candidate
@@ -218,40 +213,24 @@ func (p *Prepared) boundTop(ctx context.Context, item, k int, dst []Candidate, o
 	// k-th best, nor can anything after it.
 	score := func() bool {
 		e := h.pop()
-		r, dl := e.r, e.dl
-		full := len(top) == k
-		if full && e.ub < top[k-1].Score {
+		if len(top) < k {
+			top = p.scoreRec(pi, item, k, top, e.r, e.dl, int(e.up), -1, -1, only, skipNamed, &c)
+			return true
+		}
+		cut, tb := top[k-1].Score, e.tb
+		if e.ub < cut {
 			return false
 		}
-		cut, tb := -1.0, time.Duration(-1)
-		if full {
-			cut, tb = top[k-1].Score, e.tb
-			// The bound by the provider's egress stops costs a read of
-			// them: only for what the cheaper one kept.
-			if eb := p.stopBound(dl, r, true); eb > tb {
-				tb = eb
-				if p.bound(pi, r, dl, tb) < cut {
-					return true
-				}
+		// The bound by the provider's egress stops costs a read of them:
+		// only for what the cheaper one kept. (bound falls as tb grows,
+		// so this rules out no record the whole bound would have kept.)
+		if eb := p.stopBound(e.dl, e.r, true); eb > tb {
+			tb = eb
+			if p.bound(pi, e.r, e.dl, tb) < cut {
+				return true
 			}
 		}
-		d := geo.Distance(p.origin, orb.Point{r.Lon, r.Lat})
-		if d > p.radius {
-			return true
-		}
-		prov := p.m.prov(r.Slot)
-		if e.up > 0 && levelOf(prov, pi.Category) != int(e.up) {
-			return true
-		}
-		c = Candidate{}
-		if viol, pruned := p.evaluate(pi, r.Slot, prov, d, int(e.up), tb, cut, evalFirst, &c); viol != 0 || pruned {
-			return true
-		}
-		if (only != nil || skipNamed) && pi.namesInterest(&c) != (only != nil) {
-			return true
-		}
-		c.Item = item
-		top = insertTop(top, k, c)
+		top = p.scoreRec(pi, item, k, top, e.r, e.dl, int(e.up), tb, cut, only, skipNamed, &c)
 		return true
 	}
 	for code, up := range pi.codes {
@@ -276,16 +255,8 @@ func (p *Prepared) boundTop(ctx context.Context, item, k int, dst []Candidate, o
 					return false
 				}
 			}
-			if only != nil {
-				if _, ok := slices.BinarySearch(only, r.Slot); !ok {
-					return true
-				}
-			}
-			if !p.hot.keep(r) {
-				return true
-			}
-			dl := distLB(&p.og, orb.Point{r.Lon, r.Lat}, cosLow(r.Lat))
-			if dl > p.radius {
+			dl, ok := p.near(r, only)
+			if !ok {
 				return true
 			}
 			tb := max(p.travelBound(dl), p.stopBound(dl, r, false))

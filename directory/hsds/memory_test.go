@@ -32,7 +32,6 @@ var bigInputs = flag.Bool("hsds.big", false, "run the memory bounds at full size
 // n repetitions of body(i), then a tail. The test's input costs no heap,
 // so what is measured is the importer's.
 type genFile struct {
-	name       string
 	head, tail string
 	n          int
 	body       func(i int, b []byte) []byte
