@@ -249,7 +249,7 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 	}
 	if how == evalWhy {
 		if !far && p.travelBound(d) <= p.limit {
-			if t, _ := p.travel(idx, prov, d, groups, &c.trip); t > p.limit {
+			if t, _ := p.travel(idx, prov, d, groups, &c.trip, p.limit); t > p.limit {
 				viol |= ConstraintTravel
 			}
 		} else if !far {
@@ -264,11 +264,13 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 	c.Components[Specificity] = 1 / float64(1+lvl)
 	c.Components[Capacity] = headroom(prov)
 	c.Components[Cost] = costScore(prov.Cost)
+	atMost := p.limit // the longest trip that can still beat cut
 	if cut >= 0 && pi.wsum > 0 {
 		if tb < 0 {
 			tb = p.travelBound(d)
 		}
-		ub := pi.w[Transit]*p.transitBound(d) + pi.w[Words] + pi.w[Travel]*(1-min(1, tb.Seconds()/p.limit.Seconds()))
+		L := p.limit.Seconds()
+		ub := pi.w[Transit]*p.transitBound(d) + pi.w[Words] + pi.w[Travel]*(1-min(1, tb.Seconds()/L))
 		for comp := Schedule; comp < Words; comp++ {
 			ub += pi.w[comp] * c.Components[comp]
 		}
@@ -277,8 +279,18 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 		}
 		if len(pi.tokens) > 0 {
 			p.scoreWords(pi, prov, c)
-			if (ub-pi.w[Words]*(1-c.Components[Words]))/pi.wsum+1e-9 < cut {
+			ub -= pi.w[Words] * (1 - c.Components[Words])
+			if ub/pi.wsum+1e-9 < cut {
 				return viol, true
+			}
+		}
+		if p.mode == ModeTransit && pi.w[Travel] > 0 {
+			// With a trip of T seconds the score is at most ub less
+			// w·(T − tb)/L: past tb + L·(ub/wsum + 10⁻⁹ − cut)·wsum/w it
+			// cannot reach cut. A second more covers rounding.
+			t := min(tb.Seconds(), L) + L*(ub/pi.wsum+1e-9-cut)*pi.wsum/pi.w[Travel] + 1
+			if t < L {
+				atMost = secs(t)
 			}
 		}
 	} else if len(pi.tokens) > 0 {
@@ -287,7 +299,11 @@ func (p *Prepared) evaluate(pi *pitem, idx int32, prov *directory.Provider, d ge
 
 	// Travel.
 	if !far {
-		c.Travel, c.By = p.travel(idx, prov, d, groups, &c.trip)
+		c.Travel, c.By = p.travel(idx, prov, d, groups, &c.trip, atMost)
+		if c.Travel > atMost && atMost < p.limit {
+			// Within the limit or not, too slow to beat cut.
+			return viol, true
+		}
 		if c.Travel > p.limit {
 			viol |= ConstraintTravel
 		}
@@ -325,8 +341,10 @@ func (p *Prepared) scoreWords(pi *pitem, prov *directory.Provider, c *Candidate)
 
 // travel returns the one-way trip to prov at distance d; groups masks
 // the transit groups of windows in which prov is open. A trip that cannot
-// be made returns a time past the limit (transit.Unreachable).
-func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, groups uint32, tr *trip) (time.Duration, TravelMode) {
+// be made returns a time past the limit (transit.Unreachable); so may a
+// bus trip past atMost (at most the limit), which the caller only needs
+// to know is past it.
+func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, groups uint32, tr *trip, atMost time.Duration) (time.Duration, TravelMode) {
 	switch p.mode {
 	case ModeCar, ModeSchool:
 		return carTime(d), p.mode
@@ -356,7 +374,7 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 				if groups&(1<<gi) == 0 || g.prof == nil {
 					continue
 				}
-				t, minute, rate := p.stat(g, egress)
+				t, minute, rate := p.stat(g, egress, atMost)
 				if t < best {
 					best = t
 					*tr = trip{group: int8(gi), minute: int16(minute), rate: float32(rate)}
@@ -365,6 +383,7 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 		}
 	}
 	if walk <= best && walk <= p.walkOnly() {
+		*tr = trip{} // whatever bus trip was timed, the walk is taken
 		return walk, ModeWalk
 	}
 	return best, ModeTransit
@@ -382,8 +401,9 @@ type travelScratch struct {
 // less one for the trip the window's edges share out (at least one), per
 // hour of window, which is exact for a regular headway. Arrivals never
 // come earlier for a later departure, so a new trip starts wherever the
-// arrival changes. A time past the limit comes as transit.Unreachable.
-func (p *Prepared) stat(g *tgroup, egress []transit.StopWalk) (time.Duration, int, float64) {
+// arrival changes. A time past atMost (at most the limit) comes as
+// transit.Unreachable.
+func (p *Prepared) stat(g *tgroup, egress []transit.StopWalk, atMost time.Duration) (time.Duration, int, float64) {
 	n := g.prof.Minutes()
 	var k int
 	switch p.m.cfg.Travel {
@@ -394,7 +414,10 @@ func (p *Prepared) stat(g *tgroup, egress []transit.StopWalk) (time.Duration, in
 	default:
 		k = (n+1)/2 - 1
 	}
-	r := g.prof.RankVia(egress, p.limit, k)
+	r, ok := g.prof.RankViaAtMost(egress, p.limit, k, atMost)
+	if !ok {
+		return transit.Unreachable, -1, 0
+	}
 	trips := r.Arrivals
 	if trips > 1 {
 		trips--

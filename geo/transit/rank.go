@@ -14,15 +14,20 @@ type Ranked struct {
 	Time time.Duration
 	// Minute is the first departure minute whose travel time is Time.
 	Minute int
-	// Arrivals counts the distinct arrival times (departure plus travel)
-	// of the minutes whose travel time is within the limit: the trips
-	// that serve the window when every arrival is by a different one.
+	// Arrivals counts the arrival times (departure plus travel) of the
+	// minutes whose travel time is within the limit, a new one wherever
+	// it differs from the last such minute's: the trips that serve the
+	// window when every arrival is by a different one. Arrivals never
+	// come earlier for a later departure when the limit is no more than
+	// the window's MaxTravel, so these are the distinct arrivals; with a
+	// larger limit a stop's times past MaxTravel are unreached and an
+	// arrival may come back.
 	Arrivals int
 }
 
 // RankVia returns the rank-th smallest (0-based) of the travel times to
 // a destination reached from the stops of egress (TimesVia), its first
-// minute, and the distinct arrivals within limit, counting every time
+// minute, and the arrivals within limit (Ranked), counting every time
 // past limit as Unreachable. It gives what TimesVia and a selection give,
 // at less cost: the egress stops are read in order of a lower bound on
 // their times (walk on included), and reading stops once the bound
@@ -32,6 +37,18 @@ type Ranked struct {
 // range and negative walks are ignored. O(egress × (log egress +
 // minutes)) at most; safe for concurrent use.
 func (p *Profile) RankVia(egress []StopWalk, limit time.Duration, rank int) Ranked {
+	r, _ := p.RankViaAtMost(egress, limit, rank, limit)
+	return r
+}
+
+// RankViaAtMost is RankVia for a caller who needs the rank-th time only
+// when it is at most atMost (taken as limit when more): false when it is
+// past atMost, then with nothing else worked out but a Time past atMost. It first reads only the stops whose bound
+// is within atMost — no later stop can bring a minute within it — and
+// counts the minutes within atMost; only when there are enough does it
+// read the rest, as RankVia. A search that knows the time a place must
+// beat to make its list thus skips the stops of places that cannot.
+func (p *Profile) RankViaAtMost(egress []StopWalk, limit time.Duration, rank int, atMost time.Duration) (Ranked, bool) {
 	sc, _ := rankPool.Get().(*rankScratch)
 	if sc == nil {
 		sc = new(rankScratch)
@@ -73,8 +90,20 @@ func (p *Profile) RankVia(egress []StopWalk, limit time.Duration, rank int) Rank
 	for m := range out {
 		out[m] = Unreachable
 	}
-	latest := Unreachable // the latest time so far, Unreachable while a minute is
+	if M > 0 {
+		rank = min(max(rank, 0), M-1)
+	}
+	atMost = min(atMost, limit)
+	checked := atMost == limit // nothing to check first
+	latest := Unreachable      // the latest time so far, Unreachable while a minute is
 	for _, g := range sc.eg {
+		if !checked && g.key > atMost {
+			// Every minute within atMost is known: enough of them?
+			checked = true
+			if !enoughWithin(out, atMost, rank) {
+				return Ranked{Time: Unreachable, Minute: -1}, false
+			}
+		}
 		if latest <= limit && g.key >= latest {
 			break // no minute can come earlier
 		}
@@ -96,11 +125,13 @@ func (p *Profile) RankVia(egress []StopWalk, limit time.Duration, rank int) Rank
 		latest = hi
 	}
 
+	if !checked && !enoughWithin(out, atMost, rank) {
+		return Ranked{Time: Unreachable, Minute: -1}, false
+	}
 	res := Ranked{Time: Unreachable, Minute: -1}
 	if M == 0 {
-		return res
+		return res, false
 	}
-	rank = min(max(rank, 0), M-1)
 	sc.sel = append(sc.sel[:0], out...)
 	res.Time = kth(sc.sel, rank)
 	res.Minute = slices.Index(out, res.Time)
@@ -114,7 +145,19 @@ func (p *Profile) RankVia(egress []StopWalk, limit time.Duration, rank int) Rank
 			last = a
 		}
 	}
-	return res
+	return res, res.Time <= atMost
+}
+
+// enoughWithin reports whether more than rank of the times are within
+// atMost: whether the rank-th smallest is.
+func enoughWithin(times []time.Duration, atMost time.Duration, rank int) bool {
+	n := 0
+	for _, v := range times {
+		if v <= atMost {
+			n++
+		}
+	}
+	return n > rank
 }
 
 // rankEgress is an egress stop with a lower bound on its times, walk on.

@@ -130,7 +130,9 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 				assert.Equal(t, want.Departure(3), g.Departure(3))
 				// RankVia on a fresh composed profile (no row read yet)
 				// and on the plain one against TimesVia and a sort, for
-				// destinations near the stops this home reaches.
+				// destinations near the stops this home reaches; and
+				// RankViaAtMost: the same when the time is within its
+				// bound, false when not.
 				fresh, err := sr.RangeFrom(ctx, org)
 				require.NoError(t, err)
 				reached := want.Reached()
@@ -144,8 +146,27 @@ func TestStopRangesEqualRangeFrom(t *testing.T) {
 					M := want.Minutes()
 					rank := []int{0, (M+1)/2 - 1, (9*M+9)/10 - 1, M - 1, rng.IntN(M)}[k%5]
 					wantR := rankOracle(want.TimesVia(eg, nil), limit, rank)
+					if tc.w.MaxTravel == 0 || limit <= tc.w.MaxTravel {
+						// Within the window's bound arrivals never come
+						// earlier later on: the changes are the distinct ones.
+						distinct := map[time.Duration]bool{}
+						for m, v := range want.TimesVia(eg, nil) {
+							if v <= limit {
+								distinct[time.Duration(m)*time.Minute+v] = true
+							}
+						}
+						require.Len(t, distinct, wantR.Arrivals, "home %d: egress %v limit %v", i, eg, limit)
+					}
+					atMost := time.Duration(rng.Int64N(int64(limit) + int64(time.Minute)))
 					for _, prof := range []*transit.Profile{fresh, want, g} {
 						require.Equal(t, wantR, prof.RankVia(eg, limit, rank), "home %d: egress %v limit %v rank %d", i, eg, limit, rank)
+						got, ok := prof.RankViaAtMost(eg, limit, rank, atMost)
+						if wantR.Time <= atMost {
+							require.True(t, ok, "home %d: egress %v at most %v", i, eg, atMost)
+							require.Equal(t, wantR, got, "home %d: egress %v at most %v", i, eg, atMost)
+						} else {
+							require.False(t, ok, "home %d: egress %v at most %v: %v", i, eg, atMost, got)
+						}
 					}
 				}
 				// Within a limit, TimesViaWithin gives TimesVia's times;
@@ -213,7 +234,7 @@ func TestStopRangesErrors(t *testing.T) {
 
 // rankOracle is RankVia worked out plainly from every minute's time:
 // times past limit count as Unreachable, then a sort, a search for the
-// first minute, and a count of arrivals.
+// first minute, and a count of arrival changes.
 func rankOracle(times []time.Duration, limit time.Duration, rank int) transit.Ranked {
 	ts := slices.Clone(times)
 	for m, v := range ts {
@@ -224,12 +245,14 @@ func rankOracle(times []time.Duration, limit time.Duration, rank int) transit.Ra
 	sorted := slices.Sorted(slices.Values(ts))
 	r := transit.Ranked{Time: sorted[rank]}
 	r.Minute = slices.Index(ts, r.Time)
-	seen := map[time.Duration]bool{}
+	// Arrivals: a new one wherever the arrival differs from the last
+	// minute's within the limit.
+	var arrivals []time.Duration
 	for m, v := range ts {
 		if v != transit.Unreachable {
-			seen[time.Duration(m)*time.Minute+v] = true
+			arrivals = append(arrivals, time.Duration(m)*time.Minute+v)
 		}
 	}
-	r.Arrivals = len(seen)
+	r.Arrivals = len(slices.Compact(arrivals))
 	return r
 }
