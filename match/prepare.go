@@ -405,7 +405,13 @@ type envelope struct {
 	sufA   []float64 // min a[j] over j ≥ i, seconds
 	preACD []float64 // min a[j] − c·d[j] over j ≤ i, seconds
 	minA   float64
+	// first[b] is the first stop at least b·envStep away: bound's
+	// search starts there.
+	first []int32
 }
+
+// envStep is the width of the envelope's distance buckets.
+const envStep geo.Meters = 64
 
 // walkSecsPerMeter is c: straight-line meters to walking seconds.
 const walkSecsPerMeter = geo.DetourFactor / geo.WalkSpeed
@@ -476,11 +482,28 @@ func (p *Prepared) compileEnvelope() {
 			e.sufA[i] = min(e.sufA[i], e.sufA[i+1])
 		}
 	}
+	if n > 0 {
+		e.first = make([]int32, int(e.d[n-1]/envStep)+1)
+		i := 0
+		for b := range e.first {
+			for i < n && e.d[i] < geo.Meters(b)*envStep {
+				i++
+			}
+			e.first[b] = int32(i)
+		}
+	}
 }
 
 // bound returns the envelope at r in seconds, +Inf without stops.
 func (e *envelope) bound(r geo.Meters) float64 {
-	i, _ := slices.BinarySearch(e.d, r) // the first stop at least r away
+	// The first stop at least r away: from the first of r's bucket.
+	i := len(e.d)
+	if b := int(r / envStep); r >= 0 && b < len(e.first) {
+		i = int(e.first[b])
+		for i < len(e.d) && e.d[i] < r {
+			i++
+		}
+	}
 	b := math.Inf(1)
 	if i < len(e.d) {
 		b = e.sufA[i]
