@@ -60,3 +60,6 @@ func (n *Network) MemoHolds(w Window) bool {
 	_, ok := n.windows.m[keyOf(w)]
 	return ok
 }
+
+// Kth is kth, the selection RankVia uses.
+var Kth = kth

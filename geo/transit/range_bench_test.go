@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -170,5 +171,86 @@ func BenchmarkStopRanges(b *testing.B) {
 		}
 		run("alone", func(acc []transit.StopWalk) (*transit.Profile, error) { return r.RangeFrom(ctx, acc, w) })
 		run("shared", func(acc []transit.StopWalk) (*transit.Profile, error) { return sr.RangeFrom(ctx, acc) })
+	}
+}
+
+// BenchmarkRankVia times what a cohort's candidate search asks of a
+// home's composed profile: the median travel time, its first minute and
+// the arrivals, to 300 places near stops of the synthetic metro (egress
+// from Access, about ten stops each), over the 240-minute after-school
+// window with a 45-minute MaxTravel and limit. One op is one home (of
+// 2,000, cycled) with a fresh profile, so the rows read are composed in
+// the op. rankvia is Profile.RankVia; rankvia-atmost-25m is
+// RankViaAtMost for a search that needs only medians within 25 minutes;
+// the baseline, timesvia-select, is
+// what a search did before it: every stop's row read with
+// TimesViaWithin, a copy of the times selected with the same selection,
+// the first minute and the arrivals counted.
+func BenchmarkRankVia(b *testing.B) {
+	r, _ := metroRouting(b)
+	n := r.Network()
+	rng := rand.New(rand.NewPCG(24, 6))
+	var homes [][]transit.StopWalk
+	for len(homes) < 2000 {
+		if acc := r.Access(synth.Point(rng, 0)); len(acc) > 0 {
+			homes = append(homes, acc)
+		}
+	}
+	var places [][]transit.StopWalk
+	for len(places) < 300 {
+		if eg := r.Access(randomPlace(rng, n.Stops())); len(eg) > 0 {
+			places = append(places, eg)
+		}
+	}
+	ctx := context.Background()
+	limit := 45 * time.Minute
+	w := transit.Window{Date: n.Date(2026, 6, 10), Start: hm(15, 0), End: hm(19, 0), MaxTravel: limit}
+	sr, err := r.NewStopRanges(w, 15*time.Minute)
+	require.NoError(b, err)
+	for _, acc := range homes {
+		_, err := sr.RangeFrom(ctx, acc)
+		require.NoError(b, err)
+	}
+	rank := (240+1)/2 - 1
+	for _, name := range []string{"rankvia", "rankvia-atmost-25m", "timesvia-select"} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			var buf, sel []time.Duration
+			var sum time.Duration
+			for b.Loop() {
+				p, err := sr.RangeFrom(ctx, homes[i%len(homes)])
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, eg := range places {
+					switch name {
+					case "rankvia":
+						sum += p.RankVia(eg, limit, rank).Time
+						continue
+					case "rankvia-atmost-25m":
+						r, _ := p.RankViaAtMost(eg, limit, rank, 25*time.Minute)
+						sum += r.Time
+						continue
+					}
+					// As a search did before RankVia: every row, a copy
+					// selected, the first minute, the arrivals.
+					buf = p.TimesViaWithin(eg, limit, buf[:0])
+					sel = append(sel[:0], buf...)
+					t := transit.Kth(sel, rank)
+					arrivals, last := 0, time.Duration(-1)
+					for m, v := range buf {
+						if a := time.Duration(m)*time.Minute + v; v <= limit && a != last {
+							arrivals, last = arrivals+1, a
+						}
+					}
+					sum += t + time.Duration(slices.Index(buf, t)+arrivals)
+				}
+				i++
+			}
+			if sum == 0 {
+				b.Log("no place reached")
+			}
+		})
 	}
 }
