@@ -499,12 +499,13 @@ func (p *Profile) Reached() []int32 {
 // time over the window (StopMin), for pruning: every stop Reached comes
 // at least once, with a bound no more than its StopMin. For a profile
 // from Range or RangeFrom each reached stop comes once with its StopMin,
-// O(stops reached × minutes). A profile composed by StopRanges lists,
-// for each origin, the stops reached from it with the walk there plus
-// the quickest ride over the window's departures — so a stop may come
-// more than once (the least counts), a bound may be below StopMin, and a
-// stop may come that no minute reaches — in O(Σ over origins of stops
-// reached from them), without working out a row.
+// O(stops reached × minutes). A profile composed by StopRanges lists
+// each stop some origin reaches within the window's MaxTravel once, with
+// the least over the origins of the walk there plus the quickest ride
+// over the window's departures — so a bound may be below StopMin, and a
+// stop may come that no minute reaches — worked out once in O(Σ over
+// origins of stops reached from them), without working out a row.
+// Callers should keep the least bound should a stop come more than once.
 func (p *Profile) LeastBounds(fn func(stop int, least time.Duration)) {
 	if p.lazy != nil {
 		p.lazy.bounds(p, fn)

@@ -28,12 +28,12 @@ type Ranked struct {
 // RankVia returns the rank-th smallest (0-based) of the travel times to
 // a destination reached from the stops of egress (TimesVia), its first
 // minute, and the arrivals within limit (Ranked), counting every time
-// past limit as Unreachable. It gives what TimesVia and a selection give,
-// at less cost: the egress stops are read in order of a lower bound on
-// their times (walk on included), and reading stops once the bound
-// reaches the latest time so far, as no later stop can improve a minute
-// within the limit; on a profile composed by StopRanges a stop's row is
-// then never worked out. rank is clamped to the minutes. Stops out of
+// past limit as Unreachable: what TimesVia and a selection give, in one
+// pass. The egress stops are read in order of a lower bound on their
+// times (walk on included), and reading stops once the bound reaches the
+// latest time so far, as no later stop can improve a minute within the
+// limit; on a profile composed by StopRanges a stop's row is then never
+// worked out. rank is clamped to the minutes. Stops out of
 // range and negative walks are ignored. O(egress × (log egress +
 // minutes)) at most; safe for concurrent use.
 func (p *Profile) RankVia(egress []StopWalk, limit time.Duration, rank int) Ranked {

@@ -24,13 +24,18 @@ import (
 // same origins and window, stop by stop and minute by minute; it works
 // them out when read: its stops and least times on the first Reached or
 // StopMin, each stop's row on the first read of that stop (kept with the
-// profile). LeastBounds and TimesViaWithin read cheaper bounds first.
+// profile). LeastBounds, TimesViaWithin and RankVia read cheaper bounds
+// first.
 //
 // Memory: per stop used, 2 bytes × departures there in the window
 // (extended by the longest covered walk and MaxTravel) × stops reached
 // within MaxTravel, plus 4 bytes per stop of the network
 // (BenchmarkStopRanges reports the total). A StopRanges holds only stop
-// indexes and times, nothing about the origins it served. Safe for
+// indexes and times, nothing about the origins it served. A composed
+// profile holds, besides the rows it reads (2 bytes a minute, in slabs
+// of 32 rows), 4 bytes a minute per origin and, once read for more than
+// a few places, 8 bytes per network stop and 12 per stop its origins
+// reach. Safe for
 // concurrent use; each stop's run is done once, by the first goroutine
 // that needs it.
 type StopRanges struct {
@@ -621,9 +626,14 @@ func (c *composed) rowAt(n int32, M int) []uint16 {
 	return c.slabs[n/slabRows][off : off+M : off+M]
 }
 
-// size is the bytes held: the rows read so far.
+// size is the bytes held: the rows read so far and what reading them
+// keeps.
 func (c *composed) size() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return 2*slabRows*c.sr.minutes*len(c.slabs) + 4*len(c.slot) + 4*len(c.tt)
+	n := 2*slabRows*c.sr.minutes*len(c.slabs) + 4*(len(c.slot)+len(c.tt)+len(c.at)+c.sr.minutes*len(c.first))
+	if c.linked.Load() {
+		n += 4*(len(c.lb)+len(c.lbUsed)+len(c.head)) + 12*len(c.links)
+	}
+	return n
 }
