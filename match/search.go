@@ -259,7 +259,9 @@ func (p *Prepared) boundTop(ctx context.Context, item, k int, dst []Candidate, o
 			if !ok {
 				return true
 			}
-			tb := max(p.travelBound(dl), p.stopBound(dl, r, false))
+			// stopBound is never below travelBound: it adds to the
+			// envelope the quickest stop and the walk from the nearest.
+			tb := p.stopBound(dl, r, false)
 			ub := p.bound(pi, r, dl, tb)
 			if len(top) == k && ub < top[k-1].Score {
 				return true
