@@ -256,3 +256,56 @@ func rankOracle(times []time.Duration, limit time.Duration, rank int) transit.Ra
 	r.Arrivals = len(slices.Compact(arrivals))
 	return r
 }
+
+// TestComposedProfileConcurrent reads one composed profile from several
+// goroutines at once — bounds, rows and ranks, before and after it lists
+// its stops' origins — and checks every answer against the same reads
+// made alone on a twin profile (run it under -race).
+func TestComposedProfileConcurrent(t *testing.T) {
+	ctx := context.Background()
+	net, err := synth.Transit(1)
+	require.NoError(t, err)
+	r, err := transit.NewRouter(net, transit.RouterOptions{})
+	require.NoError(t, err)
+	w := transit.Window{Date: net.Date(2026, 6, 3), Start: hm(15, 0), End: hm(17, 0), MaxTravel: 45 * time.Minute}
+	sr, err := r.NewStopRanges(w, 15*time.Minute)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(31, 7))
+	stops := net.Stops()
+	var home []transit.StopWalk
+	for len(home) == 0 {
+		home = r.Access(randomPlace(rng, stops))
+	}
+	var places [][]transit.StopWalk
+	for len(places) < 120 {
+		if eg := r.Access(randomPlace(rng, stops)); len(eg) > 0 {
+			places = append(places, eg)
+		}
+	}
+	twin, err := sr.RangeFrom(ctx, home)
+	require.NoError(t, err)
+	want := make([]transit.Ranked, len(places))
+	for i, eg := range places {
+		want[i] = twin.RankVia(eg, 45*time.Minute, 59)
+	}
+	p, err := sr.RangeFrom(ctx, home)
+	require.NoError(t, err)
+	got := make([]transit.Ranked, len(places))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; i < len(places); i += 4 {
+				got[i] = p.RankVia(places[i], 45*time.Minute, 59)
+				_ = p.StopMin(places[i][0].Stop)
+				_ = p.Size()
+			}
+			if g == 0 {
+				p.LeastBounds(func(int, time.Duration) {})
+			}
+		}()
+	}
+	wg.Wait()
+	require.Equal(t, want, got)
+}
