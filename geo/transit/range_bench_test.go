@@ -125,12 +125,7 @@ func BenchmarkStopRanges(b *testing.B) {
 	r, _ := metroRouting(b)
 	n := r.Network()
 	rng := rand.New(rand.NewPCG(24, 5))
-	var homes [][]transit.StopWalk
-	for len(homes) < 2000 {
-		if acc := r.Access(synth.Point(rng, 0)); len(acc) > 0 {
-			homes = append(homes, acc)
-		}
-	}
+	homes := cohortAccess(r, rng, 2000)
 	reads := make([][]transit.StopWalk, 300)
 	for i := range reads {
 		reads[i] = []transit.StopWalk{{Stop: rng.IntN(len(n.Stops())), Walk: 3 * time.Minute}}
@@ -190,12 +185,7 @@ func BenchmarkRankVia(b *testing.B) {
 	r, _ := metroRouting(b)
 	n := r.Network()
 	rng := rand.New(rand.NewPCG(24, 6))
-	var homes [][]transit.StopWalk
-	for len(homes) < 2000 {
-		if acc := r.Access(synth.Point(rng, 0)); len(acc) > 0 {
-			homes = append(homes, acc)
-		}
-	}
+	homes := cohortAccess(r, rng, 2000)
 	var places [][]transit.StopWalk
 	for len(places) < 300 {
 		if eg := r.Access(randomPlace(rng, n.Stops())); len(eg) > 0 {
@@ -253,4 +243,16 @@ func BenchmarkRankVia(b *testing.B) {
 			}
 		})
 	}
+}
+
+// cohortAccess draws n homes across the synthetic metro's population
+// centers with a stop in reach, as their stops and walks.
+func cohortAccess(r *transit.Router, rng *rand.Rand, n int) [][]transit.StopWalk {
+	var homes [][]transit.StopWalk
+	for len(homes) < n {
+		if acc := r.Access(synth.Point(rng, 0)); len(acc) > 0 {
+			homes = append(homes, acc)
+		}
+	}
+	return homes
 }
