@@ -42,7 +42,7 @@ type Matcher struct {
 	// lazy holds what a version builds on first use: the word index of
 	// providers' own listings and the phone-only providers.
 	lazy *lazyIndexes
-	// scratch holds *travelScratch values for Prepared.travel.
+	// scratch holds *envScratch values for Prepared.compileEnvelope.
 	scratch *sync.Pool
 	// profiles caches timetable range queries (shared by the copies
 	// cohort matching makes and by rebased matchers).
@@ -77,7 +77,7 @@ func New(ctx context.Context, dir *directory.Directory, cfg Config) (*Matcher, e
 		return nil, err
 	}
 	m := &Matcher{
-		scratch: &sync.Pool{New: func() any { return new(travelScratch) }},
+		scratch: &sync.Pool{New: func() any { return new(envScratch) }},
 		cat:     dir,
 		src:     spatial.Of(dir),
 		cfg:     cfg,

@@ -416,10 +416,16 @@ const envStep geo.Meters = 64
 // walkSecsPerMeter is c: straight-line meters to walking seconds.
 const walkSecsPerMeter = geo.DetourFactor / geo.WalkSpeed
 
+// envScratch is reusable memory for compileEnvelope.
+type envScratch struct {
+	best []float64 // per stop, for the envelope
+	keys []uint64  // the envelope's stops, distance and time packed
+}
+
 func (p *Prepared) compileEnvelope() {
 	lim := p.limit.Seconds()
 	net := p.m.net
-	sc := p.m.scratch.Get().(*travelScratch)
+	sc := p.m.scratch.Get().(*envScratch)
 	defer p.m.scratch.Put(sc)
 	if cap(sc.best) < len(net.Stops()) {
 		sc.best = make([]float64, len(net.Stops()))

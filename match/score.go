@@ -389,12 +389,6 @@ func (p *Prepared) travel(idx int32, prov *directory.Provider, d geo.Meters, gro
 	return best, ModeTransit
 }
 
-// travelScratch is reusable memory for one travel computation.
-type travelScratch struct {
-	best []float64 // per stop, for the envelope
-	keys []uint64  // the envelope's stops, distance and time packed
-}
-
 // stat returns Config.Travel of the travel times via egress over the
 // departure minutes of g, the first minute with that time, and the
 // trips an hour that arrive within the limit: the distinct arrivals,

@@ -38,7 +38,17 @@ func exportCSV(reqs []trends.Request) string {
 // into the same tables as adding the requests directly.
 func TestReadCSVEqualsAddBatch(t *testing.T) {
 	t.Parallel()
-	reqs := keyedRequests(41, 2500)
+	loadEqualsAddBatch(t, 41, func(s *trends.Store, reqs []trends.Request) (int, error) {
+		return s.ReadCSV(context.Background(), strings.NewReader(exportCSV(reqs)))
+	})
+}
+
+// loadEqualsAddBatch checks that load puts 2,500 keyed requests (drawn
+// from seed, some placed by region instead of point) into the same
+// tables as AddBatch, and counts them all.
+func loadEqualsAddBatch(t *testing.T, seed uint64, load func(*trends.Store, []trends.Request) (int, error)) {
+	t.Helper()
+	reqs := keyedRequests(seed, 2500)
 	for i := 0; i < len(reqs); i += 9 {
 		reqs[i].RegionSet, reqs[i].Region = "b", fmt.Sprintf("b-%d%d", i%2, (i/2)%2)
 	}
@@ -48,7 +58,7 @@ func TestReadCSVEqualsAddBatch(t *testing.T) {
 	require.NoError(t, direct.AddBatch(context.Background(), reqs))
 	loaded, err := trends.New(cfg)
 	require.NoError(t, err)
-	n, err := loaded.ReadCSV(context.Background(), strings.NewReader(exportCSV(reqs)))
+	n, err := load(loaded, reqs)
 	require.NoError(t, err)
 	assert.Equal(t, len(reqs), n)
 	assert.Equal(t, allTables(t, direct), allTables(t, loaded))

@@ -212,20 +212,9 @@ func readRows(t *testing.T, s *trends.Store, ft *fakeTable) (int, error) {
 // their CSV export does, TestReadCSVEqualsAddBatch).
 func TestReadRowsEqualsAddBatch(t *testing.T) {
 	t.Parallel()
-	reqs := keyedRequests(43, 2500)
-	for i := 0; i < len(reqs); i += 9 {
-		reqs[i].RegionSet, reqs[i].Region = "b", fmt.Sprintf("b-%d%d", i%2, (i/2)%2)
-	}
-	cfg := gridConfig(t, trends.Unprotected)
-	direct, err := trends.New(cfg)
-	require.NoError(t, err)
-	require.NoError(t, direct.AddBatch(context.Background(), reqs))
-	loaded, err := trends.New(cfg)
-	require.NoError(t, err)
-	n, err := readRows(t, loaded, sqlTable(reqs))
-	require.NoError(t, err)
-	assert.Equal(t, len(reqs), n)
-	assert.Equal(t, allTables(t, direct), allTables(t, loaded))
+	loadEqualsAddBatch(t, 43, func(s *trends.Store, reqs []trends.Request) (int, error) {
+		return readRows(t, s, sqlTable(reqs))
+	})
 }
 
 // TestReadRowsMalformed: each bad row is reported with its row number

@@ -3,6 +3,7 @@ package transit
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -379,22 +380,7 @@ func (p *Profile) Times(pt orb.Point) []time.Duration {
 // it), without a straight walk from the origin, and returns it. Stops out
 // of range and negative walks are ignored. O(len(egress) × minutes).
 func (p *Profile) TimesVia(egress []StopWalk, dst []time.Duration) []time.Duration {
-	n := len(dst)
-	for range p.minutes {
-		dst = append(dst, Unreachable)
-	}
-	out := dst[n:]
-	for _, e := range egress {
-		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 {
-			continue
-		}
-		for m, v := range p.rowOf(e.Stop) {
-			if v != noTime {
-				out[m] = min(out[m], time.Duration(v)*time.Second+e.Walk)
-			}
-		}
-	}
-	return dst
+	return p.TimesViaWithin(egress, math.MaxInt64, dst)
 }
 
 // TimesViaWithin is TimesVia for a caller that tells apart only the
@@ -403,9 +389,6 @@ func (p *Profile) TimesVia(egress []StopWalk, dst []time.Duration) []time.Durati
 // the walk on can be within limit may be left unread — on a profile
 // composed by StopRanges its row is then never worked out.
 func (p *Profile) TimesViaWithin(egress []StopWalk, limit time.Duration, dst []time.Duration) []time.Duration {
-	if p.lazy == nil {
-		return p.TimesVia(egress, dst)
-	}
 	n := len(dst)
 	for range p.minutes {
 		dst = append(dst, Unreachable)
@@ -415,8 +398,12 @@ func (p *Profile) TimesViaWithin(egress []StopWalk, limit time.Duration, dst []t
 		if e.Stop < 0 || e.Stop >= len(p.r.n.stops) || e.Walk < 0 {
 			continue
 		}
-		if lb, ok := p.lazy.bound(p, int32(e.Stop)); !ok || lb+e.Walk > limit {
-			continue
+		if p.lazy != nil {
+			// A stop no origin reaches within the window's bound has no
+			// row; one that cannot be within limit need not be read.
+			if lb, ok := p.lazy.bound(p, int32(e.Stop)); !ok || lb > limit-e.Walk {
+				continue
+			}
 		}
 		for m, v := range p.rowOf(e.Stop) {
 			if v != noTime {
