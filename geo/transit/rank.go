@@ -111,14 +111,16 @@ func (p *Profile) RankViaAtMost(egress []StopWalk, limit time.Duration, rank int
 		if row == nil {
 			continue
 		}
+		// A time v of the row counts when v s + walk is within the
+		// limit: v ≤ vmax, which noTime never is.
 		walk := g.e.Walk
+		vmax := uint16(min(int64((limit-walk)/time.Second), int64(noTime)-1))
 		hi := time.Duration(0)
 		for m, v := range row[:M] {
 			o := out[m]
-			if v != noTime {
-				if t := time.Duration(v)*time.Second + walk; t < o && t <= limit {
-					o, out[m] = t, t
-				}
+			if v <= vmax {
+				o = min(o, time.Duration(v)*time.Second+walk)
+				out[m] = o
 			}
 			hi = max(hi, o)
 		}

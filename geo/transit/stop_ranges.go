@@ -33,11 +33,10 @@ import (
 // (BenchmarkStopRanges reports the total). A StopRanges holds only stop
 // indexes and times, nothing about the origins it served. A composed
 // profile holds, besides the rows it reads (2 bytes a minute, in slabs
-// of 32 rows), 4 bytes a minute per origin and, once read for more than
-// a few places, 8 bytes per network stop and 12 per stop its origins
-// reach. Safe for
-// concurrent use; each stop's run is done once, by the first goroutine
-// that needs it.
+// of 32 rows), 12 bytes per departure at each origin stop and, once
+// read for more than a few places, 8 bytes per network stop and 12 per
+// stop its origins reach. Safe for concurrent use; each stop's run is
+// done once, by the first goroutine that needs it.
 type StopRanges struct {
 	r       *Router
 	w       Window
@@ -303,12 +302,11 @@ type composed struct {
 	reads  atomic.Int32 // bounds read one by one so far
 	links  []reachLink  // the origins whose runs reach each stop within the horizon
 	mu     sync.Mutex
-	first  [][]int32  // per origin and minute: the departure caught first, len(ev) when none; made on the first row
+	spans  [][]span   // per origin: the minutes catching each departure first, ascending; made on the first row
 	slot   []int32    // per network stop: 1 + its row in buf, 0 unread, -1 unreached
 	slabs  [][]uint16 // rows, slabRows to a slab: a slab never moves
 	nrows  int32
 	tt     []int32 // scratch of row: per minute, the earliest arrival
-	at     []int32 // scratch of row: per departure, the arrival
 }
 
 // runs calls fn for each departure index j of rg and the minutes m0..m1
@@ -518,9 +516,10 @@ type reachLink struct{ origin, i, next int32 }
 // first read; nil when no minute reaches x. The earliest arrival at x
 // from minute m is the least, over the origins, of the arrival of the
 // departure caught first there; the travel time is that less the
-// minute, or a walk straight to x when x is an origin stop.
-// O(minutes × origins reaching x + their departures), branch-free per
-// minute.
+// minute, or a walk straight to x when x is an origin stop. Each origin
+// lowers whole stretches of minutes at once, one per trip caught:
+// O(minutes × origins reaching x + their departures), the minutes in
+// plain loops.
 func (c *composed) row(p *Profile, x int32) []uint16 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -535,20 +534,19 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 	case k > 0:
 		return c.rowAt(k-1, M)
 	}
-	if c.first == nil {
-		c.first = make([][]int32, len(p.origins))
+	if c.spans == nil {
+		n := 0
+		for _, rg := range c.ranges {
+			n += len(rg.ev)
+		}
+		all := make([]span, 0, n) // at most one span per departure
+		c.spans = make([][]span, len(p.origins))
 		for oi, o := range p.origins {
-			rg := c.ranges[oi]
-			f := make([]int32, M)
-			for m := range f {
-				f[m] = int32(len(rg.ev))
-			}
-			sr.runs(rg, int32(o.Walk/time.Second), func(j, m0, m1 int) {
-				for m := m0; m <= m1; m++ {
-					f[m] = int32(j)
-				}
+			k := len(all)
+			sr.runs(c.ranges[oi], int32(o.Walk/time.Second), func(j, m0, m1 int) {
+				all = append(all, span{int32(j), int32(m0), int32(m1 + 1)})
 			})
-			c.first[oi] = f
+			c.spans[oi] = all[k:len(all):len(all)]
 		}
 	}
 	if c.tt == nil {
@@ -572,19 +570,23 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 		rg := c.ranges[oi]
 		J := len(rg.ev)
 		arr := rg.arr[int(i)*J : int(i+1)*J]
-		at := slices.Grow(c.at[:0], J+1)[:J+1]
-		c.at = at
-		for j, v := range arr {
-			at[j] = inf
-			if v != noTime {
-				at[j] = rg.ev[j] + int32(v)
+		ev := rg.ev[:J]
+		// Consecutive departures with the same arrival (the same trip
+		// caught, waiting for it) make one stretch of minutes, filled at
+		// once; departures with no arrival within H leave theirs.
+		var m0, m1, a int32 = 0, 0, inf
+		for _, d := range c.spans[oi] {
+			v := arr[d.j]
+			if v == noTime {
+				continue
 			}
+			if b := ev[d.j] + int32(v); b != a || d.m0 != m1 {
+				lowerTo(tt[m0:m1], a)
+				m0, a = d.m0, b
+			}
+			m1 = d.m1
 		}
-		at[J] = inf // no departure caught
-		f := c.first[oi]
-		for m := range tt {
-			tt[m] = min(tt[m], at[f[m]])
-		}
+		lowerTo(tt[m0:m1], a)
 	})
 	// To travel times: a time past H is unreached (a later origin's
 	// arrival is no earlier, so the least decides).
@@ -616,6 +618,17 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 	return row
 }
 
+// span is a stretch of departure minutes [m0, m1) whose first departure
+// at an origin stop, walking there, is its run's departure j.
+type span struct{ j, m0, m1 int32 }
+
+// lowerTo lowers each of xs to at most v.
+func lowerTo(xs []int32, v int32) {
+	for k, x := range xs {
+		xs[k] = min(x, v)
+	}
+}
+
 // slabRows is the rows of a composed profile's slab: the rows a profile
 // reads grow by whole slabs, never copied.
 const slabRows = 32
@@ -631,7 +644,10 @@ func (c *composed) rowAt(n int32, M int) []uint16 {
 func (c *composed) size() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := 2*slabRows*c.sr.minutes*len(c.slabs) + 4*(len(c.slot)+len(c.tt)+len(c.at)+c.sr.minutes*len(c.first))
+	n := 2*slabRows*c.sr.minutes*len(c.slabs) + 4*(len(c.slot)+len(c.tt))
+	for _, sp := range c.spans {
+		n += 12 * len(sp)
+	}
 	if c.linked.Load() {
 		n += 4*(len(c.lb)+len(c.lbUsed)+len(c.head)) + 12*len(c.links)
 	}
