@@ -74,15 +74,13 @@ func (p *Profile) RankViaAtMost(egress []StopWalk, limit time.Duration, rank int
 			sc.eg = append(sc.eg, rankEgress{key: lb + e.Walk, e: e})
 		}
 	}
-	slices.SortFunc(sc.eg, func(a, b rankEgress) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
+	// By bound, then stop: an insertion sort, as a place has a few stops.
+	eg := sc.eg
+	for i := 1; i < len(eg); i++ {
+		for j := i; j > 0 && (eg[j].key < eg[j-1].key || eg[j].key == eg[j-1].key && eg[j].e.Stop < eg[j-1].e.Stop); j-- {
+			eg[j], eg[j-1] = eg[j-1], eg[j]
 		}
-		return a.e.Stop - b.e.Stop
-	})
+	}
 
 	M := p.minutes
 	out := slices.Grow(sc.out[:0], M)[:M]

@@ -589,25 +589,22 @@ func (c *composed) row(p *Profile, x int32) []uint16 {
 		lowerTo(tt[m0:m1], a)
 	})
 	// To travel times: a time past H is unreached (a later origin's
-	// arrival is no earlier, so the least decides).
-	for m := range tt {
-		d := H + 1
-		if a := tt[m]; a != inf {
-			d = min(H+1, a-(sr.start+int32(m)*60))
-		}
-		tt[m] = min(d, walk)
-	}
+	// arrival is no earlier, so the least decides). inf less a minute's
+	// start stays past H.
 	n := c.nrows
 	if int(n/slabRows) == len(c.slabs) {
 		c.slabs = append(c.slabs, make([]uint16, slabRows*M))
 	}
 	row := c.rowAt(n, M)
 	reached := false
-	for m, v := range tt {
-		row[m] = noTime
-		if v <= H {
-			row[m], reached = uint16(v), true
+	t := sr.start
+	for m, a := range tt[:M] {
+		v := noTime
+		if d := min(walk, a-t); d <= H {
+			v, reached = uint16(d), true
 		}
+		row[m] = v
+		t += 60
 	}
 	if !reached {
 		c.slot[x] = -1
