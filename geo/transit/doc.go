@@ -63,9 +63,13 @@
 // Route lists and rates are those of a window's day and hours:
 // RoutesAtIn, RouteNamesAtIn, DeparturesPerHour and Access list only the
 // routes with a departure in the window (RoutesAt lists every route that
-// ever calls). BusiestWeek picks a default week: the Monday–Sunday week
-// with the most departures inside the feed's validity (feed_info.txt),
-// preferring weeks with weekday service.
+// ever calls). Two methods pick a default Monday–Sunday week inside the
+// feed's validity (feed_info.txt), both preferring weeks with weekday
+// service: BusiestWeek the one with the most departures, TypicalWeek one
+// whose every day runs the usual number of departures for its weekday —
+// not a week with one-off extra trains, a holiday timetable, or the
+// changeover between two timetables, which real feeds often make the
+// busiest.
 //
 // DirectRoutes answers "which bus takes me from this stop to that one
 // without a transfer?" from the trips' stop patterns, which the network

@@ -432,23 +432,12 @@ func (n *Network) BusiestWeek() time.Time {
 	if !n.hasSpan {
 		return time.Time{}
 	}
-	lo, hi := n.first, n.last
-	if n.hasFeed {
-		lo, hi = max(lo, n.feedStart), min(hi, n.feedEnd)
-		if lo > hi { // validity and calendar disjoint: trust the calendar
-			lo, hi = n.first, n.last
-		}
-	}
-	perSvc := make([]int, len(n.services))
-	for _, d := range n.deps {
-		perSvc[d.svc]++
-	}
+	lo, hi, perDay := n.weekDays()
 	var (
 		best      int32 = -1
 		bestCount       = -1
 		bestWk          = false
 	)
-	perDay := n.dayWeights(lo, hi, func(s int32) int { return perSvc[s] })
 	monday := lo - int32((weekdayOf(lo)+6)%7)
 	for m := monday; m <= hi; m += 7 {
 		count, weekday := 0, false
@@ -461,6 +450,87 @@ func (n *Network) BusiestWeek() time.Time {
 		}
 		if (weekday && !bestWk) || (weekday == bestWk && count > bestCount) {
 			best, bestCount, bestWk = m, count, weekday
+		}
+	}
+	return n.dayTime(best)
+}
+
+// weekDays returns the days the default weeks are chosen within — the
+// feed's validity when it gives one, else the service calendar's span —
+// and the scheduled departures of each of them: perDay[d-lo].
+func (n *Network) weekDays() (lo, hi int32, perDay []int) {
+	lo, hi = n.first, n.last
+	if n.hasFeed {
+		lo, hi = max(lo, n.feedStart), min(hi, n.feedEnd)
+		if lo > hi { // validity and calendar disjoint: trust the calendar
+			lo, hi = n.first, n.last
+		}
+	}
+	perSvc := make([]int, len(n.services))
+	for _, d := range n.deps {
+		perSvc[d.svc]++
+	}
+	return lo, hi, n.dayWeights(lo, hi, func(s int32) int { return perSvc[s] })
+}
+
+// TypicalWeek returns the Monday (midnight in the network's zone) of a
+// Monday–Sunday week that runs the network's usual service, for callers
+// that plan trips on one representative week (package match does by
+// default). For each weekday, the usual service is the number of
+// scheduled departures most of the feed's days of that weekday have,
+// within the same days BusiestWeek counts (ties go to the larger number);
+// the week chosen has the most of its seven days at their usual number,
+// ties going to the earliest week. A week with service on some
+// Monday–Friday is always preferred to one without, as in BusiestWeek.
+//
+// So a week with one-off extra service (a ballgame's extra trains, a New
+// Year's Eve late service), a holiday that runs a Sunday timetable, or
+// the changeover between two timetables is passed over for an ordinary
+// one, where the busiest week would pick the first kind. When every week
+// differs, the usual numbers are those of the busiest days and the week
+// closest to them is taken. It returns the zero time for a network
+// without service. O(services + days + exceptions + departures).
+func (n *Network) TypicalWeek() time.Time {
+	if !n.hasSpan {
+		return time.Time{}
+	}
+	lo, hi, perDay := n.weekDays()
+	var seen [7]map[int]int // per weekday: departures → days with that many
+	for i := range seen {
+		seen[i] = map[int]int{}
+	}
+	for d := lo; d <= hi; d++ {
+		seen[weekdayOf(d)][perDay[d-lo]]++
+	}
+	var usual [7]int
+	for wd, counts := range seen {
+		bestDays := 0
+		for c, days := range counts {
+			if days > bestDays || (days == bestDays && c > usual[wd]) {
+				usual[wd], bestDays = c, days
+			}
+		}
+	}
+	var (
+		best     int32 = -1
+		bestHits       = -1
+		bestWk         = false
+	)
+	monday := lo - int32((weekdayOf(lo)+6)%7)
+	for m := monday; m <= hi; m += 7 {
+		hits, weekday := 0, false
+		for d := max(m, lo); d <= min(m+6, hi); d++ {
+			c := perDay[d-lo]
+			wd := weekdayOf(d)
+			if c == usual[wd] {
+				hits++
+			}
+			if c > 0 && wd >= time.Monday && wd <= time.Friday {
+				weekday = true
+			}
+		}
+		if (weekday && !bestWk) || (weekday == bestWk && hits > bestHits) {
+			best, bestHits, bestWk = m, hits, weekday
 		}
 	}
 	return n.dayTime(best)
