@@ -159,7 +159,7 @@ const DefaultK = 3
 const MaxK = 1000
 
 // Config tunes a Matcher. The zero value is useful: DefaultK providers per
-// need, DefaultWeights, the transit network's busiest week, median travel
+// need, DefaultWeights, the transit network's typical week, median travel
 // times, and full providers left out.
 type Config struct {
 	// K is how many providers Plan proposes per need or interest.
@@ -168,10 +168,12 @@ type Config struct {
 	Weights Weights `json:"weights,omitzero"`
 	// Week is a date in the week plans are made for: trips by bus are
 	// routed on the timetable of the dates of that week (Monday to
-	// Sunday) that match each availability window. Zero means the week
-	// with the most scheduled departures in the feed's validity
-	// (transit.Network.BusiestWeek); Matcher.Config reports the Monday
-	// used. A week outside the feed's service dates is an error.
+	// Sunday) that match each availability window. Zero means the
+	// earliest week in the feed's validity whose days run the usual
+	// service of their weekdays (transit.Network.TypicalWeek): not one
+	// with one-off extra trains, a holiday timetable or a change of
+	// timetable; Matcher.Config reports the Monday used. A week outside
+	// the feed's service dates is an error.
 	Week time.Time `json:"week,omitzero"`
 	// StopWalk is the longest walk to or from a stop on a trip by bus; 0
 	// means DefaultStopWalk, capped at the directory's transit reach.

@@ -72,7 +72,7 @@
 //
 // A trip by bus comes from the timetable (transit.Router, RAPTOR): for
 // each availability window, on the date of the plan week (Config.Week,
-// by default the feed's busiest week) with that weekday, the door-to-door
+// by default the feed's typical week) with that weekday, the door-to-door
 // time from home for every departure minute of the window — walk to any
 // stop within Config.StopWalk, wait, ride with up to Config.MaxTransfers
 // changes, walk on from a stop within StopWalk of the provider — as

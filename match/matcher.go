@@ -224,7 +224,7 @@ func (m *Matcher) compileTransit() error {
 	}
 	week := m.cfg.Week
 	if week.IsZero() {
-		week = m.net.BusiestWeek()
+		week = m.net.TypicalWeek()
 	}
 	y, mo, d := week.Date()
 	day := time.Date(y, mo, d, 0, 0, 0, 0, m.net.Location())

@@ -166,3 +166,56 @@ func TestDefaultWeekHasWeekdayBuses(t *testing.T) {
 	assert.ErrorIs(t, err, transit.ErrOutsideService)
 	assert.Contains(t, err.Error(), "2026-05-10")
 }
+
+// TestDefaultWeekIsTypical: a feed whose busiest week is the one with
+// extra trains for a ballgame on its Wednesday (as rail feeds publish
+// them) must not become the plan week: the default is the first ordinary
+// week, and a Monday–Friday window is explained as one, not as
+// "Mo,Tu,Th,Fr" because Wednesday runs a timetable of its own.
+func TestDefaultWeekIsTypical(t *testing.T) {
+	t.Parallel()
+	b := transit.NewBuilder(time.UTC)
+	require.NoError(t, b.AddAgency(transit.Agency{ID: "a", Name: "Line"}))
+	require.NoError(t, b.AddStop(transit.Stop{ID: "S1", Name: "Home Stop", Point: north(0.001)}))
+	require.NoError(t, b.AddStop(transit.Stop{ID: "S2", Name: "Clinic Stop", Point: north(0.049)}))
+	require.NoError(t, b.AddRoute(transit.Route{ID: "r1", ShortName: "1", Type: 3}))
+	cal := transit.Calendar{Start: monday, End: monday.AddDate(0, 0, 27)} // four weeks
+	for d := time.Monday; d <= time.Friday; d++ {
+		cal.Weekdays[d] = true
+	}
+	require.NoError(t, b.AddCalendar("wk", cal))
+	require.NoError(t, b.AddTrip(transit.Trip{ID: "t1", Route: "r1", Service: "wk", StopTimes: []transit.StopTime{
+		{Stop: "S1", Departure: hm(6, 0)}, {Stop: "S2", Departure: hm(6, 5)},
+	}}))
+	require.NoError(t, b.AddFrequency("t1", hm(6, 0), hm(22, 0), 20*time.Minute))
+	game := monday.AddDate(0, 0, 9) // Wednesday of the second week
+	require.NoError(t, b.AddServiceDate("game", game, true))
+	require.NoError(t, b.AddTrip(transit.Trip{ID: "g1", Route: "r1", Service: "game", StopTimes: []transit.StopTime{
+		{Stop: "S1", Departure: hm(22, 30)}, {Stop: "S2", Departure: hm(22, 35)},
+	}}))
+	net, err := b.Build()
+	require.NoError(t, err)
+	require.Equal(t, monday.AddDate(0, 0, 7), net.BusiestWeek(), "the game week is the busiest")
+
+	clinic := directory.Provider{
+		ID: "clinic", Name: "Vision Center", Categories: []string{"health.vision"},
+		Point: north(0.05), Hours: weekdayHours(hm(9, 0), hm(18, 0)), Cost: directory.CostFree,
+	}
+	m, err := match.New(t.Context(), build(t, []directory.Provider{clinic}, net, nil), match.Config{})
+	require.NoError(t, err)
+	assert.Equal(t, monday, m.Config().Week)
+	s := match.Student{
+		Home:  home,
+		Needs: []match.Need{{Category: "health.vision", Severity: 3}},
+		Constraints: match.Constraints{
+			Mode: match.ModeTransit, MaxTravel: 45 * time.Minute,
+			Availability: []match.WeeklyWindow{{Days: match.Weekdays, Start: hm(15, 0), End: hm(18, 0)}},
+		},
+	}
+	plan, err := m.Plan(context.Background(), s)
+	require.NoError(t, err)
+	require.Len(t, plan.Items[0].Matches, 1)
+	mt := plan.Items[0].Matches[0]
+	require.Equal(t, match.ModeTransit, mt.By)
+	assert.Contains(t, mt.Explanation, "leaving Mo-Fr between 15:00 and 18:00")
+}
