@@ -49,7 +49,8 @@ const (
 )
 
 // Transfer is a rule of transfers.txt between two stops (the same stop for
-// a transfer at one stop).
+// a transfer at one stop); a station (LocationStation) stands for each of
+// its stops.
 type Transfer struct {
 	From, To string        // stop IDs, added before AddTransfer
 	Type     int           // one of the Transfer… constants

@@ -113,8 +113,11 @@
 // same stop included) plus MinTransfer slack (default 1 min).
 // transfers.txt rules between stops override: type 1 (timed) is the walk
 // alone, type 2 takes min_transfer_time, type 3 forbids the transfer (at
-// one stop too); rules naming routes or trips are not modelled. One
-// transfer walk separates two rides (walks are not chained).
+// one stop too), and a rule of any type makes a transfer point of stops
+// beyond TransferWalk; a rule naming a station applies to each of its
+// stops, and a rule naming the stops themselves overrides it; rules
+// naming routes or trips are not modelled. One transfer walk separates
+// two rides (walks are not chained).
 //
 // Service days: a departure at local time T on date D (the civil date in
 // the network's zone) uses the trips of every service running on D and

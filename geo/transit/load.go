@@ -91,8 +91,8 @@ func ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, error) {
 //
 // Required: agency.txt, stops.txt, routes.txt, trips.txt, stop_times.txt,
 // and calendar.txt or calendar_dates.txt (either alone is fine);
-// frequencies.txt, transfers.txt (stop-to-stop rules; rules naming a
-// route or trip are skipped) and feed_info.txt (feed_start_date,
+// frequencies.txt, transfers.txt (rules between stops or stations;
+// rules naming a route or trip are skipped) and feed_info.txt (feed_start_date,
 // feed_end_date) are read when present; other files are ignored.
 // stop_times.txt is streamed and kept as compact integers, no strings.
 //

@@ -318,16 +318,56 @@ func walkSeconds(a, b orb.Point) int32 {
 func (r *Router) buildFootpaths() {
 	n := r.n
 	type pair struct{ from, to int32 }
-	rules := map[pair]transfer{}
+	type rule struct {
+		transfer
+		level int // stops the rule names itself rather than by their station: 0 to 2
+	}
+	// A rule naming a station applies to each of its stops; a rule
+	// naming the stops themselves overrides it, and among rules naming
+	// as many stops the later in the feed wins. Rules naming entrances,
+	// nodes or boarding areas say nothing about riders changing vehicles.
+	var children map[int32][]int32
+	for _, t := range n.transfers {
+		if n.stops[t.from].LocationType == LocationStation || n.stops[t.to].LocationType == LocationStation {
+			children = map[int32][]int32{}
+			for i, st := range n.stops {
+				if st.LocationType != LocationStop || st.Parent == "" {
+					continue
+				}
+				if p, ok := n.stopIdx[st.Parent]; ok {
+					children[p] = append(children[p], int32(i))
+				}
+			}
+			break
+		}
+	}
+	stopsOf := func(s int32) ([]int32, int) {
+		switch n.stops[s].LocationType {
+		case LocationStop:
+			return []int32{s}, 1
+		case LocationStation:
+			return children[s], 0
+		}
+		return nil, 0
+	}
+	rules := map[pair]rule{}
 	rulesFrom := map[int32][]int32{} // destinations of rules from a stop, in feed order
 	for _, t := range n.transfers {
-		if n.stops[t.from].LocationType != LocationStop || n.stops[t.to].LocationType != LocationStop {
-			continue
+		froms, lf := stopsOf(t.from)
+		tos, lt := stopsOf(t.to)
+		for _, a := range froms {
+			for _, b := range tos {
+				k := pair{a, b}
+				old, dup := rules[k]
+				if dup && old.level > lf+lt {
+					continue
+				}
+				if !dup {
+					rulesFrom[a] = append(rulesFrom[a], b)
+				}
+				rules[k] = rule{transfer{from: a, to: b, typ: t.typ, min: t.min}, lf + lt}
+			}
 		}
-		if _, dup := rules[pair{t.from, t.to}]; !dup {
-			rulesFrom[t.from] = append(rulesFrom[t.from], t.to)
-		}
-		rules[pair{t.from, t.to}] = t
 	}
 	r.fpStart = make([]int32, len(n.stops)+1)
 	var buf []foot

@@ -13,7 +13,8 @@
 // (walking distance = great-circle × geo.DetourFactor), rides at most
 // MaxRides vehicles, and between rides makes one transfer: to a stop
 // within TransferWalk (walk + Slack), or as transfers.txt says (type 1:
-// the walk alone; type 2: min_transfer_time; type 3: never). A stop is
+// the walk alone; type 2: min_transfer_time; type 3: never; a rule naming
+// a station applies to its platforms unless one names them). A stop is
 // reached at the earlier of alighting there and walking there from the
 // origin; a destination point at the earlier of a walk straight there
 // (within MaxWalk) and a reached stop within MaxWalk plus the walk on.
@@ -243,7 +244,33 @@ func ReadFS(fsys fs.FS, opts Options) (*Feed, error) {
 	f.trips = append(keep, expanded...)
 
 	// Transfers, by brute force over all pairs of served stops.
+	// A rule naming a station (location_type 1) applies to each of its
+	// platforms (location_type 0 with that parent_station); a rule
+	// naming platforms themselves beats one naming their station, and
+	// the later of two equally specific rules wins.
+	platforms := map[string][]string{}
+	kind := map[string]string{}
+	for _, s := range stops {
+		lt := s["location_type"]
+		if lt == "" {
+			lt = "0"
+		}
+		kind[s["stop_id"]] = lt
+		if lt == "0" && s["parent_station"] != "" {
+			platforms[s["parent_station"]] = append(platforms[s["parent_station"]], s["stop_id"])
+		}
+	}
+	expand := func(id string) ([]string, int) {
+		switch kind[id] {
+		case "0":
+			return []string{id}, 1
+		case "1":
+			return platforms[id], 0
+		}
+		return nil, 0
+	}
 	rules := map[[2]int]map[string]string{}
+	specific := map[[2]int]int{}
 	tr, err := table("transfers.txt")
 	if err != nil {
 		return nil, err
@@ -255,10 +282,16 @@ func ReadFS(fsys fs.FS, opts Options) (*Feed, error) {
 		if ty := t["transfer_type"]; ty == "4" || ty == "5" {
 			continue
 		}
-		a, ok1 := f.stopIdx[t["from_stop_id"]]
-		b, ok2 := f.stopIdx[t["to_stop_id"]]
-		if ok1 && ok2 {
-			rules[[2]int{a, b}] = t
+		froms, sf := expand(t["from_stop_id"])
+		tos, st := expand(t["to_stop_id"])
+		for _, x := range froms {
+			for _, y := range tos {
+				k := [2]int{f.stopIdx[x], f.stopIdx[y]}
+				if old, ok := specific[k]; ok && old > sf+st {
+					continue
+				}
+				rules[k], specific[k] = t, sf+st
+			}
 		}
 	}
 	f.foot = make([][]edge, len(f.IDs))
