@@ -338,15 +338,21 @@ func (b *Builder) AddServiceDate(serviceID string, date time.Time, runs bool) er
 }
 
 // AddTrip adds a trip calling at t.StopTimes in order; its route, service
-// and stops must have been added. Departure times must not be negative.
+// and stops must have been added, and each stop must be a LocationStop
+// (ErrBadValue for a station, entrance, node or boarding area).
+// Departure times must not be negative.
 func (b *Builder) AddTrip(t Trip) error {
 	tr, err := b.checkTrip(t.ID, t.Route, t.Service)
 	if err != nil {
 		return err
 	}
 	for _, st := range t.StopTimes {
-		if _, ok := b.stopIdx[st.Stop]; !ok {
+		i, ok := b.stopIdx[st.Stop]
+		if !ok {
 			return builderErr(t.ID, "stop_id", fmt.Errorf("%w %q", ErrUnknownStop, st.Stop))
+		}
+		if lt := b.stops[i].LocationType; lt != LocationStop {
+			return builderErr(t.ID, "stop_id", notBoardable(st.Stop, lt))
 		}
 		if st.Departure < 0 || st.Departure > maxTimeOfDay {
 			return builderErr(t.ID, "departure_time", fmt.Errorf("%w: %v", ErrBadTime, st.Departure))
@@ -406,6 +412,18 @@ func (b *Builder) SetValidity(start, end time.Time) error {
 	}
 	b.feedStart, b.feedEnd, b.hasFeed = s, e, true
 	return nil
+}
+
+// notBoardable is the problem of a call at stop id, whose location type
+// lt is not LocationStop: riders board and alight only at stops and
+// platforms, so the call could be neither used nor reached.
+func notBoardable(id string, lt int) error {
+	kinds := [...]string{LocationStation: "a station", LocationEntrance: "an entrance", LocationNode: "a node", LocationBoardingArea: "a boarding area"}
+	kind := "not a stop"
+	if lt > 0 && lt < len(kinds) {
+		kind = kinds[lt]
+	}
+	return fmt.Errorf("%w: %q is %s (location_type %d); trips call at stops or platforms (location_type 0)", ErrBadValue, id, kind, lt)
 }
 
 // maxTimeOfDay bounds the times a feed may give: 999:59:59, far past any

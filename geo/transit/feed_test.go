@@ -87,6 +87,8 @@ func TestMalformedFeeds(t *testing.T) {
 			transit.ErrMissingColumn, "stop_times.txt", 1, "stop_sequence"},
 		{"unknown stop_id in stop_times", replace("stop_times.txt", ",S2,2", ",S9,2"),
 			transit.ErrUnknownStop, "stop_times.txt", 3, "stop_id"},
+		{"a trip calls at a station", replace("stops.txt", "S2,Two,35.06,-85.30,,", "S2,Two,35.06,-85.30,1,"),
+			transit.ErrBadValue, "stop_times.txt", 3, "stop_id"},
 		{"unknown trip_id in stop_times", replace("stop_times.txt", "T1,08:10", "T7,08:10"),
 			transit.ErrUnknownTrip, "stop_times.txt", 3, "trip_id"},
 		{"malformed departure_time", replace("stop_times.txt", "08:00:00,S1", "8:6o:00,S1"),

@@ -29,7 +29,8 @@ import (
 //     refer to it then fail in turn: a trip whose route was skipped is
 //     skipped, reported with ErrUnknownRoute);
 //   - a trip with a problem in trips.txt, or in any of its stop_times or
-//     frequencies rows (an unknown stop, a malformed or backwards time, a
+//     frequencies rows (an unknown stop, a call at a station or other
+//     location that is not a stop, a malformed or backwards time, a
 //     repeated stop_sequence, no time at its first or last stop): the
 //     whole trip with all its stop_times and frequencies, because a trip
 //     missing a call would carry riders past a stop it serves; each problem
@@ -96,7 +97,10 @@ func ReadZip(ctx context.Context, r io.ReaderAt, size int64) (*Network, error) {
 // feed_end_date) are read when present; other files are ignored.
 // stop_times.txt is streamed and kept as compact integers, no strings.
 //
-// Every record is checked; problems are returned as *FeedError values
+// Every record is checked, and a stop_times row must call at a stop or
+// platform (location_type 0), not at a station, entrance, node or
+// boarding area, where no rider could board or alight (ErrBadValue).
+// Problems are returned as *FeedError values
 // (file, line, field, record ID) joined with errors.Join, up to 100 of
 // them. A feed with any problem loads nothing: the result is nil. For a
 // load that leaves out bad records instead, see LoadOptions.
@@ -768,6 +772,10 @@ func (l *loader) stopTimes(t *table) error {
 			} else {
 				l.badTrip(trip, t.err("stop_id", tid, fmt.Errorf("%w %q", ErrUnknownStop, sv)))
 			}
+			return
+		}
+		if lt := l.b.stops[stop].LocationType; lt != LocationStop {
+			l.badTrip(trip, t.err("stop_id", tid, notBoardable(string(sv), lt)))
 			return
 		}
 		row := stopTimeRow{trip: trip, stop: stop, t: -1, arr: -1, line: int32(t.r.start)}

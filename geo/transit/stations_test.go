@@ -2,9 +2,11 @@ package transit_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -114,4 +116,42 @@ func TestStationTransferRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCallsAtStations: a stop_times row at a station, entrance, node or
+// boarding area names a place no rider boards or alights at, and no
+// route would be found through it; a strict load refuses the feed
+// naming the row, a lenient one leaves out that trip alone, and the
+// Builder refuses such a trip.
+func TestCallsAtStations(t *testing.T) {
+	t.Parallel()
+	files := stationFeed("")
+	files["stops.txt"] += "DOOR,Central entrance,35.0001,-85.3001,2,ST\n"
+	files["stop_times.txt"] = strings.Replace(files["stop_times.txt"], "T2,08:04:00,08:04:00,P2,1", "T2,08:04:00,08:04:00,ST,1", 1)
+	files["stop_times.txt"] = strings.Replace(files["stop_times.txt"], "T4,08:25:00,08:25:00,E,2", "T4,08:25:00,08:25:00,DOOR,2", 1)
+
+	_, err := readFeed(files)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, transit.ErrBadValue)
+	var fe *transit.FeedError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, transit.FeedError{File: "stop_times.txt", Line: 4, Field: "stop_id", ID: "T2"}, transit.FeedError{File: fe.File, Line: fe.Line, Field: fe.Field, ID: fe.ID})
+	assert.Contains(t, err.Error(), `"ST" is a station (location_type 1)`)
+	assert.Contains(t, err.Error(), `stop_times.txt:9: record "T4": stop_id: invalid value: "DOOR" is an entrance (location_type 2)`)
+
+	n, skipped, err := transit.LoadOptions{Lenient: true}.ReadFS(context.Background(), toFS(files))
+	require.NoError(t, err)
+	require.Equal(t, 2, skipped.Total)
+	assert.Equal(t, []string{"T2", "T4"}, []string{skipped.Records[0].ID, skipped.Records[1].ID})
+	assert.Equal(t, 4, n.Stats().Trips, "the other trips load")
+
+	b := transit.NewBuilder(time.UTC)
+	require.NoError(t, b.AddAgency(transit.Agency{ID: "a", Name: "A", Timezone: "UTC"}))
+	require.NoError(t, b.AddStop(transit.Stop{ID: "ST", Name: "Central", LocationType: transit.LocationStation, Point: orb.Point{-85.3, 35}}))
+	require.NoError(t, b.AddStop(transit.Stop{ID: "P1", Name: "Platform", Parent: "ST", Point: orb.Point{-85.3, 35}}))
+	require.NoError(t, b.AddRoute(transit.Route{ID: "R", Type: 1}))
+	require.NoError(t, b.AddCalendar("WK", transit.Calendar{Weekdays: [7]bool{time.Monday: true}, Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}))
+	err = b.AddTrip(transit.Trip{ID: "T", Route: "R", Service: "WK", StopTimes: []transit.StopTime{{Stop: "P1", Departure: hm(8, 0)}, {Stop: "ST", Departure: hm(8, 5)}}})
+	assert.ErrorIs(t, err, transit.ErrBadValue)
+	assert.ErrorContains(t, err, `"ST" is a station`)
 }
