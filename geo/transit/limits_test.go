@@ -267,6 +267,11 @@ func TestWideCalendarIsFast(t *testing.T) {
 	wk := n.BusiestWeek()
 	elapsed := time.Since(start)
 	assert.Equal(t, "2200-06-02", wk.Format(time.DateOnly))
+	// The typical week too: the 1900 week's one trip a weekday ties the
+	// 2200 week's three on each weekday, and ties go to more service.
+	start2 := time.Now()
+	assert.Equal(t, "2200-06-02", n.TypicalWeek().Format(time.DateOnly))
+	assert.Less(t, time.Since(start2), 5*time.Second)
 	st2 := n.Stats()
 	assert.Equal(t, "1900-01-01", st2.First.Format(time.DateOnly))
 	assert.Equal(t, "2200-06-08", st2.Last.Format(time.DateOnly))

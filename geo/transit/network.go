@@ -477,11 +477,13 @@ func (n *Network) weekDays() (lo, hi int32, perDay []int) {
 // Monday–Sunday week that runs the network's usual service, for callers
 // that plan trips on one representative week (package match does by
 // default). For each weekday, the usual service is the number of
-// scheduled departures most of the feed's days of that weekday have,
-// within the same days BusiestWeek counts (ties go to the larger number);
-// the week chosen has the most of its seven days at their usual number,
-// ties going to the earliest week. A week with service on some
-// Monday–Friday is always preferred to one without, as in BusiestWeek.
+// scheduled departures most of the feed's days of that weekday with any
+// service have, within the same days BusiestWeek counts (ties go to the
+// larger number), or none when no such day has service; the week chosen
+// has the most of its seven days at their usual number, ties going to
+// the earliest week. A week with service on some Monday–Friday is always
+// preferred to one without, as in BusiestWeek; weeks without service, as
+// in a seasonal feed's gaps, do not make no service usual.
 //
 // So a week with one-off extra service (a ballgame's extra trains, a New
 // Year's Eve late service), a holiday that runs a Sunday timetable, or
@@ -500,7 +502,9 @@ func (n *Network) TypicalWeek() time.Time {
 		seen[i] = map[int]int{}
 	}
 	for d := lo; d <= hi; d++ {
-		seen[weekdayOf(d)][perDay[d-lo]]++
+		if c := perDay[d-lo]; c > 0 {
+			seen[weekdayOf(d)][c]++
+		}
 	}
 	var usual [7]int
 	for wd, counts := range seen {

@@ -251,6 +251,19 @@ func TestTypicalWeek(t *testing.T) {
 			},
 			busiest: "2026-06-08", typical: "2026-06-15",
 		},
+		{
+			// Weekday service only 1–5 June and 13–24 July, nothing in
+			// between, and a game on Wednesday 3 June: the five empty
+			// weeks do not make no service usual. Usual Wednesday: 6
+			// departures (two days) rather than 8 (one).
+			name: "a seasonal feed with a gap",
+			svcs: []weekService{
+				{id: "JUNE", days: weekdays, from: "2026-06-01", to: "2026-06-05", trips: 3},
+				{id: "JULY", days: weekdays, from: "2026-07-13", to: "2026-07-24", trips: 3},
+				{id: "GAME", add: []string{"2026-06-03"}, trips: 1},
+			},
+			busiest: "2026-06-01", typical: "2026-07-13",
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
