@@ -305,3 +305,22 @@ func TestTypicalWeekPrefersWeekdays(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, e.TypicalWeek().IsZero())
 }
+
+// BenchmarkDefaultWeek measures the typical week on CARTA beside the
+// busiest week, its baseline: both are one pass over the departures and
+// the days of the feed, done once per Matcher.
+func BenchmarkDefaultWeek(b *testing.B) {
+	n := carta(b)
+	b.Run("busiest", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			n.BusiestWeek()
+		}
+	})
+	b.Run("typical", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			n.TypicalWeek()
+		}
+	})
+}
