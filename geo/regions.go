@@ -346,8 +346,11 @@ const MaxRegionProblems = 100
 //     silently), one of zero area (ErrZeroArea);
 //   - edges that cross, or overlap along a line, within a ring or between
 //     rings of one polygon, and a boundary passing through itself at a
-//     vertex (ErrSelfIntersection); a hole outside the outer ring
-//     (ErrHoleOutside) or inside another hole (ErrNestedHole).
+//     vertex (ErrSelfIntersection, whose message gives the point where
+//     the edges cross or the stretch they share, and says so when an edge
+//     spans more than 180° of longitude, as a ring drawn across the
+//     antimeridian does); a hole outside the outer ring (ErrHoleOutside)
+//     or inside another hole (ErrNestedHole).
 //
 // Accepted: a ring touching itself or another ring at single points
 // without crossing (the OGC rule forbids a ring touching itself; boundary

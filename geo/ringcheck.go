@@ -49,7 +49,8 @@ func checkPolygon(pi int, poly orb.Polygon) error {
 			}
 		}
 		if ring[0] != ring[len(ring)-1] {
-			return &CoordError{Polygon: pi, Ring: ri, Vertex: len(ring) - 1, Err: ErrUnclosedRing}
+			first, last := ring[0], ring[len(ring)-1]
+			return &CoordError{Polygon: pi, Ring: ri, Vertex: len(ring) - 1, Err: fmt.Errorf("%w: first (%g, %g), last (%g, %g)", ErrUnclosedRing, first[0], first[1], last[0], last[1])}
 		}
 		if collinear(ring) {
 			return &CoordError{Polygon: pi, Ring: ri, Vertex: -1, Err: ErrZeroArea}
@@ -373,19 +374,29 @@ func meet(poly orb.Polygon, s, t *seg) *CoordError {
 	}
 	d1, d2 := orient(s.a, s.b, t.a), orient(s.a, s.b, t.b)
 	d3, d4 := orient(t.a, t.b, s.a), orient(t.a, t.b, s.b)
-	crossing := func(why string) *CoordError {
-		return &CoordError{Ring: int(s.ring), Vertex: int(s.from), Err: fmt.Errorf("%w: edge from vertex %d %s ring %d edge from vertex %d near (%g, %g)",
-			ErrSelfIntersection, s.from, why, t.ring, t.from, t.a[0], t.a[1])}
+	// crossing names where the edges meet (where is the meeting itself,
+	// not an end of either edge: on a long edge of a coarse boundary an
+	// end can lie hundreds of kilometres from the fault).
+	crossing := func(why, where string) *CoordError {
+		hint := ""
+		if math.Abs(s.b[0]-s.a[0]) > 180 || math.Abs(t.b[0]-t.a[0]) > 180 {
+			// A ring drawn across the antimeridian jumps from one side of
+			// the map to the other; in lon/lat that edge crosses the ring.
+			hint = "; an edge spans more than 180° of longitude: a ring crossing the antimeridian must be split there into polygons of a MultiPolygon"
+		}
+		return &CoordError{Ring: int(s.ring), Vertex: int(s.from), Err: fmt.Errorf("%w: edge from vertex %d %s ring %d edge from vertex %d %s%s",
+			ErrSelfIntersection, s.from, why, t.ring, t.from, where, hint)}
 	}
 	if d1*d2 < 0 && d3*d4 < 0 {
-		return crossing("crosses")
+		x := crossPoint(s.a, s.b, t.a, t.b)
+		return crossing("crosses", fmt.Sprintf("at (%g, %g)", x[0], x[1]))
 	}
 	if d1 == 0 && d2 == 0 {
 		// Collinear: overlapping along a stretch is forbidden; meeting
 		// end to end is a touch at a vertex.
 		lo, hi := lexMax(s.a, t.a), lexMin(s.b, t.b)
 		if lexLess(lo, hi) {
-			return crossing("overlaps")
+			return crossing("overlaps", fmt.Sprintf("from (%g, %g) to (%g, %g)", lo[0], lo[1], hi[0], hi[1]))
 		}
 		return nil
 	}
@@ -401,7 +412,7 @@ func meet(poly orb.Polygon, s, t *seg) *CoordError {
 		}
 		prev, next := chainAt(poly, vref{e.ring, vi})
 		if orient(other.a, other.b, prev)*orient(other.a, other.b, next) < 0 {
-			return crossing("meets at a vertex and crosses")
+			return crossing("meets at a vertex and crosses", fmt.Sprintf("at (%g, %g)", v[0], v[1]))
 		}
 		return nil
 	}
@@ -419,6 +430,21 @@ func meet(poly orb.Polygon, s, t *seg) *CoordError {
 		}
 	}
 	return nil
+}
+
+// crossPoint returns where segments a–b and c–d, which cross at a point
+// inside both, meet (rounded to float64; clamped to a–b's box so that
+// rounding never puts it beyond the edge).
+func crossPoint(a, b, c, d orb.Point) orb.Point {
+	rx, ry := b[0]-a[0], b[1]-a[1]
+	sx, sy := d[0]-c[0], d[1]-c[1]
+	den := rx*sy - ry*sx
+	if den == 0 {
+		return a
+	}
+	u := ((c[0]-a[0])*sy - (c[1]-a[1])*sx) / den
+	u = math.Max(0, math.Min(1, u))
+	return orb.Point{a[0] + u*rx, a[1] + u*ry}
 }
 
 func onSegment(p orb.Point, s *seg) bool {
@@ -586,7 +612,7 @@ func checkVertexChains(poly orb.Polygon) *CoordError {
 			for k, r := range rays {
 				if k > 0 && angle(r, rays[k-1]) == 0 && r.chain != rays[k-1].chain {
 					v := occs[r.chain]
-					return &CoordError{Ring: int(v.ring), Vertex: int(v.idx), Err: fmt.Errorf("%w: two edges leave vertex %d in the same direction", ErrSelfIntersection, v.idx)}
+					return &CoordError{Ring: int(v.ring), Vertex: int(v.idx), Err: fmt.Errorf("%w: two edges leave vertex %d (%g, %g) in the same direction", ErrSelfIntersection, v.idx, p[0], p[1])}
 				}
 				if len(stack) > 0 && stack[len(stack)-1] == r.chain {
 					stack = stack[:len(stack)-1]
