@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -331,7 +332,9 @@ const MaxRegionProblems = 100
 //   - a document that is not JSON (with the byte offset), or not a
 //     FeatureCollection (ErrNotCollection), or has no features
 //     (ErrNoFeatures);
-//   - a feature without the naming property (ErrNoName), or whose name an
+//   - a feature without the naming property, or whose naming property
+//     is empty, null, a boolean, an object or an array (ErrNoName, whose
+//     message says which), or whose name an
 //     earlier feature already has (ErrDuplicateName: ByName must be
 //     unambiguous; merge the parts into one MultiPolygon instead);
 //   - a null or empty geometry, a polygon without rings (ErrEmptyGeometry);
@@ -436,7 +439,10 @@ func readAll(r io.Reader) ([]byte, error) {
 
 // RegionsFromFeatures builds Regions from a parsed FeatureCollection, with
 // the checks of ReadRegions. (orb/geojson has already read each position
-// into two numbers, so positions of the wrong length cannot be told.)
+// into two numbers, so positions of the wrong length cannot be told.) A
+// naming property set from Go may be a string or any integer or floating
+// type (a county's FIPS code as an int64, say); numbers are written in
+// decimal without exponent.
 func RegionsFromFeatures(fc *geojson.FeatureCollection, nameProp string) (*Regions, error) {
 	if fc == nil || len(fc.Features) == 0 {
 		return nil, ErrNoFeatures
@@ -488,9 +494,16 @@ func (b *regionsBuilder) fail(err error) {
 }
 
 func (b *regionsBuilder) add(i int, props map[string]any, mp orb.MultiPolygon, gerr error) {
-	name := propString(props[b.nameProp])
+	v, present := props[b.nameProp]
+	name := propString(v)
 	if name == "" {
-		b.fail(&RegionError{Feature: i, Err: fmt.Errorf("%w: %q", ErrNoName, b.nameProp)})
+		err := fmt.Errorf("%w: %q", ErrNoName, b.nameProp)
+		if present && v != "" {
+			// Say what is there: "missing" would send the user looking
+			// for a property the file has.
+			err = fmt.Errorf("%w: %q is %s, want a string or a number", ErrNoName, b.nameProp, jsonKind(v))
+		}
+		b.fail(&RegionError{Feature: i, Err: err})
 		return
 	}
 	if gerr == nil {
@@ -543,6 +556,21 @@ func (b *regionsBuilder) finish() (*Regions, error) {
 	return rs, nil
 }
 
+// jsonKind names the JSON type of a decoded property value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
 func propString(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -551,8 +579,14 @@ func propString(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case json.Number:
 		return x.String()
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
 	case int:
 		return strconv.Itoa(x)
+	case int8, int16, int32, int64:
+		return strconv.FormatInt(reflect.ValueOf(x).Int(), 10)
+	case uint, uint8, uint16, uint32, uint64:
+		return strconv.FormatUint(reflect.ValueOf(x).Uint(), 10)
 	}
 	return ""
 }

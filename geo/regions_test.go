@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,5 +79,32 @@ func TestDemoRegionsLoad(t *testing.T) {
 			_, ok := rs.ByName("Test Shape")
 			assert.True(t, ok)
 		}
+	}
+}
+
+// TestRegionsFromFeaturesNumericNames: features built in Go may carry
+// their name as any numeric type, not only the float64 a JSON decoder
+// gives; each is named by its decimal digits.
+func TestRegionsFromFeaturesNumericNames(t *testing.T) {
+	t.Parallel()
+	names := []any{"Alton Park", float64(37404), int(3), int64(47065), int32(-2), uint16(7), uint64(1 << 40), float32(1.5)}
+	want := []string{"Alton Park", "37404", "3", "47065", "-2", "7", "1099511627776", "1.5"}
+	fc := geojson.NewFeatureCollection()
+	for i, n := range names {
+		x := float64(i)
+		f := geojson.NewFeature(orb.Polygon{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}})
+		f.Properties["name"] = n
+		fc.Append(f)
+	}
+	rs, err := geo.RegionsFromFeatures(fc, "name")
+	require.NoError(t, err)
+	for i, w := range want {
+		r, ok := rs.ByName(w)
+		if assert.True(t, ok, "name %v (%T) must be %q", names[i], names[i], w) {
+			assert.Equal(t, i, r.Index)
+		}
+		got, ok := rs.Locate(orb.Point{float64(i) + 0.5, 0.5})
+		require.True(t, ok)
+		assert.Equal(t, w, got.Name)
 	}
 }
