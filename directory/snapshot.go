@@ -382,6 +382,9 @@ func (d *Directory) writeSnapshot(ctx context.Context, dir string, seq uint64, o
 			fc := geojson.NewFeatureCollection()
 			for _, r := range d.regionSet[name].All() {
 				f := geojson.NewFeature(r.Geometry)
+				if r.ID != "" {
+					f.ID = r.ID // so that a reopened set keeps its features' ids
+				}
 				for k, v := range r.Properties {
 					f.Properties[k] = v
 				}

@@ -25,8 +25,12 @@ type Region struct {
 	// GeoJSON features it was read from.
 	Index int
 	// Name is the value of the naming property (for example the
-	// neighborhood's name or the zip code).
+	// neighborhood's name or the zip code), or the feature's id when the
+	// set is named by id (see ReadRegions).
 	Name string
+	// ID is the feature's "id" member: a string as given, a number in
+	// decimal; "" when the feature has none.
+	ID string
 	// Geometry is the region's area. Polygons are stored as MultiPolygons
 	// of one polygon.
 	Geometry orb.MultiPolygon
@@ -315,9 +319,16 @@ var (
 // ErrTooManyProblems error that states how many there were in all.
 const MaxRegionProblems = 100
 
+// ByID, given as the naming property of ReadRegions or
+// RegionsFromFeatures, names each region by its feature's "id" member
+// instead of a property: for files keyed that way, such as counties by
+// their FIPS code, whose names repeat from one state to the next.
+const ByID = ""
+
 // ReadRegions reads a GeoJSON FeatureCollection of Polygon and MultiPolygon
 // features from r and names each region by the feature property nameProp
-// (strings and numbers are accepted).
+// (strings and numbers are accepted), or by the feature's "id" when
+// nameProp is ByID. Every region keeps its feature's id in Region.ID.
 //
 // Every feature is checked (see below); every bad feature is reported as a
 // *RegionError, joined with errors.Join (at most MaxRegionProblems, then
@@ -332,9 +343,9 @@ const MaxRegionProblems = 100
 //   - a document that is not JSON (with the byte offset), or not a
 //     FeatureCollection (ErrNotCollection), or has no features
 //     (ErrNoFeatures);
-//   - a feature without the naming property, or whose naming property
-//     is empty, null, a boolean, an object or an array (ErrNoName, whose
-//     message says which), or whose name an
+//   - a feature without the naming property (or id, with ByID), or
+//     whose naming property is empty, null, a boolean, an object or an
+//     array (ErrNoName, whose message says which), or whose name an
 //     earlier feature already has (ErrDuplicateName: ByName must be
 //     unambiguous; merge the parts into one MultiPolygon instead);
 //   - a null or empty geometry, a polygon without rings (ErrEmptyGeometry);
@@ -400,7 +411,7 @@ func ReadRegions(r io.Reader, nameProp string) (*Regions, error) {
 		case g.null || g.typ == "":
 			gerr = fmt.Errorf("%w: feature has no geometry", ErrEmptyGeometry)
 		}
-		b.add(i, f.Properties, g.mp, gerr)
+		b.add(i, f.ID, f.Properties, g.mp, gerr)
 		fc.Features[i] = rawFeature{} // let the collection go as it is used
 	}
 	return b.finish()
@@ -450,7 +461,7 @@ func RegionsFromFeatures(fc *geojson.FeatureCollection, nameProp string) (*Regio
 	b := newRegionsBuilder(len(fc.Features), nameProp)
 	for i, f := range fc.Features {
 		if f == nil {
-			b.add(i, nil, nil, fmt.Errorf("%w: feature is null", ErrEmptyGeometry))
+			b.add(i, nil, nil, nil, fmt.Errorf("%w: feature is null", ErrEmptyGeometry))
 			continue
 		}
 		var mp orb.MultiPolygon
@@ -468,7 +479,7 @@ func RegionsFromFeatures(fc *geojson.FeatureCollection, nameProp string) (*Regio
 		default:
 			gerr = fmt.Errorf("%w: type %q", ErrNotPolygon, g.GeoJSONType())
 		}
-		b.add(i, f.Properties, mp, gerr)
+		b.add(i, f.ID, f.Properties, mp, gerr)
 	}
 	return b.finish()
 }
@@ -493,15 +504,20 @@ func (b *regionsBuilder) fail(err error) {
 	}
 }
 
-func (b *regionsBuilder) add(i int, props map[string]any, mp orb.MultiPolygon, gerr error) {
+func (b *regionsBuilder) add(i int, fid any, props map[string]any, mp orb.MultiPolygon, gerr error) {
+	id := propString(fid)
 	v, present := props[b.nameProp]
+	what := fmt.Sprintf("%q", b.nameProp)
+	if b.nameProp == ByID {
+		v, present, what = fid, fid != nil, `feature "id"`
+	}
 	name := propString(v)
 	if name == "" {
-		err := fmt.Errorf("%w: %q", ErrNoName, b.nameProp)
+		err := fmt.Errorf("%w: %s", ErrNoName, what)
 		if present && v != "" {
 			// Say what is there: "missing" would send the user looking
 			// for a property the file has.
-			err = fmt.Errorf("%w: %q is %s, want a string or a number", ErrNoName, b.nameProp, jsonKind(v))
+			err = fmt.Errorf("%w: %s is %s, want a string or a number", ErrNoName, what, jsonKind(v))
 		}
 		b.fail(&RegionError{Feature: i, Err: err})
 		return
@@ -528,13 +544,13 @@ func (b *regionsBuilder) add(i int, props map[string]any, mp orb.MultiPolygon, g
 	}
 	props2 := make(map[string]any, len(props))
 	for k, v := range props {
-		if k != b.nameProp {
+		if k != b.nameProp || b.nameProp == ByID {
 			props2[k] = v
 		}
 	}
 	idx := len(b.rs.regions)
 	b.rs.byName[name] = idx
-	b.rs.regions = append(b.rs.regions, Region{Index: idx, Name: name, Geometry: mp, Bound: mp.Bound(), Properties: props2})
+	b.rs.regions = append(b.rs.regions, Region{Index: idx, Name: name, ID: id, Geometry: mp, Bound: mp.Bound(), Properties: props2})
 }
 
 func (b *regionsBuilder) finish() (*Regions, error) {

@@ -2,6 +2,7 @@ package geo_test
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -106,5 +107,58 @@ func TestRegionsFromFeaturesNumericNames(t *testing.T) {
 		got, ok := rs.Locate(orb.Point{float64(i) + 0.5, 0.5})
 		require.True(t, ok)
 		assert.Equal(t, w, got.Name)
+	}
+}
+
+// countiesByID are two counties of one name in different states, keyed by
+// their codes as boundary files of counties are: one id a string with a
+// leading zero, one a number.
+const countiesByID = `{"type":"FeatureCollection","features":[
+ {"type":"Feature","id":"04015","properties":{"name":"Washington","state":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[2,0],[2,2],[0,2],[0,0]]]}},
+ {"type":"Feature","id":13303,"properties":{"name":"Washington","state":"B"},"geometry":{"type":"Polygon","coordinates":[[[2,0],[4,0],[4,2],[2,2],[2,0]]]}},
+ {"type":"Feature","id":"x","properties":{"name":"Hamilton","state":"B"},"geometry":{"type":"Polygon","coordinates":[[[0,2],[4,2],[4,3],[0,3],[0,2]]]}}]}`
+
+func TestRegionsByID(t *testing.T) {
+	t.Parallel()
+	parsed, err := geojson.UnmarshalFeatureCollection([]byte(countiesByID))
+	require.NoError(t, err)
+	fromFeatures, err := geo.RegionsFromFeatures(parsed, geo.ByID)
+	require.NoError(t, err)
+	read, err := geo.ReadRegions(strings.NewReader(countiesByID), geo.ByID)
+	require.NoError(t, err)
+	for _, rs := range []*geo.Regions{read, fromFeatures} {
+		for _, tc := range []struct {
+			p      orb.Point
+			name   string
+			county string
+			state  string
+		}{{orb.Point{1, 1}, "04015", "Washington", "A"}, {orb.Point{3, 1}, "13303", "Washington", "B"}, {orb.Point{1, 2.5}, "x", "Hamilton", "B"}} {
+			r, ok := rs.Locate(tc.p)
+			require.True(t, ok, "%v", tc.p)
+			assert.Equal(t, tc.name, r.Name)
+			assert.Equal(t, tc.name, r.ID)
+			// Naming by id keeps every property, "name" included.
+			assert.Equal(t, map[string]any{"name": tc.county, "state": tc.state}, r.Properties)
+		}
+	}
+
+	// Named by "name", the repeated county name is rejected; its id is
+	// kept when names are unique.
+	_, err = geo.ReadRegions(strings.NewReader(countiesByID), "name")
+	assert.ErrorIs(t, err, geo.ErrDuplicateName)
+	unique := strings.Replace(countiesByID, `"Washington","state":"B"`, `"Washington B","state":"B"`, 1)
+	rs, err := geo.ReadRegions(strings.NewReader(unique), "name")
+	require.NoError(t, err)
+	r, ok := rs.ByName("Washington B")
+	require.True(t, ok)
+	assert.Equal(t, "13303", r.ID)
+
+	// By id, a feature without one, or with a boolean one, is named in
+	// the error.
+	for _, tc := range []struct{ id, msg string }{{``, `feature "id"`}, {`"id":true,`, `feature "id" is a boolean`}} {
+		doc := `{"type":"FeatureCollection","features":[{"type":"Feature",` + tc.id + `"properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`
+		_, err := geo.ReadRegions(strings.NewReader(doc), geo.ByID)
+		assert.ErrorIs(t, err, geo.ErrNoName)
+		assert.ErrorContains(t, err, tc.msg)
 	}
 }

@@ -25,6 +25,7 @@ type rawCollection struct {
 
 type rawFeature struct {
 	Type       string         `json:"type"`
+	ID         any            `json:"id"`
 	Properties map[string]any `json:"properties"`
 	Geometry   rawGeometry    `json:"geometry"`
 }
