@@ -71,7 +71,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.hsds, "hsds", "", "HSDS folder or file to import instead of the demo providers")
 	fs.StringVar(&o.gtfs, "gtfs", "", "GTFS feed (zip) instead of the demo's CARTA feed")
 	fs.StringVar(&o.regions, "regions", "", "regions GeoJSON instead of the demo's neighborhoods, zip codes and council districts")
-	fs.StringVar(&o.regionsName, "regions-name", "name", "GeoJSON property naming each region of -regions")
+	fs.StringVar(&o.regionsName, "regions-name", "name", "GeoJSON property naming each region of -regions; empty names each region by its feature's id")
 	fs.StringVar(&o.tiles, "tiles", "", "optional tile URL template for the map background, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, offline)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit of one request")
 	fs.IntVar(&o.requests, "requests", 60000, "generated need requests for the trends view")
