@@ -23,7 +23,9 @@
 // a later step fail: unclosed or zero-area rings, boundaries that cross
 // themselves, holes outside their shell, positions that are not two or
 // three numbers, duplicate names. Every problem names its feature, polygon,
-// ring and vertex; a set is never half-loaded. Reading is O(n log n) in the
+// ring and vertex; a set is never half-loaded. RegionOptions{Lenient: true}
+// instead leaves out each bad feature, listing it in SkippedFeatures, and
+// builds the set from the rest, unchanged. Reading is O(n log n) in the
 // vertices (a Shamos–Hoey sweep finds crossings) and memory O(n).
 //
 // Typical usage:

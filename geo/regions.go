@@ -376,9 +376,44 @@ const ByID = ""
 // within a small multiple of the input's size (the tests assert ≤ 10×
 // plus 4 MiB on adversarial shapes). r is read to the end.
 func ReadRegions(r io.Reader, nameProp string) (*Regions, error) {
+	rs, _, err := RegionOptions{}.ReadRegions(r, nameProp)
+	return rs, err
+}
+
+// RegionOptions says how a set of regions is read; its zero value is the
+// strict reading of ReadRegions and RegionsFromFeatures.
+//
+// Lenient reading leaves out each feature with a problem and builds the
+// set from the rest, so that one sliver or self-crossing boundary among a
+// state's counties does not refuse them all; every feature left out is
+// listed in SkippedFeatures with its index, name and problem, as the
+// strict reading would have reported it. Of features that share a name,
+// the first that is otherwise good is kept and the later ones are left
+// out (ErrDuplicateName). The features kept are never changed, and a
+// point inside a feature left out is in no region of the set (or in
+// another region overlapping it). Problems with the document itself (not
+// JSON, not a FeatureCollection, no features) still refuse it, as does a
+// collection none of whose features can be kept (ErrNoFeatures, with the
+// features' problems listed).
+type RegionOptions struct {
+	Lenient bool `json:"lenient"` // leave out bad features instead of refusing the set
+}
+
+// SkippedFeatures lists the features a lenient reading left out, in the
+// collection's order: each a *RegionError, as the strict reading would
+// have returned it.
+type SkippedFeatures struct {
+	Features []*RegionError // the first MaxRegionProblems
+	Total    int            // all the features left out
+}
+
+// ReadRegions is the package's ReadRegions with these options; with
+// Lenient it returns the set of the good features and the features left
+// out.
+func (o RegionOptions) ReadRegions(r io.Reader, nameProp string) (*Regions, SkippedFeatures, error) {
 	data, err := readAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("geo: reading regions: %w", err)
+		return nil, SkippedFeatures{}, fmt.Errorf("geo: reading regions: %w", err)
 	}
 	var fc rawCollection
 	if err := json.Unmarshal(data, &fc); err != nil {
@@ -386,19 +421,20 @@ func ReadRegions(r io.Reader, nameProp string) (*Regions, error) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			return nil, fmt.Errorf("%w: byte %d: %v", ErrNotCollection, se.Offset, err)
+			return nil, SkippedFeatures{}, fmt.Errorf("%w: byte %d: %v", ErrNotCollection, se.Offset, err)
 		case errors.As(err, &te):
-			return nil, fmt.Errorf("%w: byte %d: %q is a JSON %s", ErrNotCollection, te.Offset, te.Field, te.Value)
+			return nil, SkippedFeatures{}, fmt.Errorf("%w: byte %d: %q is a JSON %s", ErrNotCollection, te.Offset, te.Field, te.Value)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrNotCollection, err)
+		return nil, SkippedFeatures{}, fmt.Errorf("%w: %v", ErrNotCollection, err)
 	}
 	if fc.Type != "FeatureCollection" {
-		return nil, fmt.Errorf("%w: type %q", ErrNotCollection, fc.Type)
+		return nil, SkippedFeatures{}, fmt.Errorf("%w: type %q", ErrNotCollection, fc.Type)
 	}
 	if len(fc.Features) == 0 {
-		return nil, ErrNoFeatures
+		return nil, SkippedFeatures{}, ErrNoFeatures
 	}
 	b := newRegionsBuilder(len(fc.Features), nameProp)
+	b.lenient = o.Lenient
 	for i := range fc.Features {
 		f := &fc.Features[i]
 		g := &f.Geometry
@@ -455,10 +491,18 @@ func readAll(r io.Reader) ([]byte, error) {
 // type (a county's FIPS code as an int64, say); numbers are written in
 // decimal without exponent.
 func RegionsFromFeatures(fc *geojson.FeatureCollection, nameProp string) (*Regions, error) {
+	rs, _, err := RegionOptions{}.RegionsFromFeatures(fc, nameProp)
+	return rs, err
+}
+
+// RegionsFromFeatures is the package's RegionsFromFeatures with these
+// options (see ReadRegions).
+func (o RegionOptions) RegionsFromFeatures(fc *geojson.FeatureCollection, nameProp string) (*Regions, SkippedFeatures, error) {
 	if fc == nil || len(fc.Features) == 0 {
-		return nil, ErrNoFeatures
+		return nil, SkippedFeatures{}, ErrNoFeatures
 	}
 	b := newRegionsBuilder(len(fc.Features), nameProp)
+	b.lenient = o.Lenient
 	for i, f := range fc.Features {
 		if f == nil {
 			b.add(i, nil, nil, nil, fmt.Errorf("%w: feature is null", ErrEmptyGeometry))
@@ -488,8 +532,9 @@ func RegionsFromFeatures(fc *geojson.FeatureCollection, nameProp string) (*Regio
 type regionsBuilder struct {
 	rs       *Regions
 	nameProp string
+	lenient  bool           // leave bad features out and build the rest
 	firstOf  map[string]int // name → feature index that has it
-	errs     []error
+	errs     []*RegionError // the first MaxRegionProblems
 	total    int
 }
 
@@ -497,7 +542,7 @@ func newRegionsBuilder(n int, nameProp string) *regionsBuilder {
 	return &regionsBuilder{rs: &Regions{byName: make(map[string]int, n)}, nameProp: nameProp, firstOf: make(map[string]int, n)}
 }
 
-func (b *regionsBuilder) fail(err error) {
+func (b *regionsBuilder) fail(err *RegionError) {
 	b.total++
 	if len(b.errs) < MaxRegionProblems {
 		b.errs = append(b.errs, err)
@@ -539,7 +584,7 @@ func (b *regionsBuilder) add(i int, fid any, props map[string]any, mp orb.MultiP
 		return
 	}
 	b.firstOf[name] = i
-	if b.total > 0 {
+	if b.total > 0 && !b.lenient {
 		return // the set will not be built: keep nothing more
 	}
 	props2 := make(map[string]any, len(props))
@@ -553,13 +598,23 @@ func (b *regionsBuilder) add(i int, fid any, props map[string]any, mp orb.MultiP
 	b.rs.regions = append(b.rs.regions, Region{Index: idx, Name: name, ID: id, Geometry: mp, Bound: mp.Bound(), Properties: props2})
 }
 
-func (b *regionsBuilder) finish() (*Regions, error) {
-	if b.total > 0 {
-		errs := b.errs
-		if b.total > len(errs) {
+func (b *regionsBuilder) finish() (*Regions, SkippedFeatures, error) {
+	var skipped SkippedFeatures
+	if b.lenient {
+		skipped = SkippedFeatures{Features: b.errs, Total: b.total}
+	}
+	if b.total > 0 && (!b.lenient || len(b.rs.regions) == 0) {
+		errs := make([]error, 0, len(b.errs)+2)
+		if b.lenient {
+			errs = append(errs, fmt.Errorf("%w: none of its %d can be kept", ErrNoFeatures, b.total))
+		}
+		for _, e := range b.errs {
+			errs = append(errs, e)
+		}
+		if b.total > len(b.errs) {
 			errs = append(errs, fmt.Errorf("%w: %d in all, the first %d shown", ErrTooManyProblems, b.total, len(b.errs)))
 		}
-		return nil, errors.Join(errs...)
+		return nil, skipped, errors.Join(errs...)
 	}
 	rs := b.rs
 	for ri, reg := range rs.regions {
@@ -569,7 +624,7 @@ func (b *regionsBuilder) finish() (*Regions, error) {
 			rs.parts = append(rs.parts, p)
 		}
 	}
-	return rs, nil
+	return rs, skipped, nil
 }
 
 // jsonKind names the JSON type of a decoded property value.

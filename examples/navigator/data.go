@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/wraparound/wraparound/demo"
 	"github.com/wraparound/wraparound/directory"
@@ -33,7 +34,10 @@ type data struct {
 	regions    map[string]*geo.Regions
 	regionJSON map[string][]byte
 	routes     []byte // GeoJSON of the bus routes
-	store      *trends.Store
+	// skipped are the problems of what a lenient load left out (-lenient):
+	// the first few of each file, then a count.
+	skipped []string
+	store   *trends.Store
 	// area is where homes may be: the regions' bound, padded.
 	area        orb.Bound
 	week        time.Time
@@ -56,8 +60,12 @@ func load(ctx context.Context, o options) (*data, error) {
 		if feed, err = os.ReadFile(o.gtfs); err != nil {
 			return nil, err
 		}
-		if d.net, err = transit.ReadZip(ctx, bytes.NewReader(feed), int64(len(feed))); err != nil {
+		var sk transit.Skipped
+		if d.net, sk, err = (transit.LoadOptions{Lenient: o.lenient}).ReadZip(ctx, bytes.NewReader(feed), int64(len(feed))); err != nil {
 			return nil, fmt.Errorf("-gtfs %s: %w", o.gtfs, err)
+		}
+		for i, r := range sk.Records {
+			d.skip(o.gtfs, i, sk.Total, r)
 		}
 	} else {
 		feed = demo.CARTAFeed()
@@ -80,9 +88,18 @@ func load(ctx context.Context, o options) (*data, error) {
 		if err != nil {
 			return nil, err
 		}
-		rs, err := geo.ReadRegions(bytes.NewReader(raw), o.regionsName)
+		rs, sk, err := geo.RegionOptions{Lenient: o.lenient}.ReadRegions(bytes.NewReader(raw), o.regionsName)
 		if err != nil {
 			return nil, fmt.Errorf("-regions %s: %w", o.regions, err)
+		}
+		if sk.Total > 0 {
+			for i, f := range sk.Features {
+				d.skip(o.regions, i, sk.Total, f)
+			}
+			// The map draws the regions kept, not the file.
+			if raw, err = regionsGeoJSON(rs, o.regionsName); err != nil {
+				return nil, err
+			}
 		}
 		d.sets = []string{"regions"}
 		d.regions["regions"], d.regionJSON["regions"] = rs, raw
@@ -187,4 +204,38 @@ func load(ctx context.Context, o options) (*data, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// maxSkipLogged is how many problems of one file a lenient load logs
+// before it gives the count of the rest.
+const maxSkipLogged = 20
+
+// skip notes problem i (of total) of file left out by a lenient load.
+func (d *data) skip(file string, i, total int, problem error) {
+	switch {
+	case i < maxSkipLogged:
+		d.skipped = append(d.skipped, fmt.Sprintf("%s: %v", file, problem))
+	case i == maxSkipLogged:
+		d.skipped = append(d.skipped, fmt.Sprintf("%s: %d more", file, total-maxSkipLogged))
+	}
+}
+
+// regionsGeoJSON writes the regions of rs as a FeatureCollection, each
+// named by nameProp (or by its id when nameProp is geo.ByID).
+func regionsGeoJSON(rs *geo.Regions, nameProp string) ([]byte, error) {
+	fc := geojson.NewFeatureCollection()
+	for _, r := range rs.All() {
+		f := geojson.NewFeature(r.Geometry)
+		for k, v := range r.Properties {
+			f.Properties[k] = v
+		}
+		if r.ID != "" {
+			f.ID = r.ID
+		}
+		if nameProp != geo.ByID {
+			f.Properties[nameProp] = r.Name
+		}
+		fc.Append(f)
+	}
+	return json.Marshal(fc)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wraparound/wraparound/demo"
+	"github.com/wraparound/wraparound/geo"
 )
 
 // TestLoadFromFlags loads the service from files instead of the embedded
@@ -65,4 +67,40 @@ func TestLoadFromFlags(t *testing.T) {
 		_, err := load(ctx, opts(args...))
 		assert.Error(t, err, "%v", args)
 	}
+}
+
+// TestLoadLenient: a regions file with one crossing boundary among good
+// ones is refused as it is and loaded with -lenient, the bad feature
+// logged, left out of the set and of the map's GeoJSON.
+func TestLoadLenient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo directory twice; run without -short")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	regions := filepath.Join(dir, "regions.geojson")
+	require.NoError(t, os.WriteFile(regions, []byte(`{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"North"},"geometry":{"type":"Polygon","coordinates":[[[-85.40,35.05],[-85.20,35.05],[-85.20,35.15],[-85.40,35.15],[-85.40,35.05]]]}},
+{"type":"Feature","properties":{"name":"Bowtie"},"geometry":{"type":"Polygon","coordinates":[[[-85.40,34.95],[-85.20,35.05],[-85.20,34.95],[-85.40,35.05],[-85.40,34.95]]]}},
+{"type":"Feature","properties":{"name":"South"},"geometry":{"type":"Polygon","coordinates":[[[-85.40,34.90],[-85.20,34.90],[-85.20,34.95],[-85.40,34.95],[-85.40,34.90]]]}}]}`), 0o644))
+	ctx := context.Background()
+	opts := func(args ...string) options {
+		o, err := parse(append(args, "-requests", "0"), io.Discard)
+		require.NoError(t, err)
+		return o
+	}
+	_, err := load(ctx, opts("-regions", regions))
+	require.ErrorIs(t, err, geo.ErrSelfIntersection)
+
+	d, err := load(ctx, opts("-regions", regions, "-lenient"))
+	require.NoError(t, err)
+	rs := d.regions["regions"]
+	require.Equal(t, 2, rs.Len())
+	assert.Equal(t, "North", rs.All()[0].Name)
+	assert.Equal(t, "South", rs.All()[1].Name)
+	require.Len(t, d.skipped, 1)
+	assert.Contains(t, d.skipped[0], "Bowtie")
+	served, err := geo.ReadRegions(bytes.NewReader(d.regionJSON["regions"]), "name")
+	require.NoError(t, err, "the map's GeoJSON holds the regions kept")
+	assert.Equal(t, 2, served.Len())
 }

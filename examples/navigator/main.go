@@ -52,6 +52,7 @@ type options struct {
 	gtfs        string
 	regions     string
 	regionsName string
+	lenient     bool
 	tiles       string
 	timeout     time.Duration
 	requests    int
@@ -72,6 +73,7 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.gtfs, "gtfs", "", "GTFS feed (zip) instead of the demo's CARTA feed")
 	fs.StringVar(&o.regions, "regions", "", "regions GeoJSON instead of the demo's neighborhoods, zip codes and council districts")
 	fs.StringVar(&o.regionsName, "regions-name", "name", "GeoJSON property naming each region of -regions; empty names each region by its feature's id")
+	fs.BoolVar(&o.lenient, "lenient", false, "leave out the bad records of -gtfs and the bad features of -regions (each logged) instead of refusing the file")
 	fs.StringVar(&o.tiles, "tiles", "", "optional tile URL template for the map background, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, offline)")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit of one request")
 	fs.IntVar(&o.requests, "requests", 60000, "generated need requests for the trends view")
@@ -107,6 +109,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	d, err := load(ctx, o)
 	if err != nil {
 		return err
+	}
+	for _, w := range d.skipped {
+		log.Warn("left out", "problem", w)
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
