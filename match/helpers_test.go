@@ -56,12 +56,21 @@ func build(t testing.TB, provs []directory.Provider, net *transit.Network, regio
 // weekdays, the ride from S1 to S2 taking 5 minutes.
 func lineNetwork(t testing.TB) *transit.Network {
 	t.Helper()
+	net, err := lineBuilder(t, monday.AddDate(0, 0, -7), monday.AddDate(0, 0, 30)).Build()
+	require.NoError(t, err)
+	return net
+}
+
+// lineBuilder is lineNetwork's feed, its weekday service running from
+// start to end, not yet built: a test adds to it.
+func lineBuilder(t testing.TB, start, end time.Time) *transit.Builder {
+	t.Helper()
 	b := transit.NewBuilder(time.UTC)
 	require.NoError(t, b.AddAgency(transit.Agency{ID: "a", Name: "Line"}))
 	require.NoError(t, b.AddStop(transit.Stop{ID: "S1", Name: "Home Stop", Point: north(0.001)}))
 	require.NoError(t, b.AddStop(transit.Stop{ID: "S2", Name: "Clinic Stop", Point: north(0.049)}))
 	require.NoError(t, b.AddRoute(transit.Route{ID: "r1", ShortName: "1", Type: 3}))
-	cal := transit.Calendar{Start: monday.AddDate(0, 0, -7), End: monday.AddDate(0, 0, 30)}
+	cal := transit.Calendar{Start: start, End: end}
 	for d := time.Monday; d <= time.Friday; d++ {
 		cal.Weekdays[d] = true
 	}
@@ -70,7 +79,5 @@ func lineNetwork(t testing.TB) *transit.Network {
 		{Stop: "S1", Departure: hm(6, 0)}, {Stop: "S2", Departure: hm(6, 5)},
 	}}))
 	require.NoError(t, b.AddFrequency("t1", hm(6, 0), hm(22, 0), 20*time.Minute))
-	net, err := b.Build()
-	require.NoError(t, err)
-	return net
+	return b
 }

@@ -174,21 +174,8 @@ func TestDefaultWeekHasWeekdayBuses(t *testing.T) {
 // "Mo,Tu,Th,Fr" because Wednesday runs a timetable of its own.
 func TestDefaultWeekIsTypical(t *testing.T) {
 	t.Parallel()
-	b := transit.NewBuilder(time.UTC)
-	require.NoError(t, b.AddAgency(transit.Agency{ID: "a", Name: "Line"}))
-	require.NoError(t, b.AddStop(transit.Stop{ID: "S1", Name: "Home Stop", Point: north(0.001)}))
-	require.NoError(t, b.AddStop(transit.Stop{ID: "S2", Name: "Clinic Stop", Point: north(0.049)}))
-	require.NoError(t, b.AddRoute(transit.Route{ID: "r1", ShortName: "1", Type: 3}))
-	cal := transit.Calendar{Start: monday, End: monday.AddDate(0, 0, 27)} // four weeks
-	for d := time.Monday; d <= time.Friday; d++ {
-		cal.Weekdays[d] = true
-	}
-	require.NoError(t, b.AddCalendar("wk", cal))
-	require.NoError(t, b.AddTrip(transit.Trip{ID: "t1", Route: "r1", Service: "wk", StopTimes: []transit.StopTime{
-		{Stop: "S1", Departure: hm(6, 0)}, {Stop: "S2", Departure: hm(6, 5)},
-	}}))
-	require.NoError(t, b.AddFrequency("t1", hm(6, 0), hm(22, 0), 20*time.Minute))
-	game := monday.AddDate(0, 0, 9) // Wednesday of the second week
+	b := lineBuilder(t, monday, monday.AddDate(0, 0, 27)) // four weeks
+	game := monday.AddDate(0, 0, 9)                       // Wednesday of the second week
 	require.NoError(t, b.AddServiceDate("game", game, true))
 	require.NoError(t, b.AddTrip(transit.Trip{ID: "g1", Route: "r1", Service: "game", StopTimes: []transit.StopTime{
 		{Stop: "S1", Departure: hm(22, 30)}, {Stop: "S2", Departure: hm(22, 35)},

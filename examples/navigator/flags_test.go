@@ -31,11 +31,7 @@ func TestLoadFromFlags(t *testing.T) {
 	regions := filepath.Join(dir, "zips.geojson")
 	require.NoError(t, os.WriteFile(regions, zips, 0o644))
 	ctx := context.Background()
-	opts := func(args ...string) options {
-		o, err := parse(append(args, "-requests", "0"), io.Discard)
-		require.NoError(t, err)
-		return o
-	}
+	opts := testOptions(t)
 
 	// A feed and regions from files: one region set, named "regions".
 	d, err := load(ctx, opts("-gtfs", feed, "-regions", regions, "-regions-name", "zip_code"))
@@ -84,11 +80,7 @@ func TestLoadLenient(t *testing.T) {
 {"type":"Feature","properties":{"name":"Bowtie"},"geometry":{"type":"Polygon","coordinates":[[[-85.40,34.95],[-85.20,35.05],[-85.20,34.95],[-85.40,35.05],[-85.40,34.95]]]}},
 {"type":"Feature","properties":{"name":"South"},"geometry":{"type":"Polygon","coordinates":[[[-85.40,34.90],[-85.20,34.90],[-85.20,34.95],[-85.40,34.95],[-85.40,34.90]]]}}]}`), 0o644))
 	ctx := context.Background()
-	opts := func(args ...string) options {
-		o, err := parse(append(args, "-requests", "0"), io.Discard)
-		require.NoError(t, err)
-		return o
-	}
+	opts := testOptions(t)
 	_, err := load(ctx, opts("-regions", regions))
 	require.ErrorIs(t, err, geo.ErrSelfIntersection)
 
@@ -103,4 +95,14 @@ func TestLoadLenient(t *testing.T) {
 	served, err := geo.ReadRegions(bytes.NewReader(d.regionJSON["regions"]), "name")
 	require.NoError(t, err, "the map's GeoJSON holds the regions kept")
 	assert.Equal(t, 2, served.Len())
+}
+
+// testOptions returns a parser of flags for load, with no generated
+// requests.
+func testOptions(t *testing.T) func(args ...string) options {
+	return func(args ...string) options {
+		o, err := parse(append(args, "-requests", "0"), io.Discard)
+		require.NoError(t, err)
+		return o
+	}
 }
