@@ -37,7 +37,11 @@ type StopTime struct {
 type Trip struct {
 	ID, Route, Service string
 	Headsign           string // the destination shown on the vehicle (trip_headsign); may be empty
-	StopTimes          []StopTime
+	// Block is the vehicle block (block_id); may be empty. A trip
+	// continues as the next trip of its block when that trip leaves from
+	// its last stop (see the package doc): riders stay on board.
+	Block     string
+	StopTimes []StopTime
 }
 
 // Transfer types of transfers.txt.
@@ -106,6 +110,8 @@ type Builder struct {
 	tripIDs    []string
 	tripIdx    map[string]int32
 	headsigns  []string
+	tripBlock  []int32 // block of each trip: index in blockIdx's values, -1 for none
+	blockIdx   map[string]int32
 	signs      []string // distinct stop_headsigns; signs[0] is ""
 	signIdx    map[string]uint16
 	transfers  []transfer
@@ -146,10 +152,12 @@ func (b *Builder) compactTrips() {
 		}
 		newIdx[i] = k
 		b.tripIDs[k], b.tripSvc[k], b.tripRoute[k], b.headsigns[k] = id, b.tripSvc[i], b.tripRoute[i], b.headsigns[i]
+		b.tripBlock[k] = b.tripBlock[i]
 		b.tripIdx[id] = k
 		k++
 	}
 	b.tripIDs, b.tripSvc, b.tripRoute, b.headsigns = b.tripIDs[:k], b.tripSvc[:k], b.tripRoute[:k], b.headsigns[:k]
+	b.tripBlock = b.tripBlock[:k]
 	rows := b.rows[:0]
 	for _, r := range b.rows {
 		if t := newIdx[r.trip]; t >= 0 {
@@ -183,6 +191,7 @@ func NewBuilder(loc *time.Location) *Builder {
 		svcIdx:     map[string]int32{},
 		exceptions: map[svcDay]bool{},
 		tripIdx:    map[string]int32{},
+		blockIdx:   map[string]int32{},
 		signs:      []string{""},
 		signIdx:    map[string]uint16{"": 0},
 	}
@@ -364,6 +373,7 @@ func (b *Builder) AddTrip(t Trip) error {
 	b.addTrip(t.ID, tr[0], tr[1])
 	id := int32(len(b.tripSvc) - 1)
 	b.headsigns[id] = t.Headsign
+	b.setBlock(id, t.Block)
 	for i, st := range t.StopTimes {
 		dep := int32(st.Departure / time.Second)
 		arr := dep
@@ -454,6 +464,20 @@ func (b *Builder) addTrip(id string, route, svc int32) {
 	b.tripRoute = append(b.tripRoute, route)
 	b.tripSvc = append(b.tripSvc, svc)
 	b.headsigns = append(b.headsigns, "")
+	b.tripBlock = append(b.tripBlock, -1)
+}
+
+// setBlock sets trip's block_id; empty means none.
+func (b *Builder) setBlock(trip int32, block string) {
+	if block == "" {
+		return
+	}
+	i, ok := b.blockIdx[block]
+	if !ok {
+		i = int32(len(b.blockIdx))
+		b.blockIdx[block] = i
+	}
+	b.tripBlock[trip] = i
 }
 
 // AddFrequency makes trip tripID run every headway, starting at start,
@@ -557,6 +581,7 @@ func (b *Builder) build(ctx context.Context) (*Network, error) {
 	if err := b.index(ctx, n); err != nil {
 		return nil, err
 	}
+	n.linkBlocks(b.tripBlock)
 	n.span()
 	return n, nil
 }

@@ -119,6 +119,21 @@
 // naming routes or trips are not modelled. One transfer walk separates
 // two rides (walks are not chained).
 //
+// Staying on board: one vehicle often runs a chain of trips (trips.txt
+// block_id), reaching the last stop of one trip and leaving the same stop
+// as the next, often on another route. A trip continues as the next trip
+// of its block and its service_id — among the timetabled trips (not
+// frequencies.txt) with two stop times or more, by first departure, ties
+// in feed order — when that trip's first stop is the trip's last stop and
+// it departs no earlier than the trip arrives there. Blocks mixing
+// service ids continue only between trips of one service (a weekday
+// block's trips do not continue as Saturday ones). A rider on a trip at
+// its last stop is on its continuation in the same round: no transfer is
+// counted, no slack added, and pickup and drop-off types at that stop do
+// not matter, as the rider never leaves the vehicle. A rider may also
+// board a trip to stay on as its continuation. Journey marks such a ride
+// Leg.StayOn; Journey.Rides counts the vehicles boarded.
+//
 // Service days: a departure at local time T on date D (the civil date in
 // the network's zone) uses the trips of every service running on D and
 // on the days around it, each shifted by the time between its day's noon

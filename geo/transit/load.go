@@ -710,6 +710,7 @@ func (l *loader) calendarDates(t *table) error {
 
 func (l *loader) trips(t *table) error {
 	cID, cRoute, cSvc, cHead := t.col("trip_id"), t.col("route_id"), t.col("service_id"), t.col("trip_headsign")
+	cBlock := t.col("block_id")
 	return l.each(t, func() {
 		id := string(t.get(cID))
 		ix, err := l.b.checkTrip(id, string(t.get(cRoute)), string(t.get(cSvc)))
@@ -740,6 +741,9 @@ func (l *loader) trips(t *table) error {
 		l.b.addTrip(id, ix[0], ix[1])
 		if h := t.get(cHead); len(h) > 0 {
 			l.b.headsigns[len(l.b.headsigns)-1] = string(h)
+		}
+		if blk := t.get(cBlock); len(blk) > 0 {
+			l.b.setBlock(int32(len(l.b.tripBlock)-1), string(blk))
 		}
 	})
 }

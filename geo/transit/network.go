@@ -67,6 +67,9 @@ type Stats struct {
 	StopTimes  int // stop_times.txt records
 	Services   int // distinct service_ids
 	Departures int // scheduled departures after expanding frequencies, no-pickup stops excluded
+	// Continuations counts the trips whose vehicle goes on as the next
+	// trip of its block (block_id), riders staying on board.
+	Continuations int
 	// First and Last are the first and last dates with any service, at
 	// midnight in the network's zone; zero when no service is defined.
 	First, Last time.Time
@@ -121,6 +124,8 @@ type Network struct {
 	tripSvc   []int32  // service of each trip
 	tripRoute []int32  // route of each trip
 	headsigns []string // trip_headsign of each trip
+	cont      []int32  // the trip each trip continues as (block_id), -1 for none; nil when no trip does
+	nCont     int      // trips with a continuation
 	signs     []string // distinct stop_headsigns, signs[0] = ""
 	stopTimes int
 
@@ -214,6 +219,8 @@ func (n *Network) Stats() Stats {
 		StopTimes:  n.stopTimes,
 		Services:   len(n.services),
 		Departures: len(n.deps),
+
+		Continuations: n.nCont,
 	}
 	if n.hasSpan {
 		s.First = n.dayTime(n.first)

@@ -184,6 +184,12 @@ type Leg struct {
 	Headsign         string     // a ride's headsign: stop_headsign at the board stop, else trip_headsign; may be empty
 	Stops            int        // a ride's number of stops travelled (1: the next stop)
 	Walk             geo.Meters // walking distance of a walk or transfer
+	// StayOn marks a ride the rider does not board: the vehicle of the
+	// ride before, at its last stop, goes on as this trip of its block
+	// (block_id), often as another route, and the rider stays on board.
+	// Such a ride follows a ride directly, with no transfer between,
+	// and FromStop is that ride's ToStop.
+	StayOn bool
 }
 
 // Journey is an itinerary from origin to destination. Depart is when the
@@ -194,11 +200,12 @@ type Journey struct {
 	Legs           []Leg
 }
 
-// Rides returns the number of ride legs.
+// Rides returns the number of vehicles boarded: the ride legs, not
+// counting those the rider stays on for (Leg.StayOn).
 func (j Journey) Rides() int {
 	c := 0
 	for _, l := range j.Legs {
-		if l.Kind == LegRide {
+		if l.Kind == LegRide && !l.StayOn {
 			c++
 		}
 	}
@@ -278,20 +285,22 @@ func (r *Router) journey(origin *orb.Point, origins []StopWalk, day, t0 int32, d
 		stop, k := int32(bestStop), int32(K)
 		for range 2*K + 2 {
 			rp := sc.rideP[k][stop]
-			p := &r.pats[rp.pat]
-			T := p.nTrips
-			bs := r.patStops[p.stop0+rp.board]
-			dep := r.dep[p.time0+rp.board*T+rp.trip] + rp.shift
-			arr := r.arr[p.time0+rp.alight*T+rp.trip] + rp.shift
-			trip := r.tripOf[p.trip0+rp.trip]
-			sign := r.n.headsigns[trip]
-			if c := r.n.calls[r.n.callStart[trip]+rp.board]; c.sign != 0 {
-				sign = r.n.signs[c.sign]
+			// A ride the rider stayed on for, then the rides before it
+			// back to the one they boarded.
+			for rp.seat > 0 {
+				rev = append(rev, r.rideLeg(rp, at, true))
+				s := sc.seats[rp.seat-1]
+				p := &r.pats[s.pat]
+				rp = rideParent{pat: s.pat, trip: s.trip, alight: p.nStops - 1, shift: s.shift, round: s.round}
+				if s.prev >= 0 {
+					rp.seat = s.prev + 1
+				} else {
+					rp.board = r.boardAt(sc, rp)
+				}
 			}
-			rev = append(rev, Leg{Kind: LegRide, FromStop: int(bs), ToStop: int(stop),
-				From: r.stopName(int(bs)), To: r.stopName(int(stop)), Depart: at(dep), Arrive: at(arr),
-				Route: r.n.routes[p.route].DisplayName(), Headsign: sign,
-				Stops: int(rp.alight - rp.board)})
+			rev = append(rev, r.rideLeg(rp, at, false))
+			bs := r.patStops[r.pats[rp.pat].stop0+rp.board]
+			dep := r.dep[r.pats[rp.pat].time0+rp.board*r.pats[rp.pat].nTrips+rp.trip] + rp.shift
 			rd := sc.readyP[rp.round-1][bs]
 			if rd.from < 0 {
 				w, d := originWalk(int(bs))
@@ -311,4 +320,39 @@ func (r *Router) journey(origin *orb.Point, origins []StopWalk, day, t0 int32, d
 	}
 	j.Depart, j.Arrive = j.Legs[0].Depart, j.Legs[len(j.Legs)-1].Arrive
 	return j, true
+}
+
+// rideLeg returns the ride leg of rp: boarded, or stayed on for (stayOn).
+func (r *Router) rideLeg(rp rideParent, at func(int32) time.Time, stayOn bool) Leg {
+	p := &r.pats[rp.pat]
+	T := p.nTrips
+	bs := r.patStops[p.stop0+rp.board]
+	as := r.patStops[p.stop0+rp.alight]
+	dep := r.dep[p.time0+rp.board*T+rp.trip] + rp.shift
+	arr := r.arr[p.time0+rp.alight*T+rp.trip] + rp.shift
+	trip := r.tripOf[p.trip0+rp.trip]
+	sign := r.n.headsigns[trip]
+	if c := r.n.calls[r.n.callStart[trip]+rp.board]; c.sign != 0 {
+		sign = r.n.signs[c.sign]
+	}
+	return Leg{Kind: LegRide, FromStop: int(bs), ToStop: int(as),
+		From: r.stopName(int(bs)), To: r.stopName(int(as)), Depart: at(dep), Arrive: at(arr),
+		Route: r.n.routes[p.route].DisplayName(), Headsign: sign,
+		Stops: int(rp.alight - rp.board), StayOn: stayOn}
+}
+
+// boardAt returns a position where a rider ready in round rp.round−1
+// catches rp's trip: one exists, as the trip was entered from such a
+// label (ready labels only improve).
+func (r *Router) boardAt(sc *scratch, rp rideParent) int32 {
+	p := &r.pats[rp.pat]
+	T := p.nTrips
+	ready := sc.ready[rp.round-1]
+	for i := range p.nStops - 1 {
+		s := r.patStops[p.stop0+i]
+		if !r.noPick[p.stop0+i] && ready[s] <= r.dep[p.time0+i*T+rp.trip]+rp.shift {
+			return i
+		}
+	}
+	return 0
 }

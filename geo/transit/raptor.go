@@ -9,11 +9,25 @@ import (
 const inf = int32(math.MaxInt32)
 
 // rideParent says how a ride label was reached: on pattern pat's trip
-// boarded at position board and left at alight, in round round.
+// boarded at position board and left at alight, in round round. When
+// seat > 0 the rider did not board: they stayed on from the ride
+// scratch.seats[seat-1] as the vehicle continued as this trip (board 0).
 type rideParent struct {
 	pat, trip, board, alight, shift int32
 	round                           int32
+	seat                            int32
 }
+
+// seatEntry is a pattern trip a rider reached staying on board: trip of
+// pattern pat in shift sc.shifts[svc][si], with the ride that led there
+// (index in scratch.seats, -1 when parents are not kept).
+type seatEntry struct{ pat, trip, si, rec int32 }
+
+// seatRec is a ride a rider stayed on through its last stop: pattern
+// pat's trip shifted by shift, in round round; boarded from a ready label
+// of round−1 when prev < 0, else itself reached seated from the ride
+// scratch.seats[prev] (and so ridden from position 0).
+type seatRec struct{ pat, trip, shift, round, prev int32 }
 
 // readyParent says how a ready-to-board label was reached: by a transfer
 // from the ride label of stop from in round round, or (from < 0) on foot
@@ -62,6 +76,19 @@ type scratch struct {
 	evStart []int32
 	evSP    []int32
 	evPairs [][2]int32
+
+	// Stay-on-board continuations (Router.cont), for nSh shifts per
+	// service: seatRound[pt*nSh+si] is the lowest round in which pattern
+	// trip pt of shift si was reached seated, 0 for none;
+	// reach[(pat*nSh+si)*(K+1)+k] is 1 + the earliest trip of the pattern
+	// and shift whose continuations round k entered, 0 for none. Both only
+	// decrease while labels persist (a query, or a range query's minutes),
+	// so an entry they cover is dominated. The touched lists reset them.
+	nSh                       int32
+	seatRound, reach          []int32
+	seatTouched, reachTouched []int32
+	seatQ, seatCur            []seatEntry // entries of the round not yet scanned
+	seats                     []seatRec   // when parents are kept
 }
 
 func (r *Router) newScratch() any {
@@ -127,6 +154,9 @@ func (r *Router) reset(sc *scratch, day, t0, t1 int32) {
 	base := r.n.dayBase(day)
 	kmin := (t0-r.maxTime)/dayS - 2
 	kmax := t1/dayS + 2
+	if r.cont != nil {
+		r.resetSeats(sc, kmax-kmin+1)
+	}
 	for s := range sc.shifts {
 		sc.shifts[s] = sc.shifts[s][:0]
 	}
@@ -243,15 +273,25 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 			pos := sc.queue[pi]
 			sc.queue[pi] = -1
 			p := &r.pats[pi]
-			for _, sh := range sc.shifts[p.svc] {
+			for si, sh := range sc.shifts[p.svc] {
 				// Trips of days that end before the query or start
 				// past the bound cannot help.
 				if sh+p.lastArr >= sc.tmin && sh+p.firstDep < sc.bound {
-					r.scan(sc, k, pi, pos, sc.queueHi[pi], sh)
+					r.scan(sc, k, pi, pos, sc.queueHi[pi], int32(si))
 				}
 			}
 		}
 		sc.qList = sc.qList[:0]
+		// Riders staying on as their vehicles continue, in waves: a
+		// continuation reached seated may continue in turn.
+		for len(sc.seatQ) > 0 {
+			q := sc.seatQ
+			sc.seatQ = sc.seatCur[:0]
+			for _, e := range q {
+				r.scanSeated(sc, k, e)
+			}
+			sc.seatCur = q
+		}
 		if sc.egress != nil {
 			for _, e := range sc.egress {
 				if v := ride[e.Stop]; v != inf {
@@ -293,9 +333,11 @@ func (r *Router) rounds(ctx context.Context, sc *scratch) error {
 // only rides already labelled (those stops' ready labels were scanned
 // before), so on a pattern whose arrivals never decrease along the stops
 // the scan stops once nothing is boarded or the trip arrives at or past
-// the bound.
-func (r *Router) scan(sc *scratch, k int, pi, from, last, sh int32) {
+// the bound. The trips a rider could board before the last stop then enter
+// their continuations (reachFrom).
+func (r *Router) scan(sc *scratch, k int, pi, from, last, si int32) {
 	p := &r.pats[pi]
+	sh := sc.shifts[p.svc][si]
 	T, n := p.nTrips, p.nStops
 	stops := r.patStops[p.stop0 : p.stop0+n]
 	noPick := r.noPick[p.stop0 : p.stop0+n]
@@ -307,7 +349,7 @@ func (r *Router) scan(sc *scratch, k int, pi, from, last, sh int32) {
 	cur, board := int32(-1), int32(0)
 	for i := from; i < n; i++ {
 		if i > last && p.monotone && (cur < 0 || arr[i*T+cur]+sh >= sc.bound) {
-			break
+			return // no trip, or past the bound: its continuation too
 		}
 		s := stops[i]
 		if cur >= 0 && !noDrop[i] {
@@ -324,8 +366,8 @@ func (r *Router) scan(sc *scratch, k int, pi, from, last, sh int32) {
 			}
 		}
 		rt := ready[s]
-		if noPick[i] || rt == inf {
-			continue
+		if noPick[i] || rt == inf || i == n-1 {
+			continue // boarding at the last stop rides nowhere
 		}
 		hi := T
 		if cur >= 0 {
@@ -349,5 +391,8 @@ func (r *Router) scan(sc *scratch, k int, pi, from, last, sh int32) {
 		if lo < hi {
 			cur, board = lo, i
 		}
+	}
+	if cur >= 0 && r.cont != nil {
+		r.reachFrom(sc, k, pi, cur, si, sh)
 	}
 }

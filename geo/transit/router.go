@@ -133,6 +133,7 @@ type Router struct {
 	sp        []stopPat
 	fpStart   []int32 // fp[fpStart[s]:fpStart[s+1]]: transfers from stop s
 	fp        []foot
+	cont      []stopPat // per pattern trip: the pattern and trip it continues as (pos: trip), pat -1 for none; nil when none does
 	slack     int32
 	maxWalk   geo.Meters
 	maxRounds int   // rides
@@ -288,6 +289,7 @@ func (r *Router) buildPatterns() {
 			r.maxTime = max(r.maxTime, p.lastArr)
 		}
 	}
+	r.linkContinuations()
 	// Patterns at each stop.
 	r.spStart = make([]int32, len(n.stops)+1)
 	for _, p := range r.pats {

@@ -18,6 +18,14 @@
 // reached at the earlier of alighting there and walking there from the
 // origin; a destination point at the earlier of a walk straight there
 // (within MaxWalk) and a reached stop within MaxWalk plus the walk on.
+//
+// Blocks (trips.txt block_id): the timetabled trips (not in
+// frequencies.txt) with two stop times or more of one block_id and one
+// service_id, ordered by first departure then file order, chain: a trip
+// continues as the next when that one departs its last stop no earlier
+// than it arrives. A rider on a trip in some round is on its
+// continuation in the same round, whatever the pickup and drop-off types
+// at that stop.
 package csa
 
 import (
@@ -45,6 +53,7 @@ type Options struct {
 	MaxWalk, TransferWalk geo.Meters
 	Slack                 int32 // seconds added to a transfer
 	MaxRides              int
+	IgnoreBlocks          bool // read no block_id: every ride is boarded (to measure what blocks change)
 }
 
 type stopTime struct {
@@ -56,6 +65,7 @@ type stopTime struct {
 type trip struct {
 	service string
 	times   []stopTime
+	cont    int // index in Feed.trips of the trip this one continues as, -1 for none
 }
 
 // Feed is a GTFS feed read for the oracle.
@@ -176,7 +186,7 @@ func ReadFS(fsys fs.FS, opts Options) (*Feed, error) {
 	tripIdx := map[string]int{}
 	for _, t := range trips {
 		tripIdx[t["trip_id"]] = len(f.trips)
-		f.trips = append(f.trips, trip{service: t["service_id"]})
+		f.trips = append(f.trips, trip{service: t["service_id"], cont: -1})
 	}
 	sts, err := table("stop_times.txt")
 	if err != nil {
@@ -226,7 +236,7 @@ func ReadFS(fsys fs.FS, opts Options) (*Feed, error) {
 		h, _ := strconv.Atoi(fr["headway_secs"])
 		base := f.trips[ti].times[0].dep
 		for st := start; st < end; st += int32(h) {
-			t := trip{service: f.trips[ti].service}
+			t := trip{service: f.trips[ti].service, cont: -1}
 			for _, x := range f.trips[ti].times {
 				x.arr += st - base
 				x.dep += st - base
@@ -236,10 +246,36 @@ func ReadFS(fsys fs.FS, opts Options) (*Feed, error) {
 		}
 	}
 	var keep []trip
+	kept := map[int]int{} // trips.txt index → index in keep
 	for i, t := range f.trips {
 		if !freqTrip[i] && len(t.times) >= 2 {
+			kept[i] = len(keep)
 			keep = append(keep, t)
 		}
+	}
+	// Chain the kept trips of each block and service by first departure.
+	chains := map[[2]string][]int{}
+	for i, t := range trips {
+		if b := t["block_id"]; b != "" && !opts.IgnoreBlocks {
+			if _, ok := kept[i]; ok {
+				k := [2]string{b, t["service_id"]}
+				chains[k] = append(chains[k], i)
+			}
+		}
+	}
+	for _, c := range chains {
+		slices.SortStableFunc(c, func(a, b int) int {
+			return int(f.trips[a].times[0].dep - f.trips[b].times[0].dep)
+		})
+		for i := 1; i < len(c); i++ {
+			a, b := f.trips[c[i-1]].times, f.trips[c[i]].times
+			if b[0].stop == a[len(a)-1].stop && b[0].dep >= a[len(a)-1].arr {
+				keep[kept[c[i-1]]].cont = kept[c[i]]
+			}
+		}
+	}
+	for i := range expanded {
+		expanded[i].cont = -1
 	}
 	f.trips = append(keep, expanded...)
 
@@ -366,6 +402,7 @@ type Day struct {
 	Start time.Time // noon minus 12 h of the day
 	conns []conn
 	insts int
+	cont  []int32 // per instance: the instance it continues as, -1 for none
 }
 
 func dayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
@@ -380,17 +417,30 @@ func (f *Feed) Day(y int, m time.Month, d int) *Day {
 		other := dayStart(y, m, d+k, f.Loc)
 		civil := time.Date(y, m, d+k, 0, 0, 0, 0, time.UTC)
 		sh := int32(other.Sub(day.Start) / time.Second)
-		for _, t := range f.trips {
+		instOf := make([]int32, len(f.trips))
+		for i, t := range f.trips {
+			instOf[i] = -1
 			if !f.runs(t.service, civil) {
 				continue
 			}
 			inst := int32(day.insts)
+			instOf[i] = inst
 			day.insts++
 			for i := 0; i+1 < len(t.times); i++ {
 				a, b := t.times[i], t.times[i+1]
 				day.conns = append(day.conns, conn{inst: inst, seq: int32(i), from: a.stop, to: b.stop,
 					dep: a.dep + sh, arr: b.arr + sh, pickup: a.pickup, drop: b.dropof})
 			}
+		}
+		for i, t := range f.trips {
+			if instOf[i] < 0 {
+				continue
+			}
+			c := int32(-1)
+			if t.cont >= 0 {
+				c = instOf[t.cont] // the same service: it runs that day too
+			}
+			day.cont = append(day.cont, c)
 		}
 	}
 	slices.SortFunc(day.conns, func(a, b conn) int {
@@ -460,6 +510,11 @@ func (d *Day) run(access [][2]int32, t int32, egress [][2]int32, limit int32) []
 					continue
 				}
 				on[c.inst] = true
+				// Its continuations depart after it arrives: the rider
+				// is on them too, in this round.
+				for x := d.cont[c.inst]; x >= 0 && !on[x]; x = d.cont[x] {
+					on[x] = true
+				}
 			}
 			if c.drop && c.arr < next[c.to] {
 				next[c.to] = c.arr

@@ -1,0 +1,186 @@
+package transit_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wraparound/wraparound/demo"
+	"github.com/wraparound/wraparound/geo/transit"
+	"github.com/wraparound/wraparound/internal/csa"
+)
+
+// blockCall is one stop time of a block test trip.
+type blockCall struct {
+	stop         string
+	at           time.Duration
+	noPick, noDr bool
+}
+
+func (l *line) blockTrip(t *testing.T, id, route, svc, block string, calls ...blockCall) {
+	tr := transit.Trip{ID: id, Route: route, Service: svc, Block: block, Headsign: "to " + calls[len(calls)-1].stop}
+	for _, c := range calls {
+		tr.StopTimes = append(tr.StopTimes, transit.StopTime{Stop: c.stop, Departure: c.at, NoPickup: c.noPick, NoDropOff: c.noDr})
+	}
+	require.NoError(t, l.b.AddTrip(tr))
+}
+
+// TestStayOnBoard checks riders staying on as a vehicle continues as the
+// next trip of its block, on the line network: R1 A 8:00 → B 8:10, R2
+// B 8:10 → C 8:20 (0-minute layover), R3 C 8:20 → D 8:30, and later
+// buses R2 B 8:30 → C 8:40 and R3 C 8:45 → D 8:50 outside any block.
+// Changing buses takes the 1-minute slack, so a rider who must change
+// misses each 0-minute connection; times are worked by hand.
+func TestStayOnBoard(t *testing.T) {
+	type blk struct{ svc2, block2, block3 string }
+	tcs := []struct {
+		name      string
+		blk       blk
+		dep2      time.Duration // R2's first departure from B
+		junction  bool          // R1 lets nobody off at B, R2 nobody on
+		to        string
+		arrive    time.Duration
+		rides     int
+		stayOn    []string // routes of the legs stayed on for, in order
+		conts     int      // Stats.Continuations
+		transfers int
+	}{
+		{name: "block of three", blk: blk{"ALL", "X", "X"}, dep2: hm(8, 10), to: "D", arrive: hm(8, 30), rides: 1, stayOn: []string{"R2", "R3"}, conts: 2},
+		{name: "without block_id the later buses", blk: blk{"ALL", "", ""}, dep2: hm(8, 10), to: "D", arrive: hm(8, 50), rides: 3, transfers: 2},
+		{name: "block of two", blk: blk{"ALL", "X", ""}, dep2: hm(8, 10), to: "C", arrive: hm(8, 20), rides: 1, stayOn: []string{"R2"}, conts: 1},
+		{name: "block of two, then a change", blk: blk{"ALL", "X", ""}, dep2: hm(8, 10), to: "D", arrive: hm(8, 50), rides: 2, stayOn: []string{"R2"}, conts: 1, transfers: 1},
+		{name: "without block_id to C", blk: blk{"ALL", "", ""}, dep2: hm(8, 10), to: "C", arrive: hm(8, 40), rides: 2, transfers: 1},
+		{name: "next trip of another service", blk: blk{"MON", "X", ""}, dep2: hm(8, 10), to: "C", arrive: hm(8, 40), rides: 2, transfers: 1},
+		{name: "next trip leaves before the arrival", blk: blk{"ALL", "X", ""}, dep2: hm(8, 9), to: "C", arrive: hm(8, 40), rides: 2, transfers: 1},
+		{name: "no drop-off, no pickup at the junction", blk: blk{"ALL", "X", ""}, dep2: hm(8, 10), junction: true, to: "C", arrive: hm(8, 20), rides: 1, stayOn: []string{"R2"}, conts: 1},
+	}
+	monday := time.Date(2026, 1, 5, 7, 59, 0, 0, time.UTC) // "MON" runs too
+	for _, tc := range tcs {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLine(t)
+			l.blockTrip(t, "r1", "R1", "ALL", "X", blockCall{stop: "A", at: hm(8, 0)}, blockCall{stop: "B", at: hm(8, 10), noDr: tc.junction})
+			l.blockTrip(t, "r2a", "R2", tc.blk.svc2, tc.blk.block2, blockCall{stop: "B", at: tc.dep2, noPick: tc.junction}, blockCall{stop: "C", at: hm(8, 20)})
+			l.blockTrip(t, "r3a", "R3", "ALL", tc.blk.block3, blockCall{stop: "C", at: hm(8, 20)}, blockCall{stop: "D", at: hm(8, 30)})
+			l.blockTrip(t, "r2b", "R2", "ALL", "", blockCall{stop: "B", at: hm(8, 30)}, blockCall{stop: "C", at: hm(8, 40)})
+			l.blockTrip(t, "r3b", "R3", "ALL", "", blockCall{stop: "C", at: hm(8, 45)}, blockCall{stop: "D", at: hm(8, 50)})
+			n, err := l.b.Build()
+			require.NoError(t, err)
+			assert.Equal(t, tc.conts, n.Stats().Continuations)
+			r, err := transit.NewRouter(n, transit.RouterOptions{})
+			require.NoError(t, err)
+			a, err := r.Depart(context.Background(), l.stop["A"], monday)
+			require.NoError(t, err)
+			d, ok := a.To(l.stop[tc.to])
+			require.True(t, ok)
+			assert.Equal(t, tc.arrive-hm(7, 59), d, "travel time from 7:59")
+			j, ok := a.Journey(l.stop[tc.to])
+			require.True(t, ok)
+			assert.Equal(t, monday.Add(d), j.Arrive)
+			assert.Equal(t, tc.rides, j.Rides(), "legs %+v", j.Legs)
+			var stayOn []string
+			transfers := 0
+			for i, leg := range j.Legs {
+				switch {
+				case leg.Kind == transit.LegTransfer:
+					transfers++
+				case leg.StayOn:
+					stayOn = append(stayOn, leg.Route)
+					prev := j.Legs[i-1]
+					assert.Equal(t, transit.LegRide, prev.Kind, "a ride stayed on for follows a ride")
+					assert.Equal(t, prev.ToStop, leg.FromStop)
+					assert.False(t, leg.Depart.Before(prev.Arrive))
+				}
+				if i > 0 {
+					assert.False(t, leg.Depart.Before(j.Legs[i-1].Arrive), "legs in order: %+v", j.Legs)
+				}
+			}
+			assert.Equal(t, tc.stayOn, stayOn)
+			assert.Equal(t, tc.transfers, transfers)
+		})
+	}
+}
+
+// TestStayOnBoardCARTA checks continuations on CARTA, where every trip has
+// a block_id, against the oracle of internal/csa on random queries: the
+// router with the default 4 rides and with 2 agrees with the oracle
+// reading block_id, and where the oracle ignoring block_id arrives later
+// the journey stays on board. It logs how many queries blocks change.
+func TestStayOnBoardCARTA(t *testing.T) {
+	r4, with := cartaRouting(t)
+	n := r4.Network()
+	r2, err := transit.NewRouter(n, transit.RouterOptions{MaxTransfers: 1})
+	require.NoError(t, err)
+	opts := oracleOptions
+	opts.IgnoreBlocks = true
+	without, err := csa.Read(demo.CARTAFeed(), opts)
+	require.NoError(t, err)
+	opts.IgnoreBlocks, opts.MaxRides = false, 2
+	with2, err := csa.Read(demo.CARTAFeed(), opts)
+	require.NoError(t, err)
+
+	perDate, dates := 250, []oracleDate{cartaDates[2], cartaDates[3], cartaDates[7]}
+	if testing.Short() || raceEnabled {
+		perDate, dates = 40, dates[:2]
+	}
+	rng := rand.New(rand.NewPCG(5, 2026))
+	stops := n.Stops()
+	var changed, total int
+	for _, d := range dates {
+		day, dayNo, day2 := with.Day(d.y, d.m, d.d), without.Day(d.y, d.m, d.d), with2.Day(d.y, d.m, d.d)
+		for q := range perDate {
+			secs := int32(5*3600 + rng.IntN(19*3600))
+			if q%4 == 0 {
+				secs = int32(22*3600 + rng.IntN(3*3600)) // late, past midnight
+			}
+			from, to := randomPlace(rng, stops), randomPlace(rng, stops)
+			at := day.Start.Add(time.Duration(secs) * time.Second)
+			msg := fmt.Sprintf("%s %v from %v to %v", d.name, at, from, to)
+			total++
+			for _, c := range []struct {
+				r        *transit.Router
+				with, no int32
+				count    *int
+			}{
+				{r4, day.To(from, to, secs), dayNo.To(from, to, secs), &changed},
+				{r2, day2.To(from, to, secs), csa.Inf, nil},
+			} {
+				a, err := c.r.Depart(context.Background(), from, at)
+				require.NoError(t, err)
+				got, ok := a.To(to)
+				if c.with == csa.Inf {
+					require.False(t, ok, msg)
+					continue
+				}
+				require.True(t, ok, msg)
+				require.Equal(t, time.Duration(c.with-secs)*time.Second, got, "rides ≤ %d: %s", c.r.Options().MaxTransfers+1, msg)
+				if c.r == r2 {
+					continue
+				}
+				require.LessOrEqual(t, c.with, c.no, "staying on never arrives later: %s", msg)
+				if c.with == c.no {
+					continue
+				}
+				*c.count++
+				j, ok := a.Journey(to)
+				require.True(t, ok, msg)
+				assert.Equal(t, at.Add(got), j.Arrive, msg)
+				seated := slices.ContainsFunc(j.Legs, func(l transit.Leg) bool { return l.StayOn })
+				assert.True(t, seated, "a journey blocks made faster stays on board: %s: %+v", msg, j.Legs)
+				if *c.count == 1 {
+					t.Logf("%s: %v faster than changing:", msg, time.Duration(c.no-c.with)*time.Second)
+					for _, l := range j.Legs {
+						t.Logf("  %-8s %-4s %s %s → %s %s stayOn=%v", l.Kind, l.Route, l.Depart.Format("15:04"), l.From, l.Arrive.Format("15:04"), l.To, l.StayOn)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d of %d queries arrive earlier staying on board", changed, total)
+	assert.Positive(t, changed, "CARTA's blocks should change some journeys")
+}
