@@ -128,8 +128,9 @@ func (p *Prepared) travelText(c *Candidate, j transit.Journey, hasJ bool) string
 
 // itineraryText tells a journey's legs: "walk 6 min to 3rd & Central,
 // route 4 toward Downtown at 15:42 — a trip every 15 min — to McCallie &
-// Central (5 stops), walk 2 min". With hidden, the stop nearest the
-// destination is not named.
+// Central (5 stops), walk 2 min"; a ride the rider stays on for as the
+// bus goes on reads "stay on as route 10G toward …". With hidden, the
+// stop nearest the destination is not named.
 func itineraryText(j transit.Journey, hidden bool, rate float32) string {
 	var parts []string
 	rides := 0
@@ -153,17 +154,24 @@ func itineraryText(j transit.Journey, hidden bool, rate float32) string {
 				parts = append(parts, fmt.Sprintf("walk %s to %s", minutes(d), l.To))
 			}
 		case transit.LegRide:
-			rides++
 			verb := "route"
-			if rides > 1 {
+			switch {
+			case l.StayOn:
+				verb = "stay on as route"
+			case rides > 0:
 				verb = "change to route"
+			}
+			if !l.StayOn {
+				rides++
 			}
 			text := verb + " " + l.Route
 			if l.Headsign != "" {
 				text += " toward " + l.Headsign
 			}
-			text += " at " + l.Depart.Format("15:04")
-			if rides == 1 && rate > 0 {
+			if !l.StayOn {
+				text += " at " + l.Depart.Format("15:04")
+			}
+			if rides == 1 && rate > 0 && !l.StayOn {
 				text += " — " + tripsText(float64(rate)) + " —"
 			}
 			to := l.To

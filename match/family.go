@@ -94,6 +94,10 @@ type Leg struct {
 	Wait  time.Duration `json:"wait,omitempty"`
 	// Estimate marks legs whose times are estimated, not timetabled.
 	Estimate bool `json:"estimate,omitempty"`
+	// StayOn marks a ride the family does not board: the bus of the ride
+	// before goes on as this route, and they stay on board (its Wait is
+	// the bus's layover). The ride before does not say to get off.
+	StayOn bool `json:"stay_on,omitempty"`
 }
 
 // Legs returns how c's trip is made, leg by leg: one walk, drive or
@@ -136,17 +140,20 @@ func (p *Prepared) Legs(c *Candidate) []Leg {
 	for i, l := range j.Legs {
 		switch l.Kind {
 		case transit.LegRide:
-			rides++
+			if !l.StayOn {
+				rides++
+			}
 			to := l.To
 			if c.prov.Confidential && i == lastRide {
 				to = ""
 			}
 			leg := Leg{Kind: LegRide, Duration: l.Arrive.Sub(l.Depart), From: l.From, To: to,
-				Routes: []string{l.Route}, Headsign: l.Headsign, Depart: clock(l.Depart), Arrive: clock(l.Arrive)}
+				Routes: []string{l.Route}, Headsign: l.Headsign, Depart: clock(l.Depart), Arrive: clock(l.Arrive),
+				StayOn: l.StayOn}
 			if !ready.IsZero() && l.Depart.After(ready) {
 				leg.Wait = l.Depart.Sub(ready)
 			}
-			if rides == 1 && c.trip.rate > 0 {
+			if rides == 1 && c.trip.rate > 0 && !l.StayOn {
 				leg.Every = time.Duration(float64(time.Hour) / float64(c.trip.rate)).Round(time.Minute)
 			}
 			out = append(out, leg)
@@ -323,6 +330,10 @@ func Directions(legs []Leg, tag language.Tag) string {
 			rides++
 			var s string
 			switch {
+			case l.StayOn && len(l.Routes) > 0 && l.Headsign != "":
+				s = pr.Sprintf("Stay on the bus: it goes on as route %s toward %s", orList(pr, l.Routes), l.Headsign)
+			case l.StayOn:
+				s = pr.Sprintf("Stay on the bus as it goes on")
 			case len(l.Routes) > 0 && l.Headsign != "":
 				s = pr.Sprintf("Take route %s toward %s", orList(pr, l.Routes), l.Headsign)
 			case len(l.Routes) > 0:
@@ -330,7 +341,7 @@ func Directions(legs []Leg, tag language.Tag) string {
 			default:
 				s = pr.Sprintf("Take the bus")
 			}
-			if l.Depart > 0 {
+			if l.Depart > 0 && !l.StayOn {
 				s += pr.Sprintf(" at %s", clockText(l.Depart, lt))
 			}
 			if l.Every > 0 {
@@ -340,6 +351,8 @@ func Directions(legs []Leg, tag language.Tag) string {
 				s += pr.Sprintf(", change buses on the way")
 			}
 			switch {
+			case i+1 < len(legs) && legs[i+1].Kind == LegRide && legs[i+1].StayOn:
+				// They stay on: no getting off here.
 			case l.To != "" && l.Arrive > 0:
 				s += pr.Sprintf(" and get off at %s, %s", l.To, clockText(l.Arrive, lt))
 			case l.To != "":

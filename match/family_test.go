@@ -35,12 +35,30 @@ func TestDirectionsHandWritten(t *testing.T) {
 			Depart: 16 * time.Hour, Arrive: 16*time.Hour + 8*time.Minute, To: "Main & Washington"},
 		{Kind: match.LegWalk, Duration: 90 * time.Second},
 	}
+	// The bus of route 10A goes on as route 10G at Stuart & Dod: the
+	// family stays on board through a 2-minute layover.
+	stayOn := []match.Leg{
+		{Kind: match.LegWalk, Duration: 10 * time.Minute, To: "Market & Miller Pk"},
+		{Kind: match.LegRide, Duration: 25 * time.Minute, Routes: []string{"10A"}, Headsign: "Avondale",
+			Depart: 21*time.Hour + 30*time.Minute, Arrive: 21*time.Hour + 55*time.Minute, To: "Stuart & Dod"},
+		{Kind: match.LegRide, Duration: 6 * time.Minute, Routes: []string{"10G"}, Headsign: "Glenwood", StayOn: true,
+			Depart: 21*time.Hour + 57*time.Minute, Arrive: 22*time.Hour + 3*time.Minute, To: "Glenwood & Laura", Wait: 2 * time.Minute},
+		{Kind: match.LegWalk, Duration: 5 * time.Minute},
+	}
 	tests := []struct {
 		name string
 		legs []match.Leg
 		tag  language.Tag
 		want string
 	}{
+		{"stay on board", stayOn, language.English,
+			"Walk 10 min to the Market & Miller Pk stop. Take route 10A toward Avondale at 9:30 pm. " +
+				"Stay on the bus: it goes on as route 10G toward Glenwood and get off at Glenwood & Laura, 10:03 pm. " +
+				"Walk 5 min to the door. About 48 min door to door."},
+		{"stay on board es", stayOn, language.Spanish,
+			"Camine 10 min hasta la parada Market & Miller Pk. Tome la ruta 10A hacia Avondale a las 21:30. " +
+				"Quédese en el autobús: sigue como la ruta 10G hacia Glenwood y bájese en Glenwood & Laura a las 22:03. " +
+				"Camine 5 min hasta la puerta. Unos 48 min de puerta a puerta."},
 		{"walk", []match.Leg{{Kind: match.LegWalk, Duration: 17*time.Minute + 40*time.Second}}, language.English,
 			"About 18 min on foot."},
 		{"walk es", []match.Leg{{Kind: match.LegWalk, Duration: 17*time.Minute + 40*time.Second}}, language.Spanish,

@@ -128,6 +128,9 @@ func legText(l transit.Leg) string {
 	switch l.Kind {
 	case transit.LegRide:
 		to := fmt.Sprintf("route %s", l.Route)
+		if l.StayOn {
+			to = "stay on as " + to
+		}
 		if l.Headsign != "" {
 			to += " toward " + l.Headsign
 		}
