@@ -140,7 +140,14 @@ func (r *Router) continueFrom(sc *scratch, k int, pi, j, si, sh, rec int32) {
 		return
 	}
 	q := &r.pats[c.pat]
-	if r.dep[q.time0+c.pos]+sh >= sc.bound {
+	dep := r.dep[q.time0+c.pos] + sh
+	if dep >= sc.bound {
+		return
+	}
+	// A rider of round k−1 ready to board there in time got the same
+	// trip, or an earlier one, and its continuations, in a scan of round
+	// k or earlier (that label's stop was marked, the pattern scanned).
+	if !r.noPick[q.stop0] && sc.ready[k-1][r.patStops[q.stop0]] <= dep {
 		return
 	}
 	i := (q.trip0+c.pos)*sc.nSh + si
