@@ -3,6 +3,7 @@ package match_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/wraparound/wraparound/directory"
+	"github.com/wraparound/wraparound/geo/transit"
 	"github.com/wraparound/wraparound/match"
 )
 
@@ -184,6 +186,73 @@ func TestFamilyTransitHandWorked(t *testing.T) {
 		assert.NotEqual(t, "Clinic Stop", l.To)
 		assert.NotEqual(t, "Clinic Stop", l.From)
 	}
+}
+
+// TestFamilyStayOnBoard plans a bus trip on a line where each route 1
+// bus, at Mid Stop, goes on as route 2 (the same block_id, a 0-minute
+// layover) to Clinic Stop: the family is told to stay on, not to get off
+// and change, and the trip takes one bus. By hand: buses leave Home Stop
+// every 20 minutes from 06:00, reach Mid Stop 10 minutes later and
+// Clinic Stop 5 minutes after that; walks of 2 minutes at each end.
+func TestFamilyStayOnBoard(t *testing.T) {
+	t.Parallel()
+	b := transit.NewBuilder(time.UTC)
+	require.NoError(t, b.AddAgency(transit.Agency{ID: "a", Name: "Line"}))
+	require.NoError(t, b.AddStop(transit.Stop{ID: "S1", Name: "Home Stop", Point: north(0.001)}))
+	require.NoError(t, b.AddStop(transit.Stop{ID: "S2", Name: "Mid Stop", Point: north(0.03)}))
+	require.NoError(t, b.AddStop(transit.Stop{ID: "S3", Name: "Clinic Stop", Point: north(0.049)}))
+	require.NoError(t, b.AddRoute(transit.Route{ID: "r1", ShortName: "1", Type: 3}))
+	require.NoError(t, b.AddRoute(transit.Route{ID: "r2", ShortName: "2", Type: 3}))
+	cal := transit.Calendar{Start: monday.AddDate(0, 0, -7), End: monday.AddDate(0, 0, 30)}
+	for d := time.Monday; d <= time.Friday; d++ {
+		cal.Weekdays[d] = true
+	}
+	require.NoError(t, b.AddCalendar("wk", cal))
+	for i := range 48 {
+		at := hm(6, 0) + time.Duration(i)*20*time.Minute
+		blk := fmt.Sprintf("b%d", i)
+		require.NoError(t, b.AddTrip(transit.Trip{ID: "a" + blk, Route: "r1", Service: "wk", Block: blk, StopTimes: []transit.StopTime{
+			{Stop: "S1", Departure: at}, {Stop: "S2", Departure: at + 10*time.Minute},
+		}}))
+		require.NoError(t, b.AddTrip(transit.Trip{ID: "b" + blk, Route: "r2", Service: "wk", Block: blk, Headsign: "Clinic", StopTimes: []transit.StopTime{
+			{Stop: "S2", Departure: at + 10*time.Minute}, {Stop: "S3", Departure: at + 15*time.Minute},
+		}}))
+	}
+	net, err := b.Build()
+	require.NoError(t, err)
+	clinic := directory.Provider{ID: "clinic", Name: "Vision Center", Categories: []string{"health.vision"},
+		Point: north(0.05), Cost: directory.CostFree}
+	d := build(t, []directory.Provider{clinic}, net, nil)
+	m, err := match.New(t.Context(), d, match.Config{Week: monday})
+	require.NoError(t, err)
+	plan, err := m.Plan(context.Background(), match.Student{
+		Home:  home,
+		Needs: []match.Need{{Category: "health.vision", Severity: 3}},
+		Constraints: match.Constraints{
+			Mode:         match.ModeTransit,
+			MaxTravel:    45 * time.Minute,
+			Availability: []match.WeeklyWindow{{Days: match.DaysOf(time.Monday), Start: hm(15, 0), End: hm(18, 0)}},
+		},
+	})
+	require.NoError(t, err)
+	require.Len(t, plan.Items[0].Matches, 1)
+	mt := plan.Items[0].Matches[0]
+	require.Len(t, mt.Legs, 4, "%+v", mt.Legs)
+	first, second := mt.Legs[1], mt.Legs[2]
+	assert.Equal(t, []string{"1"}, first.Routes)
+	assert.False(t, first.StayOn)
+	assert.Equal(t, "Mid Stop", first.To)
+	assert.Equal(t, []string{"2"}, second.Routes)
+	assert.True(t, second.StayOn)
+	assert.Equal(t, "Mid Stop", second.From)
+	assert.Equal(t, "Clinic Stop", second.To)
+	assert.Equal(t, second.Depart, first.Arrive, "a 0-minute layover")
+	assert.Equal(t, 15*time.Minute, first.Duration+second.Duration+second.Wait)
+	en := mt.Family(language.English).HowToGetThere
+	assert.Contains(t, en, "Stay on the bus: it goes on as route 2 toward Clinic and get off at Clinic Stop")
+	assert.NotContains(t, en, "get off at Mid Stop")
+	es := mt.Family(language.Spanish).HowToGetThere
+	assert.Contains(t, es, "Quédese en el autobús: sigue como la ruta 2 hacia Clinic y bájese en Clinic Stop")
 }
 
 // TestPlanFamilyUnmet renders an unmet need for the family: the reason

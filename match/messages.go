@@ -80,6 +80,7 @@ var spanish = map[string]string{
 	"Take route %s toward %s":                           "Tome la ruta %s hacia %s",
 	"Take the bus":                                      "Tome el autobús",
 	"Stay on the bus: it goes on as route %s toward %s": "Quédese en el autobús: sigue como la ruta %s hacia %s",
+	"Stay on the bus: it goes on as route %s":           "Quédese en el autobús: sigue como la ruta %s",
 	"Stay on the bus as it goes on":                     "Quédese en el autobús, que sigue su camino",
 	" at %s":                                            " a las %s",
 	" (it comes about every %d min)":                    " (pasa cada %d min, más o menos)",
