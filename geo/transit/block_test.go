@@ -118,6 +118,11 @@ func TestStayOnBoard(t *testing.T) {
 func TestStayOnBoardCARTA(t *testing.T) {
 	r4, with := cartaRouting(t)
 	n := r4.Network()
+	// Counted from the feed's files by a separate script (Python's csv):
+	// pairs of trips of one block and service, consecutive by first
+	// departure, the second leaving the first's last stop no earlier
+	// than it arrives.
+	assert.Equal(t, 1567, n.Stats().Continuations)
 	r2, err := transit.NewRouter(n, transit.RouterOptions{MaxTransfers: 1})
 	require.NoError(t, err)
 	opts := oracleOptions
