@@ -80,15 +80,15 @@ func (r *Router) resetSeats(sc *scratch, nSh int32) {
 	for _, i := range sc.seatTouched {
 		sc.seatRound[i] = 0
 	}
-	K1 := int32(len(sc.ride))
+	K2 := 2 * int32(len(sc.ride))
 	for _, i := range sc.reachTouched {
-		clear(sc.reach[i*K1 : (i+1)*K1])
+		clear(sc.reach[i*K2 : (i+1)*K2])
 	}
 	sc.seatTouched, sc.reachTouched = sc.seatTouched[:0], sc.reachTouched[:0]
 	sc.seatQ, sc.seats = sc.seatQ[:0], sc.seats[:0]
 	if nSh > sc.nSh {
 		sc.seatRound = make([]int32, int(nSh)*len(r.tripOf))
-		sc.reach = make([]int32, int(nSh)*len(r.pats)*int(K1))
+		sc.reach = make([]int32, int(nSh)*len(r.pats)*int(K2))
 	}
 	sc.nSh = max(sc.nSh, nSh)
 }
@@ -99,23 +99,10 @@ func (r *Router) resetSeats(sc *scratch, nSh int32) {
 // earlier round or an earlier scan entered are left out.
 func (r *Router) reachFrom(sc *scratch, k int, pi, m, si, sh int32) {
 	p := &r.pats[pi]
-	K1 := int32(len(sc.ride))
-	ri := pi*sc.nSh + si
-	row := sc.reach[ri*K1 : (ri+1)*K1]
-	prev, touched := p.nTrips, false
-	for kk, v := range row {
-		if v != 0 {
-			touched = true
-			if kk <= k {
-				prev = min(prev, v-1)
-			}
-		}
-	}
+	row := sc.reachRow(pi, si)
+	prev := earliest(row[:len(row)/2], k, p.nTrips)
 	if m >= prev {
 		return
-	}
-	if !touched {
-		sc.reachTouched = append(sc.reachTouched, ri)
 	}
 	row[k] = m + 1
 	T := p.nTrips
@@ -128,6 +115,30 @@ func (r *Router) reachFrom(sc *scratch, k int, pi, m, si, sh int32) {
 		}
 		r.continueFrom(sc, k, pi, j, si, sh, -1)
 	}
+}
+
+// reachRow returns the reach row of pattern pi in shift si, marking it
+// touched.
+func (sc *scratch) reachRow(pi, si int32) []int32 {
+	K2 := 2 * int32(len(sc.ride))
+	ri := pi*sc.nSh + si
+	row := sc.reach[ri*K2 : (ri+1)*K2]
+	if !slices.ContainsFunc(row, func(v int32) bool { return v != 0 }) {
+		sc.reachTouched = append(sc.reachTouched, ri)
+	}
+	return row
+}
+
+// earliest returns the earliest trip a reach row's rounds up to k hold,
+// or none when they hold none.
+func earliest(rounds []int32, k int, none int32) int32 {
+	e := none
+	for _, v := range rounds[:k+1] {
+		if v != 0 {
+			e = min(e, v-1)
+		}
+	}
+	return e
 }
 
 // continueFrom enters, for round k, the continuation of trip j of pattern
@@ -168,11 +179,22 @@ func (r *Router) continueFrom(sc *scratch, k int, pi, j, si, sh, rec int32) {
 
 // scanSeated rides the trip of e from its first stop for riders who
 // stayed on board, improving round k's ride labels, then enters its own
-// continuation.
+// continuation. When an earlier trip of the pattern was ridden seated in
+// round k or before, it arrives no later anywhere: only the continuation
+// is new.
 func (r *Router) scanSeated(sc *scratch, k int, e seatEntry) {
 	p := &r.pats[e.pat]
 	T, n := p.nTrips, p.nStops
 	sh := sc.shifts[p.svc][e.si]
+	row := sc.reachRow(e.pat, e.si)
+	seated := row[len(row)/2:]
+	if earliest(seated, k, p.nTrips) < e.trip {
+		r.continueFrom(sc, k, e.pat, e.trip, e.si, sh, e.rec)
+		return
+	}
+	if v := seated[k]; v == 0 || e.trip < v-1 {
+		seated[k] = e.trip + 1
+	}
 	ride, rideP := sc.ride[k], sc.rideP[k]
 	for i := int32(1); i < n; i++ {
 		a := r.arr[p.time0+i*T+e.trip] + sh

@@ -188,10 +188,11 @@
 // stops only, and copies only changed labels between rounds: on CARTA an
 // hour from a home costs about a millisecond of CPU, a third of that
 // with a 45-minute MaxTravel; 4 hours 3–4 ms, about 1 ms bounded.
-// Staying on board costs one scan of each trip a rider can stay on for,
-// once per query: on CARTA, where every trip has a block, a one-to-all
-// Depart takes about half as long again as without, a one-hour Range a
-// few percent more (BenchmarkRoute).
+// Staying on board costs a look at each trip a rider can stay on for,
+// once per query, and a scan of those an earlier trip of their pattern
+// does not cover: on CARTA, where every trip has a block, a one-to-all
+// Depart takes about 15% longer than without, a one-hour Range a few
+// percent (BenchmarkRoute).
 // A profile keeps 2 bytes per minute for each stop reached in some minute
 // plus 8 bytes of index per such stop. Journey reruns one query toward
 // its destination. A *Router is immutable and safe for concurrent use.

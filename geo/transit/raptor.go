@@ -80,8 +80,9 @@ type scratch struct {
 	// Stay-on-board continuations (Router.cont), for nSh shifts per
 	// service: seatRound[pt*nSh+si] is the lowest round in which pattern
 	// trip pt of shift si was reached seated, 0 for none;
-	// reach[(pat*nSh+si)*(K+1)+k] is 1 + the earliest trip of the pattern
-	// and shift whose continuations round k entered, 0 for none. Both only
+	// reach[(pat*nSh+si)*2(K+1)+k] is 1 + the earliest trip of the pattern
+	// and shift whose continuations round k entered, 0 for none, and
+	// reach[…+K+1+k] 1 + the earliest one round k rode seated. They only
 	// decrease while labels persist (a query, or a range query's minutes),
 	// so an entry they cover is dominated. The touched lists reset them.
 	nSh                       int32
