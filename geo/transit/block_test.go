@@ -217,3 +217,103 @@ func TestStayOnBoardCARTA(t *testing.T) {
 	t.Logf("%d of %d random queries arrive earlier staying on board", changed-4, random)
 	assert.GreaterOrEqual(t, changed, 4)
 }
+
+// blockFeed makes a feed of up to eight trips over stops S1–S4 (2.2 km
+// apart, too far to walk between) from fuzz bytes, four bytes a trip:
+// route, service (weekdays or every day), block (none, X or Y), first
+// stop and direction, number of stops, pickup and drop-off flags, first
+// departure from 07:00 (or, with its top bit, leaving where the trip
+// before ended, 0–2 minutes after it arrived, in its block and service)
+// and the minutes between stops.
+func blockFeed(data []byte) map[string]string {
+	files := minimalFeed()
+	files["stops.txt"] = "stop_id,stop_name,stop_lat,stop_lon\nS1,One,35.05,-85.31\nS2,Two,35.07,-85.31\nS3,Three,35.09,-85.31\nS4,Four,35.11,-85.31\n"
+	files["routes.txt"] = "route_id,agency_id,route_short_name,route_type\nR1,A,1,3\nR2,A,2,3\n"
+	files["calendar.txt"] = "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n" +
+		"WK,1,1,1,1,1,0,0,20260101,20261231\nAL,1,1,1,1,1,1,1,20260101,20261231\n"
+	trips := "route_id,service_id,trip_id,block_id\n"
+	st := "trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type,drop_off_type\n"
+	clock := func(m int) string { return fmt.Sprintf("%02d:%02d:00", m/60, m%60) }
+	lastStop, lastT, lastSvc, lastBlock := -1, 0, "", ""
+	for i := 0; i+4 <= len(data) && i < 32; i += 4 {
+		a, b, c, d := int(data[i]), int(data[i+1]), int(data[i+2]), int(data[i+3])
+		id := fmt.Sprintf("T%d", i/4)
+		svc, block := []string{"WK", "AL"}[a/2%2], []string{"", "X", "Y"}[a/4%3]
+		first, dir, n := b%4, 1-2*(b/4%2), 2+b/8%3
+		t := 7*60 + c%90
+		if c&128 != 0 && lastStop >= 0 {
+			first, t, svc, block = lastStop, lastT+c%3, lastSvc, lastBlock
+		}
+		trips += fmt.Sprintf("R%d,%s,%s,%s\n", 1+a%2, svc, id, block)
+		lastSvc, lastBlock = svc, block
+		for k := range n {
+			s := first + dir*k
+			if s < 0 || s > 3 {
+				break
+			}
+			pick, drop := 0, 0
+			if k == n-1 && d&1 != 0 || k == 0 && d&2 != 0 && d&4 != 0 {
+				drop = 1
+			}
+			if k == 0 && d&2 != 0 {
+				pick = 1
+			}
+			st += fmt.Sprintf("%s,%s,%s,S%d,%d,%d,%d\n", id, clock(t), clock(t), s+1, k+1, pick, drop)
+			lastStop, lastT = s, t
+			t += 1 + d/8%12
+		}
+	}
+	files["trips.txt"] = trips
+	files["stop_times.txt"] = st
+	return files
+}
+
+// FuzzStayOnBoard routes on small feeds whose trips chain in blocks and
+// checks the router against the oracle of internal/csa, which reads the
+// same files on its own: the earliest arrival at every stop from each
+// stop (S1 at 06:50, S2 at 07:10, S3 at 07:30, S4 at 07:50), with
+// up to 4 rides and with up to 2, and journeys that arrive when the
+// arrivals say.
+func FuzzStayOnBoard(f *testing.F) {
+	f.Add([]byte{2, 8, 0, 8, 3, 9, 10, 8})               // R1 S1→S2→S3 then R2 S3→… in block X
+	f.Add([]byte{2, 0, 0, 9, 7, 1, 10, 2, 6, 2, 20, 16}) // a chain, a pickup-less start
+	f.Add([]byte{6, 8, 0, 8, 3, 9, 10, 8, 4, 9, 10, 8})  // weekday and daily trips in one block
+	f.Fuzz(func(t *testing.T, data []byte) {
+		files := blockFeed(data)
+		n, err := readFeed(files)
+		if err != nil {
+			return // e.g. a trip of one stop; the oracle reads only valid feeds
+		}
+		for _, rides := range []int{4, 2} {
+			r, err := transit.NewRouter(n, transit.RouterOptions{MaxTransfers: rides - 1})
+			require.NoError(t, err)
+			opts := oracleOptions
+			opts.MaxRides = rides
+			oracle, err := csa.ReadFS(toFS(files), opts)
+			require.NoError(t, err)
+			day := oracle.Day(2026, time.June, 1)
+			for o, clock := range []time.Duration{hm(6, 50), hm(7, 10), hm(7, 30), hm(7, 50)} {
+				from := n.Stops()[o].Point
+				at := n.Date(2026, time.June, 1).Add(clock)
+				a, err := r.Depart(context.Background(), from, at)
+				require.NoError(t, err)
+				want := day.Run(oracle.Access(from), int32(clock/time.Second))
+				for s, st := range n.Stops() {
+					got, ok := a.Stop(s)
+					if want[s] == csa.Inf {
+						require.False(t, ok, "%d rides at %v, stop %s\n%s\n%s", rides, clock, st.ID, files["trips.txt"], files["stop_times.txt"])
+						continue
+					}
+					require.True(t, ok, "%d rides at %v, stop %s\n%s\n%s", rides, clock, st.ID, files["trips.txt"], files["stop_times.txt"])
+					require.Equal(t, time.Duration(want[s])*time.Second-clock, got, "%d rides at %v, stop %s\n%s\n%s", rides, clock, st.ID, files["trips.txt"], files["stop_times.txt"])
+					if d, ok := a.To(st.Point); ok {
+						j, ok := a.Journey(st.Point)
+						require.True(t, ok)
+						require.Equal(t, at.Add(d), j.Arrive)
+						require.LessOrEqual(t, j.Rides(), rides)
+					}
+				}
+			}
+		}
+	})
+}
