@@ -331,9 +331,9 @@ func Directions(legs []Leg, tag language.Tag) string {
 			var s string
 			switch {
 			case l.StayOn && len(l.Routes) > 0 && l.Headsign != "":
-				s = pr.Sprintf("Stay on the bus: it goes on as route %s toward %s", orList(pr, l.Routes), l.Headsign)
+				s = pr.Sprintf("Stay on the bus when it becomes route %s toward %s", orList(pr, l.Routes), l.Headsign)
 			case l.StayOn && len(l.Routes) > 0:
-				s = pr.Sprintf("Stay on the bus: it goes on as route %s", orList(pr, l.Routes))
+				s = pr.Sprintf("Stay on the bus when it becomes route %s", orList(pr, l.Routes))
 			case l.StayOn:
 				s = pr.Sprintf("Stay on the bus as it goes on")
 			case len(l.Routes) > 0 && l.Headsign != "":

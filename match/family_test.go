@@ -55,11 +55,11 @@ func TestDirectionsHandWritten(t *testing.T) {
 	}{
 		{"stay on board", stayOn, language.English,
 			"Walk 10 min to the Market & Miller Pk stop. Take route 10A toward Avondale at 9:30 pm. " +
-				"Stay on the bus: it goes on as route 10G toward Glenwood and get off at Glenwood & Laura, 10:03 pm. " +
+				"Stay on the bus when it becomes route 10G toward Glenwood and get off at Glenwood & Laura, 10:03 pm. " +
 				"Walk 5 min to the door. About 48 min door to door."},
 		{"stay on board es", stayOn, language.Spanish,
 			"Camine 10 min hasta la parada Market & Miller Pk. Tome la ruta 10A hacia Avondale a las 21:30. " +
-				"Quédese en el autobús: sigue como la ruta 10G hacia Glenwood y bájese en Glenwood & Laura a las 22:03. " +
+				"Quédese en el autobús cuando pase a ser la ruta 10G hacia Glenwood y bájese en Glenwood & Laura a las 22:03. " +
 				"Camine 5 min hasta la puerta. Unos 48 min de puerta a puerta."},
 		{"walk", []match.Leg{{Kind: match.LegWalk, Duration: 17*time.Minute + 40*time.Second}}, language.English,
 			"About 18 min on foot."},
@@ -249,10 +249,10 @@ func TestFamilyStayOnBoard(t *testing.T) {
 	assert.Equal(t, second.Depart, first.Arrive, "a 0-minute layover")
 	assert.Equal(t, 15*time.Minute, first.Duration+second.Duration+second.Wait)
 	en := mt.Family(language.English).HowToGetThere
-	assert.Contains(t, en, "Stay on the bus: it goes on as route 2 toward Clinic and get off at Clinic Stop")
+	assert.Contains(t, en, "Stay on the bus when it becomes route 2 toward Clinic and get off at Clinic Stop")
 	assert.NotContains(t, en, "get off at Mid Stop")
 	es := mt.Family(language.Spanish).HowToGetThere
-	assert.Contains(t, es, "Quédese en el autobús: sigue como la ruta 2 hacia Clinic y bájese en Clinic Stop")
+	assert.Contains(t, es, "Quédese en el autobús cuando pase a ser la ruta 2 hacia Clinic y bájese en Clinic Stop")
 }
 
 // TestPlanFamilyUnmet renders an unmet need for the family: the reason
