@@ -195,7 +195,7 @@ func (r *Router) scanSeated(sc *scratch, k int, e seatEntry) {
 	if v := seated[k]; v == 0 || e.trip < v-1 {
 		seated[k] = e.trip + 1
 	}
-	ride, rideP := sc.ride[k], sc.rideP[k]
+	ride := sc.ride[k]
 	for i := int32(1); i < n; i++ {
 		a := r.arr[p.time0+i*T+e.trip] + sh
 		if a >= sc.bound {
@@ -208,15 +208,7 @@ func (r *Router) scanSeated(sc *scratch, k int, e seatEntry) {
 		if r.noDrop[p.stop0+i] || a >= ride[s] {
 			continue
 		}
-		ride[s] = a
-		if sc.parents {
-			rideP[s] = rideParent{pat: e.pat, trip: e.trip, board: 0, alight: i, shift: sh, round: int32(k), seat: e.rec + 1}
-		}
-		if !sc.improved[s] {
-			sc.improved[s] = true
-			sc.impList = append(sc.impList, s)
-		}
-		sc.changedRide(k, s)
+		sc.label(k, s, a, rideParent{pat: e.pat, trip: e.trip, board: 0, alight: i, shift: sh, round: int32(k), seat: e.rec + 1})
 	}
 	r.continueFrom(sc, k, e.pat, e.trip, e.si, sh, e.rec)
 }

@@ -346,7 +346,6 @@ func (r *Router) scan(sc *scratch, k int, pi, from, last, si int32) {
 	dep := r.dep[p.time0 : p.time0+n*T]
 	arr := r.arr[p.time0 : p.time0+n*T]
 	ride, ready := sc.ride[k], sc.ready[k-1]
-	rideP := sc.rideP[k]
 	cur, board := int32(-1), int32(0)
 	for i := from; i < n; i++ {
 		if i > last && p.monotone && (cur < 0 || arr[i*T+cur]+sh >= sc.bound) {
@@ -355,15 +354,7 @@ func (r *Router) scan(sc *scratch, k int, pi, from, last, si int32) {
 		s := stops[i]
 		if cur >= 0 && !noDrop[i] {
 			if a := arr[i*T+cur] + sh; a < ride[s] && a < sc.bound {
-				ride[s] = a
-				if sc.parents {
-					rideP[s] = rideParent{pat: pi, trip: cur, board: board, alight: i, shift: sh, round: int32(k)}
-				}
-				if !sc.improved[s] {
-					sc.improved[s] = true
-					sc.impList = append(sc.impList, s)
-				}
-				sc.changedRide(k, s)
+				sc.label(k, s, a, rideParent{pat: pi, trip: cur, board: board, alight: i, shift: sh, round: int32(k)})
 			}
 		}
 		rt := ready[s]
@@ -396,4 +387,18 @@ func (r *Router) scan(sc *scratch, k int, pi, from, last, si int32) {
 	if cur >= 0 && r.cont != nil {
 		r.reachFrom(sc, k, pi, cur, si, sh)
 	}
+}
+
+// label lowers stop s's ride label of round k to a, reached as par says
+// (kept when parents are), and marks s improved.
+func (sc *scratch) label(k int, s, a int32, par rideParent) {
+	sc.ride[k][s] = a
+	if sc.parents {
+		sc.rideP[k][s] = par
+	}
+	if !sc.improved[s] {
+		sc.improved[s] = true
+		sc.impList = append(sc.impList, s)
+	}
+	sc.changedRide(k, s)
 }
