@@ -440,23 +440,32 @@ func (n *Network) BusiestWeek() time.Time {
 		return time.Time{}
 	}
 	lo, hi, perDay := n.weekDays()
+	return n.pickWeek(lo, hi, perDay, func(_ time.Weekday, c int) int { return c })
+}
+
+// pickWeek returns the Monday (midnight in the network's zone) of the
+// week, among those overlapping days lo..hi (perDay[d-lo] departures on
+// day d), whose days within lo..hi score the most in all, ties going to
+// the earliest; a week with service on some Monday–Friday beats any
+// without.
+func (n *Network) pickWeek(lo, hi int32, perDay []int, score func(wd time.Weekday, departures int) int) time.Time {
 	var (
 		best      int32 = -1
-		bestCount       = -1
+		bestScore       = -1
 		bestWk          = false
 	)
 	monday := lo - int32((weekdayOf(lo)+6)%7)
 	for m := monday; m <= hi; m += 7 {
-		count, weekday := 0, false
+		total, weekday := 0, false
 		for d := max(m, lo); d <= min(m+6, hi); d++ {
-			c := perDay[d-lo]
-			count += c
-			if wd := weekdayOf(d); c > 0 && wd >= time.Monday && wd <= time.Friday {
+			c, wd := perDay[d-lo], weekdayOf(d)
+			total += score(wd, c)
+			if c > 0 && wd >= time.Monday && wd <= time.Friday {
 				weekday = true
 			}
 		}
-		if (weekday && !bestWk) || (weekday == bestWk && count > bestCount) {
-			best, bestCount, bestWk = m, count, weekday
+		if (weekday && !bestWk) || (weekday == bestWk && total > bestScore) {
+			best, bestScore, bestWk = m, total, weekday
 		}
 	}
 	return n.dayTime(best)
@@ -522,27 +531,10 @@ func (n *Network) TypicalWeek() time.Time {
 			}
 		}
 	}
-	var (
-		best     int32 = -1
-		bestHits       = -1
-		bestWk         = false
-	)
-	monday := lo - int32((weekdayOf(lo)+6)%7)
-	for m := monday; m <= hi; m += 7 {
-		hits, weekday := 0, false
-		for d := max(m, lo); d <= min(m+6, hi); d++ {
-			c := perDay[d-lo]
-			wd := weekdayOf(d)
-			if c == usual[wd] {
-				hits++
-			}
-			if c > 0 && wd >= time.Monday && wd <= time.Friday {
-				weekday = true
-			}
+	return n.pickWeek(lo, hi, perDay, func(wd time.Weekday, c int) int {
+		if c == usual[wd] {
+			return 1
 		}
-		if (weekday && !bestWk) || (weekday == bestWk && hits > bestHits) {
-			best, bestHits, bestWk = m, hits, weekday
-		}
-	}
-	return n.dayTime(best)
+		return 0
+	})
 }
