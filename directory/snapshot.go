@@ -381,15 +381,7 @@ func (d *Directory) writeSnapshot(ctx context.Context, dir string, seq uint64, o
 		for i, name := range d.regionNames {
 			fc := geojson.NewFeatureCollection()
 			for _, r := range d.regionSet[name].All() {
-				f := geojson.NewFeature(r.Geometry)
-				if r.ID != "" {
-					f.ID = r.ID // so that a reopened set keeps its features' ids
-				}
-				for k, v := range r.Properties {
-					f.Properties[k] = v
-				}
-				f.Properties[regionNameProp] = r.Name
-				fc.Append(f)
+				fc.Append(r.Feature(regionNameProp))
 			}
 			if err := writeJSONFile(filepath.Join(dir, regionsDir, fmt.Sprintf("%d.geojson", i)), fc); err != nil {
 				return err

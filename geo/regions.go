@@ -433,8 +433,7 @@ func (o RegionOptions) ReadRegions(r io.Reader, nameProp string) (*Regions, Skip
 	if len(fc.Features) == 0 {
 		return nil, SkippedFeatures{}, ErrNoFeatures
 	}
-	b := newRegionsBuilder(len(fc.Features), nameProp)
-	b.lenient = o.Lenient
+	b := newRegionsBuilder(len(fc.Features), nameProp, o.Lenient)
 	for i := range fc.Features {
 		f := &fc.Features[i]
 		g := &f.Geometry
@@ -501,8 +500,7 @@ func (o RegionOptions) RegionsFromFeatures(fc *geojson.FeatureCollection, namePr
 	if fc == nil || len(fc.Features) == 0 {
 		return nil, SkippedFeatures{}, ErrNoFeatures
 	}
-	b := newRegionsBuilder(len(fc.Features), nameProp)
-	b.lenient = o.Lenient
+	b := newRegionsBuilder(len(fc.Features), nameProp, o.Lenient)
 	for i, f := range fc.Features {
 		if f == nil {
 			b.add(i, nil, nil, nil, fmt.Errorf("%w: feature is null", ErrEmptyGeometry))
@@ -538,8 +536,8 @@ type regionsBuilder struct {
 	total    int
 }
 
-func newRegionsBuilder(n int, nameProp string) *regionsBuilder {
-	return &regionsBuilder{rs: &Regions{byName: make(map[string]int, n)}, nameProp: nameProp, firstOf: make(map[string]int, n)}
+func newRegionsBuilder(n int, nameProp string, lenient bool) *regionsBuilder {
+	return &regionsBuilder{rs: &Regions{byName: make(map[string]int, n)}, nameProp: nameProp, lenient: lenient, firstOf: make(map[string]int, n)}
 }
 
 func (b *regionsBuilder) fail(err *RegionError) {
@@ -660,6 +658,24 @@ func propString(v any) string {
 		return strconv.FormatUint(reflect.ValueOf(x).Uint(), 10)
 	}
 	return ""
+}
+
+// Feature returns r as a GeoJSON feature that ReadRegions, given the
+// same nameProp, reads back as r: its geometry, its feature id, its
+// other properties and, unless nameProp is ByID, its name under
+// nameProp. The properties are a copy.
+func (r Region) Feature(nameProp string) *geojson.Feature {
+	f := geojson.NewFeature(r.Geometry)
+	if r.ID != "" {
+		f.ID = r.ID
+	}
+	for k, v := range r.Properties {
+		f.Properties[k] = v
+	}
+	if nameProp != ByID {
+		f.Properties[nameProp] = r.Name
+	}
+	return f
 }
 
 // Len returns the number of regions.

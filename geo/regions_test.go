@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -160,5 +161,26 @@ func TestRegionsByID(t *testing.T) {
 		_, err := geo.ReadRegions(strings.NewReader(doc), geo.ByID)
 		assert.ErrorIs(t, err, geo.ErrNoName)
 		assert.ErrorContains(t, err, tc.msg)
+	}
+}
+
+// TestRegionFeatureRoundTrip: a set written back feature by feature
+// (Region.Feature) and read again is the same set, named by a property
+// or by id.
+func TestRegionFeatureRoundTrip(t *testing.T) {
+	t.Parallel()
+	unique := strings.Replace(countiesByID, `"Washington","state":"B"`, `"Washington B","state":"B"`, 1)
+	for _, tc := range []struct{ doc, nameProp string }{{unique, "name"}, {countiesByID, geo.ByID}} {
+		rs, err := geo.ReadRegions(strings.NewReader(tc.doc), tc.nameProp)
+		require.NoError(t, err)
+		fc := geojson.NewFeatureCollection()
+		for _, r := range rs.All() {
+			fc.Append(r.Feature(tc.nameProp))
+		}
+		raw, err := fc.MarshalJSON()
+		require.NoError(t, err)
+		again, err := geo.ReadRegions(bytes.NewReader(raw), tc.nameProp)
+		require.NoError(t, err, "%s", raw)
+		assert.Equal(t, rs.All(), again.All(), "named by %q", tc.nameProp)
 	}
 }

@@ -225,17 +225,7 @@ func (d *data) skip(file string, i, total int, problem error) {
 func regionsGeoJSON(rs *geo.Regions, nameProp string) ([]byte, error) {
 	fc := geojson.NewFeatureCollection()
 	for _, r := range rs.All() {
-		f := geojson.NewFeature(r.Geometry)
-		for k, v := range r.Properties {
-			f.Properties[k] = v
-		}
-		if r.ID != "" {
-			f.ID = r.ID
-		}
-		if nameProp != geo.ByID {
-			f.Properties[nameProp] = r.Name
-		}
-		fc.Append(f)
+		fc.Append(r.Feature(nameProp))
 	}
 	return json.Marshal(fc)
 }
