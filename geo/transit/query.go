@@ -298,14 +298,14 @@ func (r *Router) journey(origin *orb.Point, origins []StopWalk, day, t0 int32, d
 					rp.board = r.boardAt(sc, rp)
 				}
 			}
-			rev = append(rev, r.rideLeg(rp, at, false))
-			bs := r.patStops[r.pats[rp.pat].stop0+rp.board]
-			dep := r.dep[r.pats[rp.pat].time0+rp.board*r.pats[rp.pat].nTrips+rp.trip] + rp.shift
+			ride := r.rideLeg(rp, at, false)
+			rev = append(rev, ride)
+			bs := int32(ride.FromStop)
 			rd := sc.readyP[rp.round-1][bs]
 			if rd.from < 0 {
 				w, d := originWalk(int(bs))
 				rev = append(rev, Leg{Kind: LegWalk, FromStop: -1, ToStop: int(bs), To: r.stopName(int(bs)),
-					Depart: at(dep - w), Arrive: at(dep), Walk: d})
+					Depart: ride.Depart.Add(-time.Duration(w) * time.Second), Arrive: ride.Depart, Walk: d})
 				break
 			}
 			alight := sc.ride[rd.round][rd.from]
