@@ -274,9 +274,6 @@ func ReadFS(fsys fs.FS, opts Options) (*Feed, error) {
 			}
 		}
 	}
-	for i := range expanded {
-		expanded[i].cont = -1
-	}
 	f.trips = append(keep, expanded...)
 
 	// Transfers, by brute force over all pairs of served stops.
